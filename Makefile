@@ -1,0 +1,27 @@
+# The two commands of the README, plus the steps they are made of. Each step installs the Debian
+# packages it needs (as root) and builds DuckDB once into ~/.cache/mallard (see
+# scripts/build-duckdb.sh), so a fresh machine needs nothing else.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build test demo clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh build
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	@bash scripts/install-deps.sh test
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@rm -rf $(BUILD_DIR)/demo && mkdir -p $(BUILD_DIR)/demo
+	@cd $(BUILD_DIR)/demo && $(CURDIR)/$(BUILD_DIR)/mallard -f $(CURDIR)/examples/demo.sql
+
+clean:
+	rm -rf $(BUILD_DIR)

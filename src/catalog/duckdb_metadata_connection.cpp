@@ -1,0 +1,293 @@
+#include "mallard/catalog/duckdb_metadata_connection.hpp"
+
+#include "duckdb/common/error_data.hpp"
+#include "duckdb/common/string_util.hpp"
+#include "duckdb/main/config.hpp"
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database.hpp"
+#include "duckdb/main/materialized_query_result.hpp"
+
+#include <climits>
+#include <cstdlib>
+#include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace duckdb {
+
+namespace {
+
+bool FileExists(const string &path) {
+	struct stat st;
+	return stat(path.c_str(), &st) == 0;
+}
+
+//! One name per file, however it was spelled: the resolved absolute path.
+string CanonicalPath(const string &path) {
+	char resolved[PATH_MAX];
+	if (realpath(path.c_str(), resolved)) {
+		return resolved;
+	}
+	if (!path.empty() && path[0] == '/') {
+		return path;
+	}
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd))) {
+		return path;
+	}
+	return string(cwd) + "/" + path;
+}
+
+//! The DuckDB instances of the catalog files this process has open. An instance is destroyed
+//! under the lock when its last connection goes, so a new one never opens the file while the old
+//! one still checkpoints it.
+struct OpenCatalogFile {
+	unique_ptr<DuckDB> database;
+	idx_t connections = 0;
+	bool read_only = false;
+};
+
+// Never destroyed: a connection may outlive static destruction at process exit.
+std::mutex &open_files_lock = *new std::mutex();
+unordered_map<string, OpenCatalogFile> &open_files = *new unordered_map<string, OpenCatalogFile>();
+idx_t in_memory_count = 0;
+
+DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, string &key) {
+	auto &path = location.target;
+	auto name = location.DisplayName();
+	bool in_memory = path == ":memory:";
+	if (read_only && !in_memory && !FileExists(path)) {
+		throw IOException("DuckDB catalog %s does not exist (a read-only catalog is never created)", name);
+	}
+	std::lock_guard<std::mutex> guard(open_files_lock);
+	key = in_memory ? ":memory:" + std::to_string(in_memory_count++) : CanonicalPath(path);
+	auto entry = open_files.find(key);
+	if (entry != open_files.end()) {
+		if (entry->second.read_only && !read_only) {
+			throw IOException("DuckDB catalog %s is already open read-only in this process; detach it before "
+			                  "attaching it read-write",
+			                  name);
+		}
+		entry->second.connections++;
+		return *entry->second.database;
+	}
+	DBConfig config;
+	config.options.access_mode = read_only ? AccessMode::READ_ONLY : AccessMode::READ_WRITE;
+	// The catalog needs no extensions; nothing may be downloaded.
+	config.options.autoinstall_known_extensions = false;
+	config.options.autoload_known_extensions = false;
+	OpenCatalogFile file;
+	try {
+		file.database = make_uniq<DuckDB>(in_memory ? nullptr : path.c_str(), &config);
+	} catch (std::exception &ex) {
+		ErrorData error(ex);
+		auto &reason = error.RawMessage();
+		if (StringUtil::Contains(reason, "Could not set lock on file")) {
+			throw IOException("DuckDB catalog %s is in use by another process: a DuckDB catalog file can be opened by "
+			                  "one process at a time (use a SQLite or PostgreSQL catalog to share a lake between "
+			                  "processes). %s",
+			                  name, reason);
+		}
+		throw IOException("Could not open DuckDB catalog %s: %s", name, reason);
+	}
+	file.connections = 1;
+	file.read_only = read_only;
+	auto &database = *file.database;
+	open_files[key] = std::move(file);
+	return database;
+}
+
+void ReleaseCatalogFile(const string &key) {
+	std::lock_guard<std::mutex> guard(open_files_lock);
+	auto entry = open_files.find(key);
+	if (entry == open_files.end()) {
+		return;
+	}
+	if (--entry->second.connections == 0) {
+		open_files.erase(entry); // closes (and checkpoints) the file
+	}
+}
+
+bool IsConflict(const ErrorData &error) {
+	auto &message = error.Message();
+	return error.Type() == ExceptionType::CONSTRAINT || StringUtil::Contains(message, "onflict") ||
+	       StringUtil::Contains(message, "Duplicate key") ||
+	       StringUtil::Contains(message, "PRIMARY KEY or UNIQUE constraint");
+}
+
+Value ConvertValue(const Value &value) {
+	if (value.IsNull()) {
+		return Value();
+	}
+	switch (value.type().id()) {
+	case LogicalTypeId::BOOLEAN:
+	case LogicalTypeId::BLOB:
+		return value;
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+		return Value::BIGINT(value.GetValue<int64_t>());
+	default:
+		return Value(value.ToString());
+	}
+}
+
+} // namespace
+
+DuckDBMetadataConnection::DuckDBMetadataConnection(const MetadataLocation &location_p, bool read_only_p) {
+	location = location_p;
+	read_only = read_only_p;
+	database = &AcquireCatalogFile(location, read_only, file_key);
+	try {
+		connection = make_uniq<Connection>(*database);
+		if (!location.metadata_schema.empty() && !read_only) {
+			Execute("CREATE SCHEMA IF NOT EXISTS " + Identifier(location.metadata_schema));
+		}
+	} catch (...) {
+		connection.reset();
+		ReleaseCatalogFile(file_key);
+		throw;
+	}
+}
+
+DuckDBMetadataConnection::~DuckDBMetadataConnection() {
+	// The connection goes before the shared instance it points into; DuckDB rolls back an open
+	// transaction itself.
+	connection.reset();
+	if (database) {
+		ReleaseCatalogFile(file_key);
+	}
+}
+
+void DuckDBMetadataConnection::ThrowError(const ErrorData &error) {
+	auto name = location.DisplayName();
+	if (IsConflict(error)) {
+		if (InTransaction()) {
+			// The contract of MetadataConflictException: the transaction is rolled back.
+			connection->Query("ROLLBACK");
+		}
+		throw MetadataConflictException(StringUtil::Format("DuckDB catalog %s: %s", name, error.Message()));
+	}
+	throw IOException("DuckDB catalog %s: %s", name, error.Message());
+}
+
+unique_ptr<MaterializedQueryResult> DuckDBMetadataConnection::Run(const string &sql) {
+	vector<unique_ptr<SQLStatement>> statements;
+	try {
+		statements = connection->ExtractStatements(sql);
+	} catch (std::exception &ex) {
+		ThrowError(ErrorData(ex));
+	}
+	if (read_only) {
+		// A read-only connection may share a read-write instance (see AcquireCatalogFile).
+		for (auto &statement : statements) {
+			auto type = statement->type;
+			if (type != StatementType::SELECT_STATEMENT && type != StatementType::TRANSACTION_STATEMENT &&
+			    type != StatementType::EXPLAIN_STATEMENT) {
+				throw IOException("DuckDB catalog %s was opened read-only: %s statements are not allowed",
+				                  location.DisplayName(), StatementTypeToString(type));
+			}
+		}
+	}
+	unique_ptr<MaterializedQueryResult> last;
+	for (auto &statement : statements) {
+		auto result = connection->Query(std::move(statement));
+		if (result->HasError()) {
+			ThrowError(result->GetErrorObject());
+		}
+		last = std::move(result);
+	}
+	return last;
+}
+
+void DuckDBMetadataConnection::Execute(const string &sql) {
+	Run(sql);
+}
+
+MetadataResult DuckDBMetadataConnection::Query(const string &sql) {
+	MetadataResult output;
+	auto result = Run(sql);
+	if (!result) {
+		return output;
+	}
+	output.names = result->names;
+	auto &collection = result->Collection();
+	output.rows.reserve(collection.Count());
+	for (auto &chunk : collection.Chunks()) {
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			vector<Value> values;
+			values.reserve(chunk.ColumnCount());
+			for (idx_t column = 0; column < chunk.ColumnCount(); column++) {
+				values.push_back(ConvertValue(chunk.GetValue(column, row)));
+			}
+			output.rows.push_back(std::move(values));
+		}
+	}
+	return output;
+}
+
+void DuckDBMetadataConnection::BeginTransaction() {
+	if (InTransaction()) {
+		throw TransactionException("A transaction on catalog %s is already active", location.DisplayName());
+	}
+	Run("BEGIN TRANSACTION");
+}
+
+void DuckDBMetadataConnection::Commit() {
+	if (!InTransaction()) {
+		throw TransactionException("No transaction on catalog %s to commit", location.DisplayName());
+	}
+	Run("COMMIT");
+}
+
+void DuckDBMetadataConnection::Rollback() {
+	if (!InTransaction()) {
+		return;
+	}
+	Run("ROLLBACK");
+}
+
+bool DuckDBMetadataConnection::InTransaction() const {
+	return connection && !connection->IsAutoCommit();
+}
+
+string DuckDBMetadataConnection::SchemaExpression() const {
+	return location.metadata_schema.empty() ? "current_schema()" : Literal(location.metadata_schema);
+}
+
+bool DuckDBMetadataConnection::TableExists(const string &name) {
+	auto result = Query("SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = " +
+	                    SchemaExpression() + " AND table_name = " + Literal(name));
+	return result.RowCount() > 0;
+}
+
+vector<string> DuckDBMetadataConnection::ListTables() {
+	auto result = Query("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND "
+	                    "schema_name = " +
+	                    SchemaExpression());
+	vector<string> names;
+	for (auto &row : result.rows) {
+		names.push_back(row[0].ToString());
+	}
+	return names;
+}
+
+string DuckDBMetadataConnection::ColumnType(const string &kind) const {
+	if (kind == "BIGINT" || kind == "VARCHAR" || kind == "BOOLEAN" || kind == "UUID" || kind == "UBIGINT") {
+		return kind;
+	}
+	if (kind == "TIMESTAMPTZ") {
+		return "TIMESTAMP WITH TIME ZONE";
+	}
+	throw InternalException("unknown catalog column kind \"%s\"", kind);
+}
+
+string DuckDBMetadataConnection::CurrentTimestamp() const {
+	return "NOW()";
+}
+
+} // namespace duckdb

@@ -1,0 +1,124 @@
+#include "mallard/catalog/ducklake_types.hpp"
+
+#include "duckdb/common/exception.hpp"
+#include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/decimal.hpp"
+
+namespace duckdb {
+
+namespace {
+
+struct TypeName {
+	const char *name;
+	LogicalTypeId id;
+};
+
+// Spec: "Data Types". The first entry for an id is the name we write.
+const TypeName PRIMITIVE_TYPES[] = {
+    {"boolean", LogicalTypeId::BOOLEAN},        {"int8", LogicalTypeId::TINYINT},
+    {"int16", LogicalTypeId::SMALLINT},         {"int32", LogicalTypeId::INTEGER},
+    {"int64", LogicalTypeId::BIGINT},           {"int128", LogicalTypeId::HUGEINT},
+    {"uint8", LogicalTypeId::UTINYINT},         {"uint16", LogicalTypeId::USMALLINT},
+    {"uint32", LogicalTypeId::UINTEGER},        {"uint64", LogicalTypeId::UBIGINT},
+    {"uint128", LogicalTypeId::UHUGEINT},       {"float32", LogicalTypeId::FLOAT},
+    {"float64", LogicalTypeId::DOUBLE},         {"time", LogicalTypeId::TIME},
+    {"date", LogicalTypeId::DATE},              {"timestamp", LogicalTypeId::TIMESTAMP},
+    {"timestamp_us", LogicalTypeId::TIMESTAMP}, {"timestamp_ms", LogicalTypeId::TIMESTAMP_MS},
+    {"timestamp_ns", LogicalTypeId::TIMESTAMP_NS}, {"timestamp_s", LogicalTypeId::TIMESTAMP_SEC},
+    {"timestamptz", LogicalTypeId::TIMESTAMP_TZ},  {"timetz", LogicalTypeId::TIME_TZ},
+    {"interval", LogicalTypeId::INTERVAL},      {"varchar", LogicalTypeId::VARCHAR},
+    {"blob", LogicalTypeId::BLOB},              {"uuid", LogicalTypeId::UUID},
+};
+
+} // namespace
+
+string ToDuckLakeTypeName(const LogicalType &type) {
+	if (type.IsJSONType()) {
+		return "json";
+	}
+	switch (type.id()) {
+	case LogicalTypeId::STRUCT:
+		return "struct";
+	case LogicalTypeId::LIST:
+		return "list";
+	case LogicalTypeId::MAP:
+		return "map";
+	case LogicalTypeId::DECIMAL:
+		return "decimal(" + std::to_string(DecimalType::GetWidth(type)) + "," + std::to_string(DecimalType::GetScale(type)) +
+		       ")";
+	case LogicalTypeId::VARCHAR:
+		if (!StringType::GetCollation(type).empty()) {
+			throw NotImplementedException("DuckLake tables cannot store collated VARCHAR (%s)", type.ToString());
+		}
+		return "varchar";
+	default:
+		break;
+	}
+	for (auto &entry : PRIMITIVE_TYPES) {
+		if (entry.id == type.id()) {
+			return entry.name;
+		}
+	}
+	throw NotImplementedException("DuckLake tables cannot store columns of type %s", type.ToString());
+}
+
+LogicalType FromDuckLakeTypeName(const string &name) {
+	auto lower = StringUtil::Lower(name);
+	if (lower == "json") {
+		return LogicalType::JSON();
+	}
+	if (StringUtil::StartsWith(lower, "decimal(") && StringUtil::EndsWith(lower, ")")) {
+		auto inner = lower.substr(8, lower.size() - 9);
+		auto parts = StringUtil::Split(inner, ',');
+		if (parts.size() == 2) {
+			auto width = std::stoi(parts[0]);
+			auto scale = std::stoi(parts[1]);
+			if (width > 0 && width <= Decimal::MAX_WIDTH_DECIMAL && scale >= 0 && scale <= width) {
+				return LogicalType::DECIMAL(width, scale);
+			}
+		}
+		throw InvalidInputException("Invalid DuckLake column type \"%s\"", name);
+	}
+	for (auto &entry : PRIMITIVE_TYPES) {
+		if (lower == entry.name) {
+			return LogicalType(entry.id);
+		}
+	}
+	throw InvalidInputException("Unknown DuckLake column type \"%s\"", name);
+}
+
+bool IsNestedDuckLakeType(const string &name) {
+	auto lower = StringUtil::Lower(name);
+	return lower == "struct" || lower == "list" || lower == "map";
+}
+
+} // namespace duckdb
+
+namespace duckdb {
+
+LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t &next_column_id) {
+	ToDuckLakeTypeName(type); // refuses types the format cannot store, naming them
+	LakeColumnInfo column;
+	column.column_id = next_column_id++;
+	column.name = name;
+	column.type = type;
+	switch (type.id()) {
+	case LogicalTypeId::STRUCT:
+		for (auto &child : StructType::GetChildTypes(type)) {
+			column.children.push_back(MakeLakeColumn(child.first, child.second, next_column_id));
+		}
+		break;
+	case LogicalTypeId::LIST:
+		column.children.push_back(MakeLakeColumn("element", ListType::GetChildType(type), next_column_id));
+		break;
+	case LogicalTypeId::MAP:
+		column.children.push_back(MakeLakeColumn("key", MapType::KeyType(type), next_column_id));
+		column.children.push_back(MakeLakeColumn("value", MapType::ValueType(type), next_column_id));
+		break;
+	default:
+		break;
+	}
+	return column;
+}
+
+} // namespace duckdb

@@ -1,0 +1,87 @@
+#include "mallard/catalog/metadata_store.hpp"
+
+#include "mallard/catalog/duckdb_metadata_connection.hpp"
+#include "mallard/catalog/postgres_metadata_connection.hpp"
+#include "mallard/catalog/sqlite_metadata_connection.hpp"
+
+namespace duckdb {
+
+// The dialect layer: the three backends agree on standard SQL string literals ('' escapes a
+// quote, backslashes are plain characters; PostgreSQL runs with standard_conforming_strings on)
+// and on double-quoted identifiers.
+
+string MetadataConnection::Literal(const string &text) {
+	if (text.find('\0') != string::npos) {
+		throw InvalidInputException("A DuckLake catalog cannot store text containing a NUL character");
+	}
+	string result;
+	result.reserve(text.size() + 2);
+	result += '\'';
+	for (char c : text) {
+		if (c == '\'') {
+			result += '\'';
+		}
+		result += c;
+	}
+	result += '\'';
+	return result;
+}
+
+string MetadataConnection::Literal(const Value &value) {
+	if (value.IsNull()) {
+		return "NULL";
+	}
+	switch (value.type().id()) {
+	case LogicalTypeId::BOOLEAN:
+		return BooleanValue::Get(value) ? "TRUE" : "FALSE";
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::HUGEINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+	case LogicalTypeId::UBIGINT:
+	case LogicalTypeId::UHUGEINT:
+		return value.ToString();
+	default:
+		// Everything else travels as text and is converted by the column's declared type.
+		return Literal(value.ToString());
+	}
+}
+
+string MetadataConnection::Identifier(const string &name) {
+	string result;
+	result.reserve(name.size() + 2);
+	result += '"';
+	for (char c : name) {
+		if (c == '"') {
+			result += '"';
+		}
+		result += c;
+	}
+	result += '"';
+	return result;
+}
+
+string MetadataConnection::Table(const string &name) const {
+	if (location.metadata_schema.empty()) {
+		return Identifier(name);
+	}
+	return Identifier(location.metadata_schema) + "." + Identifier(name);
+}
+
+unique_ptr<MetadataConnection> OpenMetadataConnection(const MetadataLocation &location, bool read_only) {
+	switch (location.type) {
+	case MetadataBackendType::DUCKDB:
+		return make_uniq<DuckDBMetadataConnection>(location, read_only);
+	case MetadataBackendType::SQLITE:
+		return make_uniq<SQLiteMetadataConnection>(location, read_only);
+	case MetadataBackendType::POSTGRES:
+		return make_uniq<PostgresMetadataConnection>(location, read_only);
+	}
+	throw InternalException("unknown metadata backend type");
+}
+
+} // namespace duckdb

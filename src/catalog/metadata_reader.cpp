@@ -1,0 +1,306 @@
+#include "mallard/catalog/metadata_reader.hpp"
+
+#include "mallard/catalog/ducklake_types.hpp"
+
+#include "duckdb/common/string_util.hpp"
+
+namespace duckdb {
+
+namespace {
+
+idx_t GetId(const Value &value) {
+	return NumericCast<idx_t>(value.GetValue<int64_t>());
+}
+
+string GetString(const Value &value) {
+	return value.IsNull() ? string() : value.ToString();
+}
+
+bool GetBool(const Value &value, bool if_null) {
+	if (value.IsNull()) {
+		return if_null;
+	}
+	if (value.type().id() == LogicalTypeId::BOOLEAN) {
+		return value.GetValue<bool>();
+	}
+	// SQLite stores booleans as integers, or as text when written by other tools.
+	auto text = StringUtil::Lower(value.ToString());
+	return text == "1" || text == "true" || text == "t";
+}
+
+SnapshotInfo SnapshotFromRow(const vector<Value> &row) {
+	SnapshotInfo info;
+	info.snapshot_id = GetId(row[0]);
+	info.snapshot_time = GetString(row[1]);
+	info.schema_version = GetId(row[2]);
+	info.next_catalog_id = GetId(row[3]);
+	info.next_file_id = GetId(row[4]);
+	return info;
+}
+
+const char *SNAPSHOT_COLUMNS = "snapshot_id, snapshot_time, schema_version, next_catalog_id, next_file_id";
+
+struct ColumnRow {
+	LakeColumnInfo info;
+	string type_name;
+	optional_idx parent;
+};
+
+//! Builds a column's full type from its children: DuckLake stores nested types as one row per
+//! field (spec: ducklake_column.parent_column), depth first.
+void ResolveNestedType(LakeColumnInfo &column, const string &type_name) {
+	auto kind = StringUtil::Lower(type_name);
+	if (kind == "struct") {
+		child_list_t<LogicalType> fields;
+		for (auto &child : column.children) {
+			fields.emplace_back(child.name, child.type);
+		}
+		column.type = LogicalType::STRUCT(std::move(fields));
+	} else if (kind == "list") {
+		if (column.children.size() != 1) {
+			throw InvalidInputException("DuckLake list column \"%s\" must have one child column", column.name);
+		}
+		column.type = LogicalType::LIST(column.children[0].type);
+	} else if (kind == "map") {
+		if (column.children.size() != 2) {
+			throw InvalidInputException("DuckLake map column \"%s\" must have key and value columns", column.name);
+		}
+		column.type = LogicalType::MAP(column.children[0].type, column.children[1].type);
+	}
+}
+
+void AttachChildren(LakeColumnInfo &column, const string &type_name, vector<ColumnRow> &rows) {
+	for (auto &row : rows) {
+		if (row.parent.IsValid() && row.parent.GetIndex() == column.column_id) {
+			AttachChildren(row.info, row.type_name, rows);
+			column.children.push_back(row.info);
+		}
+	}
+	if (IsNestedDuckLakeType(type_name)) {
+		ResolveNestedType(column, type_name);
+	}
+}
+
+} // namespace
+
+string MetadataReader::VisibleAt(idx_t snapshot_id, const string &alias) {
+	auto prefix = alias.empty() ? string() : alias + ".";
+	auto s = std::to_string(snapshot_id);
+	return "(" + prefix + "begin_snapshot <= " + s + " AND (" + prefix + "end_snapshot IS NULL OR " + prefix +
+	       "end_snapshot > " + s + "))";
+}
+
+SnapshotInfo MetadataReader::LatestSnapshot(MetadataConnection &conn) {
+	auto table = conn.Table("ducklake_snapshot");
+	auto result = conn.Query(StringUtil::Format("SELECT %s FROM %s WHERE snapshot_id = (SELECT max(snapshot_id) FROM %s)",
+	                                            SNAPSHOT_COLUMNS, table, table));
+	if (result.RowCount() != 1) {
+		throw IOException("DuckLake catalog %s has no snapshots", conn.GetLocation().DisplayName());
+	}
+	return SnapshotFromRow(result.rows[0]);
+}
+
+bool MetadataReader::TryGetSnapshot(MetadataConnection &conn, idx_t snapshot_id, SnapshotInfo &result) {
+	auto rows = conn.Query(StringUtil::Format("SELECT %s FROM %s WHERE snapshot_id = %llu", SNAPSHOT_COLUMNS,
+	                                          conn.Table("ducklake_snapshot"), snapshot_id));
+	if (rows.RowCount() == 0) {
+		return false;
+	}
+	result = SnapshotFromRow(rows.rows[0]);
+	return true;
+}
+
+bool MetadataReader::TryGetSnapshotAtTime(MetadataConnection &conn, const string &timestamp, SnapshotInfo &result) {
+	auto rows = conn.Query(StringUtil::Format(
+	    "SELECT %s FROM %s WHERE snapshot_time <= %s ORDER BY snapshot_id DESC LIMIT 1", SNAPSHOT_COLUMNS,
+	    conn.Table("ducklake_snapshot"), MetadataConnection::Literal(timestamp)));
+	if (rows.RowCount() == 0) {
+		return false;
+	}
+	result = SnapshotFromRow(rows.rows[0]);
+	return true;
+}
+
+LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snapshot_id) {
+	LakeCatalogInfo catalog;
+	auto visible = VisibleAt(snapshot_id);
+
+	auto schemas = conn.Query("SELECT schema_id, schema_uuid, schema_name, path, path_is_relative FROM " +
+	                          conn.Table("ducklake_schema") + " WHERE " + visible + " ORDER BY schema_id");
+	for (auto &row : schemas.rows) {
+		LakeSchemaInfo schema;
+		schema.schema_id = GetId(row[0]);
+		schema.schema_uuid = GetString(row[1]);
+		schema.name = GetString(row[2]);
+		schema.path = GetString(row[3]);
+		schema.path_is_relative = GetBool(row[4], true);
+		catalog.schemas.push_back(std::move(schema));
+	}
+
+	// Comments are tags with key 'comment' (spec: ducklake_tag).
+	unordered_map<idx_t, Value> comments;
+	auto tags = conn.Query("SELECT object_id, value FROM " + conn.Table("ducklake_tag") + " WHERE key = 'comment' AND " +
+	                       visible);
+	for (auto &row : tags.rows) {
+		comments[GetId(row[0])] = row[1].IsNull() ? Value() : Value(row[1].ToString());
+	}
+
+	auto tables = conn.Query("SELECT table_id, table_uuid, schema_id, table_name, path, path_is_relative FROM " +
+	                         conn.Table("ducklake_table") + " WHERE " + visible + " ORDER BY table_id");
+	unordered_map<idx_t, idx_t> table_index;
+	for (auto &row : tables.rows) {
+		LakeTableInfo table;
+		table.table_id = GetId(row[0]);
+		table.table_uuid = GetString(row[1]);
+		table.schema_id = GetId(row[2]);
+		table.name = GetString(row[3]);
+		table.path = GetString(row[4]);
+		table.path_is_relative = GetBool(row[5], true);
+		auto comment = comments.find(table.table_id);
+		if (comment != comments.end()) {
+			table.comment = comment->second;
+		}
+		table_index[table.table_id] = catalog.tables.size();
+		catalog.tables.push_back(std::move(table));
+	}
+
+	auto columns = conn.Query("SELECT table_id, column_id, column_name, column_type, initial_default, default_value, "
+	                          "nulls_allowed, parent_column FROM " +
+	                          conn.Table("ducklake_column") + " WHERE " + visible +
+	                          " ORDER BY table_id, column_order, column_id");
+	unordered_map<idx_t, vector<ColumnRow>> rows_by_table;
+	for (auto &row : columns.rows) {
+		ColumnRow column;
+		column.info.column_id = GetId(row[1]);
+		column.info.name = GetString(row[2]);
+		column.type_name = GetString(row[3]);
+		if (!IsNestedDuckLakeType(column.type_name)) {
+			column.info.type = FromDuckLakeTypeName(column.type_name);
+		}
+		if (!row[4].IsNull()) {
+			column.info.initial_default = Value(row[4].ToString());
+		}
+		column.info.default_value = GetString(row[5]);
+		column.info.nulls_allowed = GetBool(row[6], true);
+		if (!row[7].IsNull()) {
+			column.parent = GetId(row[7]);
+		}
+		rows_by_table[GetId(row[0])].push_back(std::move(column));
+	}
+	for (auto &entry : rows_by_table) {
+		auto it = table_index.find(entry.first);
+		if (it == table_index.end()) {
+			continue;
+		}
+		auto &table = catalog.tables[it->second];
+		for (auto &row : entry.second) {
+			if (row.parent.IsValid()) {
+				continue;
+			}
+			AttachChildren(row.info, row.type_name, entry.second);
+			if (!row.info.initial_default.IsNull()) {
+				row.info.initial_default = row.info.initial_default.DefaultCastAs(row.info.type);
+			}
+			table.columns.push_back(row.info);
+		}
+	}
+
+	auto views = conn.Query("SELECT view_id, view_uuid, schema_id, view_name, dialect, sql, column_aliases FROM " +
+	                        conn.Table("ducklake_view") + " WHERE " + visible + " ORDER BY view_id");
+	for (auto &row : views.rows) {
+		LakeViewInfo view;
+		view.view_id = GetId(row[0]);
+		view.view_uuid = GetString(row[1]);
+		view.schema_id = GetId(row[2]);
+		view.name = GetString(row[3]);
+		view.dialect = GetString(row[4]);
+		view.sql = GetString(row[5]);
+		view.column_aliases = GetString(row[6]);
+		auto comment = comments.find(view.view_id);
+		if (comment != comments.end()) {
+			view.comment = comment->second;
+		}
+		catalog.views.push_back(std::move(view));
+	}
+	return catalog;
+}
+
+vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id) {
+	vector<DataFileInfo> files;
+	auto visible = VisibleAt(snapshot_id);
+	auto rows = conn.Query(StringUtil::Format(
+	    "SELECT data_file_id, path, path_is_relative, record_count, file_size_bytes, footer_size, row_id_start "
+	    "FROM %s WHERE table_id = %llu AND %s ORDER BY file_order, data_file_id",
+	    conn.Table("ducklake_data_file"), table_id, visible));
+	unordered_map<idx_t, idx_t> file_index;
+	for (auto &row : rows.rows) {
+		DataFileInfo file;
+		file.data_file_id = GetId(row[0]);
+		file.path = GetString(row[1]);
+		file.path_is_relative = GetBool(row[2], true);
+		file.record_count = GetId(row[3]);
+		file.file_size_bytes = row[4].IsNull() ? 0 : GetId(row[4]);
+		if (!row[5].IsNull()) {
+			file.footer_size = GetId(row[5]);
+		}
+		file.row_id_start = row[6].IsNull() ? 0 : GetId(row[6]);
+		file_index[file.data_file_id] = files.size();
+		files.push_back(std::move(file));
+	}
+	if (files.empty()) {
+		return files;
+	}
+	// Only the statistics of this table's visible files: planning cost follows the table, not the lake.
+	auto stats = conn.Query(StringUtil::Format(
+	    "SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, s.null_count, s.min_value, "
+	    "s.max_value, s.contains_nan FROM %s s JOIN %s f ON s.data_file_id = f.data_file_id "
+	    "WHERE s.table_id = %llu AND f.table_id = %llu AND %s",
+	    conn.Table("ducklake_file_column_stats"), conn.Table("ducklake_data_file"), table_id, table_id,
+	    VisibleAt(snapshot_id, "f")));
+	for (auto &row : stats.rows) {
+		auto it = file_index.find(GetId(row[0]));
+		if (it == file_index.end()) {
+			continue;
+		}
+		ColumnStatsInfo column;
+		column.column_id = GetId(row[1]);
+		if (!row[2].IsNull()) {
+			column.column_size_bytes = GetId(row[2]);
+		}
+		if (!row[3].IsNull()) {
+			column.value_count = GetId(row[3]);
+		}
+		if (!row[4].IsNull()) {
+			column.null_count = GetId(row[4]);
+		}
+		column.min_value = row[5].IsNull() ? Value() : Value(row[5].ToString());
+		column.max_value = row[6].IsNull() ? Value() : Value(row[6].ToString());
+		column.contains_nan = row[7].IsNull() ? Value() : Value::BOOLEAN(GetBool(row[7], false));
+		files[it->second].column_stats.push_back(std::move(column));
+	}
+	return files;
+}
+
+TableStatsInfo MetadataReader::ReadTableStats(MetadataConnection &conn, idx_t table_id) {
+	TableStatsInfo stats;
+	auto rows = conn.Query(StringUtil::Format("SELECT record_count, next_row_id, file_size_bytes FROM %s WHERE table_id = %llu",
+	                                          conn.Table("ducklake_table_stats"), table_id));
+	if (rows.RowCount() > 0) {
+		auto &row = rows.rows[0];
+		stats.record_count = row[0].IsNull() ? 0 : GetId(row[0]);
+		stats.next_row_id = row[1].IsNull() ? 0 : GetId(row[1]);
+		stats.file_size_bytes = row[2].IsNull() ? 0 : GetId(row[2]);
+	}
+	return stats;
+}
+
+Value MetadataReader::ReadMetadataValue(MetadataConnection &conn, const string &key) {
+	auto rows = conn.Query("SELECT value FROM " + conn.Table("ducklake_metadata") +
+	                       " WHERE key = " + MetadataConnection::Literal(key) + " AND scope IS NULL");
+	if (rows.RowCount() == 0 || rows.rows[0][0].IsNull()) {
+		return Value();
+	}
+	return Value(rows.rows[0][0].ToString());
+}
+
+} // namespace duckdb

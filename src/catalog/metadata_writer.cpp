@@ -1,0 +1,209 @@
+#include "mallard/catalog/metadata_writer.hpp"
+
+#include "mallard/catalog/ducklake_types.hpp"
+
+#include "duckdb/common/string_util.hpp"
+
+namespace duckdb {
+
+namespace {
+
+string Lit(const string &text) {
+	return MetadataConnection::Literal(text);
+}
+
+string Lit(const Value &value) {
+	return MetadataConnection::Literal(value);
+}
+
+string Num(idx_t value) {
+	return std::to_string(value);
+}
+
+string Num(const optional_idx &value) {
+	return value.IsValid() ? std::to_string(value.GetIndex()) : "NULL";
+}
+
+string Bool(bool value) {
+	return value ? "true" : "false";
+}
+
+} // namespace
+
+SnapshotWriter::SnapshotWriter(MetadataConnection &conn, idx_t snapshot_id)
+    : conn(conn), snapshot_id(snapshot_id), snapshot(std::to_string(snapshot_id)) {
+}
+
+void SnapshotWriter::Add(string statement) {
+	statements.push_back(std::move(statement));
+}
+
+void SnapshotWriter::CreateSchema(const LakeSchemaInfo &schema) {
+	Add("INSERT INTO " + conn.Table("ducklake_schema") +
+	    " (schema_id, schema_uuid, begin_snapshot, end_snapshot, schema_name, path, path_is_relative) VALUES (" +
+	    Num(schema.schema_id) + ", " + Lit(schema.schema_uuid) + ", " + snapshot + ", NULL, " + Lit(schema.name) +
+	    ", " + Lit(schema.path) + ", " + Bool(schema.path_is_relative) + ")");
+}
+
+void SnapshotWriter::DropSchema(idx_t schema_id) {
+	Add("UPDATE " + conn.Table("ducklake_schema") + " SET end_snapshot = " + snapshot +
+	    " WHERE schema_id = " + Num(schema_id) + " AND end_snapshot IS NULL");
+}
+
+void SnapshotWriter::AddColumns(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent,
+                                idx_t &order) {
+	for (auto &column : columns) {
+		auto has_default = !column.default_value.empty();
+		Add("INSERT INTO " + conn.Table("ducklake_column") +
+		    " (column_id, begin_snapshot, end_snapshot, table_id, column_order, column_name, column_type, "
+		    "initial_default, default_value, nulls_allowed, parent_column, default_value_type, "
+		    "default_value_dialect) VALUES (" +
+		    Num(column.column_id) + ", " + snapshot + ", NULL, " + Num(table_id) + ", " + Num(order++) + ", " +
+		    Lit(column.name) + ", " + Lit(ToDuckLakeTypeName(column.type)) + ", " +
+		    (column.initial_default.IsNull() ? "NULL" : Lit(column.initial_default.ToString())) + ", " +
+		    (has_default ? Lit(column.default_value) : "NULL") + ", " + Bool(column.nulls_allowed) + ", " +
+		    Num(parent) + ", " + (has_default ? "'expression'" : "NULL") + ", " +
+		    (has_default ? "'duckdb'" : "NULL") + ")");
+		AddColumns(table_id, column.children, column.column_id, order);
+	}
+}
+
+void SnapshotWriter::CreateTable(const LakeTableInfo &table) {
+	Add("INSERT INTO " + conn.Table("ducklake_table") +
+	    " (table_id, table_uuid, begin_snapshot, end_snapshot, schema_id, table_name, path, path_is_relative) "
+	    "VALUES (" +
+	    Num(table.table_id) + ", " + Lit(table.table_uuid) + ", " + snapshot + ", NULL, " + Num(table.schema_id) +
+	    ", " + Lit(table.name) + ", " + Lit(table.path) + ", " + Bool(table.path_is_relative) + ")");
+	idx_t order = 1;
+	AddColumns(table.table_id, table.columns, optional_idx(), order);
+	if (!table.comment.IsNull()) {
+		SetComment(table.table_id, table.comment);
+	}
+}
+
+void SnapshotWriter::DropTable(idx_t table_id) {
+	// Ending the table ends everything that hangs off it at the same snapshot.
+	for (auto name : {"ducklake_table", "ducklake_column", "ducklake_data_file", "ducklake_delete_file"}) {
+		Add("UPDATE " + conn.Table(name) + " SET end_snapshot = " + snapshot + " WHERE table_id = " +
+		    Num(table_id) + " AND end_snapshot IS NULL");
+	}
+	Add("UPDATE " + conn.Table("ducklake_tag") + " SET end_snapshot = " + snapshot +
+	    " WHERE object_id = " + Num(table_id) + " AND end_snapshot IS NULL");
+}
+
+void SnapshotWriter::CreateView(const LakeViewInfo &view) {
+	Add("INSERT INTO " + conn.Table("ducklake_view") +
+	    " (view_id, view_uuid, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases) "
+	    "VALUES (" +
+	    Num(view.view_id) + ", " + Lit(view.view_uuid) + ", " + snapshot + ", NULL, " + Num(view.schema_id) + ", " +
+	    Lit(view.name) + ", " + Lit(view.dialect) + ", " + Lit(view.sql) + ", " + Lit(view.column_aliases) + ")");
+	if (!view.comment.IsNull()) {
+		SetComment(view.view_id, view.comment);
+	}
+}
+
+void SnapshotWriter::DropView(idx_t view_id) {
+	Add("UPDATE " + conn.Table("ducklake_view") + " SET end_snapshot = " + snapshot + " WHERE view_id = " +
+	    Num(view_id) + " AND end_snapshot IS NULL");
+	Add("UPDATE " + conn.Table("ducklake_tag") + " SET end_snapshot = " + snapshot +
+	    " WHERE object_id = " + Num(view_id) + " AND end_snapshot IS NULL");
+}
+
+void SnapshotWriter::SetComment(idx_t object_id, const Value &comment) {
+	Add("UPDATE " + conn.Table("ducklake_tag") + " SET end_snapshot = " + snapshot + " WHERE object_id = " +
+	    Num(object_id) + " AND key = 'comment' AND end_snapshot IS NULL");
+	if (!comment.IsNull()) {
+		Add("INSERT INTO " + conn.Table("ducklake_tag") +
+		    " (object_id, begin_snapshot, end_snapshot, key, value) VALUES (" + Num(object_id) + ", " + snapshot +
+		    ", NULL, 'comment', " + Lit(comment) + ")");
+	}
+}
+
+void SnapshotWriter::AddDataFiles(idx_t table_id, const vector<DataFileInfo> &files) {
+	for (auto &file : files) {
+		Add("INSERT INTO " + conn.Table("ducklake_data_file") +
+		    " (data_file_id, table_id, begin_snapshot, end_snapshot, file_order, path, path_is_relative, "
+		    "file_format, record_count, file_size_bytes, footer_size, row_id_start, partition_id, encryption_key) "
+		    "VALUES (" +
+		    Num(file.data_file_id) + ", " + Num(table_id) + ", " + snapshot + ", NULL, NULL, " + Lit(file.path) +
+		    ", " + Bool(file.path_is_relative) + ", 'parquet', " + Num(file.record_count) + ", " +
+		    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", " + Num(file.row_id_start) +
+		    ", NULL, NULL)");
+		if (file.column_stats.empty()) {
+			continue;
+		}
+		string values;
+		for (auto &stats : file.column_stats) {
+			if (!values.empty()) {
+				values += ", ";
+			}
+			values += "(" + Num(file.data_file_id) + ", " + Num(table_id) + ", " + Num(stats.column_id) + ", " +
+			          Num(stats.column_size_bytes) + ", " + Num(stats.value_count) + ", " + Num(stats.null_count) +
+			          ", " + Lit(stats.min_value) + ", " + Lit(stats.max_value) + ", " +
+			          (stats.contains_nan.IsNull() ? "NULL" : Bool(stats.contains_nan.GetValue<bool>())) + ")";
+		}
+		Add("INSERT INTO " + conn.Table("ducklake_file_column_stats") +
+		    " (data_file_id, table_id, column_id, column_size_bytes, value_count, null_count, min_value, "
+		    "max_value, contains_nan) VALUES " +
+		    values);
+	}
+}
+
+void SnapshotWriter::WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists) {
+	if (exists) {
+		Add("UPDATE " + conn.Table("ducklake_table_stats") + " SET record_count = " + Num(stats.record_count) +
+		    ", next_row_id = " + Num(stats.next_row_id) + ", file_size_bytes = " + Num(stats.file_size_bytes) +
+		    " WHERE table_id = " + Num(table_id));
+	} else {
+		Add("INSERT INTO " + conn.Table("ducklake_table_stats") +
+		    " (table_id, record_count, next_row_id, file_size_bytes) VALUES (" + Num(table_id) + ", " +
+		    Num(stats.record_count) + ", " + Num(stats.next_row_id) + ", " + Num(stats.file_size_bytes) + ")");
+	}
+}
+
+void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats) {
+	Add("DELETE FROM " + conn.Table("ducklake_table_column_stats") + " WHERE table_id = " + Num(table_id));
+	if (stats.empty()) {
+		return;
+	}
+	string values;
+	for (auto &column : stats) {
+		if (!values.empty()) {
+			values += ", ";
+		}
+		auto contains_null = column.null_count.IsValid() ? Bool(column.null_count.GetIndex() > 0) : "NULL";
+		values += "(" + Num(table_id) + ", " + Num(column.column_id) + ", " + contains_null + ", " +
+		          (column.contains_nan.IsNull() ? "NULL" : Bool(column.contains_nan.GetValue<bool>())) + ", " +
+		          Lit(column.min_value) + ", " + Lit(column.max_value) + ")";
+	}
+	Add("INSERT INTO " + conn.Table("ducklake_table_column_stats") +
+	    " (table_id, column_id, contains_null, contains_nan, min_value, max_value) VALUES " + values);
+}
+
+void SnapshotWriter::AddSchemaVersion(idx_t schema_version, optional_idx table_id) {
+	Add("INSERT INTO " + conn.Table("ducklake_schema_versions") + " (begin_snapshot, schema_version, table_id) VALUES (" +
+	    snapshot + ", " + Num(schema_version) + ", " + Num(table_id) + ")");
+}
+
+void SnapshotWriter::AddSnapshot(const SnapshotInfo &info, const string &changes_made, const Value &author,
+                                 const Value &commit_message, const Value &commit_extra_info) {
+	// The snapshot row goes first: its primary key is where two racing writers collide.
+	statements.insert(statements.begin(),
+	                  "INSERT INTO " + conn.Table("ducklake_snapshot") +
+	                      " (snapshot_id, snapshot_time, schema_version, next_catalog_id, next_file_id) VALUES (" +
+	                      Num(info.snapshot_id) + ", " + Lit(info.snapshot_time) + ", " + Num(info.schema_version) +
+	                      ", " + Num(info.next_catalog_id) + ", " + Num(info.next_file_id) + ")");
+	Add("INSERT INTO " + conn.Table("ducklake_snapshot_changes") +
+	    " (snapshot_id, changes_made, author, commit_message, commit_extra_info) VALUES (" + snapshot + ", " +
+	    Lit(changes_made) + ", " + Lit(author) + ", " + Lit(commit_message) + ", " + Lit(commit_extra_info) + ")");
+}
+
+void SnapshotWriter::Execute() {
+	if (statements.empty()) {
+		return;
+	}
+	conn.Execute(StringUtil::Join(statements, ";\n"));
+	statements.clear();
+}
+
+} // namespace duckdb

@@ -1,0 +1,328 @@
+#include "mallard/catalog/postgres_metadata_connection.hpp"
+
+#include "duckdb/common/string_util.hpp"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace duckdb {
+
+namespace {
+
+struct ResultDeleter {
+	void operator()(PGresult *result) const {
+		PQclear(result);
+	}
+};
+using ResultHandle = std::unique_ptr<PGresult, ResultDeleter>;
+
+// Type OIDs from pg_type.h (stable across PostgreSQL versions).
+constexpr Oid BOOL_OID = 16;
+constexpr Oid BYTEA_OID = 17;
+constexpr Oid INT8_OID = 20;
+constexpr Oid INT2_OID = 21;
+constexpr Oid INT4_OID = 23;
+constexpr Oid OID_OID = 26;
+
+bool IsConflictState(const string &sqlstate) {
+	return sqlstate == "23505"     // unique_violation
+	       || sqlstate == "40001"  // serialization_failure
+	       || sqlstate == "40P01"  // deadlock_detected
+	       || sqlstate == "55P03"; // lock_not_available
+}
+
+string TrimMessage(const char *text) {
+	string message = text ? text : "";
+	StringUtil::Trim(message);
+	return message;
+}
+
+//! libpq's own messages may quote parts of a malformed connection string; never let the password
+//! reach a message.
+string HidePassword(string message, const string &conninfo) {
+	char *error = nullptr;
+	auto options = PQconninfoParse(conninfo.c_str(), &error);
+	if (error) {
+		PQfreemem(error);
+	}
+	if (!options) {
+		return message;
+	}
+	for (auto option = options; option->keyword; option++) {
+		if (strcmp(option->keyword, "password") == 0 && option->val && option->val[0]) {
+			message = StringUtil::Replace(message, option->val, "********");
+		}
+	}
+	PQconninfoFree(options);
+	return message;
+}
+
+Value ReadField(PGresult *result, int row, int column, Oid type) {
+	if (PQgetisnull(result, row, column)) {
+		return Value();
+	}
+	const char *text = PQgetvalue(result, row, column);
+	switch (type) {
+	case BOOL_OID:
+		return Value::BOOLEAN(text[0] == 't');
+	case INT2_OID:
+	case INT4_OID:
+	case INT8_OID:
+	case OID_OID:
+		return Value::BIGINT(std::strtoll(text, nullptr, 10));
+	case BYTEA_OID: {
+		size_t length = 0;
+		auto bytes = PQunescapeBytea(reinterpret_cast<const unsigned char *>(text), &length);
+		if (!bytes) {
+			throw IOException("Out of memory while reading a PostgreSQL bytea value");
+		}
+		auto value = Value::BLOB(bytes, length);
+		PQfreemem(bytes);
+		return value;
+	}
+	default:
+		return Value(string(text, PQgetlength(result, row, column)));
+	}
+}
+
+void IgnoreNotice(void *, const char *) {
+	// "schema already exists, skipping" and the like are not for users.
+}
+
+} // namespace
+
+PostgresMetadataConnection::PostgresMetadataConnection(const MetadataLocation &location_p, bool read_only_p) {
+	location = location_p;
+	read_only = read_only_p;
+	Connect();
+	if (!location.metadata_schema.empty() && !read_only) {
+		try {
+			// Look first: CREATE SCHEMA needs the CREATE privilege even when the schema exists.
+			auto existing =
+			    Query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = " + Literal(location.metadata_schema));
+			if (existing.RowCount() == 0) {
+				Execute("CREATE SCHEMA IF NOT EXISTS " + Identifier(location.metadata_schema));
+			}
+		} catch (...) {
+			PQfinish(conn);
+			conn = nullptr;
+			throw;
+		}
+	}
+}
+
+PostgresMetadataConnection::~PostgresMetadataConnection() {
+	if (conn) {
+		PQfinish(conn); // the server rolls back an open transaction
+	}
+}
+
+void PostgresMetadataConnection::Connect() {
+	// The conninfo (key=value or URI) is expanded from dbname; the entries before it are defaults it
+	// may override. Without a timeout, an unreachable host would hang ATTACH for minutes.
+	const char *keywords[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+	const char *values[] = {"10", "mallard", location.target.c_str(), nullptr};
+	if (conn) {
+		PQfinish(conn);
+	}
+	conn = PQconnectdbParams(keywords, values, 1);
+	if (!conn) {
+		throw IOException("Could not connect to the PostgreSQL catalog %s: out of memory", location.DisplayName());
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		auto reason = HidePassword(TrimMessage(PQerrorMessage(conn)), location.target);
+		PQfinish(conn);
+		conn = nullptr;
+		throw IOException("Could not connect to the PostgreSQL catalog %s: %s", location.DisplayName(), reason);
+	}
+	PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+	string reason;
+	if (PQsetClientEncoding(conn, "UTF8") != 0) {
+		reason = "cannot use the UTF8 client encoding";
+	} else {
+		// Literal() writes standard SQL strings, where a backslash is an ordinary character.
+		// Timestamps as text in UTC, like DuckDB writes them, whatever the server's TimeZone.
+		string setup = "SET standard_conforming_strings = on; SET TimeZone = 'UTC';";
+		if (read_only) {
+			setup += "SET default_transaction_read_only = on;";
+		}
+		ResultHandle result(PQexec(conn, setup.c_str()));
+		if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+			reason = TrimMessage(PQresultErrorMessage(result.get()));
+		}
+	}
+	if (!reason.empty()) {
+		PQfinish(conn);
+		conn = nullptr;
+		throw IOException("PostgreSQL catalog %s: %s", location.DisplayName(), reason);
+	}
+}
+
+pg_result *PostgresMetadataConnection::Run(const string &sql, bool repeatable) {
+	auto name = location.DisplayName();
+	if (transaction_lost) {
+		throw TransactionException(
+		    "The connection to PostgreSQL catalog %s was lost inside a transaction; roll it back "
+		    "before running more statements",
+		    name);
+	}
+	for (idx_t attempt = 0;; attempt++) {
+		if (!conn || PQstatus(conn) != CONNECTION_OK) {
+			// Only reached outside a transaction: losing the connection inside one sets transaction_lost.
+			Connect();
+		}
+		ResultHandle result(PQexec(conn, sql.c_str()));
+		auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+			return result.release();
+		}
+		string reason = TrimMessage(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn));
+		if (PQstatus(conn) == CONNECTION_BAD) {
+			if (in_transaction) {
+				in_transaction = false;
+				transaction_lost = true;
+				auto outcome =
+				    sql == "COMMIT" ? "whether the commit took effect is unknown" : "the transaction did not complete";
+				throw IOException("Lost the connection to the PostgreSQL catalog %s inside a transaction (%s); %s",
+				                  name, reason, outcome);
+			}
+			if (repeatable && attempt == 0) {
+				continue; // reconnect and send it once more
+			}
+			throw IOException("Lost the connection to the PostgreSQL catalog %s: %s", name, reason);
+		}
+		const char *state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+		string sqlstate = state ? state : "";
+		const char *primary = result ? PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+		if (primary) {
+			reason = primary;
+		}
+		if (IsConflictState(sqlstate)) {
+			if (in_transaction) {
+				// The contract of MetadataConflictException: the transaction is rolled back.
+				ResultHandle rollback(PQexec(conn, "ROLLBACK"));
+				in_transaction = false;
+			}
+			throw MetadataConflictException(StringUtil::Format("PostgreSQL catalog %s: %s", name, reason));
+		}
+		throw IOException("PostgreSQL catalog %s: %s", name, reason);
+	}
+}
+
+void PostgresMetadataConnection::Execute(const string &sql) {
+	ResultHandle result(Run(sql, false));
+}
+
+MetadataResult PostgresMetadataConnection::Query(const string &sql) {
+	ResultHandle result(Run(sql, true));
+	MetadataResult output;
+	int column_count = PQnfields(result.get());
+	int row_count = PQntuples(result.get());
+	vector<Oid> types;
+	for (int column = 0; column < column_count; column++) {
+		output.names.emplace_back(PQfname(result.get(), column));
+		types.push_back(PQftype(result.get(), column));
+	}
+	output.rows.reserve(row_count);
+	for (int row = 0; row < row_count; row++) {
+		vector<Value> values;
+		values.reserve(column_count);
+		for (int column = 0; column < column_count; column++) {
+			values.push_back(ReadField(result.get(), row, column, types[column]));
+		}
+		output.rows.push_back(std::move(values));
+	}
+	return output;
+}
+
+void PostgresMetadataConnection::BeginTransaction() {
+	if (in_transaction || transaction_lost) {
+		throw TransactionException("A transaction on catalog %s is already active", location.DisplayName());
+	}
+	// READ COMMITTED (the default): two writers collide on the snapshot primary key, which is the
+	// conflict DuckLake's commit protocol expects.
+	ResultHandle result(Run("BEGIN", true));
+	in_transaction = true;
+}
+
+void PostgresMetadataConnection::Commit() {
+	if (!in_transaction) {
+		throw TransactionException("No transaction on catalog %s to commit", location.DisplayName());
+	}
+	if (PQtransactionStatus(conn) == PQTRANS_INERROR) {
+		// PostgreSQL would answer COMMIT with a silent ROLLBACK.
+		Rollback();
+		throw TransactionException("Cannot commit on catalog %s: a statement of the transaction failed; it was rolled "
+		                           "back",
+		                           location.DisplayName());
+	}
+	ResultHandle result;
+	try {
+		result.reset(Run("COMMIT", false));
+	} catch (...) {
+		in_transaction = false; // a failed COMMIT ends the transaction too
+		throw;
+	}
+	in_transaction = false;
+	if (strcmp(PQcmdStatus(result.get()), "ROLLBACK") == 0) {
+		throw TransactionException("The transaction on catalog %s was rolled back instead of committed",
+		                           location.DisplayName());
+	}
+}
+
+void PostgresMetadataConnection::Rollback() {
+	if (transaction_lost) {
+		transaction_lost = false; // the server rolled it back when the connection dropped
+		return;
+	}
+	if (!in_transaction) {
+		return;
+	}
+	in_transaction = false;
+	if (!conn || PQstatus(conn) != CONNECTION_OK) {
+		return; // the transaction ended with the connection
+	}
+	// If this fails, the connection dropped, and the transaction with it.
+	ResultHandle result(PQexec(conn, "ROLLBACK"));
+}
+
+bool PostgresMetadataConnection::InTransaction() const {
+	return in_transaction;
+}
+
+string PostgresMetadataConnection::SchemaExpression() const {
+	return location.metadata_schema.empty() ? "current_schema()" : Literal(location.metadata_schema);
+}
+
+bool PostgresMetadataConnection::TableExists(const string &name) {
+	auto result = Query("SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = " + SchemaExpression() +
+	                    " AND tablename = " + Literal(name));
+	return result.RowCount() > 0;
+}
+
+vector<string> PostgresMetadataConnection::ListTables() {
+	auto result = Query("SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = " + SchemaExpression());
+	vector<string> names;
+	for (auto &row : result.rows) {
+		names.push_back(row[0].ToString());
+	}
+	return names;
+}
+
+string PostgresMetadataConnection::ColumnType(const string &kind) const {
+	if (kind == "BIGINT" || kind == "VARCHAR" || kind == "BOOLEAN" || kind == "TIMESTAMPTZ" || kind == "UUID") {
+		return kind;
+	}
+	if (kind == "UBIGINT") {
+		return "NUMERIC(20,0)"; // PostgreSQL has no unsigned integers
+	}
+	throw InternalException("unknown catalog column kind \"%s\"", kind);
+}
+
+string PostgresMetadataConnection::CurrentTimestamp() const {
+	return "NOW()";
+}
+
+} // namespace duckdb

@@ -1,0 +1,302 @@
+#include "mallard/catalog/sqlite_metadata_connection.hpp"
+
+#include "duckdb/common/string_util.hpp"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <ctime>
+#include <random>
+#include <thread>
+
+namespace duckdb {
+
+using std::chrono::steady_clock;
+
+namespace {
+
+struct StatementDeleter {
+	void operator()(sqlite3_stmt *statement) const {
+		sqlite3_finalize(statement);
+	}
+};
+using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+bool IsBusy(int rc) {
+	auto primary = rc & 0xff;
+	return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+bool FileExists(const string &path) {
+	struct stat st;
+	return stat(path.c_str(), &st) == 0;
+}
+
+Value ReadColumn(sqlite3_stmt *statement, int column) {
+	switch (sqlite3_column_type(statement, column)) {
+	case SQLITE_INTEGER: {
+		auto value = sqlite3_column_int64(statement, column);
+		// SQLite stores booleans as 0/1; the declared type tells them apart from numbers.
+		auto declared = sqlite3_column_decltype(statement, column);
+		if (declared && sqlite3_stricmp(declared, "BOOLEAN") == 0) {
+			return Value::BOOLEAN(value != 0);
+		}
+		return Value::BIGINT(value);
+	}
+	case SQLITE_FLOAT:
+		return Value(Value::DOUBLE(sqlite3_column_double(statement, column)).ToString());
+	case SQLITE_TEXT: {
+		auto data = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
+		return Value(string(data, sqlite3_column_bytes(statement, column)));
+	}
+	case SQLITE_BLOB: {
+		auto data = static_cast<const_data_ptr_t>(sqlite3_column_blob(statement, column));
+		return Value::BLOB(data, sqlite3_column_bytes(statement, column));
+	}
+	default:
+		return Value();
+	}
+}
+
+} // namespace
+
+SQLiteMetadataConnection::SQLiteMetadataConnection(const MetadataLocation &location_p, bool read_only_p) {
+	location = location_p;
+	read_only = read_only_p;
+	if (!location.metadata_schema.empty()) {
+		throw InvalidInputException("METADATA_SCHEMA is not supported for the SQLite catalog %s: SQLite has no schemas",
+		                            location.DisplayName());
+	}
+	auto &path = location.target;
+	if (read_only && !FileExists(path)) {
+		throw IOException("SQLite catalog %s does not exist (a read-only catalog is never created)",
+		                  location.DisplayName());
+	}
+	int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+	if (rc != SQLITE_OK) {
+		string reason = db ? sqlite3_errmsg(db) : "out of memory";
+		sqlite3_close_v2(db);
+		db = nullptr;
+		throw IOException("Could not open SQLite catalog %s: %s (does its folder exist and is it writable?)",
+		                  location.DisplayName(), reason);
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_handler(db, OnBusy, this);
+	if (!read_only) {
+		// WAL lets readers work while one writer commits; NORMAL sync is durable at checkpoints and
+		// never corrupts in WAL mode.
+		try {
+			MetadataResult ignored;
+			Run("PRAGMA journal_mode=WAL", &ignored, false);
+			Run("PRAGMA synchronous=NORMAL", nullptr, false);
+		} catch (...) {
+			sqlite3_close_v2(db);
+			db = nullptr;
+			throw;
+		}
+	}
+}
+
+SQLiteMetadataConnection::~SQLiteMetadataConnection() {
+	if (!db) {
+		return;
+	}
+	if (!sqlite3_get_autocommit(db)) {
+		sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+	}
+	sqlite3_close_v2(db);
+}
+
+int SQLiteMetadataConnection::OnBusy(void *connection, int attempt) {
+	auto &self = *static_cast<SQLiteMetadataConnection *>(connection);
+	return self.WaitWhileBusy(self.operation_start, attempt) ? 1 : 0;
+}
+
+bool SQLiteMetadataConnection::WaitWhileBusy(steady_clock::time_point start, idx_t attempt) const {
+	auto elapsed = steady_clock::now() - start;
+	if (elapsed >= lock_wait_limit) {
+		return false;
+	}
+	// 1, 2, 4, ... up to 100 ms, times a random factor so that waiting writers do not wake in step.
+	thread_local std::mt19937_64 random_engine(std::random_device {}());
+	std::uniform_real_distribution<double> jitter(0.5, 1.5);
+	double base_ms = std::min(100.0, double(idx_t(1) << std::min<idx_t>(attempt, 7)));
+	auto pause = std::chrono::duration_cast<steady_clock::duration>(
+	    std::chrono::duration<double, std::milli>(base_ms * jitter(random_engine)));
+	auto remaining = lock_wait_limit - elapsed;
+	std::this_thread::sleep_for(pause < remaining ? pause : steady_clock::duration(remaining));
+	return true;
+}
+
+void SQLiteMetadataConnection::ThrowError(int rc) {
+	string reason = sqlite3_errmsg(db);
+	auto name = location.DisplayName();
+	auto primary = rc & 0xff;
+	bool conflict = primary == SQLITE_CONSTRAINT || IsBusy(rc);
+	if (conflict && !sqlite3_get_autocommit(db)) {
+		// The contract of MetadataConflictException: the transaction is rolled back.
+		sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+	}
+	if (primary == SQLITE_CONSTRAINT) {
+		throw MetadataConflictException(StringUtil::Format("SQLite catalog %s: %s", name, reason));
+	}
+	if (IsBusy(rc)) {
+		// Never "database is locked": say what happened and for how long.
+		auto ms = lock_wait_limit.count();
+		auto limit = ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+		throw MetadataConflictException(StringUtil::Format(
+		    "SQLite catalog %s: another writer kept the catalog busy for more than %s, or two transactions "
+		    "collided; the transaction was rolled back and may be retried",
+		    name, limit));
+	}
+	if (primary == SQLITE_READONLY) {
+		throw IOException("SQLite catalog %s cannot be written: %s", name, reason);
+	}
+	throw IOException("SQLite catalog %s: %s", name, reason);
+}
+
+void SQLiteMetadataConnection::Step(sqlite3_stmt *statement, MetadataResult *result, bool retry_busy) {
+	int column_count = sqlite3_column_count(statement);
+	idx_t attempt = 0;
+	while (true) {
+		vector<vector<Value>> rows;
+		int rc;
+		while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+			if (!result) {
+				continue;
+			}
+			vector<Value> row;
+			row.reserve(column_count);
+			for (int column = 0; column < column_count; column++) {
+				row.push_back(ReadColumn(statement, column));
+			}
+			rows.push_back(std::move(row));
+		}
+		if (rc == SQLITE_DONE) {
+			if (result && column_count > 0) {
+				result->names.clear();
+				for (int column = 0; column < column_count; column++) {
+					result->names.emplace_back(sqlite3_column_name(statement, column));
+				}
+				result->rows = std::move(rows);
+			}
+			return;
+		}
+		if (IsBusy(rc) && retry_busy && WaitWhileBusy(operation_start, attempt++)) {
+			sqlite3_reset(statement);
+			continue;
+		}
+		ThrowError(rc);
+	}
+}
+
+void SQLiteMetadataConnection::Run(const string &sql, MetadataResult *result, bool is_commit) {
+	operation_start = steady_clock::now();
+	// A statement that found the database busy may be repeated outside a transaction, and COMMIT may
+	// always be repeated; inside a transaction SQLite requires a rollback instead (sqlite3_step docs).
+	bool retry_busy = is_commit || sqlite3_get_autocommit(db);
+	const char *tail = sql.c_str();
+	const char *end = tail + sql.size();
+	while (tail < end) {
+		sqlite3_stmt *raw = nullptr;
+		const char *next = nullptr;
+		int rc;
+		idx_t attempt = 0;
+		while (true) {
+			rc = sqlite3_prepare_v2(db, tail, int(end - tail), &raw, &next);
+			if (rc == SQLITE_OK || !IsBusy(rc) || !retry_busy || !WaitWhileBusy(operation_start, attempt++)) {
+				break;
+			}
+		}
+		if (rc != SQLITE_OK) {
+			ThrowError(rc);
+		}
+		tail = next;
+		if (!raw) {
+			continue; // only whitespace or a comment was left
+		}
+		StatementHandle statement(raw);
+		Step(raw, result, retry_busy);
+		retry_busy = is_commit || sqlite3_get_autocommit(db);
+	}
+}
+
+void SQLiteMetadataConnection::Execute(const string &sql) {
+	Run(sql, nullptr, false);
+}
+
+MetadataResult SQLiteMetadataConnection::Query(const string &sql) {
+	MetadataResult result;
+	Run(sql, &result, false);
+	return result;
+}
+
+void SQLiteMetadataConnection::BeginTransaction() {
+	if (InTransaction()) {
+		throw TransactionException("A transaction on catalog %s is already active", location.DisplayName());
+	}
+	// IMMEDIATE takes the write lock now: a writer that only held a read lock could not upgrade it
+	// while another writer commits, and would have to fail instead of wait.
+	Run(read_only ? "BEGIN" : "BEGIN IMMEDIATE", nullptr, false);
+}
+
+void SQLiteMetadataConnection::Commit() {
+	if (!InTransaction()) {
+		throw TransactionException("No transaction on catalog %s to commit", location.DisplayName());
+	}
+	Run("COMMIT", nullptr, true);
+}
+
+void SQLiteMetadataConnection::Rollback() {
+	if (!InTransaction()) {
+		return;
+	}
+	Run("ROLLBACK", nullptr, false);
+}
+
+bool SQLiteMetadataConnection::InTransaction() const {
+	return db && !sqlite3_get_autocommit(db);
+}
+
+bool SQLiteMetadataConnection::TableExists(const string &name) {
+	auto result =
+	    Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = " + Literal(name) + " COLLATE NOCASE");
+	return result.RowCount() > 0;
+}
+
+vector<string> SQLiteMetadataConnection::ListTables() {
+	auto result = Query("SELECT name FROM sqlite_master WHERE type = 'table'");
+	vector<string> names;
+	for (auto &row : result.rows) {
+		names.push_back(row[0].ToString());
+	}
+	return names;
+}
+
+string SQLiteMetadataConnection::ColumnType(const string &kind) const {
+	// SQLite keeps declared type names; these are the names DuckDB's sqlite extension declares,
+	// so the official DuckLake extension reads the columns back with the right types.
+	if (kind == "BIGINT" || kind == "VARCHAR" || kind == "BOOLEAN" || kind == "UUID" || kind == "UBIGINT") {
+		return kind;
+	}
+	if (kind == "TIMESTAMPTZ") {
+		return "TIMESTAMP WITH TIME ZONE";
+	}
+	throw InternalException("unknown catalog column kind \"%s\"", kind);
+}
+
+string SQLiteMetadataConnection::CurrentTimestamp() const {
+	// SQLite has no timestamp type: store the text DuckDB writes for a TIMESTAMP WITH TIME ZONE.
+	auto now = std::chrono::system_clock::now();
+	auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+	std::time_t seconds = micros / 1000000;
+	std::tm utc;
+	gmtime_r(&seconds, &utc);
+	char text[64];
+	snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", utc.tm_year + 1900, utc.tm_mon + 1,
+	         utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(micros % 1000000));
+	return Literal(string(text));
+}
+
+} // namespace duckdb

@@ -1,0 +1,216 @@
+#include "mallard/functions/lake_functions.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/snapshot_changes.hpp"
+#include "mallard/functions/metadata_function.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+
+#include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
+#include "duckdb/main/client_context.hpp"
+#include "duckdb/main/extension/extension_loader.hpp"
+#include "duckdb/parser/parsed_data/create_table_function_info.hpp"
+
+namespace duckdb {
+
+namespace {
+
+Value TimestampValue(const Value &text) {
+	if (text.IsNull()) {
+		return Value(LogicalType::TIMESTAMP_TZ);
+	}
+	return Value(text.ToString()).DefaultCastAs(LogicalType::TIMESTAMP_TZ);
+}
+
+//! The DuckLake names of change kinds in snapshots().changes.
+string ChangeKey(const string &kind) {
+	static const pair<const char *, const char *> KEYS[] = {
+	    {"created_schema", "schemas_created"},       {"dropped_schema", "schemas_dropped"},
+	    {"created_table", "tables_created"},         {"dropped_table", "tables_dropped"},
+	    {"altered_table", "tables_altered"},         {"inserted_into_table", "tables_inserted_into"},
+	    {"deleted_from_table", "tables_deleted_from"}, {"compacted_table", "tables_compacted"},
+	    {"created_view", "views_created"},           {"dropped_view", "views_dropped"},
+	    {"altered_view", "views_altered"},           {"inlined_insert", "inlined_insert"},
+	    {"inlined_delete", "inlined_delete"},        {"merge_adjacent", "merge_adjacent"}};
+	for (auto &entry : KEYS) {
+		if (kind == entry.first) {
+			return entry.second;
+		}
+	}
+	return kind;
+}
+
+Value ChangesValue(const Value &changes_made) {
+	auto map_type = LogicalType::MAP(LogicalType::VARCHAR, LogicalType::LIST(LogicalType::VARCHAR));
+	if (changes_made.IsNull()) {
+		return Value(map_type);
+	}
+	vector<string> keys;
+	map<string, vector<Value>> grouped;
+	for (auto &change : SnapshotChanges::Parse(changes_made.ToString())) {
+		auto key = ChangeKey(change.kind);
+		if (grouped.find(key) == grouped.end()) {
+			keys.push_back(key);
+		}
+		grouped[key].emplace_back(change.value);
+	}
+	vector<Value> map_keys;
+	vector<Value> map_values;
+	for (auto &key : keys) {
+		map_keys.emplace_back(key);
+		map_values.push_back(Value::LIST(LogicalType::VARCHAR, grouped[key]));
+	}
+	return Value::MAP(LogicalType::VARCHAR, LogicalType::LIST(LogicalType::VARCHAR), std::move(map_keys),
+	                  std::move(map_values));
+}
+
+MetadataFunctionResult SnapshotsFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                         TableFunctionBindInput &input, idx_t first_argument) {
+	MetadataFunctionResult result;
+	result.names = {"snapshot_id", "snapshot_time", "schema_version", "changes", "author", "commit_message",
+	                "commit_extra_info"};
+	result.types = {LogicalType::BIGINT,
+	                LogicalType::TIMESTAMP_TZ,
+	                LogicalType::BIGINT,
+	                LogicalType::MAP(LogicalType::VARCHAR, LogicalType::LIST(LogicalType::VARCHAR)),
+	                LogicalType::VARCHAR,
+	                LogicalType::VARCHAR,
+	                LogicalType::VARCHAR};
+	auto rows = catalog.WithMetadata([](MetadataConnection &conn) {
+		return conn.Query("SELECT s.snapshot_id, s.snapshot_time, s.schema_version, c.changes_made, c.author, "
+		                  "c.commit_message, c.commit_extra_info FROM " +
+		                  conn.Table("ducklake_snapshot") + " s LEFT JOIN " + conn.Table("ducklake_snapshot_changes") +
+		                  " c ON s.snapshot_id = c.snapshot_id ORDER BY s.snapshot_id");
+	});
+	for (auto &row : rows.rows) {
+		auto text = [](const Value &v) { return v.IsNull() ? Value(LogicalType::VARCHAR) : Value(v.ToString()); };
+		result.rows.push_back({Value::BIGINT(row[0].GetValue<int64_t>()), TimestampValue(row[1]),
+		                       Value::BIGINT(row[2].GetValue<int64_t>()), ChangesValue(row[3]), text(row[4]),
+		                       text(row[5]), text(row[6])});
+	}
+	return result;
+}
+
+MetadataFunctionResult CurrentSnapshotFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                               TableFunctionBindInput &input, idx_t first_argument) {
+	MetadataFunctionResult result;
+	result.names = {"id"};
+	result.types = {LogicalType::BIGINT};
+	auto &transaction = DuckLakeTransaction::Get(context, catalog);
+	result.rows.push_back({Value::BIGINT(NumericCast<int64_t>(transaction.GetSnapshot().snapshot_id))});
+	return result;
+}
+
+MetadataFunctionResult LastCommittedSnapshotFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                     TableFunctionBindInput &input, idx_t first_argument) {
+	MetadataFunctionResult result;
+	result.names = {"id"};
+	result.types = {LogicalType::BIGINT};
+	auto last = catalog.GetLastCommittedSnapshot(context.GetConnectionId());
+	result.rows.push_back(
+	    {last.IsValid() ? Value::BIGINT(NumericCast<int64_t>(last.GetIndex())) : Value(LogicalType::BIGINT)});
+	return result;
+}
+
+MetadataFunctionResult TableInfoFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                         TableFunctionBindInput &input, idx_t first_argument) {
+	MetadataFunctionResult result;
+	result.names = {"table_name", "schema_id", "table_id", "table_uuid", "file_count", "file_size_bytes",
+	                "delete_file_count", "delete_file_size_bytes"};
+	result.types = {LogicalType::VARCHAR, LogicalType::BIGINT, LogicalType::BIGINT, LogicalType::UUID,
+	                LogicalType::BIGINT,  LogicalType::BIGINT, LogicalType::BIGINT, LogicalType::BIGINT};
+	auto snapshot = DuckLakeTransaction::Get(context, catalog).GetSnapshot().snapshot_id;
+	auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
+		auto visible_t = MetadataReader::VisibleAt(snapshot, "t");
+		auto visible_f = MetadataReader::VisibleAt(snapshot, "f");
+		auto visible_d = MetadataReader::VisibleAt(snapshot, "d");
+		return conn.Query(
+		    "SELECT t.table_name, t.schema_id, t.table_id, t.table_uuid, "
+		    "(SELECT count(*) FROM " + conn.Table("ducklake_data_file") + " f WHERE f.table_id = t.table_id AND " +
+		    visible_f + "), (SELECT coalesce(sum(f.file_size_bytes), 0) FROM " + conn.Table("ducklake_data_file") +
+		    " f WHERE f.table_id = t.table_id AND " + visible_f + "), (SELECT count(*) FROM " +
+		    conn.Table("ducklake_delete_file") + " d WHERE d.table_id = t.table_id AND " + visible_d +
+		    "), (SELECT coalesce(sum(d.file_size_bytes), 0) FROM " + conn.Table("ducklake_delete_file") +
+		    " d WHERE d.table_id = t.table_id AND " + visible_d + ") FROM " + conn.Table("ducklake_table") +
+		    " t WHERE " + visible_t + " ORDER BY t.table_id");
+	});
+	for (auto &row : rows.rows) {
+		result.rows.push_back({Value(row[0].ToString()), Value::BIGINT(row[1].GetValue<int64_t>()),
+		                       Value::BIGINT(row[2].GetValue<int64_t>()), Value(row[3].ToString()).DefaultCastAs(LogicalType::UUID),
+		                       Value::BIGINT(row[4].GetValue<int64_t>()), Value::BIGINT(row[5].GetValue<int64_t>()),
+		                       Value::BIGINT(row[6].GetValue<int64_t>()), Value::BIGINT(row[7].GetValue<int64_t>())});
+	}
+	return result;
+}
+
+MetadataFunctionResult SetCommitMessageFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                TableFunctionBindInput &input, idx_t first_argument) {
+	auto &transaction = DuckLakeTransaction::Get(context, catalog);
+	auto argument = [&](idx_t i) {
+		auto idx = first_argument + i;
+		return idx < input.inputs.size() && !input.inputs[idx].IsNull() ? Value(input.inputs[idx].ToString())
+		                                                               : Value(LogicalType::VARCHAR);
+	};
+	auto extra = input.named_parameters.find("extra_info");
+	transaction.SetCommitMessage(argument(0), argument(1),
+	                             extra == input.named_parameters.end() ? Value(LogicalType::VARCHAR)
+	                                                                   : Value(extra->second.ToString()));
+	MetadataFunctionResult result;
+	result.names = {"Success"};
+	result.types = {LogicalType::BOOLEAN};
+	return result;
+}
+
+struct LakeFunctionDefinition {
+	const char *name;
+	vector<LogicalType> arguments;
+	metadata_function_t function;
+};
+
+const vector<LakeFunctionDefinition> &LakeFunctionDefinitions() {
+	static const vector<LakeFunctionDefinition> DEFINITIONS = {
+	    {"snapshots", {}, SnapshotsFunction},
+	    {"current_snapshot", {}, CurrentSnapshotFunction},
+	    {"last_committed_snapshot", {}, LastCommittedSnapshotFunction},
+	    {"table_info", {}, TableInfoFunction},
+	    {"set_commit_message", {LogicalType::VARCHAR, LogicalType::VARCHAR}, SetCommitMessageFunction},
+	};
+	return DEFINITIONS;
+}
+
+TableFunction MakeLakeFunction(const LakeFunctionDefinition &definition, const string &name,
+                               optional_ptr<DuckLakeCatalog> catalog) {
+	auto function = MakeMetadataFunction(name, definition.arguments, definition.function, catalog);
+	if (definition.function == SetCommitMessageFunction) {
+		function.named_parameters["extra_info"] = LogicalType::VARCHAR;
+	}
+	return function;
+}
+
+} // namespace
+
+optional_ptr<CatalogEntry> LookupLakeFunction(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
+                                              const string &name) {
+	auto lower = StringUtil::Lower(name);
+	for (auto &definition : LakeFunctionDefinitions()) {
+		if (lower != definition.name) {
+			continue;
+		}
+		return &catalog.GetFunctionEntry(schema, lower, [&]() -> unique_ptr<CatalogEntry> {
+			CreateTableFunctionInfo info(MakeLakeFunction(definition, definition.name, &catalog));
+			info.schema = schema.name;
+			info.internal = true;
+			return make_uniq<TableFunctionCatalogEntry>(catalog, schema, info);
+		});
+	}
+	return nullptr;
+}
+
+void RegisterLakeFunctions(ExtensionLoader &loader) {
+	for (auto &definition : LakeFunctionDefinitions()) {
+		loader.RegisterFunction(MakeLakeFunction(definition, string("ducklake_") + definition.name, nullptr));
+	}
+}
+
+} // namespace duckdb

@@ -1,0 +1,57 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/duckdb_metadata_connection.hpp
+//
+// A DuckDB database file as the catalog, opened as its own DuckDB instance (never attached into
+// the user's database).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/metadata_store.hpp"
+
+namespace duckdb {
+
+class DuckDB;
+class Connection;
+class ErrorData;
+class MaterializedQueryResult;
+
+//! All connections of this process to one catalog file share one DuckDB instance, each with its
+//! own duckdb::Connection: DuckDB's file lock is per process, so two instances on one file would
+//! not exclude each other. Another process opening the file gets a clear "in use" error.
+//!
+//! Results: integers that fit a BIGINT -> BIGINT, BOOLEAN -> BOOLEAN, BLOB -> BLOB, NULL -> NULL,
+//! everything else -> VARCHAR (DuckDB's text form, e.g. timestamps with "+00").
+class DuckDBMetadataConnection : public MetadataConnection {
+public:
+	DuckDBMetadataConnection(const MetadataLocation &location, bool read_only);
+	~DuckDBMetadataConnection() override;
+
+	MetadataBackendType GetType() const override {
+		return MetadataBackendType::DUCKDB;
+	}
+	void Execute(const string &sql) override;
+	MetadataResult Query(const string &sql) override;
+
+	void BeginTransaction() override;
+	void Commit() override;
+	void Rollback() override;
+	bool InTransaction() const override;
+
+	bool TableExists(const string &name) override;
+	vector<string> ListTables() override;
+	string ColumnType(const string &kind) const override;
+	string CurrentTimestamp() const override;
+
+private:
+	//! Runs every statement of `sql` and returns the result of the last one.
+	unique_ptr<MaterializedQueryResult> Run(const string &sql);
+	[[noreturn]] void ThrowError(const ErrorData &error);
+	string SchemaExpression() const;
+
+	//! Owned by the process-wide table of open catalog files, under `file_key`.
+	DuckDB *database = nullptr;
+	string file_key;
+	unique_ptr<Connection> connection;
+};
+
+} // namespace duckdb

@@ -1,0 +1,34 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/ducklake_types.hpp
+//
+// DuckLake's type names (spec: data types) and DuckDB's LogicalTypes, both ways.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "duckdb/common/types.hpp"
+
+namespace duckdb {
+
+//! The DuckLake name of a DuckDB type: int32, varchar, decimal(9,2), struct, list, map, ...
+//! Nested types return only their kind; their children are columns of their own.
+//! Throws NotImplementedException naming the type when DuckLake cannot store it.
+string ToDuckLakeTypeName(const LogicalType &type);
+
+//! The DuckDB type of a primitive DuckLake type name. Nested kinds (struct, list, map) are built by
+//! the caller from child columns. Throws InvalidInputException naming an unknown type.
+LogicalType FromDuckLakeTypeName(const string &name);
+
+//! Whether a DuckLake type name is nested (struct, list, map).
+bool IsNestedDuckLakeType(const string &name);
+
+} // namespace duckdb
+
+#include "mallard/catalog/lake_metadata.hpp"
+
+namespace duckdb {
+
+//! A new column (and its nested fields) for a DuckDB type, with column ids handed out depth first
+//! from `next_column_id` (spec: ducklake_column.column_id, also the Parquet field_id).
+LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t &next_column_id);
+
+} // namespace duckdb

@@ -1,0 +1,34 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/metadata_reader.hpp
+//
+// Reads the catalog tables at a snapshot (spec: "Queries"). A row is visible at snapshot S when
+// begin_snapshot <= S AND (end_snapshot IS NULL OR S < end_snapshot).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/catalog/metadata_store.hpp"
+
+namespace duckdb {
+
+struct MetadataReader {
+	//! The SQL condition "row visible at snapshot", for tables with begin/end_snapshot columns.
+	static string VisibleAt(idx_t snapshot_id, const string &alias = "");
+
+	static SnapshotInfo LatestSnapshot(MetadataConnection &conn);
+	//! False when no such snapshot exists.
+	static bool TryGetSnapshot(MetadataConnection &conn, idx_t snapshot_id, SnapshotInfo &result);
+	//! The newest snapshot committed at or before `timestamp` (text a TIMESTAMPTZ accepts, in UTC).
+	static bool TryGetSnapshotAtTime(MetadataConnection &conn, const string &timestamp, SnapshotInfo &result);
+
+	//! Schemas, tables (with columns and comments) and views visible at the snapshot.
+	static LakeCatalogInfo ReadCatalog(MetadataConnection &conn, idx_t snapshot_id);
+	//! The data files of a table visible at the snapshot, with their column statistics.
+	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
+	static TableStatsInfo ReadTableStats(MetadataConnection &conn, idx_t table_id);
+
+	//! A global (unscoped) ducklake_metadata value; NULL Value when absent.
+	static Value ReadMetadataValue(MetadataConnection &conn, const string &key);
+};
+
+} // namespace duckdb

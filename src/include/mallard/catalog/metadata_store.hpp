@@ -1,0 +1,123 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/metadata_store.hpp
+//
+// The connection to a lake's catalog database: a DuckDB file, SQLite or PostgreSQL. This is the
+// one SQL-dialect layer of Mallard: everything above it writes portable SQL built with the
+// helpers here, and each backend talks to its database directly (DuckDB itself, libsqlite3,
+// libpq).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "duckdb/common/common.hpp"
+#include "duckdb/common/exception.hpp"
+#include "duckdb/common/exception/transaction_exception.hpp"
+#include "duckdb/common/types/value.hpp"
+
+namespace duckdb {
+
+enum class MetadataBackendType : uint8_t { DUCKDB, SQLITE, POSTGRES };
+
+//! Where a lake's catalog lives: the text after `ducklake:` in ATTACH.
+//!   `metadata.ducklake`          a DuckDB database file (the default, as in DuckLake)
+//!   `sqlite:metadata.sqlite`     a SQLite database file
+//!   `postgres:dbname=x host=y`   a PostgreSQL database, libpq conninfo
+struct MetadataLocation {
+	MetadataBackendType type = MetadataBackendType::DUCKDB;
+	//! A file path, or a libpq conninfo string.
+	string target;
+	//! Schema holding the catalog tables (ATTACH's METADATA_SCHEMA) on PostgreSQL or DuckDB, created
+	//! when missing unless read-only; empty = the default schema. SQLite has no schemas.
+	string metadata_schema;
+
+	static MetadataLocation Parse(const string &catalog_path);
+	//! How to name the catalog in messages: never contains a password.
+	string DisplayName() const;
+};
+
+//! A fully materialized result. Integer columns arrive as BIGINT, booleans as BOOLEAN, NULL as a
+//! NULL Value, binary data as BLOB, everything else (text, timestamps, uuids, decimals, floats,
+//! and unsigned or 128-bit integers that may not fit a BIGINT) as VARCHAR.
+struct MetadataResult {
+	vector<string> names;
+	vector<vector<Value>> rows;
+
+	idx_t RowCount() const {
+		return rows.size();
+	}
+	const Value &GetValue(idx_t row, idx_t column) const {
+		return rows[row][column];
+	}
+};
+
+//! A write collided with another writer's (unique or primary key violation, serialization
+//! failure, lock timeout). The transaction was rolled back; the caller may retry.
+class MetadataConflictException : public TransactionException {
+public:
+	explicit MetadataConflictException(const string &msg) : TransactionException(msg) {
+	}
+};
+
+//! One connection to the catalog database. Use a connection from one thread at a time; open one
+//! per thread (or per transaction) for concurrency.
+class MetadataConnection {
+public:
+	virtual ~MetadataConnection() = default;
+
+	virtual MetadataBackendType GetType() const = 0;
+	const MetadataLocation &GetLocation() const {
+		return location;
+	}
+
+	//! Runs statements that return no rows; several may be separated by ';'.
+	//! Throws MetadataConflictException on constraint violations / serialization failures and
+	//! IOException (naming the catalog) on anything else.
+	virtual void Execute(const string &sql) = 0;
+	//! Runs one query and returns its rows.
+	virtual MetadataResult Query(const string &sql) = 0;
+
+	//! Starts a read-write transaction. SQLite takes its write lock up front (BEGIN IMMEDIATE), so
+	//! two writers never deadlock upgrading a read lock; a busy database is waited on, never
+	//! reported as "database is locked".
+	virtual void BeginTransaction() = 0;
+	virtual void Commit() = 0;
+	virtual void Rollback() = 0;
+	virtual bool InTransaction() const = 0;
+
+	//! The dialect layer.
+	//! A catalog table's name as it must appear in SQL, quoted, and schema-qualified when a
+	//! METADATA_SCHEMA is set, e.g. Table("ducklake_snapshot") = "ducklake_snapshot".
+	virtual string Table(const string &name) const;
+	//! A string literal: 'it''s'. NULL Values become NULL.
+	static string Literal(const string &text);
+	//! (Without this overload, a string constant would be ambiguous between string and Value.)
+	static string Literal(const char *text) {
+		return Literal(string(text));
+	}
+	static string Literal(const Value &value);
+	//! An identifier: "name".
+	static string Identifier(const string &name);
+	//! Whether `name` exists as a table in the catalog's schema.
+	virtual bool TableExists(const string &name) = 0;
+	//! The SQL type to declare for a logical column kind of the catalog tables.
+	//! kind is one of: BIGINT, VARCHAR, BOOLEAN, TIMESTAMPTZ, UUID, UBIGINT
+	virtual string ColumnType(const string &kind) const = 0;
+
+	//! The names of all tables in the catalog's schema, in no particular order.
+	virtual vector<string> ListTables() = 0;
+	//! An SQL expression for "now" as this backend stores TIMESTAMPTZ values (a snapshot_time).
+	virtual string CurrentTimestamp() const = 0;
+	//! Whether the connection was opened read-only.
+	bool IsReadOnly() const {
+		return read_only;
+	}
+
+protected:
+	MetadataLocation location;
+	bool read_only = false;
+};
+
+//! Opens the catalog database, creating the file (DuckDB, SQLite) when it does not exist and
+//! read_only is false. Errors name the catalog (without its password) and say why.
+unique_ptr<MetadataConnection> OpenMetadataConnection(const MetadataLocation &location, bool read_only);
+
+} // namespace duckdb

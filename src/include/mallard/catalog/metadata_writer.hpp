@@ -1,0 +1,50 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/metadata_writer.hpp
+//
+// Builds the catalog writes of one commit (spec: "Queries", writing). All ids are final here:
+// the committer assigns them from the latest snapshot inside the catalog transaction. The
+// statements run as one batch, so a commit costs few round trips to the catalog database.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/catalog/metadata_store.hpp"
+
+namespace duckdb {
+
+class SnapshotWriter {
+public:
+	SnapshotWriter(MetadataConnection &conn, idx_t snapshot_id);
+
+	void CreateSchema(const LakeSchemaInfo &schema);
+	void DropSchema(idx_t schema_id);
+	void CreateTable(const LakeTableInfo &table);
+	void DropTable(idx_t table_id);
+	void CreateView(const LakeViewInfo &view);
+	void DropView(idx_t view_id);
+	//! Sets (or clears, with a NULL value) the 'comment' tag of a table or view.
+	void SetComment(idx_t object_id, const Value &comment);
+	void AddDataFiles(idx_t table_id, const vector<DataFileInfo> &files);
+	//! Overwrites ducklake_table_stats for a table (inserting the row when new).
+	void WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists);
+	//! Replaces the table-level column statistics of a table.
+	void WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats);
+	void AddSchemaVersion(idx_t schema_version, optional_idx table_id);
+	//! The ducklake_snapshot row and its ducklake_snapshot_changes row.
+	void AddSnapshot(const SnapshotInfo &snapshot, const string &changes_made, const Value &author,
+	                 const Value &commit_message, const Value &commit_extra_info);
+
+	//! Runs every statement added so far.
+	void Execute();
+
+private:
+	void AddColumns(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent, idx_t &order);
+	void Add(string statement);
+
+	MetadataConnection &conn;
+	idx_t snapshot_id;
+	string snapshot;
+	vector<string> statements;
+};
+
+} // namespace duckdb

@@ -1,0 +1,58 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/postgres_metadata_connection.hpp
+//
+// A PostgreSQL database as the catalog, through libpq.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/metadata_store.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace duckdb {
+
+//! Results are typed by column type: int2/int4/int8/oid -> BIGINT, bool -> BOOLEAN,
+//! bytea -> BLOB, everything else VARCHAR (PostgreSQL's text form).
+//! Unique violations (23505), serialization failures (40001), deadlocks (40P01) and lock
+//! timeouts (55P03) raise MetadataConflictException.
+class PostgresMetadataConnection : public MetadataConnection {
+public:
+	PostgresMetadataConnection(const MetadataLocation &location, bool read_only);
+	~PostgresMetadataConnection() override;
+
+	MetadataBackendType GetType() const override {
+		return MetadataBackendType::POSTGRES;
+	}
+	void Execute(const string &sql) override;
+	//! A query that fails because the connection dropped (outside a transaction) is sent once more
+	//! on a fresh connection, so run only reads through Query.
+	MetadataResult Query(const string &sql) override;
+
+	void BeginTransaction() override;
+	void Commit() override;
+	void Rollback() override;
+	bool InTransaction() const override;
+
+	bool TableExists(const string &name) override;
+	vector<string> ListTables() override;
+	string ColumnType(const string &kind) const override;
+	string CurrentTimestamp() const override;
+
+private:
+	void Connect();
+	//! Runs `sql` (one or more statements) and returns the last result. `repeatable`: the
+	//! statement changes nothing (a read, or BEGIN), so after a lost connection outside a
+	//! transaction it is sent once more on a fresh connection.
+	pg_result *Run(const string &sql, bool repeatable);
+	//! Schema that holds the catalog tables: METADATA_SCHEMA or the session's current schema.
+	string SchemaExpression() const;
+
+	pg_conn *conn = nullptr;
+	//! Tracked here, not asked from libpq: a dropped connection must not look like "no transaction".
+	bool in_transaction = false;
+	//! The connection dropped inside a transaction: every statement fails until Rollback().
+	bool transaction_lost = false;
+};
+
+} // namespace duckdb

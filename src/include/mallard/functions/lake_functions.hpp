@@ -1,0 +1,25 @@
+//===----------------------------------------------------------------------===//
+// mallard/functions/lake_functions.hpp
+//
+// Functions on a lake, callable both ways DuckLake offers them:
+//   lake.snapshots()            resolved through the lake's schemas (LookupLakeFunction)
+//   ducklake_snapshots('lake')  registered globally at start-up (RegisterLakeFunctions)
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "duckdb/catalog/catalog_entry.hpp"
+#include "duckdb/common/common.hpp"
+
+namespace duckdb {
+
+class DuckLakeCatalog;
+class DuckLakeSchemaEntry;
+class ExtensionLoader;
+
+//! The table function entry `name` of a lake (e.g. "snapshots"), or nullptr.
+optional_ptr<CatalogEntry> LookupLakeFunction(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
+                                              const string &name);
+
+void RegisterLakeFunctions(ExtensionLoader &loader);
+
+} // namespace duckdb

@@ -1,0 +1,127 @@
+//===----------------------------------------------------------------------===//
+// mallard/lake/ducklake_catalog.hpp
+//
+// An attached lake: `ATTACH 'ducklake:<catalog>' AS lake (DATA_PATH '...')`. Owns the
+// connection to the catalog database and a cache of the DDL state per schema_version.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/catalog/metadata_store.hpp"
+
+#include "duckdb/catalog/catalog.hpp"
+#include "duckdb/common/mutex.hpp"
+
+namespace duckdb {
+
+class LakeCatalogSet;
+class BoundAtClause;
+
+//! ATTACH options, validated (spec: "Attaching a DuckLake").
+struct DuckLakeOptions {
+	MetadataLocation location;
+	//! DATA_PATH as given; empty = use the one stored in the catalog.
+	string data_path;
+	bool read_only = false;
+	bool automatic_migration = false;
+	//! SNAPSHOT_VERSION / SNAPSHOT_TIME: the lake is pinned (read-only) at that snapshot.
+	optional_idx snapshot_version;
+	string snapshot_time;
+	//! Settings stored in ducklake_metadata on creation (data_inlining_row_limit, ...).
+	vector<pair<string, string>> metadata_settings;
+};
+
+class DuckLakeCatalog : public Catalog {
+public:
+	DuckLakeCatalog(AttachedDatabase &db, DuckLakeOptions options);
+	~DuckLakeCatalog() override;
+
+public:
+	void Initialize(bool load_builtin) override;
+	string GetCatalogType() override {
+		return "ducklake";
+	}
+	bool SupportsTimeTravel() const override {
+		return true;
+	}
+
+	optional_ptr<CatalogEntry> CreateSchema(CatalogTransaction transaction, CreateSchemaInfo &info) override;
+	optional_ptr<SchemaCatalogEntry> LookupSchema(CatalogTransaction transaction, const EntryLookupInfo &schema_lookup,
+	                                              OnEntryNotFound if_not_found) override;
+	void ScanSchemas(ClientContext &context, std::function<void(SchemaCatalogEntry &)> callback) override;
+
+	PhysicalOperator &PlanCreateTableAs(ClientContext &context, PhysicalPlanGenerator &planner, LogicalCreateTable &op,
+	                                    PhysicalOperator &plan) override;
+	PhysicalOperator &PlanInsert(ClientContext &context, PhysicalPlanGenerator &planner, LogicalInsert &op,
+	                             optional_ptr<PhysicalOperator> plan) override;
+	PhysicalOperator &PlanDelete(ClientContext &context, PhysicalPlanGenerator &planner, LogicalDelete &op,
+	                             PhysicalOperator &plan) override;
+	PhysicalOperator &PlanUpdate(ClientContext &context, PhysicalPlanGenerator &planner, LogicalUpdate &op,
+	                             PhysicalOperator &plan) override;
+	unique_ptr<LogicalOperator> BindCreateIndex(Binder &binder, CreateStatement &stmt, TableCatalogEntry &table,
+	                                            unique_ptr<LogicalOperator> plan) override;
+
+	DatabaseSize GetDatabaseSize(ClientContext &context) override;
+	bool InMemory() override {
+		return false;
+	}
+	string GetDBPath() override {
+		return options.location.target;
+	}
+
+	void DropSchema(ClientContext &context, DropInfo &info) override;
+
+public:
+	const DuckLakeOptions &GetOptions() const {
+		return options;
+	}
+	//! data_path, ending in '/'.
+	const string &DataPath() const {
+		return data_path;
+	}
+	string DisplayName() const {
+		return options.location.DisplayName();
+	}
+	bool IsReadOnly() const {
+		return options.read_only;
+	}
+
+	//! Runs `fun` with exclusive use of the catalog database connection.
+	template <class FUNC>
+	auto WithMetadata(FUNC &&fun) -> decltype(fun(std::declval<MetadataConnection &>())) {
+		lock_guard<mutex> guard(metadata_lock);
+		return fun(*metadata);
+	}
+
+	//! The snapshot a new transaction reads: the latest, or the one the lake was attached at.
+	SnapshotInfo GetStartSnapshot();
+	//! The snapshot an AT (VERSION => n) / AT (TIMESTAMP => t) clause names; a clear error when none.
+	SnapshotInfo ResolveAtClause(const BoundAtClause &at_clause);
+	//! The DDL state (schemas, tables, views) at a snapshot, cached by schema_version.
+	shared_ptr<LakeCatalogSet> GetCatalogSet(const SnapshotInfo &snapshot);
+
+	//! Table function entries handed out for lake.fn() lookups live as long as the catalog.
+	CatalogEntry &GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
+	                               const std::function<unique_ptr<CatalogEntry>()> &create);
+
+	//! The snapshot the last commit of a connection made (last_committed_snapshot()).
+	void SetLastCommittedSnapshot(connection_t connection, idx_t snapshot_id);
+	optional_idx GetLastCommittedSnapshot(connection_t connection);
+
+private:
+	DuckLakeOptions options;
+	string data_path;
+	mutex metadata_lock;
+	unique_ptr<MetadataConnection> metadata;
+	//! Pinned snapshot (SNAPSHOT_VERSION / SNAPSHOT_TIME), if any.
+	unique_ptr<SnapshotInfo> pinned_snapshot;
+
+	mutex sets_lock;
+	map<idx_t, shared_ptr<LakeCatalogSet>> catalog_sets;
+
+	mutex functions_lock;
+	map<pair<SchemaCatalogEntry *, string>, unique_ptr<CatalogEntry>> function_entries;
+	unordered_map<connection_t, idx_t> last_commits;
+};
+
+} // namespace duckdb

@@ -1,0 +1,55 @@
+//===----------------------------------------------------------------------===//
+// mallard/lake/ducklake_insert.hpp
+//
+// INSERT and CREATE TABLE AS into a lake table: DuckDB's own Parquet COPY writes the data files
+// (field ids = column ids, rotated at the target file size, in parallel), and DuckLakeInsert
+// collects the files and their statistics into the transaction, which commits them.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+
+#include "duckdb/execution/physical_operator.hpp"
+
+namespace duckdb {
+
+class DuckLakeTableEntry;
+class PhysicalPlanGenerator;
+
+class DuckLakeInsert : public PhysicalOperator {
+public:
+	DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table, string data_folder,
+	               idx_t estimated_cardinality);
+
+	//! Plans writing the rows of `child` into new data files of `table`.
+	static PhysicalOperator &Plan(ClientContext &context, PhysicalPlanGenerator &planner, DuckLakeTableEntry &table,
+	                              PhysicalOperator &child);
+
+	DuckLakeTableEntry &table;
+	//! Where the files go; stored paths are relative to it.
+	string data_folder;
+
+public:
+	unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext &context) const override;
+	SinkResultType Sink(ExecutionContext &context, DataChunk &chunk, OperatorSinkInput &input) const override;
+	SinkFinalizeType Finalize(Pipeline &pipeline, Event &event, ClientContext &context,
+	                          OperatorSinkFinalizeInput &input) const override;
+	bool IsSink() const override {
+		return true;
+	}
+	bool ParallelSink() const override {
+		return false;
+	}
+
+	SourceResultType GetData(ExecutionContext &context, DataChunk &chunk, OperatorSourceInput &input) const override;
+	bool IsSource() const override {
+		return true;
+	}
+
+	string GetName() const override {
+		return "DUCKLAKE_INSERT";
+	}
+	InsertionOrderPreservingMap<string> ParamsToString() const override;
+};
+
+} // namespace duckdb

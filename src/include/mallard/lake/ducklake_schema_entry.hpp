@@ -1,0 +1,69 @@
+//===----------------------------------------------------------------------===//
+// mallard/lake/ducklake_schema_entry.hpp
+//
+// A lake schema. Committed tables and views live here; what the current transaction created or
+// dropped lives in the transaction and is overlaid on lookups.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+
+#include "duckdb/catalog/catalog_entry/schema_catalog_entry.hpp"
+#include "duckdb/common/case_insensitive_map.hpp"
+
+namespace duckdb {
+
+class DuckLakeCatalog;
+class DuckLakeTableEntry;
+class DuckLakeTransaction;
+
+class DuckLakeSchemaEntry : public SchemaCatalogEntry {
+public:
+	DuckLakeSchemaEntry(Catalog &catalog, CreateSchemaInfo &info, LakeSchemaInfo schema_info);
+
+	static unique_ptr<DuckLakeSchemaEntry> Create(DuckLakeCatalog &catalog, LakeSchemaInfo schema_info);
+
+	const LakeSchemaInfo &GetSchemaInfo() const {
+		return schema_info;
+	}
+	LakeSchemaInfo &GetSchemaInfo() {
+		return schema_info;
+	}
+	//! Adds a committed table or view while the catalog set is built.
+	void AddCommittedEntry(unique_ptr<CatalogEntry> entry);
+
+public:
+	optional_ptr<CatalogEntry> CreateTable(CatalogTransaction transaction, BoundCreateTableInfo &info) override;
+	optional_ptr<CatalogEntry> CreateView(CatalogTransaction transaction, CreateViewInfo &info) override;
+	optional_ptr<CatalogEntry> CreateFunction(CatalogTransaction transaction, CreateFunctionInfo &info) override;
+	optional_ptr<CatalogEntry> CreateIndex(CatalogTransaction transaction, CreateIndexInfo &info,
+	                                       TableCatalogEntry &table) override;
+	optional_ptr<CatalogEntry> CreateSequence(CatalogTransaction transaction, CreateSequenceInfo &info) override;
+	optional_ptr<CatalogEntry> CreateTableFunction(CatalogTransaction transaction,
+	                                               CreateTableFunctionInfo &info) override;
+	optional_ptr<CatalogEntry> CreateCopyFunction(CatalogTransaction transaction,
+	                                              CreateCopyFunctionInfo &info) override;
+	optional_ptr<CatalogEntry> CreatePragmaFunction(CatalogTransaction transaction,
+	                                                CreatePragmaFunctionInfo &info) override;
+	optional_ptr<CatalogEntry> CreateCollation(CatalogTransaction transaction, CreateCollationInfo &info) override;
+	optional_ptr<CatalogEntry> CreateType(CatalogTransaction transaction, CreateTypeInfo &info) override;
+	void Alter(CatalogTransaction transaction, AlterInfo &info) override;
+	void Scan(ClientContext &context, CatalogType type, const std::function<void(CatalogEntry &)> &callback) override;
+	void Scan(CatalogType type, const std::function<void(CatalogEntry &)> &callback) override;
+	void DropEntry(ClientContext &context, DropInfo &info) override;
+	optional_ptr<CatalogEntry> LookupEntry(CatalogTransaction transaction, const EntryLookupInfo &lookup_info) override;
+
+private:
+	//! A committed table or view by name, ignoring the transaction.
+	optional_ptr<CatalogEntry> GetCommittedEntry(const string &name) const;
+	//! Resolves a name the way the transaction sees it (local first, dropped hidden).
+	optional_ptr<CatalogEntry> GetEntry(DuckLakeTransaction &transaction, const string &name);
+	//! Handles IF NOT EXISTS / OR REPLACE for a new object; false when it must not be created.
+	bool PrepareCreate(DuckLakeTransaction &transaction, const string &name, OnCreateConflict on_conflict,
+	                   CatalogType type);
+
+	LakeSchemaInfo schema_info;
+	case_insensitive_map_t<unique_ptr<CatalogEntry>> entries;
+};
+
+} // namespace duckdb

@@ -1,0 +1,117 @@
+//===----------------------------------------------------------------------===//
+// mallard/lake/ducklake_transaction.hpp
+//
+// One DuckDB transaction on a lake: reads at the snapshot it started at (snapshot isolation),
+// collects its DDL and written data files locally, and turns them into one new snapshot at
+// commit (see ducklake_commit.cpp).
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+
+#include "duckdb/common/case_insensitive_map.hpp"
+#include "duckdb/common/unordered_set.hpp"
+#include "duckdb/transaction/transaction.hpp"
+
+namespace duckdb {
+
+class DuckLakeCatalog;
+class DuckLakeSchemaEntry;
+class DuckLakeTableEntry;
+class LakeCatalogSet;
+
+class DuckLakeTransaction : public Transaction {
+public:
+	DuckLakeTransaction(DuckLakeCatalog &catalog, TransactionManager &manager, ClientContext &context);
+	~DuckLakeTransaction() override;
+
+	static DuckLakeTransaction &Get(ClientContext &context, Catalog &catalog);
+
+	DuckLakeCatalog &GetCatalog() {
+		return catalog;
+	}
+	//! The snapshot this transaction reads.
+	const SnapshotInfo &GetSnapshot() const {
+		return snapshot;
+	}
+	//! The committed DDL state at that snapshot.
+	LakeCatalogSet &GetCatalogSet();
+
+	//! Ids for objects created in this transaction; replaced by real ids at commit.
+	static constexpr idx_t LOCAL_ID_START = idx_t(1) << 60;
+	static bool IsLocalId(idx_t id) {
+		return id >= LOCAL_ID_START;
+	}
+	idx_t NewLocalId() {
+		return next_local_id++;
+	}
+
+	// Schemas created or dropped in this transaction.
+	DuckLakeSchemaEntry &AddLocalSchema(unique_ptr<DuckLakeSchemaEntry> schema);
+	optional_ptr<DuckLakeSchemaEntry> GetLocalSchema(const string &name);
+	void DropSchema(DuckLakeSchemaEntry &schema);
+	bool IsSchemaDropped(idx_t schema_id) const {
+		return dropped_schemas.count(schema_id) > 0;
+	}
+	void ScanLocalSchemas(const std::function<void(DuckLakeSchemaEntry &)> &callback);
+
+	// Tables and views created or dropped in this transaction.
+	CatalogEntry &AddLocalEntry(const string &schema_name, unique_ptr<CatalogEntry> entry);
+	optional_ptr<CatalogEntry> GetLocalEntry(const string &schema_name, const string &name);
+	void DropEntry(const string &schema_name, CatalogEntry &entry);
+	bool IsEntryDropped(idx_t id) const {
+		return dropped_entries.count(id) > 0;
+	}
+	void ScanLocalEntries(const string &schema_name, const std::function<void(CatalogEntry &)> &callback);
+
+	// Data written by this transaction.
+	void AddDataFiles(DuckLakeTableEntry &table, vector<DataFileInfo> files);
+	//! The files this transaction wrote to a table (nullptr when none).
+	const vector<DataFileInfo> *GetLocalDataFiles(idx_t table_id) const;
+
+	void SetCommitMessage(Value author, Value message, Value extra_info);
+
+	bool HasChanges() const;
+	//! Writes the new snapshot; retries transparently when another writer committed first.
+	void Commit();
+	//! Forgets the local changes and deletes the data files this transaction wrote.
+	void Rollback();
+
+	//! Tracks a file written for this transaction so rollback can delete it.
+	void AddWrittenFile(const string &path);
+
+private:
+	struct LocalTableData {
+		DuckLakeTableEntry *table;
+		vector<DataFileInfo> files;
+	};
+
+	DuckLakeCatalog &catalog;
+	SnapshotInfo snapshot;
+	shared_ptr<LakeCatalogSet> catalog_set;
+	idx_t next_local_id = LOCAL_ID_START;
+
+	case_insensitive_map_t<unique_ptr<DuckLakeSchemaEntry>> new_schemas;
+	//! Committed schemas dropped here, by id, with their names for conflict checks.
+	unordered_map<idx_t, string> dropped_schemas;
+	//! Tables and views created here, by schema name then object name.
+	case_insensitive_map_t<case_insensitive_map_t<unique_ptr<CatalogEntry>>> new_entries;
+	struct DroppedEntry {
+		string schema_name;
+		string name;
+		CatalogType type;
+	};
+	//! Committed tables and views dropped here, by id.
+	unordered_map<idx_t, DroppedEntry> dropped_entries;
+	//! Data files written here, by (possibly local) table id.
+	map<idx_t, LocalTableData> new_data;
+	vector<string> written_files;
+
+	Value author;
+	Value commit_message;
+	Value commit_extra_info;
+
+	friend class LakeCommit;
+};
+
+} // namespace duckdb

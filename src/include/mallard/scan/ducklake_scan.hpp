@@ -1,0 +1,33 @@
+//===----------------------------------------------------------------------===//
+// mallard/scan/ducklake_scan.hpp
+//
+// Scanning a lake table: DuckDB's parquet_scan, fed the data files visible at a snapshot through
+// our own MultiFileReader, which maps columns by field id (spec: column_id = Parquet field_id),
+// fills columns a file lacks with their initial default, and turns file row numbers into row ids.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+
+#include "duckdb/function/table_function.hpp"
+
+namespace duckdb {
+
+class DuckLakeTableEntry;
+
+//! One data file as the scan sees it.
+struct LakeScanFile {
+	//! Full path, resolved against the table's folder.
+	string path;
+	idx_t data_file_id = 0;
+	idx_t row_id_start = 0;
+	idx_t record_count = 0;
+	idx_t file_size_bytes = 0;
+	vector<ColumnStatsInfo> column_stats;
+};
+
+//! Builds the table function that scans `table` over `files`, and binds it.
+TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,
+                           unique_ptr<FunctionData> &bind_data);
+
+} // namespace duckdb

@@ -1,0 +1,27 @@
+//===----------------------------------------------------------------------===//
+// mallard/storage/lake_paths.hpp
+//
+// The one place that turns catalog paths into file system paths and names into folders.
+// Spec: a file path is relative to its table's path, which is relative to its schema's path,
+// which is relative to data_path, unless path_is_relative is false.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "duckdb/common/common.hpp"
+
+namespace duckdb {
+
+struct LakePaths {
+	//! data_path as stored: always ends in '/'.
+	static string NormalizeDataPath(const string &path);
+	//! `base` + `path` when relative, else `path`.
+	static string Resolve(const string &base, const string &path, bool path_is_relative);
+	//! The folder (ending in '/') a schema or table named `name` gets. A name that could place files
+	//! outside its parent (a '/', '\', "..", a leading dot, control characters, or empty) gets a
+	//! generated name from `fallback_uuid` instead.
+	static string FolderName(const string &name, const string &fallback_uuid);
+	//! A new data file's name: ducklake-<uuid>.parquet.
+	static string NewDataFileName();
+};
+
+} // namespace duckdb

@@ -1,0 +1,268 @@
+#include "mallard/lake/ducklake_catalog.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/metadata_tables.hpp"
+#include "mallard/lake/ducklake_catalog_set.hpp"
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/storage/lake_paths.hpp"
+
+#include "duckdb/common/types/timestamp.hpp"
+#include "duckdb/common/types/uuid.hpp"
+#include "duckdb/parser/parsed_data/create_schema_info.hpp"
+#include "duckdb/parser/parsed_data/drop_info.hpp"
+#include "duckdb/planner/tableref/bound_at_clause.hpp"
+#include "duckdb/storage/database_size.hpp"
+#include "duckdb/catalog/catalog_entry/table_catalog_entry.hpp"
+
+namespace duckdb {
+
+DuckLakeCatalog::DuckLakeCatalog(AttachedDatabase &db, DuckLakeOptions options_p)
+    : Catalog(db), options(std::move(options_p)) {
+}
+
+DuckLakeCatalog::~DuckLakeCatalog() {
+}
+
+void DuckLakeCatalog::Initialize(bool load_builtin) {
+	metadata = OpenMetadataConnection(options.location, options.read_only);
+	auto state = CheckMetadataTables(*metadata, DisplayName(), options.automatic_migration, options.read_only);
+	if (state == MetadataTablesState::EMPTY) {
+		if (options.read_only) {
+			throw InvalidInputException("Cannot attach DuckLake catalog %s read-only: it has not been created yet",
+			                            DisplayName());
+		}
+		if (options.data_path.empty()) {
+			if (options.location.type == MetadataBackendType::POSTGRES) {
+				throw InvalidInputException("Creating DuckLake catalog %s needs a DATA_PATH: ATTACH "
+				                            "'ducklake:...' AS lake (DATA_PATH 'folder/')",
+				                            DisplayName());
+			}
+			// As DuckLake does: data next to a file catalog, in "<catalog file>.files/".
+			options.data_path = options.location.target + ".files/";
+		}
+		data_path = LakePaths::NormalizeDataPath(options.data_path);
+		InitializeMetadataTables(*metadata, data_path, options.metadata_settings);
+	} else {
+		auto stored = MetadataReader::ReadMetadataValue(*metadata, "data_path");
+		if (!options.data_path.empty()) {
+			data_path = LakePaths::NormalizeDataPath(options.data_path);
+		} else if (!stored.IsNull()) {
+			data_path = LakePaths::NormalizeDataPath(stored.ToString());
+		} else {
+			throw InvalidInputException("DuckLake catalog %s stores no data_path; pass DATA_PATH in ATTACH",
+			                            DisplayName());
+		}
+	}
+
+	if (options.snapshot_version.IsValid() || !options.snapshot_time.empty()) {
+		SnapshotInfo snapshot;
+		if (options.snapshot_version.IsValid()) {
+			if (!MetadataReader::TryGetSnapshot(*metadata, options.snapshot_version.GetIndex(), snapshot)) {
+				throw InvalidInputException("SNAPSHOT_VERSION %llu does not exist in DuckLake catalog %s",
+				                            options.snapshot_version.GetIndex(), DisplayName());
+			}
+		} else if (!MetadataReader::TryGetSnapshotAtTime(*metadata, options.snapshot_time, snapshot)) {
+			throw InvalidInputException("SNAPSHOT_TIME %s is before the first snapshot of DuckLake catalog %s",
+			                            options.snapshot_time, DisplayName());
+		}
+		pinned_snapshot = make_uniq<SnapshotInfo>(snapshot);
+	}
+}
+
+SnapshotInfo DuckLakeCatalog::GetStartSnapshot() {
+	if (pinned_snapshot) {
+		return *pinned_snapshot;
+	}
+	return WithMetadata([](MetadataConnection &conn) { return MetadataReader::LatestSnapshot(conn); });
+}
+
+SnapshotInfo DuckLakeCatalog::ResolveAtClause(const BoundAtClause &at_clause) {
+	auto unit = StringUtil::Upper(at_clause.Unit());
+	auto &value = at_clause.GetValue();
+	SnapshotInfo snapshot;
+	if (unit == "VERSION") {
+		Value version;
+		string error;
+		if (value.IsNull() || !value.DefaultTryCastAs(LogicalType::UBIGINT, version, &error)) {
+			throw BinderException("AT (VERSION => %s): a version is a snapshot id, a non-negative integer",
+			                      value.ToString());
+		}
+		auto id = version.GetValue<uint64_t>();
+		bool found = WithMetadata(
+		    [&](MetadataConnection &conn) { return MetadataReader::TryGetSnapshot(conn, id, snapshot); });
+		if (!found) {
+			throw BinderException("AT (VERSION => %llu): no snapshot with that id exists in lake \"%s\"", id,
+			                      GetName());
+		}
+		return snapshot;
+	}
+	if (unit == "TIMESTAMP") {
+		Value ts;
+		string error;
+		if (value.IsNull() || !value.DefaultTryCastAs(LogicalType::TIMESTAMP_TZ, ts, &error)) {
+			throw BinderException("AT (TIMESTAMP => %s): not a timestamp", value.ToString());
+		}
+		// Catalog times are UTC; compare as text in the catalog's own format.
+		auto text = Timestamp::ToString(timestamp_t(ts.GetValue<timestamp_tz_t>().value)) + "+00";
+		bool found = WithMetadata(
+		    [&](MetadataConnection &conn) { return MetadataReader::TryGetSnapshotAtTime(conn, text, snapshot); });
+		if (!found) {
+			throw BinderException("AT (TIMESTAMP => %s): that is before the first snapshot of lake \"%s\"", text,
+			                      GetName());
+		}
+		return snapshot;
+	}
+	throw BinderException("Unsupported AT clause unit %s: use VERSION or TIMESTAMP", unit);
+}
+
+shared_ptr<LakeCatalogSet> DuckLakeCatalog::GetCatalogSet(const SnapshotInfo &snapshot) {
+	{
+		lock_guard<mutex> guard(sets_lock);
+		auto entry = catalog_sets.find(snapshot.schema_version);
+		if (entry != catalog_sets.end()) {
+			return entry->second;
+		}
+	}
+	auto info = WithMetadata(
+	    [&](MetadataConnection &conn) { return MetadataReader::ReadCatalog(conn, snapshot.snapshot_id); });
+	auto set = make_shared_ptr<LakeCatalogSet>(*this, info);
+	lock_guard<mutex> guard(sets_lock);
+	auto inserted = catalog_sets.emplace(snapshot.schema_version, std::move(set));
+	return inserted.first->second;
+}
+
+CatalogEntry &DuckLakeCatalog::GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
+                                                const std::function<unique_ptr<CatalogEntry>()> &create) {
+	lock_guard<mutex> guard(functions_lock);
+	auto key = make_pair(&schema, StringUtil::Lower(name));
+	auto entry = function_entries.find(key);
+	if (entry == function_entries.end()) {
+		entry = function_entries.emplace(key, create()).first;
+	}
+	return *entry->second;
+}
+
+void DuckLakeCatalog::SetLastCommittedSnapshot(connection_t connection, idx_t snapshot_id) {
+	lock_guard<mutex> guard(functions_lock);
+	last_commits[connection] = snapshot_id;
+}
+
+optional_idx DuckLakeCatalog::GetLastCommittedSnapshot(connection_t connection) {
+	lock_guard<mutex> guard(functions_lock);
+	auto entry = last_commits.find(connection);
+	if (entry == last_commits.end()) {
+		return optional_idx();
+	}
+	return entry->second;
+}
+
+optional_ptr<CatalogEntry> DuckLakeCatalog::CreateSchema(CatalogTransaction transaction, CreateSchemaInfo &info) {
+	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), *this);
+	auto existing = LookupSchema(transaction, EntryLookupInfo(CatalogType::SCHEMA_ENTRY, info.schema),
+	                             OnEntryNotFound::RETURN_NULL);
+	if (existing) {
+		switch (info.on_conflict) {
+		case OnCreateConflict::IGNORE_ON_CONFLICT:
+			return nullptr;
+		case OnCreateConflict::ERROR_ON_CONFLICT:
+			throw CatalogException("Schema with name \"%s\" already exists", info.schema);
+		default:
+			throw NotImplementedException("CREATE OR REPLACE SCHEMA is not supported on a lake");
+		}
+	}
+	LakeSchemaInfo schema;
+	schema.schema_id = lake_transaction.NewLocalId();
+	schema.schema_uuid = UUID::ToString(UUID::GenerateRandomUUID());
+	schema.name = info.schema;
+	schema.path = LakePaths::FolderName(info.schema, schema.schema_uuid);
+	schema.path_is_relative = true;
+	return &lake_transaction.AddLocalSchema(DuckLakeSchemaEntry::Create(*this, std::move(schema)));
+}
+
+optional_ptr<SchemaCatalogEntry> DuckLakeCatalog::LookupSchema(CatalogTransaction transaction,
+                                                               const EntryLookupInfo &schema_lookup,
+                                                               OnEntryNotFound if_not_found) {
+	auto &name = schema_lookup.GetEntryName();
+	optional_ptr<DuckLakeSchemaEntry> result;
+	auto at_clause = schema_lookup.GetAtClause();
+	if (at_clause) {
+		// Time travel: the schema as committed at that snapshot, without this transaction's changes.
+		auto snapshot = ResolveAtClause(*at_clause);
+		auto set = GetCatalogSet(snapshot);
+		result = set->GetSchema(name);
+	} else if (transaction.HasContext()) {
+		auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), *this);
+		result = lake_transaction.GetLocalSchema(name);
+		if (!result) {
+			result = lake_transaction.GetCatalogSet().GetSchema(name);
+			if (result && lake_transaction.IsSchemaDropped(result->GetSchemaInfo().schema_id)) {
+				result = nullptr;
+			}
+		}
+	} else {
+		result = GetCatalogSet(GetStartSnapshot())->GetSchema(name);
+	}
+	if (!result && if_not_found == OnEntryNotFound::THROW_EXCEPTION) {
+		throw CatalogException(schema_lookup.GetErrorContext(), "Schema with name \"%s\" does not exist in lake \"%s\"",
+		                       name, GetName());
+	}
+	return result.get();
+}
+
+void DuckLakeCatalog::ScanSchemas(ClientContext &context, std::function<void(SchemaCatalogEntry &)> callback) {
+	auto &lake_transaction = DuckLakeTransaction::Get(context, *this);
+	lake_transaction.GetCatalogSet().ScanSchemas([&](DuckLakeSchemaEntry &schema) {
+		if (!lake_transaction.IsSchemaDropped(schema.GetSchemaInfo().schema_id) &&
+		    !lake_transaction.GetLocalSchema(schema.name)) {
+			callback(schema);
+		}
+	});
+	lake_transaction.ScanLocalSchemas([&](DuckLakeSchemaEntry &schema) { callback(schema); });
+}
+
+void DuckLakeCatalog::DropSchema(ClientContext &context, DropInfo &info) {
+	auto &lake_transaction = DuckLakeTransaction::Get(context, *this);
+	auto schema = LookupSchema(GetCatalogTransaction(context), EntryLookupInfo(CatalogType::SCHEMA_ENTRY, info.name),
+	                           info.if_not_found);
+	if (!schema) {
+		return;
+	}
+	auto &lake_schema = schema->Cast<DuckLakeSchemaEntry>();
+	bool has_entries = false;
+	lake_schema.Scan(context, CatalogType::TABLE_ENTRY, [&](CatalogEntry &) { has_entries = true; });
+	if (has_entries && !info.cascade) {
+		throw CatalogException("Cannot drop schema \"%s\": it still contains tables or views (use CASCADE)",
+		                       info.name);
+	}
+	if (has_entries) {
+		vector<reference<CatalogEntry>> children;
+		lake_schema.Scan(context, CatalogType::TABLE_ENTRY, [&](CatalogEntry &entry) { children.push_back(entry); });
+		for (auto &child : children) {
+			lake_transaction.DropEntry(lake_schema.name, child.get());
+		}
+	}
+	lake_transaction.DropSchema(lake_schema);
+}
+
+unique_ptr<LogicalOperator> DuckLakeCatalog::BindCreateIndex(Binder &binder, CreateStatement &stmt,
+                                                             TableCatalogEntry &table,
+                                                             unique_ptr<LogicalOperator> plan) {
+	throw NotImplementedException("Lake tables do not support indexes (CREATE INDEX on \"%s\")", table.name);
+}
+
+PhysicalOperator &DuckLakeCatalog::PlanDelete(ClientContext &context, PhysicalPlanGenerator &planner, LogicalDelete &op,
+                                              PhysicalOperator &plan) {
+	throw NotImplementedException("DELETE on lake tables is not supported yet");
+}
+
+PhysicalOperator &DuckLakeCatalog::PlanUpdate(ClientContext &context, PhysicalPlanGenerator &planner, LogicalUpdate &op,
+                                              PhysicalOperator &plan) {
+	throw NotImplementedException("UPDATE on lake tables is not supported yet");
+}
+
+DatabaseSize DuckLakeCatalog::GetDatabaseSize(ClientContext &context) {
+	return DatabaseSize();
+}
+
+} // namespace duckdb

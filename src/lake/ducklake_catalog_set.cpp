@@ -1,0 +1,59 @@
+#include "mallard/lake/ducklake_catalog_set.hpp"
+
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_view.hpp"
+
+namespace duckdb {
+
+LakeCatalogSet::LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &info) {
+	unordered_map<idx_t, DuckLakeSchemaEntry *> by_id;
+	for (auto &schema_info : info.schemas) {
+		auto schema = DuckLakeSchemaEntry::Create(catalog, schema_info);
+		by_id[schema_info.schema_id] = schema.get();
+		schemas[schema_info.name] = std::move(schema);
+	}
+	for (auto &table_info : info.tables) {
+		auto schema = by_id.find(table_info.schema_id);
+		if (schema == by_id.end()) {
+			continue;
+		}
+		schema->second->AddCommittedEntry(DuckLakeTableEntry::Create(catalog, *schema->second, table_info));
+	}
+	for (auto &view_info : info.views) {
+		auto schema = by_id.find(view_info.schema_id);
+		if (schema == by_id.end()) {
+			continue;
+		}
+		schema->second->AddCommittedEntry(CreateLakeViewEntry(catalog, *schema->second, view_info));
+	}
+}
+
+LakeCatalogSet::~LakeCatalogSet() {
+}
+
+optional_ptr<DuckLakeSchemaEntry> LakeCatalogSet::GetSchema(const string &name) const {
+	auto entry = schemas.find(name);
+	if (entry == schemas.end()) {
+		return nullptr;
+	}
+	return entry->second.get();
+}
+
+optional_ptr<DuckLakeSchemaEntry> LakeCatalogSet::GetSchemaById(idx_t schema_id) const {
+	for (auto &entry : schemas) {
+		if (entry.second->GetSchemaInfo().schema_id == schema_id) {
+			return entry.second.get();
+		}
+	}
+	return nullptr;
+}
+
+void LakeCatalogSet::ScanSchemas(const std::function<void(DuckLakeSchemaEntry &)> &callback) const {
+	for (auto &entry : schemas) {
+		callback(*entry.second);
+	}
+}
+
+} // namespace duckdb

@@ -1,0 +1,364 @@
+#include "mallard/lake/ducklake_commit.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/catalog/snapshot_changes.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_catalog_set.hpp"
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/ducklake_view.hpp"
+
+#include "duckdb/common/random_engine.hpp"
+#include "duckdb/common/types/timestamp.hpp"
+
+#include <chrono>
+#include <thread>
+
+namespace duckdb {
+
+namespace {
+
+string NowUTC() {
+	return Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
+}
+
+//! Table-level column statistics after adding `files` to `existing` (both may be partial). Bounds
+//! stay NULL (unknown) whenever any file's are.
+vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &columns,
+                                              const vector<ColumnStatsInfo> &existing, bool had_data,
+                                              const vector<DataFileInfo> &files) {
+	vector<ColumnStatsInfo> result;
+	for (auto &column : columns) {
+		if (!column.children.empty()) {
+			continue; // nested columns keep no table-level bounds
+		}
+		ColumnStatsInfo merged;
+		merged.column_id = column.column_id;
+		bool first = true;
+		bool known = true;
+		idx_t nulls = 0;
+		bool nulls_known = true;
+		bool nan = false;
+		bool nan_known = true;
+		Value min, max;
+		auto absorb = [&](const ColumnStatsInfo *stats) {
+			if (!stats || stats->min_value.IsNull() || stats->max_value.IsNull()) {
+				known = false;
+			} else {
+				Value file_min, file_max;
+				if (!stats->min_value.DefaultTryCastAs(column.type, file_min, nullptr) ||
+				    !stats->max_value.DefaultTryCastAs(column.type, file_max, nullptr)) {
+					known = false;
+				} else if (first) {
+					min = file_min;
+					max = file_max;
+				} else {
+					if (file_min < min) {
+						min = file_min;
+					}
+					if (file_max > max) {
+						max = file_max;
+					}
+				}
+			}
+			if (!stats || !stats->null_count.IsValid()) {
+				nulls_known = false;
+			} else {
+				nulls += stats->null_count.GetIndex();
+			}
+			if (!stats || stats->contains_nan.IsNull()) {
+				nan_known = false;
+			} else {
+				nan = nan || stats->contains_nan.GetValue<bool>();
+			}
+			first = false;
+		};
+		if (had_data) {
+			const ColumnStatsInfo *previous = nullptr;
+			for (auto &stats : existing) {
+				if (stats.column_id == column.column_id) {
+					previous = &stats;
+				}
+			}
+			absorb(previous);
+		}
+		for (auto &file : files) {
+			const ColumnStatsInfo *stats = nullptr;
+			for (auto &file_stats : file.column_stats) {
+				if (file_stats.column_id == column.column_id) {
+					stats = &file_stats;
+				}
+			}
+			absorb(stats);
+		}
+		if (known && !first) {
+			merged.min_value = Value(min.ToString());
+			merged.max_value = Value(max.ToString());
+		}
+		if (nulls_known) {
+			merged.null_count = nulls;
+		}
+		if (nan_known && (column.type.id() == LogicalTypeId::FLOAT || column.type.id() == LogicalTypeId::DOUBLE)) {
+			merged.contains_nan = Value::BOOLEAN(nan);
+		}
+		result.push_back(std::move(merged));
+	}
+	return result;
+}
+
+vector<ColumnStatsInfo> ReadTableColumnStats(MetadataConnection &conn, idx_t table_id) {
+	vector<ColumnStatsInfo> result;
+	auto rows = conn.Query("SELECT column_id, contains_null, contains_nan, min_value, max_value FROM " +
+	                       conn.Table("ducklake_table_column_stats") + " WHERE table_id = " + std::to_string(table_id));
+	for (auto &row : rows.rows) {
+		ColumnStatsInfo stats;
+		stats.column_id = NumericCast<idx_t>(row[0].GetValue<int64_t>());
+		if (!row[1].IsNull()) {
+			auto text = StringUtil::Lower(row[1].ToString());
+			stats.null_count = (text == "true" || text == "1" || text == "t") ? 1 : 0;
+		}
+		if (!row[2].IsNull()) {
+			auto text = StringUtil::Lower(row[2].ToString());
+			stats.contains_nan = Value::BOOLEAN(text == "true" || text == "1" || text == "t");
+		}
+		stats.min_value = row[3].IsNull() ? Value() : Value(row[3].ToString());
+		stats.max_value = row[4].IsNull() ? Value() : Value(row[4].ToString());
+		result.push_back(std::move(stats));
+	}
+	return result;
+}
+
+} // namespace
+
+LakeCommit::LakeCommit(DuckLakeTransaction &transaction) : transaction(transaction) {
+}
+
+idx_t LakeCommit::RealId(idx_t id) const {
+	if (!DuckLakeTransaction::IsLocalId(id)) {
+		return id;
+	}
+	auto entry = local_to_real.find(id);
+	if (entry == local_to_real.end()) {
+		throw InternalException("Lake commit: no id assigned for local object %llu", id);
+	}
+	return entry->second;
+}
+
+void LakeCommit::Run() {
+	auto &catalog = transaction.GetCatalog();
+	RandomEngine random;
+	auto start = std::chrono::steady_clock::now();
+	for (idx_t attempt = 0;; attempt++) {
+		try {
+			catalog.WithMetadata([&](MetadataConnection &conn) {
+				conn.BeginTransaction();
+				try {
+					Attempt(conn);
+					conn.Commit();
+				} catch (...) {
+					if (conn.InTransaction()) {
+						conn.Rollback();
+					}
+					throw;
+				}
+			});
+			return;
+		} catch (MetadataConflictException &ex) {
+			// Another writer took the snapshot id we wanted: wait a little and try again on top of it.
+			auto waited = std::chrono::steady_clock::now() - start;
+			if (waited > std::chrono::seconds(120)) {
+				throw TransactionException("Could not commit to lake \"%s\" after %llu attempts over 120 s: other "
+				                           "writers kept committing first (%s)",
+				                           catalog.GetName(), attempt + 1, ex.what());
+			}
+			double backoff_ms = MinValue<double>(100.0, 0.5 * double(idx_t(1) << MinValue<idx_t>(attempt, 8)));
+			auto sleep_us = int64_t(backoff_ms * 1000.0 * (0.5 + random.NextRandom()));
+			std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
+		}
+	}
+}
+
+void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) {
+	auto rows = conn.Query("SELECT snapshot_id, changes_made FROM " + conn.Table("ducklake_snapshot_changes") +
+	                       " WHERE snapshot_id > " + std::to_string(since_snapshot) + " ORDER BY snapshot_id");
+	auto &catalog_name = transaction.GetCatalog().GetName();
+	auto conflict = [&](const string &what, const Value &snapshot_id) {
+		throw TransactionException("Transaction conflict on lake \"%s\": %s (committed in snapshot %s after this "
+		                           "transaction started at snapshot %llu)",
+		                           catalog_name, what, snapshot_id.ToString(), since_snapshot);
+	};
+	// What this transaction touches, keyed the way changes_made names it.
+	unordered_set<string> created_names;
+	for (auto &schema : transaction.new_schemas) {
+		created_names.insert("created_schema:" + StringUtil::Lower(SnapshotChanges::QuoteName(schema.first)));
+	}
+	for (auto &schema : transaction.new_entries) {
+		for (auto &entry : schema.second) {
+			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." + SnapshotChanges::QuoteName(entry.first));
+			created_names.insert("created_table:" + key);
+			created_names.insert("created_view:" + key);
+		}
+	}
+	for (auto &row : rows.rows) {
+		if (row[1].IsNull()) {
+			continue;
+		}
+		for (auto &change : SnapshotChanges::Parse(row[1].ToString())) {
+			auto &kind = change.kind;
+			auto &value = change.value;
+			if (StringUtil::StartsWith(kind, "created_")) {
+				if (created_names.count(kind + ":" + StringUtil::Lower(value))) {
+					conflict("another transaction also created " + value, row[0]);
+				}
+				continue;
+			}
+			idx_t object_id;
+			try {
+				object_id = std::stoull(value);
+			} catch (...) {
+				continue;
+			}
+			bool other_drops = kind == "dropped_table" || kind == "dropped_view";
+			bool other_alters = kind == "altered_table" || kind == "altered_view";
+			auto dropped = transaction.dropped_entries.find(object_id);
+			if (dropped != transaction.dropped_entries.end() &&
+			    (other_drops || other_alters || kind == "inserted_into_table" || kind == "deleted_from_table" ||
+			     kind == "compacted_table")) {
+				conflict("this transaction drops " + dropped->second.schema_name + "." + dropped->second.name +
+				             ", which another transaction changed (" + kind + ")",
+				         row[0]);
+			}
+			auto written = transaction.new_data.find(object_id);
+			if (written != transaction.new_data.end() && (other_drops || other_alters)) {
+				conflict("this transaction inserts into table " + written->second.table->name +
+				             ", which another transaction " + (other_drops ? "dropped" : "altered"),
+				         row[0]);
+			}
+			if (kind == "dropped_schema") {
+				auto schema = transaction.dropped_schemas.find(object_id);
+				if (schema != transaction.dropped_schemas.end()) {
+					conflict("another transaction also dropped schema " + schema->second, row[0]);
+				}
+				for (auto &entries : transaction.new_entries) {
+					auto parent = transaction.GetCatalogSet().GetSchema(entries.first);
+					if (!entries.second.empty() && parent && parent->GetSchemaInfo().schema_id == object_id) {
+						conflict("this transaction creates objects in schema " + entries.first +
+						             ", which another transaction dropped",
+						         row[0]);
+					}
+				}
+			}
+		}
+	}
+}
+
+void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next) {
+	for (auto &entry : transaction.new_data) {
+		auto &data = entry.second;
+		if (data.files.empty()) {
+			continue;
+		}
+		auto table_id = RealId(entry.first);
+		bool new_table = DuckLakeTransaction::IsLocalId(entry.first);
+		TableStatsInfo stats;
+		bool stats_exist = false;
+		vector<ColumnStatsInfo> column_stats;
+		if (!new_table) {
+			auto rows = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table_stats") +
+			                       " WHERE table_id = " + std::to_string(table_id));
+			stats_exist = rows.rows[0][0].GetValue<int64_t>() > 0;
+			stats = MetadataReader::ReadTableStats(conn, table_id);
+			column_stats = ReadTableColumnStats(conn, table_id);
+		}
+		bool had_data = stats.record_count > 0;
+		vector<DataFileInfo> files = data.files;
+		for (auto &file : files) {
+			file.data_file_id = next.next_file_id++;
+			file.row_id_start = stats.next_row_id;
+			stats.next_row_id += file.record_count;
+			stats.record_count += file.record_count;
+			stats.file_size_bytes += file.file_size_bytes;
+		}
+		writer.AddDataFiles(table_id, files);
+		writer.WriteTableStats(table_id, stats, stats_exist);
+		writer.WriteTableColumnStats(
+		    table_id, MergeTableColumnStats(data.table->GetTableInfo().columns, column_stats, had_data, files));
+		changes.push_back("inserted_into_table:" + std::to_string(table_id));
+	}
+}
+
+void LakeCommit::Attempt(MetadataConnection &conn) {
+	auto &base = transaction.GetSnapshot();
+	auto latest = MetadataReader::LatestSnapshot(conn);
+	if (latest.snapshot_id != base.snapshot_id) {
+		CheckConflicts(conn, base.snapshot_id);
+	}
+	local_to_real.clear();
+	changes.clear();
+
+	SnapshotInfo next = latest;
+	next.snapshot_id = latest.snapshot_id + 1;
+	SnapshotWriter writer(conn, next.snapshot_id);
+	bool schema_changed = false;
+
+	for (auto &dropped : transaction.dropped_entries) {
+		if (dropped.second.type == CatalogType::VIEW_ENTRY) {
+			writer.DropView(dropped.first);
+			changes.push_back("dropped_view:" + std::to_string(dropped.first));
+		} else {
+			writer.DropTable(dropped.first);
+			changes.push_back("dropped_table:" + std::to_string(dropped.first));
+		}
+		schema_changed = true;
+	}
+	for (auto &dropped : transaction.dropped_schemas) {
+		writer.DropSchema(dropped.first);
+		changes.push_back("dropped_schema:" + std::to_string(dropped.first));
+		schema_changed = true;
+	}
+	for (auto &entry : transaction.new_schemas) {
+		auto schema = entry.second->GetSchemaInfo();
+		local_to_real[schema.schema_id] = next.next_catalog_id++;
+		schema.schema_id = RealId(schema.schema_id);
+		writer.CreateSchema(schema);
+		changes.push_back("created_schema:" + SnapshotChanges::QuoteName(schema.name));
+		schema_changed = true;
+	}
+	for (auto &schema_entries : transaction.new_entries) {
+		for (auto &entry : schema_entries.second) {
+			auto &catalog_entry = *entry.second;
+			auto qualified = SnapshotChanges::QuoteName(schema_entries.first) + "." + SnapshotChanges::QuoteName(catalog_entry.name);
+			if (catalog_entry.type == CatalogType::VIEW_ENTRY) {
+				auto view = catalog_entry.Cast<DuckLakeViewEntry>().view_info;
+				local_to_real[view.view_id] = next.next_catalog_id++;
+				view.view_id = RealId(view.view_id);
+				view.schema_id = RealId(view.schema_id);
+				writer.CreateView(view);
+				changes.push_back("created_view:" + qualified);
+			} else {
+				auto table = catalog_entry.Cast<DuckLakeTableEntry>().GetTableInfo();
+				local_to_real[table.table_id] = next.next_catalog_id++;
+				table.table_id = RealId(table.table_id);
+				table.schema_id = RealId(table.schema_id);
+				writer.CreateTable(table);
+				changes.push_back("created_table:" + qualified);
+			}
+			schema_changed = true;
+		}
+	}
+	WriteData(conn, writer, next);
+
+	if (schema_changed) {
+		next.schema_version = latest.schema_version + 1;
+		writer.AddSchemaVersion(next.schema_version, optional_idx());
+	}
+	next.snapshot_time = NowUTC();
+	writer.AddSnapshot(next, StringUtil::Join(changes, ","), transaction.author, transaction.commit_message,
+	                   transaction.commit_extra_info);
+	writer.Execute();
+	committed_snapshot = next.snapshot_id;
+}
+
+} // namespace duckdb

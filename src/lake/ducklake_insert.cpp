@@ -1,0 +1,281 @@
+#include "mallard/lake/ducklake_insert.hpp"
+
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_not_null_check.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+
+#include "duckdb/catalog/catalog_entry/copy_function_catalog_entry.hpp"
+#include "duckdb/common/file_system.hpp"
+#include "duckdb/common/types/value.hpp"
+#include "duckdb/execution/operator/persistent/physical_copy_to_file.hpp"
+#include "duckdb/execution/physical_plan_generator.hpp"
+#include "duckdb/main/client_context.hpp"
+#include "duckdb/parser/parsed_data/copy_info.hpp"
+#include "duckdb/planner/operator/logical_create_table.hpp"
+#include "duckdb/planner/operator/logical_insert.hpp"
+#include "duckdb/planner/parsed_data/bound_create_table_info.hpp"
+
+namespace duckdb {
+
+namespace {
+
+//! DuckLake's default target file size (spec: ducklake_metadata target_file_size).
+constexpr idx_t DEFAULT_TARGET_FILE_SIZE = 512ULL * 1024ULL * 1024ULL;
+
+//! FIELD_IDS for the Parquet writer: {col: id} or {col: {__duckdb_field_id: id, child: ...}}.
+Value FieldIds(const vector<LakeColumnInfo> &columns) {
+	child_list_t<Value> fields;
+	for (auto &column : columns) {
+		if (column.children.empty()) {
+			fields.emplace_back(column.name, Value::INTEGER(NumericCast<int32_t>(column.column_id)));
+			continue;
+		}
+		child_list_t<Value> nested;
+		nested.emplace_back("__duckdb_field_id", Value::INTEGER(NumericCast<int32_t>(column.column_id)));
+		auto child_ids = FieldIds(column.children);
+		auto &children = StructValue::GetChildren(child_ids);
+		auto &child_types = StructType::GetChildTypes(child_ids.type());
+		for (idx_t i = 0; i < children.size(); i++) {
+			nested.emplace_back(child_types[i].first, children[i]);
+		}
+		fields.emplace_back(column.name, Value::STRUCT(std::move(nested)));
+	}
+	return Value::STRUCT(std::move(fields));
+}
+
+//! The statistics key the Parquet writer uses for a column path: "a", "s"."x".
+string StatsKey(const vector<string> &path) {
+	string key;
+	for (auto &part : path) {
+		if (!key.empty()) {
+			key += ".";
+		}
+		key += "\"" + StringUtil::Replace(part, "\"", "\"\"") + "\"";
+	}
+	return key;
+}
+
+void CollectStatsKeys(const vector<LakeColumnInfo> &columns, vector<string> &path,
+                      case_insensitive_map_t<idx_t> &result) {
+	for (auto &column : columns) {
+		path.push_back(column.name);
+		if (column.children.empty()) {
+			result[StatsKey(path)] = column.column_id;
+		} else if (column.type.id() == LogicalTypeId::STRUCT) {
+			CollectStatsKeys(column.children, path, result);
+		}
+		path.pop_back();
+	}
+}
+
+optional_idx OptionalCount(const case_insensitive_map_t<Value> &stats, const string &key) {
+	auto entry = stats.find(key);
+	if (entry == stats.end() || entry->second.IsNull()) {
+		return optional_idx();
+	}
+	return optional_idx(entry->second.GetValue<uint64_t>());
+}
+
+struct InsertGlobalState : public GlobalSinkState {
+	vector<DataFileInfo> files;
+	idx_t row_count = 0;
+};
+
+} // namespace
+
+DuckLakeInsert::DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table, string data_folder_p,
+                               idx_t estimated_cardinality)
+    : PhysicalOperator(physical_plan, PhysicalOperatorType::EXTENSION, {LogicalType::BIGINT}, estimated_cardinality),
+      table(table), data_folder(std::move(data_folder_p)) {
+}
+
+PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGenerator &planner,
+                                       DuckLakeTableEntry &table, PhysicalOperator &child) {
+	auto &columns = table.GetTableInfo().columns;
+	auto folder = table.GetDataFolder();
+	auto &fs = FileSystem::GetFileSystem(context);
+	// Create the table's folder (and its parents) before any writer thread needs it.
+	string partial;
+	for (auto &part : StringUtil::Split(folder, '/')) {
+		partial += (partial.empty() && StringUtil::StartsWith(folder, "/") ? "/" : "") + part + "/";
+		if (!fs.DirectoryExists(partial)) {
+			fs.CreateDirectory(partial);
+		}
+	}
+
+	vector<string> names;
+	vector<LogicalType> types;
+	for (auto &column : columns) {
+		names.push_back(column.name);
+		types.push_back(column.type);
+	}
+	auto &copy_entry =
+	    Catalog::GetEntry<CopyFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, "parquet");
+	auto function = copy_entry.function;
+	CopyInfo info;
+	info.file_path = folder;
+	info.format = "parquet";
+	info.is_from = false;
+	info.options["field_ids"] = {FieldIds(columns)};
+	info.options["compression"] = {Value("zstd")};
+	CopyFunctionBindInput bind_input(info);
+	auto bind_data = function.copy_to_bind(context, bind_input, names, types);
+
+	auto &copy = planner.Make<PhysicalCopyToFile>(
+	    GetCopyFunctionReturnLogicalTypes(CopyFunctionReturnType::WRITTEN_FILE_STATISTICS), function,
+	    std::move(bind_data), child.estimated_cardinality);
+	auto &copy_op = copy.Cast<PhysicalCopyToFile>();
+	// The constructor leaves these unset: every one is decided here.
+	copy_op.file_path = folder;
+	copy_op.use_tmp_file = false;
+	copy_op.filename_pattern.SetFilenamePattern("ducklake-{uuid}");
+	copy_op.file_extension = "parquet";
+	copy_op.overwrite_mode = CopyOverwriteMode::COPY_OVERWRITE_OR_IGNORE;
+	copy_op.parallel = true;
+	copy_op.per_thread_output = true;
+	copy_op.file_size_bytes = DEFAULT_TARGET_FILE_SIZE;
+	copy_op.rotate = function.rotate_files ? function.rotate_files(*copy_op.bind_data, copy_op.file_size_bytes) : false;
+	copy_op.return_type = CopyFunctionReturnType::WRITTEN_FILE_STATISTICS;
+	copy_op.partition_output = false;
+	copy_op.write_partition_columns = false;
+	copy_op.write_empty_file = true;
+	copy_op.hive_file_pattern = false;
+	copy_op.names = names;
+	copy_op.expected_types = types;
+
+	auto *input = &child;
+	if (NeedsNotNullCheck(table)) {
+		auto &check = planner.Make<DuckLakeNotNullCheck>(table, child.types, child.estimated_cardinality);
+		check.children.push_back(child);
+		input = &check;
+	}
+	copy.children.push_back(*input);
+
+	auto &insert = planner.Make<DuckLakeInsert>(table, folder, child.estimated_cardinality);
+	insert.children.push_back(copy);
+	return insert;
+}
+
+unique_ptr<GlobalSinkState> DuckLakeInsert::GetGlobalSinkState(ClientContext &context) const {
+	return make_uniq<InsertGlobalState>();
+}
+
+SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk, OperatorSinkInput &input) const {
+	auto &gstate = input.global_state.Cast<InsertGlobalState>();
+	case_insensitive_map_t<idx_t> stats_keys;
+	vector<string> path;
+	CollectStatsKeys(table.GetTableInfo().columns, path, stats_keys);
+	auto &transaction = DuckLakeTransaction::Get(context.client, table.catalog);
+
+	// One row per written file: filename, count, file_size_bytes, footer_size_bytes, column_statistics, ...
+	for (idx_t row = 0; row < chunk.size(); row++) {
+		auto filename = chunk.GetValue(0, row).ToString();
+		transaction.AddWrittenFile(filename);
+		DataFileInfo file;
+		file.record_count = chunk.GetValue(1, row).GetValue<uint64_t>();
+		if (file.record_count == 0) {
+			// An idle writer thread's empty file: not data, not in the catalog.
+			FileSystem::GetFileSystem(context.client).TryRemoveFile(filename);
+			continue;
+		}
+		file.path = StringUtil::StartsWith(filename, data_folder) ? filename.substr(data_folder.size()) : filename;
+		file.path_is_relative = StringUtil::StartsWith(filename, data_folder);
+		file.file_size_bytes = chunk.GetValue(2, row).GetValue<uint64_t>();
+		auto footer = chunk.GetValue(3, row);
+		if (!footer.IsNull()) {
+			file.footer_size = footer.GetValue<uint64_t>();
+		}
+		auto column_map = chunk.GetValue(4, row);
+		for (auto &entry : MapValue::GetChildren(column_map)) {
+			auto &key_value = StructValue::GetChildren(entry);
+			auto column = stats_keys.find(key_value[0].ToString());
+			if (column == stats_keys.end()) {
+				continue;
+			}
+			case_insensitive_map_t<Value> stats;
+			for (auto &stat : MapValue::GetChildren(key_value[1])) {
+				auto &stat_kv = StructValue::GetChildren(stat);
+				stats[stat_kv[0].ToString()] = stat_kv[1];
+			}
+			ColumnStatsInfo column_stats;
+			column_stats.column_id = column->second;
+			column_stats.column_size_bytes = OptionalCount(stats, "column_size_bytes");
+			column_stats.null_count = OptionalCount(stats, "null_count");
+			if (column_stats.null_count.IsValid()) {
+				column_stats.value_count = file.record_count - column_stats.null_count.GetIndex();
+			}
+			auto min = stats.find("min");
+			auto max = stats.find("max");
+			if (min != stats.end() && max != stats.end() && !min->second.IsNull() && !max->second.IsNull()) {
+				column_stats.min_value = Value(min->second.ToString());
+				column_stats.max_value = Value(max->second.ToString());
+			}
+			auto nan = stats.find("has_nan");
+			if (nan != stats.end() && !nan->second.IsNull()) {
+				column_stats.contains_nan = nan->second.DefaultCastAs(LogicalType::BOOLEAN);
+			}
+			file.column_stats.push_back(std::move(column_stats));
+		}
+		gstate.row_count += file.record_count;
+		gstate.files.push_back(std::move(file));
+	}
+	return SinkResultType::NEED_MORE_INPUT;
+}
+
+SinkFinalizeType DuckLakeInsert::Finalize(Pipeline &pipeline, Event &event, ClientContext &context,
+                                          OperatorSinkFinalizeInput &input) const {
+	auto &gstate = input.global_state.Cast<InsertGlobalState>();
+	if (!gstate.files.empty()) {
+		auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
+		transaction.AddDataFiles(table, std::move(gstate.files));
+	}
+	return SinkFinalizeType::READY;
+}
+
+SourceResultType DuckLakeInsert::GetData(ExecutionContext &context, DataChunk &chunk,
+                                         OperatorSourceInput &input) const {
+	auto &gstate = sink_state->Cast<InsertGlobalState>();
+	chunk.SetCardinality(1);
+	chunk.SetValue(0, 0, Value::BIGINT(NumericCast<int64_t>(gstate.row_count)));
+	return SourceResultType::FINISHED;
+}
+
+InsertionOrderPreservingMap<string> DuckLakeInsert::ParamsToString() const {
+	InsertionOrderPreservingMap<string> result;
+	result["Table"] = table.name;
+	return result;
+}
+
+//===--------------------------------------------------------------------===//
+// Planning entry points of the catalog
+//===--------------------------------------------------------------------===//
+PhysicalOperator &DuckLakeCatalog::PlanInsert(ClientContext &context, PhysicalPlanGenerator &planner,
+                                              LogicalInsert &op, optional_ptr<PhysicalOperator> plan) {
+	if (op.return_chunk) {
+		throw NotImplementedException("INSERT ... RETURNING is not supported on lake tables");
+	}
+	if (op.on_conflict_info.action_type != OnConflictAction::THROW) {
+		throw BinderException("ON CONFLICT and INSERT OR REPLACE need a primary key or unique constraint, and lake "
+		                      "table \"%s\" has none",
+		                      op.table.name);
+	}
+	if (!plan) {
+		throw NotImplementedException("INSERT without a source query is not supported on lake tables");
+	}
+	if (!op.column_index_map.empty()) {
+		plan = planner.ResolveDefaultsProjection(op, *plan);
+	}
+	return DuckLakeInsert::Plan(context, planner, op.table.Cast<DuckLakeTableEntry>(), *plan);
+}
+
+PhysicalOperator &DuckLakeCatalog::PlanCreateTableAs(ClientContext &context, PhysicalPlanGenerator &planner,
+                                                     LogicalCreateTable &op, PhysicalOperator &plan) {
+	auto entry = op.schema.CreateTable(GetCatalogTransaction(context), *op.info);
+	if (!entry) {
+		throw CatalogException("Table \"%s\" already exists", op.info->Base().table);
+	}
+	return DuckLakeInsert::Plan(context, planner, entry->Cast<DuckLakeTableEntry>(), plan);
+}
+
+} // namespace duckdb

@@ -1,0 +1,256 @@
+#include "mallard/lake/ducklake_schema_entry.hpp"
+
+#include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/functions/lake_functions.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/ducklake_view.hpp"
+#include "mallard/storage/lake_paths.hpp"
+
+#include "duckdb/common/types/uuid.hpp"
+#include "duckdb/parser/constraints/not_null_constraint.hpp"
+#include "duckdb/parser/parsed_data/create_schema_info.hpp"
+#include "duckdb/parser/parsed_data/create_view_info.hpp"
+#include "duckdb/parser/parsed_data/drop_info.hpp"
+#include "duckdb/planner/parsed_data/bound_create_table_info.hpp"
+
+namespace duckdb {
+
+namespace {
+
+idx_t EntryId(CatalogEntry &entry) {
+	if (entry.type == CatalogType::VIEW_ENTRY) {
+		return entry.Cast<DuckLakeViewEntry>().view_info.view_id;
+	}
+	return entry.Cast<DuckLakeTableEntry>().GetTableId();
+}
+
+bool MatchesType(CatalogType wanted, CatalogEntry &entry) {
+	return wanted == entry.type;
+}
+
+} // namespace
+
+DuckLakeSchemaEntry::DuckLakeSchemaEntry(Catalog &catalog, CreateSchemaInfo &info, LakeSchemaInfo schema_info_p)
+    : SchemaCatalogEntry(catalog, info), schema_info(std::move(schema_info_p)) {
+}
+
+unique_ptr<DuckLakeSchemaEntry> DuckLakeSchemaEntry::Create(DuckLakeCatalog &catalog, LakeSchemaInfo schema_info) {
+	CreateSchemaInfo info;
+	info.schema = schema_info.name;
+	info.internal = false;
+	return make_uniq<DuckLakeSchemaEntry>(catalog, info, std::move(schema_info));
+}
+
+void DuckLakeSchemaEntry::AddCommittedEntry(unique_ptr<CatalogEntry> entry) {
+	auto name = entry->name;
+	entries[name] = std::move(entry);
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::GetCommittedEntry(const string &name) const {
+	auto entry = entries.find(name);
+	if (entry == entries.end()) {
+		return nullptr;
+	}
+	return entry->second.get();
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::GetEntry(DuckLakeTransaction &transaction, const string &name) {
+	auto local = transaction.GetLocalEntry(this->name, name);
+	if (local) {
+		return local;
+	}
+	auto committed = GetCommittedEntry(name);
+	if (committed && transaction.IsEntryDropped(EntryId(*committed))) {
+		return nullptr;
+	}
+	return committed;
+}
+
+bool DuckLakeSchemaEntry::PrepareCreate(DuckLakeTransaction &transaction, const string &name,
+                                        OnCreateConflict on_conflict, CatalogType type) {
+	auto existing = GetEntry(transaction, name);
+	if (!existing) {
+		return true;
+	}
+	switch (on_conflict) {
+	case OnCreateConflict::IGNORE_ON_CONFLICT:
+		return false;
+	case OnCreateConflict::REPLACE_ON_CONFLICT:
+		if (existing->type != type) {
+			throw CatalogException("Cannot replace \"%s\": it is a %s", name,
+			                       existing->type == CatalogType::VIEW_ENTRY ? "view" : "table");
+		}
+		transaction.DropEntry(this->name, *existing);
+		return true;
+	default:
+		throw CatalogException("%s with name \"%s\" already exists in schema \"%s\"",
+		                       existing->type == CatalogType::VIEW_ENTRY ? "View" : "Table", name, this->name);
+	}
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateTable(CatalogTransaction transaction, BoundCreateTableInfo &info) {
+	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), catalog);
+	auto &base = info.Base();
+	if (base.temporary) {
+		throw NotImplementedException("Lake tables cannot be TEMPORARY");
+	}
+	if (!PrepareCreate(lake_transaction, base.table, base.on_conflict, CatalogType::TABLE_ENTRY)) {
+		return nullptr;
+	}
+	LakeTableInfo table;
+	table.table_id = lake_transaction.NewLocalId();
+	table.table_uuid = UUID::ToString(UUID::GenerateRandomUUID());
+	table.schema_id = schema_info.schema_id;
+	table.name = base.table;
+	table.path = LakePaths::FolderName(base.table, table.table_uuid);
+	table.path_is_relative = true;
+	table.comment = base.comment;
+	idx_t next_column_id = 1;
+	for (auto &column : base.columns.Logical()) {
+		auto lake_column = MakeLakeColumn(column.Name(), column.Type(), next_column_id);
+		if (column.HasDefaultValue()) {
+			lake_column.default_value = column.DefaultValue().ToString();
+		}
+		table.columns.push_back(std::move(lake_column));
+	}
+	for (auto &constraint : base.constraints) {
+		if (constraint->type != ConstraintType::NOT_NULL) {
+			throw NotImplementedException("Lake tables support NOT NULL constraints only, not %s",
+			                              constraint->ToString());
+		}
+		auto &not_null = constraint->Cast<NotNullConstraint>();
+		table.columns[not_null.index.index].nulls_allowed = false;
+	}
+	auto entry = DuckLakeTableEntry::Create(catalog, *this, std::move(table));
+	return &lake_transaction.AddLocalEntry(name, std::move(entry));
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateView(CatalogTransaction transaction, CreateViewInfo &info) {
+	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), catalog);
+	if (info.temporary) {
+		throw NotImplementedException("Lake views cannot be TEMPORARY");
+	}
+	if (!PrepareCreate(lake_transaction, info.view_name, info.on_conflict, CatalogType::VIEW_ENTRY)) {
+		return nullptr;
+	}
+	LakeViewInfo view;
+	view.view_id = lake_transaction.NewLocalId();
+	view.view_uuid = UUID::ToString(UUID::GenerateRandomUUID());
+	view.schema_id = schema_info.schema_id;
+	view.name = info.view_name;
+	view.dialect = "duckdb";
+	view.sql = info.query->ToString();
+	view.column_aliases = StringUtil::Join(info.aliases, ",");
+	view.comment = info.comment;
+	return &lake_transaction.AddLocalEntry(name, CreateLakeViewEntry(catalog, *this, view));
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateFunction(CatalogTransaction transaction,
+                                                               CreateFunctionInfo &info) {
+	throw NotImplementedException("Lake schemas cannot hold functions or macros yet");
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateIndex(CatalogTransaction transaction, CreateIndexInfo &info,
+                                                            TableCatalogEntry &table) {
+	throw NotImplementedException("Lake tables do not support indexes");
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateSequence(CatalogTransaction transaction,
+                                                               CreateSequenceInfo &info) {
+	throw NotImplementedException("Lake schemas cannot hold sequences");
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateTableFunction(CatalogTransaction transaction,
+                                                                    CreateTableFunctionInfo &info) {
+	throw NotImplementedException("Lake schemas cannot hold table functions");
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateCopyFunction(CatalogTransaction transaction,
+                                                                   CreateCopyFunctionInfo &info) {
+	throw NotImplementedException("Lake schemas cannot hold copy functions");
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreatePragmaFunction(CatalogTransaction transaction,
+                                                                     CreatePragmaFunctionInfo &info) {
+	throw NotImplementedException("Lake schemas cannot hold pragma functions");
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateCollation(CatalogTransaction transaction,
+                                                                CreateCollationInfo &info) {
+	throw NotImplementedException("Lake schemas cannot hold collations");
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateType(CatalogTransaction transaction, CreateTypeInfo &info) {
+	throw NotImplementedException("Lake schemas cannot hold types");
+}
+
+void DuckLakeSchemaEntry::Alter(CatalogTransaction transaction, AlterInfo &info) {
+	throw NotImplementedException("ALTER on lake objects is not supported yet");
+}
+
+void DuckLakeSchemaEntry::Scan(ClientContext &context, CatalogType type,
+                               const std::function<void(CatalogEntry &)> &callback) {
+	auto &lake_transaction = DuckLakeTransaction::Get(context, catalog);
+	for (auto &entry : entries) {
+		auto &committed = *entry.second;
+		if (!MatchesType(type, committed) || lake_transaction.IsEntryDropped(EntryId(committed)) ||
+		    lake_transaction.GetLocalEntry(name, committed.name)) {
+			continue;
+		}
+		callback(committed);
+	}
+	lake_transaction.ScanLocalEntries(name, [&](CatalogEntry &entry) {
+		if (MatchesType(type, entry)) {
+			callback(entry);
+		}
+	});
+}
+
+void DuckLakeSchemaEntry::Scan(CatalogType type, const std::function<void(CatalogEntry &)> &callback) {
+	for (auto &entry : entries) {
+		if (MatchesType(type, *entry.second)) {
+			callback(*entry.second);
+		}
+	}
+}
+
+void DuckLakeSchemaEntry::DropEntry(ClientContext &context, DropInfo &info) {
+	auto &lake_transaction = DuckLakeTransaction::Get(context, catalog);
+	auto entry = GetEntry(lake_transaction, info.name);
+	if (!entry) {
+		if (info.if_not_found == OnEntryNotFound::RETURN_NULL) {
+			return;
+		}
+		throw CatalogException("%s with name \"%s\" does not exist in schema \"%s\"",
+		                       info.type == CatalogType::VIEW_ENTRY ? "View" : "Table", info.name, name);
+	}
+	if (entry->type != info.type) {
+		throw CatalogException("\"%s\" is a %s: use DROP %s", info.name,
+		                       entry->type == CatalogType::VIEW_ENTRY ? "view" : "table",
+		                       entry->type == CatalogType::VIEW_ENTRY ? "VIEW" : "TABLE");
+	}
+	lake_transaction.DropEntry(name, *entry);
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::LookupEntry(CatalogTransaction transaction,
+                                                            const EntryLookupInfo &lookup_info) {
+	auto type = lookup_info.GetCatalogType();
+	if (type == CatalogType::TABLE_FUNCTION_ENTRY) {
+		// lake.snapshots(), lake.table_info(), ... resolve here (see functions/).
+		return LookupLakeFunction(catalog.Cast<DuckLakeCatalog>(), *this, lookup_info.GetEntryName());
+	}
+	if (type != CatalogType::TABLE_ENTRY && type != CatalogType::VIEW_ENTRY) {
+		return nullptr;
+	}
+	auto &entry_name = lookup_info.GetEntryName();
+	if (lookup_info.GetAtClause() || !transaction.HasContext()) {
+		// Time travel reads the committed state of that snapshot only.
+		return GetCommittedEntry(entry_name);
+	}
+	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), catalog);
+	return GetEntry(lake_transaction, entry_name);
+}
+
+} // namespace duckdb

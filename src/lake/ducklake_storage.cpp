@@ -1,0 +1,86 @@
+#include "mallard/lake/ducklake_storage.hpp"
+
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_transaction_manager.hpp"
+
+#include "duckdb/main/attached_database.hpp"
+#include "duckdb/parser/parsed_data/attach_info.hpp"
+
+namespace duckdb {
+
+namespace {
+
+const char *SUPPORTED_OPTIONS = "DATA_PATH, READ_ONLY, METADATA_SCHEMA, SNAPSHOT_VERSION, SNAPSHOT_TIME, "
+                                "DATA_INLINING_ROW_LIMIT, AUTOMATIC_MIGRATION";
+
+DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) {
+	DuckLakeOptions options;
+	options.location = MetadataLocation::Parse(path);
+	options.read_only = attach_options.access_mode == AccessMode::READ_ONLY;
+	for (auto &entry : attach_options.options) {
+		auto key = StringUtil::Lower(entry.first);
+		auto &value = entry.second;
+		if (key == "data_path") {
+			options.data_path = value.ToString();
+		} else if (key == "metadata_schema") {
+			options.location.metadata_schema = value.ToString();
+		} else if (key == "snapshot_version") {
+			Value version;
+			if (!value.DefaultTryCastAs(LogicalType::UBIGINT, version, nullptr)) {
+				throw InvalidInputException("SNAPSHOT_VERSION must be a snapshot id, got '%s'", value.ToString());
+			}
+			options.snapshot_version = version.GetValue<uint64_t>();
+		} else if (key == "snapshot_time") {
+			Value ts;
+			if (!value.DefaultTryCastAs(LogicalType::TIMESTAMP_TZ, ts, nullptr)) {
+				throw InvalidInputException("SNAPSHOT_TIME must be a timestamp, got '%s'", value.ToString());
+			}
+			options.snapshot_time = Timestamp::ToString(timestamp_t(ts.GetValue<timestamp_tz_t>().value)) + "+00";
+		} else if (key == "data_inlining_row_limit") {
+			Value limit;
+			if (!value.DefaultTryCastAs(LogicalType::UBIGINT, limit, nullptr)) {
+				throw InvalidInputException("DATA_INLINING_ROW_LIMIT must be a non-negative integer, got '%s'",
+				                            value.ToString());
+			}
+			options.metadata_settings.emplace_back("data_inlining_row_limit", limit.ToString());
+		} else if (key == "automatic_migration") {
+			options.automatic_migration = BooleanValue::Get(value.DefaultCastAs(LogicalType::BOOLEAN));
+		} else {
+			throw BinderException("Unknown option \"%s\" for ATTACH 'ducklake:%s': supported options are %s",
+			                      entry.first, path, SUPPORTED_OPTIONS);
+		}
+	}
+	if (options.snapshot_version.IsValid() && !options.snapshot_time.empty()) {
+		throw BinderException("ATTACH 'ducklake:%s': give SNAPSHOT_VERSION or SNAPSHOT_TIME, not both", path);
+	}
+	if (options.snapshot_version.IsValid() || !options.snapshot_time.empty()) {
+		// A lake attached at a past snapshot is a view of history: it cannot be written.
+		options.read_only = true;
+		attach_options.access_mode = AccessMode::READ_ONLY;
+	}
+	if (!options.location.metadata_schema.empty() && options.location.type != MetadataBackendType::POSTGRES) {
+		throw BinderException("METADATA_SCHEMA applies to PostgreSQL catalogs only");
+	}
+	return options;
+}
+
+unique_ptr<Catalog> DuckLakeAttach(optional_ptr<StorageExtensionInfo> storage_info, ClientContext &context,
+                                   AttachedDatabase &db, const string &name, AttachInfo &info,
+                                   AttachOptions &attach_options) {
+	auto options = ParseOptions(info.path, attach_options);
+	return make_uniq<DuckLakeCatalog>(db, std::move(options));
+}
+
+unique_ptr<TransactionManager> DuckLakeCreateTransactionManager(optional_ptr<StorageExtensionInfo> storage_info,
+                                                                AttachedDatabase &db, Catalog &catalog) {
+	return make_uniq<DuckLakeTransactionManager>(db, catalog.Cast<DuckLakeCatalog>());
+}
+
+} // namespace
+
+DuckLakeStorageExtension::DuckLakeStorageExtension() {
+	attach = DuckLakeAttach;
+	create_transaction_manager = DuckLakeCreateTransactionManager;
+}
+
+} // namespace duckdb

@@ -1,0 +1,125 @@
+#include "mallard/lake/ducklake_table_entry.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/scan/ducklake_scan.hpp"
+#include "mallard/storage/lake_paths.hpp"
+
+#include "duckdb/parser/constraints/not_null_constraint.hpp"
+#include "duckdb/parser/parsed_data/create_table_info.hpp"
+#include "duckdb/parser/parser.hpp"
+#include "duckdb/storage/statistics/base_statistics.hpp"
+#include "duckdb/storage/table_storage_info.hpp"
+
+namespace duckdb {
+
+DuckLakeTableEntry::DuckLakeTableEntry(Catalog &catalog, SchemaCatalogEntry &schema, CreateTableInfo &info,
+                                       LakeTableInfo table_info_p)
+    : TableCatalogEntry(catalog, schema, info), table_info(std::move(table_info_p)) {
+}
+
+unique_ptr<DuckLakeTableEntry> DuckLakeTableEntry::Create(Catalog &catalog, DuckLakeSchemaEntry &schema,
+                                                          LakeTableInfo info) {
+	CreateTableInfo create(schema, info.name);
+	for (idx_t i = 0; i < info.columns.size(); i++) {
+		auto &column = info.columns[i];
+		ColumnDefinition definition(column.name, column.type);
+		if (!column.default_value.empty()) {
+			auto expressions = Parser::ParseExpressionList(column.default_value);
+			if (expressions.size() == 1) {
+				definition.SetDefaultValue(std::move(expressions[0]));
+			}
+		}
+		create.columns.AddColumn(std::move(definition));
+		if (!column.nulls_allowed) {
+			create.constraints.push_back(make_uniq<NotNullConstraint>(LogicalIndex(i)));
+		}
+	}
+	if (!info.comment.IsNull()) {
+		create.comment = info.comment;
+	}
+	return make_uniq<DuckLakeTableEntry>(catalog, schema, create, std::move(info));
+}
+
+DuckLakeCatalog &DuckLakeTableEntry::GetLakeCatalog() {
+	return catalog.Cast<DuckLakeCatalog>();
+}
+
+DuckLakeSchemaEntry &DuckLakeTableEntry::GetLakeSchema() {
+	return schema.Cast<DuckLakeSchemaEntry>();
+}
+
+string DuckLakeTableEntry::GetDataFolder() {
+	auto &schema_info = GetLakeSchema().GetSchemaInfo();
+	auto schema_folder = LakePaths::Resolve(GetLakeCatalog().DataPath(), schema_info.path, schema_info.path_is_relative);
+	return LakePaths::Resolve(schema_folder, table_info.path, table_info.path_is_relative);
+}
+
+unique_ptr<BaseStatistics> DuckLakeTableEntry::GetStatistics(ClientContext &context, column_t column_id) {
+	return nullptr;
+}
+
+TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique_ptr<FunctionData> &bind_data) {
+	return GetScanFunction(context, bind_data, EntryLookupInfo(CatalogType::TABLE_ENTRY, name));
+}
+
+TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique_ptr<FunctionData> &bind_data,
+                                                  const EntryLookupInfo &lookup_info) {
+	auto &lake_catalog = GetLakeCatalog();
+	auto &transaction = DuckLakeTransaction::Get(context, lake_catalog);
+	SnapshotInfo snapshot;
+	const vector<DataFileInfo> *local_files = nullptr;
+	auto at_clause = lookup_info.GetAtClause();
+	if (at_clause) {
+		snapshot = lake_catalog.ResolveAtClause(*at_clause);
+	} else {
+		snapshot = transaction.GetSnapshot();
+		local_files = transaction.GetLocalDataFiles(table_info.table_id);
+	}
+	vector<DataFileInfo> committed;
+	if (!DuckLakeTransaction::IsLocalId(table_info.table_id)) {
+		committed = lake_catalog.WithMetadata([&](MetadataConnection &conn) {
+			return MetadataReader::ReadDataFiles(conn, table_info.table_id, snapshot.snapshot_id);
+		});
+	}
+	auto folder = GetDataFolder();
+	vector<LakeScanFile> files;
+	auto add_file = [&](const DataFileInfo &file) {
+		LakeScanFile scan_file;
+		scan_file.path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
+		scan_file.data_file_id = file.data_file_id;
+		scan_file.row_id_start = file.row_id_start;
+		scan_file.record_count = file.record_count;
+		scan_file.file_size_bytes = file.file_size_bytes;
+		scan_file.column_stats = file.column_stats;
+		files.push_back(std::move(scan_file));
+	};
+	for (auto &file : committed) {
+		add_file(file);
+	}
+	if (local_files) {
+		for (auto &file : *local_files) {
+			add_file(file);
+		}
+	}
+	return MakeLakeScan(context, *this, std::move(files), bind_data);
+}
+
+TableStorageInfo DuckLakeTableEntry::GetStorageInfo(ClientContext &context) {
+	TableStorageInfo result;
+	return result;
+}
+
+virtual_column_map_t DuckLakeTableEntry::GetVirtualColumns() const {
+	virtual_column_map_t result;
+	result.insert(make_pair(COLUMN_IDENTIFIER_ROW_ID, TableColumn("rowid", LogicalType::BIGINT)));
+	return result;
+}
+
+vector<column_t> DuckLakeTableEntry::GetRowIdColumns() const {
+	return {COLUMN_IDENTIFIER_ROW_ID};
+}
+
+} // namespace duckdb

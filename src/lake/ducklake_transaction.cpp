@@ -1,0 +1,192 @@
+#include "mallard/lake/ducklake_transaction.hpp"
+
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/ducklake_catalog_set.hpp"
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_view.hpp"
+
+#include "duckdb/common/file_system.hpp"
+#include "duckdb/main/client_context.hpp"
+#include "duckdb/main/database.hpp"
+
+namespace duckdb {
+
+DuckLakeTransaction::DuckLakeTransaction(DuckLakeCatalog &catalog, TransactionManager &manager, ClientContext &context)
+    : Transaction(manager, context), catalog(catalog), snapshot(catalog.GetStartSnapshot()) {
+}
+
+DuckLakeTransaction::~DuckLakeTransaction() {
+}
+
+DuckLakeTransaction &DuckLakeTransaction::Get(ClientContext &context, Catalog &catalog) {
+	return Transaction::Get(context, catalog).Cast<DuckLakeTransaction>();
+}
+
+LakeCatalogSet &DuckLakeTransaction::GetCatalogSet() {
+	if (!catalog_set) {
+		catalog_set = catalog.GetCatalogSet(snapshot);
+	}
+	return *catalog_set;
+}
+
+DuckLakeSchemaEntry &DuckLakeTransaction::AddLocalSchema(unique_ptr<DuckLakeSchemaEntry> schema) {
+	auto &result = *schema;
+	new_schemas[schema->name] = std::move(schema);
+	return result;
+}
+
+optional_ptr<DuckLakeSchemaEntry> DuckLakeTransaction::GetLocalSchema(const string &name) {
+	auto entry = new_schemas.find(name);
+	if (entry == new_schemas.end()) {
+		return nullptr;
+	}
+	return entry->second.get();
+}
+
+void DuckLakeTransaction::DropSchema(DuckLakeSchemaEntry &schema) {
+	auto local = new_schemas.find(schema.name);
+	if (local != new_schemas.end() && local->second.get() == &schema) {
+		new_entries.erase(schema.name);
+		new_schemas.erase(local);
+		return;
+	}
+	dropped_schemas[schema.GetSchemaInfo().schema_id] = schema.name;
+}
+
+void DuckLakeTransaction::ScanLocalSchemas(const std::function<void(DuckLakeSchemaEntry &)> &callback) {
+	for (auto &entry : new_schemas) {
+		callback(*entry.second);
+	}
+}
+
+CatalogEntry &DuckLakeTransaction::AddLocalEntry(const string &schema_name, unique_ptr<CatalogEntry> entry) {
+	auto &result = *entry;
+	new_entries[schema_name][entry->name] = std::move(entry);
+	return result;
+}
+
+optional_ptr<CatalogEntry> DuckLakeTransaction::GetLocalEntry(const string &schema_name, const string &name) {
+	auto schema = new_entries.find(schema_name);
+	if (schema == new_entries.end()) {
+		return nullptr;
+	}
+	auto entry = schema->second.find(name);
+	if (entry == schema->second.end()) {
+		return nullptr;
+	}
+	return entry->second.get();
+}
+
+void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &entry) {
+	auto schema = new_entries.find(schema_name);
+	if (schema != new_entries.end()) {
+		auto local = schema->second.find(entry.name);
+		if (local != schema->second.end() && local->second.get() == &entry) {
+			// Created and dropped in this transaction: it never reaches the catalog.
+			if (entry.type == CatalogType::TABLE_ENTRY) {
+				new_data.erase(entry.Cast<DuckLakeTableEntry>().GetTableId());
+			}
+			schema->second.erase(local);
+			return;
+		}
+	}
+	DroppedEntry dropped {schema_name, entry.name, entry.type};
+	if (entry.type == CatalogType::VIEW_ENTRY) {
+		dropped_entries[entry.Cast<DuckLakeViewEntry>().view_info.view_id] = dropped;
+	} else {
+		auto table_id = entry.Cast<DuckLakeTableEntry>().GetTableId();
+		dropped_entries[table_id] = dropped;
+		new_data.erase(table_id);
+	}
+}
+
+void DuckLakeTransaction::ScanLocalEntries(const string &schema_name,
+                                           const std::function<void(CatalogEntry &)> &callback) {
+	auto schema = new_entries.find(schema_name);
+	if (schema == new_entries.end()) {
+		return;
+	}
+	for (auto &entry : schema->second) {
+		callback(*entry.second);
+	}
+}
+
+void DuckLakeTransaction::AddDataFiles(DuckLakeTableEntry &table, vector<DataFileInfo> files) {
+	auto &data = new_data[table.GetTableId()];
+	data.table = &table;
+	for (auto &file : files) {
+		data.files.push_back(std::move(file));
+	}
+}
+
+const vector<DataFileInfo> *DuckLakeTransaction::GetLocalDataFiles(idx_t table_id) const {
+	auto entry = new_data.find(table_id);
+	if (entry == new_data.end()) {
+		return nullptr;
+	}
+	return &entry->second.files;
+}
+
+void DuckLakeTransaction::SetCommitMessage(Value author_p, Value message_p, Value extra_info_p) {
+	author = std::move(author_p);
+	commit_message = std::move(message_p);
+	commit_extra_info = std::move(extra_info_p);
+}
+
+bool DuckLakeTransaction::HasChanges() const {
+	if (!new_schemas.empty() || !dropped_schemas.empty() || !dropped_entries.empty() || !new_data.empty()) {
+		return true;
+	}
+	for (auto &schema : new_entries) {
+		if (!schema.second.empty()) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void DuckLakeTransaction::AddWrittenFile(const string &path) {
+	written_files.push_back(path);
+}
+
+void DuckLakeTransaction::Rollback() {
+	// The catalog never saw these files; remove them so nothing is left for cleanup.
+	auto &fs = FileSystem::GetFileSystem(catalog.GetDatabase());
+	for (auto &path : written_files) {
+		try {
+			fs.TryRemoveFile(path);
+		} catch (...) {
+		}
+	}
+	written_files.clear();
+	new_data.clear();
+	new_entries.clear();
+	new_schemas.clear();
+	dropped_entries.clear();
+	dropped_schemas.clear();
+}
+
+} // namespace duckdb
+
+namespace duckdb {
+
+void DuckLakeTransaction::Commit() {
+	if (!HasChanges()) {
+		return;
+	}
+	if (catalog.IsReadOnly()) {
+		throw PermissionException("Lake \"%s\" is attached read-only", catalog.GetName());
+	}
+	LakeCommit commit(*this);
+	commit.Run();
+	// The files belong to the lake now; a later failure must not delete them.
+	written_files.clear();
+	auto client = context.lock();
+	if (client) {
+		catalog.SetLastCommittedSnapshot(client->GetConnectionId(), commit.CommittedSnapshot());
+	}
+}
+
+} // namespace duckdb

@@ -1,0 +1,44 @@
+#include "mallard/mallard.hpp"
+
+#include "duckdb/main/extension.hpp"
+#include "duckdb/main/extension/extension_loader.hpp"
+#include "duckdb/main/config.hpp"
+
+#include "mallard/functions/lake_functions.hpp"
+#include "mallard/lake/ducklake_storage.hpp"
+
+namespace duckdb {
+
+const char *MallardVersion() {
+	return "0.1.0";
+}
+
+//! Statically linked; named "ducklake" so DuckDB never tries to autoload the official extension
+//! for names it knows as DuckLake's.
+class MallardExtension : public Extension {
+public:
+	void Load(ExtensionLoader &loader) override {
+		auto &db = loader.GetDatabaseInstance();
+		DBConfig::GetConfig(db).storage_extensions["ducklake"] = make_uniq<DuckLakeStorageExtension>();
+		RegisterLakeFunctions(loader);
+	}
+	std::string Name() override {
+		return "ducklake";
+	}
+};
+
+void LoadMallard(DuckDB &db) {
+	db.LoadStaticExtension<MallardExtension>();
+}
+
+unique_ptr<DuckDB> OpenMallardDatabase(const string &path, DBConfig *config) {
+	DBConfig default_config;
+	DBConfig &cfg = config ? *config : default_config;
+	// Nothing can be downloaded on our machines; a missing extension must fail fast and clearly.
+	cfg.options.autoinstall_known_extensions = false;
+	auto db = make_uniq<DuckDB>(path.empty() ? nullptr : path.c_str(), &cfg);
+	LoadMallard(*db);
+	return db;
+}
+
+} // namespace duckdb

@@ -1,0 +1,238 @@
+#include "mallard/scan/ducklake_scan.hpp"
+
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/scan/file_pruning.hpp"
+
+#include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
+#include "duckdb/common/multi_file/multi_file_data.hpp"
+#include "duckdb/common/multi_file/multi_file_list.hpp"
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
+#include "duckdb/common/multi_file/multi_file_states.hpp"
+#include "duckdb/function/scalar/operators.hpp"
+#include "duckdb/main/client_context.hpp"
+#include "duckdb/parser/expression/constant_expression.hpp"
+#include "duckdb/parser/tableref/table_function_ref.hpp"
+#include "duckdb/planner/expression/bound_constant_expression.hpp"
+#include "duckdb/planner/expression/bound_function_expression.hpp"
+#include "duckdb/planner/expression/bound_reference_expression.hpp"
+#include "duckdb/planner/table_filter.hpp"
+
+namespace duckdb {
+
+namespace {
+
+//! What every copy of the reader and file list of one scan shares.
+struct LakeScanInfo : public TableFunctionInfo {
+	LakeScanInfo(DuckLakeTableEntry &table, vector<LakeScanFile> files_p) : table(table), files(std::move(files_p)) {
+		for (idx_t i = 0; i < files.size(); i++) {
+			file_index[files[i].path] = i;
+		}
+	}
+
+	DuckLakeTableEntry &table;
+	vector<LakeScanFile> files;
+	unordered_map<string, idx_t> file_index;
+};
+
+//! The files of one scan, after pruning: indexes into LakeScanInfo::files.
+class LakeFileList : public MultiFileList {
+public:
+	LakeFileList(shared_ptr<LakeScanInfo> info_p, vector<idx_t> selected_p)
+	    : MultiFileList(ToOpenFiles(*info_p, selected_p), FileGlobOptions::ALLOW_EMPTY), info(std::move(info_p)),
+	      selected(std::move(selected_p)) {
+	}
+
+	static vector<OpenFileInfo> ToOpenFiles(const LakeScanInfo &info, const vector<idx_t> &selected) {
+		vector<OpenFileInfo> result;
+		for (auto idx : selected) {
+			result.emplace_back(info.files[idx].path);
+		}
+		return result;
+	}
+
+	vector<OpenFileInfo> GetAllFiles() override {
+		return ToOpenFiles(*info, selected);
+	}
+	FileExpandResult GetExpandResult() override {
+		if (selected.empty()) {
+			return FileExpandResult::NO_FILES;
+		}
+		return selected.size() == 1 ? FileExpandResult::SINGLE_FILE : FileExpandResult::MULTIPLE_FILES;
+	}
+	idx_t GetTotalFileCount() override {
+		return selected.size();
+	}
+	unique_ptr<NodeStatistics> GetCardinality(ClientContext &context) override {
+		idx_t rows = 0;
+		for (auto idx : selected) {
+			rows += info->files[idx].record_count;
+		}
+		return make_uniq<NodeStatistics>(rows, rows);
+	}
+	unique_ptr<MultiFileList> Copy() override {
+		return make_uniq<LakeFileList>(info, selected);
+	}
+
+	//! Skips files whose catalog min/max statistics prove that no row passes the filters: a pruned
+	//! file is never opened.
+	unique_ptr<MultiFileList> DynamicFilterPushdown(ClientContext &context, const MultiFileOptions &options,
+	                                                const vector<string> &names, const vector<LogicalType> &types,
+	                                                const vector<column_t> &column_ids,
+	                                                TableFilterSet &filters) const override {
+		vector<idx_t> kept;
+		for (auto idx : selected) {
+			if (!FileCanBeSkipped(info->table, info->files[idx], column_ids, filters)) {
+				kept.push_back(idx);
+			}
+		}
+		if (kept.size() == selected.size()) {
+			return nullptr;
+		}
+		return make_uniq<LakeFileList>(info, std::move(kept));
+	}
+
+protected:
+	OpenFileInfo GetFile(idx_t i) override {
+		if (i >= selected.size()) {
+			return OpenFileInfo("");
+		}
+		return OpenFileInfo(info->files[selected[i]].path);
+	}
+
+private:
+	shared_ptr<LakeScanInfo> info;
+	vector<idx_t> selected;
+};
+
+MultiFileColumnDefinition ColumnDefinition(const LakeColumnInfo &column) {
+	MultiFileColumnDefinition result(column.name, column.type);
+	result.identifier = Value::INTEGER(NumericCast<int32_t>(column.column_id));
+	// Rows written before the column existed read as its initial default (spec: schema evolution).
+	auto fill = column.initial_default.IsNull() ? Value(column.type) : column.initial_default;
+	result.default_expression = make_uniq<ConstantExpression>(std::move(fill));
+	for (auto &child : column.children) {
+		result.children.push_back(ColumnDefinition(child));
+	}
+	return result;
+}
+
+class LakeMultiFileReader : public MultiFileReader {
+public:
+	explicit LakeMultiFileReader(shared_ptr<LakeScanInfo> info_p) : info(std::move(info_p)) {
+	}
+
+	static unique_ptr<MultiFileReader> Create(const TableFunction &function) {
+		auto info = shared_ptr_cast<TableFunctionInfo, LakeScanInfo>(function.function_info);
+		return make_uniq<LakeMultiFileReader>(std::move(info));
+	}
+
+	DuckLakeTableEntry &GetTable() {
+		return info->table;
+	}
+
+	shared_ptr<MultiFileList> CreateFileList(ClientContext &context, const vector<string> &paths,
+	                                         const FileGlobInput &glob_input) override {
+		vector<idx_t> all;
+		for (idx_t i = 0; i < info->files.size(); i++) {
+			all.push_back(i);
+		}
+		return make_shared_ptr<LakeFileList>(info, std::move(all));
+	}
+
+	//! The schema comes from the catalog, not from the files: columns map by field id.
+	bool Bind(MultiFileOptions &options, MultiFileList &files, vector<LogicalType> &return_types,
+	          vector<string> &names, MultiFileReaderBindData &bind_data) override {
+		auto &columns = info->table.GetTableInfo().columns;
+		bind_data.schema.clear();
+		names.clear();
+		return_types.clear();
+		for (auto &column : columns) {
+			bind_data.schema.push_back(ColumnDefinition(column));
+			names.push_back(column.name);
+			return_types.push_back(column.type);
+		}
+		bind_data.mapping = MultiFileColumnMappingMode::BY_FIELD_ID;
+		return true;
+	}
+
+	void BindOptions(MultiFileOptions &options, MultiFileList &files, vector<LogicalType> &return_types,
+	                 vector<string> &names, MultiFileReaderBindData &bind_data) override {
+		// No hive partitions or filename columns: a lake table's columns are exactly its catalog columns.
+	}
+
+	//! rowid = the file's row_id_start + the row's position in the file (spec: row ids).
+	unique_ptr<Expression> GetVirtualColumnExpression(ClientContext &context, MultiFileReaderData &reader_data,
+	                                                  const vector<MultiFileColumnDefinition> &local_columns,
+	                                                  idx_t &column_id, const LogicalType &type,
+	                                                  MultiFileLocalIndex local_index,
+	                                                  optional_ptr<MultiFileColumnDefinition> &global_reference) override {
+		if (column_id != COLUMN_IDENTIFIER_ROW_ID) {
+			return MultiFileReader::GetVirtualColumnExpression(context, reader_data, local_columns, column_id, type,
+			                                                   local_index, global_reference);
+		}
+		auto entry = info->file_index.find(reader_data.reader->GetFileName());
+		if (entry == info->file_index.end()) {
+			throw InternalException("Lake scan opened a file it does not know: %s", reader_data.reader->GetFileName());
+		}
+		column_id = COLUMN_IDENTIFIER_FILE_ROW_NUMBER;
+		auto row_number = make_uniq<BoundReferenceExpression>(LogicalType::BIGINT, local_index.GetIndex());
+		auto start = info->files[entry->second].row_id_start;
+		if (start == 0) {
+			return std::move(row_number);
+		}
+		vector<unique_ptr<Expression>> children;
+		children.push_back(std::move(row_number));
+		children.push_back(make_uniq<BoundConstantExpression>(Value::BIGINT(NumericCast<int64_t>(start))));
+		auto add = AddFunction::GetFunction(LogicalType::BIGINT, LogicalType::BIGINT);
+		return make_uniq<BoundFunctionExpression>(LogicalType::BIGINT, std::move(add), std::move(children), nullptr);
+	}
+
+	unique_ptr<MultiFileReader> Copy() const override {
+		return make_uniq<LakeMultiFileReader>(info);
+	}
+
+private:
+	shared_ptr<LakeScanInfo> info;
+};
+
+BindInfo LakeScanBindInfo(const optional_ptr<FunctionData> bind_data) {
+	auto &multi_file_data = bind_data->Cast<MultiFileBindData>();
+	auto &reader = multi_file_data.multi_file_reader->Cast<LakeMultiFileReader>();
+	return BindInfo(reader.GetTable());
+}
+
+virtual_column_map_t LakeScanVirtualColumns(ClientContext &context, optional_ptr<FunctionData> bind_data) {
+	virtual_column_map_t result;
+	auto &multi_file_data = bind_data->Cast<MultiFileBindData>();
+	MultiFileReader::GetVirtualColumns(context, multi_file_data.reader_bind, result);
+	result.insert(make_pair(COLUMN_IDENTIFIER_ROW_ID, TableColumn("rowid", LogicalType::BIGINT)));
+	// The scan's column mapping looks virtual columns up here.
+	multi_file_data.virtual_columns = result;
+	return result;
+}
+
+} // namespace
+
+TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,
+                           unique_ptr<FunctionData> &bind_data) {
+	auto &entry = Catalog::GetEntry<TableFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, "parquet_scan");
+	auto function = entry.functions.GetFunctionByArguments(context, {LogicalType::VARCHAR});
+	function.function_info = make_shared_ptr<LakeScanInfo>(table, std::move(files));
+	function.get_multi_file_reader = LakeMultiFileReader::Create;
+	function.get_bind_info = LakeScanBindInfo;
+	function.get_virtual_columns = LakeScanVirtualColumns;
+
+	vector<Value> inputs {Value(table.name)};
+	named_parameter_map_t named_parameters;
+	vector<LogicalType> input_types;
+	vector<string> input_names;
+	TableFunctionRef ref;
+	TableFunctionBindInput input(inputs, named_parameters, input_types, input_names, function.function_info.get(),
+	                             nullptr, function, ref);
+	vector<LogicalType> return_types;
+	vector<string> names;
+	bind_data = function.bind(context, input, return_types, names);
+	return function;
+}
+
+} // namespace duckdb

@@ -1,0 +1,82 @@
+#include "mallard/scan/file_pruning.hpp"
+
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/scan/ducklake_scan.hpp"
+
+#include "duckdb/storage/statistics/base_statistics.hpp"
+#include "duckdb/storage/statistics/numeric_stats.hpp"
+#include "duckdb/storage/statistics/string_stats.hpp"
+
+namespace duckdb {
+
+BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsInfo *column, idx_t record_count) {
+	if (!column || column->min_value.IsNull() || column->max_value.IsNull()) {
+		return BaseStatistics::CreateUnknown(type);
+	}
+	// A NaN sorts above every float, and the bounds may not show it: only trust bounds known NaN-free.
+	if ((type.id() == LogicalTypeId::FLOAT || type.id() == LogicalTypeId::DOUBLE) &&
+	    (column->contains_nan.IsNull() || column->contains_nan.GetValue<bool>())) {
+		return BaseStatistics::CreateUnknown(type);
+	}
+	switch (BaseStatistics::GetStatsType(type)) {
+	case StatisticsType::NUMERIC_STATS: {
+		Value min, max;
+		if (!column->min_value.DefaultTryCastAs(type, min, nullptr) || !column->max_value.DefaultTryCastAs(type, max, nullptr)) {
+			return BaseStatistics::CreateUnknown(type);
+		}
+		auto stats = NumericStats::CreateUnknown(type);
+		NumericStats::SetMin(stats, min);
+		NumericStats::SetMax(stats, max);
+		if (column->null_count.IsValid() && column->null_count.GetIndex() == 0) {
+			stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
+		}
+		return stats;
+	}
+	case StatisticsType::STRING_STATS: {
+		if (type.id() != LogicalTypeId::VARCHAR) {
+			return BaseStatistics::CreateUnknown(type);
+		}
+		auto stats = StringStats::CreateUnknown(type);
+		auto min = column->min_value.ToString();
+		auto max = column->max_value.ToString();
+		StringStats::SetMin(stats, string_t(min));
+		StringStats::SetMax(stats, string_t(max));
+		if (column->null_count.IsValid() && column->null_count.GetIndex() == 0) {
+			stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
+		}
+		return stats;
+	}
+	default:
+		return BaseStatistics::CreateUnknown(type);
+	}
+}
+
+bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
+                      TableFilterSet &filters) {
+	auto &columns = table.GetTableInfo().columns;
+	for (auto &entry : filters.filters) {
+		auto local_index = entry.first;
+		if (local_index >= column_ids.size()) {
+			continue;
+		}
+		auto column_index = column_ids[local_index];
+		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
+			continue;
+		}
+		auto &column = columns[column_index];
+		const ColumnStatsInfo *column_stats = nullptr;
+		for (auto &stats : file.column_stats) {
+			if (stats.column_id == column.column_id) {
+				column_stats = &stats;
+				break;
+			}
+		}
+		auto stats = StatisticsFromCatalog(column.type, column_stats, file.record_count);
+		if (entry.second->CheckStatistics(stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
+			return true;
+		}
+	}
+	return false;
+}
+
+} // namespace duckdb

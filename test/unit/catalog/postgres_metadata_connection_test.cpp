@@ -1,0 +1,124 @@
+// PostgreSQL catalogs: connection errors, METADATA_SCHEMA, lost connections.
+#include "catalog_test_util.hpp"
+
+#include "mallard/catalog/metadata_tables.hpp"
+
+namespace duckdb {
+namespace {
+
+TEST(PostgresMetadataConnection, AnUnreachableServerIsNamedWithoutThePassword) {
+	// Nothing listens on port 1: this needs no server.
+	auto location = MetadataLocation::Parse(
+	    "postgres:host=127.0.0.1 port=1 dbname=lakedb user=lake_user password=hunter2secret connect_timeout=3");
+	try {
+		OpenMetadataConnection(location, false);
+		FAIL() << "expected a connection error";
+	} catch (IOException &ex) {
+		auto message = ErrorMessage(ex);
+		EXPECT_NE(message.find("127.0.0.1"), std::string::npos) << message;
+		EXPECT_NE(message.find("lakedb"), std::string::npos) << message;
+		EXPECT_EQ(message.find("hunter2secret"), std::string::npos) << message;
+	}
+}
+
+TEST(PostgresMetadataConnection, AUriWithAPasswordIsNamedWithoutIt) {
+	auto location = MetadataLocation::Parse("postgresql://lake_user:hunter2secret@127.0.0.1:1/lakedb");
+	try {
+		OpenMetadataConnection(location, false);
+		FAIL() << "expected a connection error";
+	} catch (IOException &ex) {
+		auto message = ErrorMessage(ex);
+		EXPECT_NE(message.find("lakedb"), std::string::npos) << message;
+		EXPECT_EQ(message.find("hunter2secret"), std::string::npos) << message;
+	}
+}
+
+class PostgresServerTest : public testing::Test {
+protected:
+	void SetUp() override {
+		if (PostgresTestConninfo().empty()) {
+			GTEST_SKIP() << "set MALLARD_TEST_PG to a conninfo to run the PostgreSQL tests";
+		}
+		catalog = make_uniq<ScratchCatalog>(MetadataBackendType::POSTGRES);
+	}
+	unique_ptr<ScratchCatalog> catalog;
+};
+
+TEST_F(PostgresServerTest, AMetadataSchemaIsCreatedAndQualifiesTables) {
+	MetadataLocation location = catalog->Location();
+	location.metadata_schema = "Lake Meta";
+	auto conn = OpenMetadataConnection(location, false);
+	EXPECT_EQ(conn->Table("ducklake_snapshot"), "\"Lake Meta\".\"ducklake_snapshot\"");
+	EXPECT_EQ(
+	    conn->Query("SELECT COUNT(*) FROM pg_namespace WHERE nspname = 'Lake Meta'").GetValue(0, 0).GetValue<int64_t>(),
+	    1);
+
+	InitializeMetadataTables(*conn, "data/", {});
+	EXPECT_EQ(CheckMetadataTables(*conn, location.DisplayName(), false, false), MetadataTablesState::READY);
+	EXPECT_EQ(conn->ListTables().size(), MetadataTableDefinitions().size());
+	// The default schema holds none of them.
+	auto plain = catalog->Open();
+	EXPECT_FALSE(plain->TableExists("ducklake_snapshot"));
+	EXPECT_EQ(CheckMetadataTables(*plain, catalog->Location().DisplayName(), false, false), MetadataTablesState::EMPTY);
+
+	// A second connection to an existing schema, and a read-only one, work too.
+	auto again = OpenMetadataConnection(location, false);
+	EXPECT_EQ(ReadMetadataVersion(*again), "1.0");
+	auto reader = OpenMetadataConnection(location, true);
+	EXPECT_EQ(ReadMetadataVersion(*reader), "1.0");
+}
+
+TEST_F(PostgresServerTest, ReadOnlyDoesNotCreateTheSchema) {
+	MetadataLocation location = catalog->Location();
+	location.metadata_schema = "never_created";
+	auto reader = OpenMetadataConnection(location, true);
+	EXPECT_FALSE(reader->TableExists("ducklake_metadata"));
+	EXPECT_EQ(catalog->Open()
+	              ->Query("SELECT COUNT(*) FROM pg_namespace WHERE nspname = 'never_created'")
+	              .GetValue(0, 0)
+	              .GetValue<int64_t>(),
+	          0);
+}
+
+TEST_F(PostgresServerTest, AFailedStatementCannotBeCommitted) {
+	auto conn = catalog->Open();
+	conn->Execute("CREATE TABLE t (i BIGINT)");
+	conn->BeginTransaction();
+	conn->Execute("INSERT INTO t VALUES (1)");
+	EXPECT_THROW(conn->Execute("INSERT INTO no_such_table VALUES (1)"), IOException);
+	EXPECT_THROW(conn->Commit(), TransactionException);
+	EXPECT_FALSE(conn->InTransaction());
+	EXPECT_EQ(conn->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 0);
+}
+
+TEST_F(PostgresServerTest, ALostConnectionIsReopenedOutsideATransaction) {
+	auto conn = catalog->Open();
+	auto admin = catalog->Open();
+	conn->Execute("CREATE TABLE t (i BIGINT); INSERT INTO t VALUES (1)");
+	auto pid = conn->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
+	admin->Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+	// The next read reconnects once and succeeds.
+	EXPECT_EQ(conn->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 1);
+	auto new_pid = conn->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
+	EXPECT_NE(new_pid, pid);
+
+	// Inside a transaction the loss is reported, and nothing runs until the rollback.
+	conn->BeginTransaction();
+	conn->Execute("INSERT INTO t VALUES (2)");
+	admin->Query("SELECT pg_terminate_backend(" + std::to_string(new_pid) + ")");
+	EXPECT_THROW(conn->Execute("INSERT INTO t VALUES (3)"), IOException);
+	EXPECT_THROW(conn->Execute("INSERT INTO t VALUES (4)"), TransactionException);
+	conn->Rollback();
+	EXPECT_EQ(conn->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 1);
+}
+
+TEST_F(PostgresServerTest, ReadOnlySessionsRefuseWrites) {
+	auto conn = catalog->Open();
+	conn->Execute("CREATE TABLE t (i BIGINT)");
+	auto reader = catalog->Open(true);
+	EXPECT_THROW(reader->Execute("INSERT INTO t VALUES (1)"), IOException);
+	EXPECT_THROW(reader->Execute("CREATE TABLE u (i BIGINT)"), IOException);
+}
+
+} // namespace
+} // namespace duckdb
