@@ -34,5 +34,5 @@ new_catalog() { # new_catalog BACKEND DIR
 
 # Runs SQL against the lake and prints the result as CSV without header.
 lake_query() { # lake_query CATALOG DATA_PATH SQL
-  "$MALLARD" -csv -noheader -c "ATTACH 'ducklake:$1' AS lake (DATA_PATH '$2')" -c "$3"
+  "$MALLARD" -csv -c "ATTACH 'ducklake:$1' AS lake (DATA_PATH '$2')" -c "$3" | tail -n +2
 }
