@@ -48,7 +48,8 @@ string ToDuckLakeTypeName(const LogicalType &type) {
 		       ")";
 	case LogicalTypeId::VARCHAR:
 		if (!StringType::GetCollation(type).empty()) {
-			throw NotImplementedException("DuckLake tables cannot store collated VARCHAR (%s)", type.ToString());
+			throw NotImplementedException("DuckLake tables cannot store columns of type VARCHAR COLLATE %s",
+			                              StringType::GetCollation(type));
 		}
 		return "varchar";
 	default:
@@ -119,6 +120,15 @@ LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t
 		break;
 	}
 	return column;
+}
+
+} // namespace duckdb
+
+namespace duckdb {
+
+bool TryCastValue(const Value &value, const LogicalType &type, Value &result) {
+	string error;
+	return value.DefaultTryCastAs(type, result, &error);
 }
 
 } // namespace duckdb

@@ -187,6 +187,14 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 		}
 		rows_by_table[GetId(row[0])].push_back(std::move(column));
 	}
+	// Column comments are column tags with key 'comment' (spec: ducklake_column_tag).
+	map<pair<idx_t, idx_t>, Value> column_comments;
+	auto column_tags = conn.Query("SELECT table_id, column_id, value FROM " + conn.Table("ducklake_column_tag") +
+	                              " WHERE key = 'comment' AND " + visible);
+	for (auto &row : column_tags.rows) {
+		column_comments[make_pair(GetId(row[0]), GetId(row[1]))] =
+		    row[2].IsNull() ? Value() : Value(row[2].ToString());
+	}
 	for (auto &entry : rows_by_table) {
 		auto it = table_index.find(entry.first);
 		if (it == table_index.end()) {
@@ -200,6 +208,10 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 			AttachChildren(row.info, row.type_name, entry.second);
 			if (!row.info.initial_default.IsNull()) {
 				row.info.initial_default = row.info.initial_default.DefaultCastAs(row.info.type);
+			}
+			auto comment = column_comments.find(make_pair(entry.first, row.info.column_id));
+			if (comment != column_comments.end()) {
+				row.info.comment = comment->second;
 			}
 			table.columns.push_back(row.info);
 		}

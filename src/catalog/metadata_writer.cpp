@@ -79,6 +79,11 @@ void SnapshotWriter::CreateTable(const LakeTableInfo &table) {
 	if (!table.comment.IsNull()) {
 		SetComment(table.table_id, table.comment);
 	}
+	for (auto &column : table.columns) {
+		if (!column.comment.IsNull()) {
+			SetColumnComment(table.table_id, column.column_id, column.comment);
+		}
+	}
 }
 
 void SnapshotWriter::DropTable(idx_t table_id) {
@@ -89,6 +94,8 @@ void SnapshotWriter::DropTable(idx_t table_id) {
 	}
 	Add("UPDATE " + conn.Table("ducklake_tag") + " SET end_snapshot = " + snapshot +
 	    " WHERE object_id = " + Num(table_id) + " AND end_snapshot IS NULL");
+	Add("UPDATE " + conn.Table("ducklake_column_tag") + " SET end_snapshot = " + snapshot +
+	    " WHERE table_id = " + Num(table_id) + " AND end_snapshot IS NULL");
 }
 
 void SnapshotWriter::CreateView(const LakeViewInfo &view) {
@@ -116,6 +123,17 @@ void SnapshotWriter::SetComment(idx_t object_id, const Value &comment) {
 		Add("INSERT INTO " + conn.Table("ducklake_tag") +
 		    " (object_id, begin_snapshot, end_snapshot, key, value) VALUES (" + Num(object_id) + ", " + snapshot +
 		    ", NULL, 'comment', " + Lit(comment) + ")");
+	}
+}
+
+void SnapshotWriter::SetColumnComment(idx_t table_id, idx_t column_id, const Value &comment) {
+	auto column = " WHERE table_id = " + Num(table_id) + " AND column_id = " + Num(column_id);
+	Add("UPDATE " + conn.Table("ducklake_column_tag") + " SET end_snapshot = " + snapshot + column +
+	    " AND key = 'comment' AND end_snapshot IS NULL");
+	if (!comment.IsNull()) {
+		Add("INSERT INTO " + conn.Table("ducklake_column_tag") +
+		    " (table_id, column_id, begin_snapshot, end_snapshot, key, value) VALUES (" + Num(table_id) + ", " +
+		    Num(column_id) + ", " + snapshot + ", NULL, 'comment', " + Lit(comment) + ")");
 	}
 }
 

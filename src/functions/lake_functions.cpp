@@ -211,6 +211,7 @@ void RegisterLakeFunctions(ExtensionLoader &loader) {
 	for (auto &definition : LakeFunctionDefinitions()) {
 		loader.RegisterFunction(MakeLakeFunction(definition, string("ducklake_") + definition.name, nullptr));
 	}
+	loader.RegisterFunction(CatalogTableTableFunction());
 }
 
 } // namespace duckdb

@@ -229,18 +229,16 @@ void DuckLakeCatalog::DropSchema(ClientContext &context, DropInfo &info) {
 		return;
 	}
 	auto &lake_schema = schema->Cast<DuckLakeSchemaEntry>();
-	bool has_entries = false;
-	lake_schema.Scan(context, CatalogType::TABLE_ENTRY, [&](CatalogEntry &) { has_entries = true; });
-	if (has_entries && !info.cascade) {
+	// A TABLE_ENTRY scan yields the schema's tables and views.
+	vector<reference<CatalogEntry>> children;
+	lake_schema.ScanEntries(lake_transaction, CatalogType::TABLE_ENTRY,
+	                        [&](CatalogEntry &entry) { children.push_back(entry); });
+	if (!children.empty() && !info.cascade) {
 		throw CatalogException("Cannot drop schema \"%s\": it still contains tables or views (use CASCADE)",
 		                       info.name);
 	}
-	if (has_entries) {
-		vector<reference<CatalogEntry>> children;
-		lake_schema.Scan(context, CatalogType::TABLE_ENTRY, [&](CatalogEntry &entry) { children.push_back(entry); });
-		for (auto &child : children) {
-			lake_transaction.DropEntry(lake_schema.name, child.get());
-		}
+	for (auto &child : children) {
+		lake_transaction.DropEntry(lake_schema.name, child.get());
 	}
 	lake_transaction.DropSchema(lake_schema);
 }

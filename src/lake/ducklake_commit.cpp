@@ -1,3 +1,4 @@
+#include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 
 #include "mallard/catalog/metadata_reader.hpp"
@@ -24,16 +25,28 @@ string NowUTC() {
 	return Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
 }
 
+//! The columns that carry file statistics: primitive columns, also inside structs (lists and maps
+//! have none).
+void CollectStatsColumns(const vector<LakeColumnInfo> &columns, vector<const LakeColumnInfo *> &result) {
+	for (auto &column : columns) {
+		if (column.children.empty()) {
+			result.push_back(&column);
+		} else if (column.type.id() == LogicalTypeId::STRUCT) {
+			CollectStatsColumns(column.children, result);
+		}
+	}
+}
+
 //! Table-level column statistics after adding `files` to `existing` (both may be partial). Bounds
 //! stay NULL (unknown) whenever any file's are.
 vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &columns,
                                               const vector<ColumnStatsInfo> &existing, bool had_data,
                                               const vector<DataFileInfo> &files) {
 	vector<ColumnStatsInfo> result;
-	for (auto &column : columns) {
-		if (!column.children.empty()) {
-			continue; // nested columns keep no table-level bounds
-		}
+	vector<const LakeColumnInfo *> stats_columns;
+	CollectStatsColumns(columns, stats_columns);
+	for (auto column_ptr : stats_columns) {
+		auto &column = *column_ptr;
 		ColumnStatsInfo merged;
 		merged.column_id = column.column_id;
 		bool first = true;
@@ -48,8 +61,8 @@ vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &colu
 				known = false;
 			} else {
 				Value file_min, file_max;
-				if (!stats->min_value.DefaultTryCastAs(column.type, file_min, nullptr) ||
-				    !stats->max_value.DefaultTryCastAs(column.type, file_max, nullptr)) {
+				if (!TryCastValue(stats->min_value, column.type, file_min) ||
+				    !TryCastValue(stats->max_value, column.type, file_max)) {
 					known = false;
 				} else if (first) {
 					min = file_min;
@@ -194,8 +207,14 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 	for (auto &schema : transaction.new_schemas) {
 		created_names.insert("created_schema:" + StringUtil::Lower(SnapshotChanges::QuoteName(schema.first)));
 	}
+	unordered_set<idx_t> altered_ids;
 	for (auto &schema : transaction.new_entries) {
 		for (auto &entry : schema.second) {
+			auto id = LakeEntryId(*entry.second);
+			if (!DuckLakeTransaction::IsLocalId(id)) {
+				altered_ids.insert(id);
+				continue;
+			}
 			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." + SnapshotChanges::QuoteName(entry.first));
 			created_names.insert("created_table:" + key);
 			created_names.insert("created_view:" + key);
@@ -228,6 +247,11 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			     kind == "compacted_table")) {
 				conflict("this transaction drops " + dropped->second.schema_name + "." + dropped->second.name +
 				             ", which another transaction changed (" + kind + ")",
+				         row[0]);
+			}
+			if (altered_ids.count(object_id) && (other_drops || other_alters)) {
+				conflict("this transaction alters object " + value + ", which another transaction " +
+				             (other_drops ? "dropped" : "also altered"),
 				         row[0]);
 			}
 			auto written = transaction.new_data.find(object_id);
@@ -289,6 +313,38 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 	}
 }
 
+void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer) {
+	// Only comments can be altered so far: write the ones that differ from the committed object.
+	auto schema = transaction.GetCatalogSet().GetSchema(schema_name);
+	auto committed = schema ? schema->GetCommittedEntry(entry.name) : nullptr;
+	if (!committed || committed->type != entry.type || LakeEntryId(*committed) != LakeEntryId(entry)) {
+		throw InternalException("Lake commit: altered object \"%s\" has no committed original", entry.name);
+	}
+	auto id = LakeEntryId(entry);
+	if (entry.type == CatalogType::VIEW_ENTRY) {
+		auto &comment = entry.Cast<DuckLakeViewEntry>().view_info.comment;
+		if (!Value::NotDistinctFrom(comment, committed->Cast<DuckLakeViewEntry>().view_info.comment)) {
+			writer.SetComment(id, comment);
+		}
+		changes.push_back("altered_view:" + std::to_string(id));
+		return;
+	}
+	auto &table = entry.Cast<DuckLakeTableEntry>().GetTableInfo();
+	auto &original = committed->Cast<DuckLakeTableEntry>().GetTableInfo();
+	if (!Value::NotDistinctFrom(table.comment, original.comment)) {
+		writer.SetComment(id, table.comment);
+	}
+	for (auto &column : table.columns) {
+		for (auto &original_column : original.columns) {
+			if (original_column.column_id == column.column_id &&
+			    !Value::NotDistinctFrom(column.comment, original_column.comment)) {
+				writer.SetColumnComment(id, column.column_id, column.comment);
+			}
+		}
+	}
+	changes.push_back("altered_table:" + std::to_string(id));
+}
+
 void LakeCommit::Attempt(MetadataConnection &conn) {
 	auto &base = transaction.GetSnapshot();
 	auto latest = MetadataReader::LatestSnapshot(conn);
@@ -329,6 +385,11 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	for (auto &schema_entries : transaction.new_entries) {
 		for (auto &entry : schema_entries.second) {
 			auto &catalog_entry = *entry.second;
+			if (!DuckLakeTransaction::IsLocalId(LakeEntryId(catalog_entry))) {
+				WriteAlteredEntry(schema_entries.first, catalog_entry, writer);
+				schema_changed = true;
+				continue;
+			}
 			auto qualified = SnapshotChanges::QuoteName(schema_entries.first) + "." + SnapshotChanges::QuoteName(catalog_entry.name);
 			if (catalog_entry.type == CatalogType::VIEW_ENTRY) {
 				auto view = catalog_entry.Cast<DuckLakeViewEntry>().view_info;

@@ -7,11 +7,20 @@
 
 #include "duckdb/catalog/catalog_entry/copy_function_catalog_entry.hpp"
 #include "duckdb/common/file_system.hpp"
+#include "duckdb/common/operator/cast_operators.hpp"
+#include "duckdb/common/types/decimal.hpp"
+#include "duckdb/common/types/hugeint.hpp"
+#include "duckdb/common/types/interval.hpp"
 #include "duckdb/common/types/value.hpp"
+#include "duckdb/common/vector_operations/unary_executor.hpp"
 #include "duckdb/execution/operator/persistent/physical_copy_to_file.hpp"
+#include "duckdb/execution/operator/projection/physical_projection.hpp"
 #include "duckdb/execution/physical_plan_generator.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/parser/parsed_data/copy_info.hpp"
+#include "duckdb/planner/expression/bound_cast_expression.hpp"
+#include "duckdb/planner/expression/bound_function_expression.hpp"
+#include "duckdb/planner/expression/bound_reference_expression.hpp"
 #include "duckdb/planner/operator/logical_create_table.hpp"
 #include "duckdb/planner/operator/logical_insert.hpp"
 #include "duckdb/planner/parsed_data/bound_create_table_info.hpp"
@@ -22,6 +31,107 @@ namespace {
 
 //! DuckLake's default target file size (spec: ducklake_metadata target_file_size).
 constexpr idx_t DEFAULT_TARGET_FILE_SIZE = 512ULL * 1024ULL * 1024ULL;
+
+//! The type a column is written to Parquet as. Parquet has no 128-bit integer and DuckDB's writer
+//! would store HUGEINT/UHUGEINT as DOUBLE, losing every digit past the 53rd bit (and failing to read
+//! the extremes back): they are written as DECIMAL(38,0), exact for every value of up to 38 digits.
+//! Readers map the file column back to the catalog type by field id and cast.
+LogicalType ParquetStorageType(const LogicalType &type) {
+	switch (type.id()) {
+	case LogicalTypeId::HUGEINT:
+	case LogicalTypeId::UHUGEINT:
+		return LogicalType::DECIMAL(Decimal::MAX_WIDTH_INT128, 0);
+	case LogicalTypeId::STRUCT: {
+		child_list_t<LogicalType> children;
+		for (auto &child : StructType::GetChildTypes(type)) {
+			children.emplace_back(child.first, ParquetStorageType(child.second));
+		}
+		return LogicalType::STRUCT(std::move(children));
+	}
+	case LogicalTypeId::LIST:
+		return LogicalType::LIST(ParquetStorageType(ListType::GetChildType(type)));
+	case LogicalTypeId::MAP:
+		return LogicalType::MAP(ParquetStorageType(MapType::KeyType(type)), ParquetStorageType(MapType::ValueType(type)));
+	default:
+		return type;
+	}
+}
+
+//! TIMETZ to the UTC time of day it denotes, offset +00. Parquet's TIME(isAdjustedToUTC) holds the
+//! UTC time; DuckDB's writer would store the local time and drop the offset, changing the instant.
+void NormalizeTimeTZ(DataChunk &args, ExpressionState &state, Vector &result) {
+	UnaryExecutor::Execute<dtime_tz_t, dtime_tz_t>(args.data[0], result, args.size(), [](dtime_tz_t input) {
+		auto micros = input.time().micros - int64_t(input.offset()) * Interval::MICROS_PER_SEC;
+		micros %= Interval::MICROS_PER_DAY;
+		if (micros < 0) {
+			micros += Interval::MICROS_PER_DAY;
+		}
+		return dtime_tz_t(dtime_t(micros), 0);
+	});
+}
+
+//! Parquet's INTERVAL is three unsigned counts: months, days and milliseconds. Refuses what it
+//! cannot hold rather than letting the writer fail halfway or drop the microseconds.
+void CheckIntervalStorage(DataChunk &args, ExpressionState &state, Vector &result) {
+	UnaryExecutor::Execute<interval_t, interval_t>(args.data[0], result, args.size(), [](interval_t input) {
+		if (input.months < 0 || input.days < 0 || input.micros < 0 || input.micros % Interval::MICROS_PER_MSEC != 0) {
+			throw InvalidInputException("INTERVAL value %s cannot be stored in a DuckLake table: Parquet intervals "
+			                            "hold only non-negative months, days and milliseconds",
+			                            Interval::ToString(input));
+		}
+		return input;
+	});
+}
+
+//! HUGEINT/UHUGEINT to their DECIMAL(38,0) storage, refusing what has more than 38 digits with a
+//! message that says why.
+template <class T>
+void Int128ToStorage(DataChunk &args, ExpressionState &state, Vector &result) {
+	static const hugeint_t LIMIT = Hugeint::POWERS_OF_TEN[Decimal::MAX_WIDTH_INT128];
+	UnaryExecutor::Execute<T, hugeint_t>(args.data[0], result, args.size(), [](T input) {
+		hugeint_t value;
+		if (!TryCast::Operation<T, hugeint_t>(input, value) || value >= LIMIT || value <= -LIMIT) {
+			throw InvalidInputException("%s value %s is out of range for a DuckLake table: 128-bit integers are "
+			                            "stored in Parquet as DECIMAL(38,0), at most 38 digits",
+			                            TypeIdToString(GetTypeId<T>()), Value::CreateValue<T>(input).ToString());
+		}
+		return value;
+	});
+}
+
+unique_ptr<Expression> CallStorageFunction(const string &name, unique_ptr<Expression> input,
+                                           const LogicalType &result_type, scalar_function_t function) {
+	ScalarFunction bound(name, {input->return_type}, result_type, std::move(function));
+	vector<unique_ptr<Expression>> children;
+	children.push_back(std::move(input));
+	return make_uniq<BoundFunctionExpression>(result_type, std::move(bound), std::move(children), nullptr);
+}
+
+//! The expression that turns input column `index` of `type` into what is written to Parquet, or
+//! nullptr when the column is written as it is.
+unique_ptr<Expression> StorageExpression(ClientContext &context, idx_t index, const LogicalType &type) {
+	auto input = make_uniq<BoundReferenceExpression>(type, index);
+	auto storage_type = ParquetStorageType(type);
+	switch (type.id()) {
+	case LogicalTypeId::TIME_TZ:
+		return CallStorageFunction("ducklake_timetz_to_utc", std::move(input), type, NormalizeTimeTZ);
+	case LogicalTypeId::INTERVAL:
+		return CallStorageFunction("ducklake_check_interval", std::move(input), type, CheckIntervalStorage);
+	case LogicalTypeId::HUGEINT:
+		return CallStorageFunction("ducklake_int128_to_decimal", std::move(input), storage_type,
+		                           Int128ToStorage<hugeint_t>);
+	case LogicalTypeId::UHUGEINT:
+		return CallStorageFunction("ducklake_int128_to_decimal", std::move(input), storage_type,
+		                           Int128ToStorage<uhugeint_t>);
+	default:
+		break;
+	}
+	if (storage_type == type) {
+		return nullptr;
+	}
+	// Nested types holding 128-bit integers: the plain cast (its error names the value and type).
+	return BoundCastExpression::AddCastToType(context, std::move(input), storage_type);
+}
 
 //! FIELD_IDS for the Parquet writer: {col: id} or {col: {__duckdb_field_id: id, child: ...}}.
 Value FieldIds(const vector<LakeColumnInfo> &columns) {
@@ -106,9 +216,18 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 
 	vector<string> names;
 	vector<LogicalType> types;
-	for (auto &column : columns) {
-		names.push_back(column.name);
-		types.push_back(column.type);
+	vector<unique_ptr<Expression>> storage_expressions;
+	bool needs_conversion = false;
+	for (idx_t i = 0; i < columns.size(); i++) {
+		names.push_back(columns[i].name);
+		auto expression = StorageExpression(context, i, columns[i].type);
+		if (!expression) {
+			expression = make_uniq<BoundReferenceExpression>(columns[i].type, i);
+		} else {
+			needs_conversion = true;
+		}
+		types.push_back(expression->return_type);
+		storage_expressions.push_back(std::move(expression));
 	}
 	auto &copy_entry =
 	    Catalog::GetEntry<CopyFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, "parquet");
@@ -127,7 +246,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	    std::move(bind_data), child.estimated_cardinality);
 	auto &copy_op = copy.Cast<PhysicalCopyToFile>();
 	// The constructor leaves these unset: every one is decided here.
-	copy_op.file_path = folder;
+	copy_op.file_path = folder.substr(0, folder.size() - 1); // the writer adds the separator
 	copy_op.use_tmp_file = false;
 	copy_op.filename_pattern.SetFilenamePattern("ducklake-{uuid}");
 	copy_op.file_extension = "parquet";
@@ -149,6 +268,12 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		auto &check = planner.Make<DuckLakeNotNullCheck>(table, child.types, child.estimated_cardinality);
 		check.children.push_back(child);
 		input = &check;
+	}
+	if (needs_conversion) {
+		auto &projection =
+		    planner.Make<PhysicalProjection>(types, std::move(storage_expressions), child.estimated_cardinality);
+		projection.children.push_back(*input);
+		input = &projection;
 	}
 	copy.children.push_back(*input);
 
@@ -179,8 +304,13 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 			FileSystem::GetFileSystem(context.client).TryRemoveFile(filename);
 			continue;
 		}
-		file.path = StringUtil::StartsWith(filename, data_folder) ? filename.substr(data_folder.size()) : filename;
+		// Stored relative to the table's folder (spec: path_is_relative); the writer joins folder and
+		// name with its own separator, so drop any left between them.
 		file.path_is_relative = StringUtil::StartsWith(filename, data_folder);
+		file.path = file.path_is_relative ? filename.substr(data_folder.size()) : filename;
+		while (file.path_is_relative && StringUtil::StartsWith(file.path, "/")) {
+			file.path = file.path.substr(1);
+		}
 		file.file_size_bytes = chunk.GetValue(2, row).GetValue<uint64_t>();
 		auto footer = chunk.GetValue(3, row);
 		if (!footer.IsNull()) {
@@ -201,6 +331,13 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 			ColumnStatsInfo column_stats;
 			column_stats.column_id = column->second;
 			column_stats.column_size_bytes = OptionalCount(stats, "column_size_bytes");
+			if (!column_stats.column_size_bytes.IsValid() || column_stats.column_size_bytes.GetIndex() == 0) {
+				// The writer kept no statistics for this column (INTERVAL, for one) yet reports a null
+				// count of 0: nothing about it is known.
+				column_stats.column_size_bytes = optional_idx();
+				file.column_stats.push_back(std::move(column_stats));
+				continue;
+			}
 			column_stats.null_count = OptionalCount(stats, "null_count");
 			if (column_stats.null_count.IsValid()) {
 				column_stats.value_count = file.record_count - column_stats.null_count.GetIndex();

@@ -8,7 +8,10 @@
 #include "mallard/lake/ducklake_view.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
+#include "duckdb/common/enum_util.hpp"
 #include "duckdb/common/types/uuid.hpp"
+#include "duckdb/parser/parsed_data/alter_table_info.hpp"
+#include "duckdb/parser/parsed_data/comment_on_column_info.hpp"
 #include "duckdb/parser/constraints/not_null_constraint.hpp"
 #include "duckdb/parser/parsed_data/create_schema_info.hpp"
 #include "duckdb/parser/parsed_data/create_view_info.hpp"
@@ -17,17 +20,55 @@
 
 namespace duckdb {
 
-namespace {
-
-idx_t EntryId(CatalogEntry &entry) {
+idx_t LakeEntryId(const CatalogEntry &entry) {
 	if (entry.type == CatalogType::VIEW_ENTRY) {
 		return entry.Cast<DuckLakeViewEntry>().view_info.view_id;
 	}
 	return entry.Cast<DuckLakeTableEntry>().GetTableId();
 }
 
+namespace {
+
+//! As in DuckDB's own schemas, tables and views share one namespace and a TABLE_ENTRY scan
+//! yields both (duckdb_columns relies on it to list view columns).
 bool MatchesType(CatalogType wanted, CatalogEntry &entry) {
-	return wanted == entry.type;
+	return wanted == entry.type || (wanted == CatalogType::TABLE_ENTRY && entry.type == CatalogType::VIEW_ENTRY);
+}
+
+string AlterTableName(AlterTableType type) {
+	switch (type) {
+	case AlterTableType::RENAME_COLUMN:
+		return "RENAME COLUMN";
+	case AlterTableType::RENAME_TABLE:
+		return "RENAME TO";
+	case AlterTableType::ADD_COLUMN:
+		return "ADD COLUMN";
+	case AlterTableType::REMOVE_COLUMN:
+		return "DROP COLUMN";
+	case AlterTableType::ALTER_COLUMN_TYPE:
+		return "ALTER COLUMN ... TYPE";
+	case AlterTableType::SET_DEFAULT:
+		return "ALTER COLUMN ... SET DEFAULT";
+	case AlterTableType::SET_NOT_NULL:
+		return "ALTER COLUMN ... SET NOT NULL";
+	case AlterTableType::DROP_NOT_NULL:
+		return "ALTER COLUMN ... DROP NOT NULL";
+	case AlterTableType::ADD_CONSTRAINT:
+	case AlterTableType::FOREIGN_KEY_CONSTRAINT:
+		return "ADD CONSTRAINT";
+	case AlterTableType::SET_PARTITIONED_BY:
+		return "SET PARTITIONED BY";
+	case AlterTableType::SET_SORTED_BY:
+		return "SET SORTED BY";
+	case AlterTableType::ADD_FIELD:
+		return "ADD COLUMN (struct field)";
+	case AlterTableType::REMOVE_FIELD:
+		return "DROP COLUMN (struct field)";
+	case AlterTableType::RENAME_FIELD:
+		return "RENAME COLUMN (struct field)";
+	default:
+		return EnumUtil::ToString(type);
+	}
 }
 
 } // namespace
@@ -62,7 +103,7 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::GetEntry(DuckLakeTransaction &tr
 		return local;
 	}
 	auto committed = GetCommittedEntry(name);
-	if (committed && transaction.IsEntryDropped(EntryId(*committed))) {
+	if (committed && transaction.IsEntryDropped(LakeEntryId(*committed))) {
 		return nullptr;
 	}
 	return committed;
@@ -187,22 +228,85 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateType(CatalogTransaction tr
 }
 
 void DuckLakeSchemaEntry::Alter(CatalogTransaction transaction, AlterInfo &info) {
-	throw NotImplementedException("ALTER on lake objects is not supported yet");
+	switch (info.type) {
+	case AlterType::SET_COMMENT:
+	case AlterType::SET_COLUMN_COMMENT:
+		break;
+	case AlterType::ALTER_TABLE:
+		throw NotImplementedException("ALTER TABLE %s on lake table \"%s\" is not supported yet",
+		                              AlterTableName(info.Cast<AlterTableInfo>().alter_table_type), info.name);
+	case AlterType::ALTER_VIEW:
+		throw NotImplementedException("ALTER VIEW ... RENAME TO on lake view \"%s\" is not supported yet", info.name);
+	default:
+		throw NotImplementedException("ALTER (%s) on lake object \"%s\" is not supported", EnumUtil::ToString(info.type),
+		                              info.name);
+	}
+	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), catalog);
+	auto entry = GetEntry(lake_transaction, info.name);
+	if (!entry) {
+		if (info.if_not_found == OnEntryNotFound::RETURN_NULL) {
+			return;
+		}
+		throw CatalogException("Table or view with name \"%s\" does not exist in schema \"%s\"", info.name, name);
+	}
+	// The altered object replaces the transaction's view of it; its id stays, so the commit
+	// records an alteration (ducklake_commit.cpp) rather than a new object.
+	if (entry->type == CatalogType::VIEW_ENTRY) {
+		auto view = entry->Cast<DuckLakeViewEntry>().view_info;
+		if (info.type == AlterType::SET_COLUMN_COMMENT) {
+			throw NotImplementedException("COMMENT ON COLUMN is not supported for lake view \"%s\": DuckLake stores "
+			                              "column comments for tables only",
+			                              info.name);
+		}
+		view.comment = info.Cast<SetCommentInfo>().comment_value;
+		lake_transaction.AddLocalEntry(name, CreateLakeViewEntry(catalog, *this, view));
+		return;
+	}
+	auto table = entry->Cast<DuckLakeTableEntry>().GetTableInfo();
+	if (info.type == AlterType::SET_COMMENT) {
+		table.comment = info.Cast<SetCommentInfo>().comment_value;
+	} else {
+		auto &column_info = info.Cast<SetColumnCommentInfo>();
+		bool found = false;
+		for (auto &column : table.columns) {
+			if (StringUtil::CIEquals(column.name, column_info.column_name)) {
+				column.comment = column_info.comment_value;
+				found = true;
+			}
+		}
+		if (!found) {
+			throw BinderException("Table \"%s\" has no column named \"%s\"", info.name, column_info.column_name);
+		}
+	}
+	lake_transaction.AddLocalEntry(name, DuckLakeTableEntry::Create(catalog, *this, std::move(table)));
 }
 
-void DuckLakeSchemaEntry::Scan(ClientContext &context, CatalogType type,
-                               const std::function<void(CatalogEntry &)> &callback) {
-	auto &lake_transaction = DuckLakeTransaction::Get(context, catalog);
+void DuckLakeSchemaEntry::ScanEntries(DuckLakeTransaction &transaction, CatalogType type,
+                                      const std::function<void(CatalogEntry &)> &callback) {
 	for (auto &entry : entries) {
 		auto &committed = *entry.second;
-		if (!MatchesType(type, committed) || lake_transaction.IsEntryDropped(EntryId(committed)) ||
-		    lake_transaction.GetLocalEntry(name, committed.name)) {
+		if (!MatchesType(type, committed) || transaction.IsEntryDropped(LakeEntryId(committed)) ||
+		    transaction.GetLocalEntry(name, committed.name)) {
 			continue;
 		}
 		callback(committed);
 	}
-	lake_transaction.ScanLocalEntries(name, [&](CatalogEntry &entry) {
+	transaction.ScanLocalEntries(name, [&](CatalogEntry &entry) {
 		if (MatchesType(type, entry)) {
+			callback(entry);
+		}
+	});
+}
+
+void DuckLakeSchemaEntry::Scan(ClientContext &context, CatalogType type,
+                               const std::function<void(CatalogEntry &)> &callback) {
+	// DuckDB scans schemas to list them (duckdb_columns, information_schema, ...): views are
+	// listed with the columns they bind to.
+	auto &lake_transaction = DuckLakeTransaction::Get(context, catalog);
+	ScanEntries(lake_transaction, type, [&](CatalogEntry &entry) {
+		if (entry.type == CatalogType::VIEW_ENTRY) {
+			callback(lake_transaction.GetListedView(context, entry.Cast<DuckLakeViewEntry>()));
+		} else {
 			callback(entry);
 		}
 	});

@@ -1,3 +1,4 @@
+#include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/lake/ducklake_storage.hpp"
 
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -26,19 +27,19 @@ DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) 
 			options.location.metadata_schema = value.ToString();
 		} else if (key == "snapshot_version") {
 			Value version;
-			if (!value.DefaultTryCastAs(LogicalType::UBIGINT, version, nullptr)) {
+			if (!TryCastValue(value, LogicalType::UBIGINT, version)) {
 				throw InvalidInputException("SNAPSHOT_VERSION must be a snapshot id, got '%s'", value.ToString());
 			}
 			options.snapshot_version = version.GetValue<uint64_t>();
 		} else if (key == "snapshot_time") {
 			Value ts;
-			if (!value.DefaultTryCastAs(LogicalType::TIMESTAMP_TZ, ts, nullptr)) {
+			if (!TryCastValue(value, LogicalType::TIMESTAMP_TZ, ts)) {
 				throw InvalidInputException("SNAPSHOT_TIME must be a timestamp, got '%s'", value.ToString());
 			}
 			options.snapshot_time = Timestamp::ToString(timestamp_t(ts.GetValue<timestamp_tz_t>().value)) + "+00";
 		} else if (key == "data_inlining_row_limit") {
 			Value limit;
-			if (!value.DefaultTryCastAs(LogicalType::UBIGINT, limit, nullptr)) {
+			if (!TryCastValue(value, LogicalType::UBIGINT, limit)) {
 				throw InvalidInputException("DATA_INLINING_ROW_LIMIT must be a non-negative integer, got '%s'",
 				                            value.ToString());
 			}

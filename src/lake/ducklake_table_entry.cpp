@@ -26,6 +26,9 @@ unique_ptr<DuckLakeTableEntry> DuckLakeTableEntry::Create(Catalog &catalog, Duck
 	for (idx_t i = 0; i < info.columns.size(); i++) {
 		auto &column = info.columns[i];
 		ColumnDefinition definition(column.name, column.type);
+		if (!column.comment.IsNull()) {
+			definition.SetComment(column.comment);
+		}
 		if (!column.default_value.empty()) {
 			auto expressions = Parser::ParseExpressionList(column.default_value);
 			if (expressions.size() == 1) {

@@ -63,7 +63,11 @@ void DuckLakeTransaction::ScanLocalSchemas(const std::function<void(DuckLakeSche
 
 CatalogEntry &DuckLakeTransaction::AddLocalEntry(const string &schema_name, unique_ptr<CatalogEntry> entry) {
 	auto &result = *entry;
-	new_entries[schema_name][entry->name] = std::move(entry);
+	auto &slot = new_entries[schema_name][entry->name];
+	if (slot) {
+		replaced_entries.push_back(std::move(slot));
+	}
+	slot = std::move(entry);
 	return result;
 }
 
@@ -84,22 +88,21 @@ void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &ent
 	if (schema != new_entries.end()) {
 		auto local = schema->second.find(entry.name);
 		if (local != schema->second.end() && local->second.get() == &entry) {
-			// Created and dropped in this transaction: it never reaches the catalog.
-			if (entry.type == CatalogType::TABLE_ENTRY) {
-				new_data.erase(entry.Cast<DuckLakeTableEntry>().GetTableId());
-			}
+			auto id = LakeEntryId(entry);
+			replaced_entries.push_back(std::move(local->second));
 			schema->second.erase(local);
-			return;
+			if (IsLocalId(id)) {
+				// Created and dropped in this transaction: it never reaches the catalog.
+				new_data.erase(id);
+				return;
+			}
+			// An altered committed object: drop the committed one below.
 		}
 	}
-	DroppedEntry dropped {schema_name, entry.name, entry.type};
-	if (entry.type == CatalogType::VIEW_ENTRY) {
-		dropped_entries[entry.Cast<DuckLakeViewEntry>().view_info.view_id] = dropped;
-	} else {
-		auto table_id = entry.Cast<DuckLakeTableEntry>().GetTableId();
-		dropped_entries[table_id] = dropped;
-		new_data.erase(table_id);
-	}
+	auto id = LakeEntryId(entry);
+	dropped_entries[id] = DroppedEntry {schema_name, entry.name, entry.type};
+	// Data inserted into a table this transaction drops is never committed.
+	new_data.erase(id);
 }
 
 void DuckLakeTransaction::ScanLocalEntries(const string &schema_name,
@@ -111,6 +114,29 @@ void DuckLakeTransaction::ScanLocalEntries(const string &schema_name,
 	for (auto &entry : schema->second) {
 		callback(*entry.second);
 	}
+}
+
+CatalogEntry &DuckLakeTransaction::GetListedView(ClientContext &context, DuckLakeViewEntry &view) {
+	std::lock_guard<std::recursive_mutex> guard(listed_views_lock);
+	if (!view.types.empty() || views_being_listed.count(&view)) {
+		return view;
+	}
+	auto listed = listed_views.find(&view);
+	if (listed != listed_views.end()) {
+		return *listed->second;
+	}
+	views_being_listed.insert(&view);
+	unique_ptr<DuckLakeViewEntry> bound;
+	try {
+		bound = BindLakeViewColumns(context, view);
+	} catch (...) {
+		views_being_listed.erase(&view);
+		throw;
+	}
+	views_being_listed.erase(&view);
+	auto &result = *bound;
+	listed_views[&view] = std::move(bound);
+	return result;
 }
 
 void DuckLakeTransaction::AddDataFiles(DuckLakeTableEntry &table, vector<DataFileInfo> files) {
@@ -164,6 +190,8 @@ void DuckLakeTransaction::Rollback() {
 	new_data.clear();
 	new_entries.clear();
 	new_schemas.clear();
+	replaced_entries.clear();
+	listed_views.clear();
 	dropped_entries.clear();
 	dropped_schemas.clear();
 }

@@ -3,6 +3,8 @@
 #include "mallard/lake/ducklake_schema_entry.hpp"
 
 #include "duckdb/parser/parsed_data/create_view_info.hpp"
+#include "duckdb/parser/statement/select_statement.hpp"
+#include "duckdb/planner/binder.hpp"
 
 namespace duckdb {
 
@@ -19,6 +21,26 @@ unique_ptr<DuckLakeViewEntry> CreateLakeViewEntry(Catalog &catalog, DuckLakeSche
 		create.comment = info.comment;
 	}
 	return make_uniq<DuckLakeViewEntry>(catalog, schema, create, info);
+}
+
+unique_ptr<DuckLakeViewEntry> BindLakeViewColumns(ClientContext &context, DuckLakeViewEntry &view) {
+	auto result = CreateLakeViewEntry(view.ParentCatalog(), view.ParentSchema().Cast<DuckLakeSchemaEntry>(),
+	                                  view.view_info);
+	result->oid = view.oid;
+	try {
+		auto binder = Binder::CreateBinder(context);
+		// Resolve names the way DuckDB binds a view: its own schema first, then its catalog.
+		auto &catalog_name = view.ParentCatalog().GetName();
+		binder->EntryRetriever().SetSearchPath({CatalogSearchEntry(catalog_name, view.ParentSchema().name),
+		                                        CatalogSearchEntry(catalog_name, INVALID_SCHEMA)});
+		auto statement = view.query->Copy();
+		auto bound = binder->Bind(*statement->Cast<SelectStatement>().node);
+		result->types = bound.types;
+		result->names = bound.names;
+	} catch (std::exception &) {
+		// Listing must not fail because one view no longer binds.
+	}
+	return result;
 }
 
 } // namespace duckdb

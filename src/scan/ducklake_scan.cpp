@@ -8,6 +8,8 @@
 #include "duckdb/common/multi_file/multi_file_list.hpp"
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
 #include "duckdb/common/multi_file/multi_file_states.hpp"
+#include "duckdb/common/multi_file/multi_file_function.hpp"
+#include "duckdb/function/partition_stats.hpp"
 #include "duckdb/function/scalar/operators.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/parser/expression/constant_expression.hpp"
@@ -72,6 +74,10 @@ public:
 	unique_ptr<MultiFileList> Copy() override {
 		return make_uniq<LakeFileList>(info, selected);
 	}
+	//! Every file of the table visible to the scan, before pruning.
+	idx_t GetTableFileCount() const {
+		return info->files.size();
+	}
 
 	//! Skips files whose catalog min/max statistics prove that no row passes the filters: a pruned
 	//! file is never opened.
@@ -128,6 +134,9 @@ public:
 
 	DuckLakeTableEntry &GetTable() {
 		return info->table;
+	}
+	const LakeScanInfo &GetScanInfo() const {
+		return *info;
 	}
 
 	shared_ptr<MultiFileList> CreateFileList(ClientContext &context, const vector<string> &paths,
@@ -187,6 +196,20 @@ public:
 		return make_uniq<BoundFunctionExpression>(LogicalType::BIGINT, std::move(add), std::move(children), nullptr);
 	}
 
+	//! A missing or damaged data file fails the query naming the file and the table; other tables
+	//! are unaffected.
+	shared_ptr<BaseFileReader> CreateReader(ClientContext &context, GlobalTableFunctionState &gstate,
+	                                        const OpenFileInfo &file, idx_t file_idx,
+	                                        const MultiFileBindData &bind_data) override {
+		try {
+			return MultiFileReader::CreateReader(context, gstate, file, file_idx, bind_data);
+		} catch (std::exception &ex) {
+			ErrorData error(ex);
+			throw IOException("Cannot read data file \"%s\" of lake table \"%s\": %s", file.path, info->table.name,
+			                  error.RawMessage());
+		}
+	}
+
 	unique_ptr<MultiFileReader> Copy() const override {
 		return make_uniq<LakeMultiFileReader>(info);
 	}
@@ -194,6 +217,32 @@ public:
 private:
 	shared_ptr<LakeScanInfo> info;
 };
+
+InsertionOrderPreservingMap<string> LakeScanDynamicToString(TableFunctionDynamicToStringInput &input) {
+	InsertionOrderPreservingMap<string> result;
+	auto &gstate = input.global_state->Cast<MultiFileGlobalState>();
+	auto &files = gstate.file_list.Cast<LakeFileList>();
+	result["Data Files"] = StringUtil::Format("%llu of %llu read (%llu pruned by column statistics)",
+	                                          files.GetTotalFileCount(), files.GetTableFileCount(),
+	                                          files.GetTableFileCount() - files.GetTotalFileCount());
+	return result;
+}
+
+//! Exact row counts per data file from the catalog, so count(*) without filters is answered
+//! from metadata without opening a file.
+vector<PartitionStatistics> LakeScanPartitionStats(ClientContext &context, GetPartitionStatsInput &input) {
+	vector<PartitionStatistics> result;
+	auto &multi_file_data = input.bind_data->Cast<MultiFileBindData>();
+	auto &reader = multi_file_data.multi_file_reader->Cast<LakeMultiFileReader>();
+	for (auto &file : reader.GetScanInfo().files) {
+		PartitionStatistics stats;
+		stats.row_start = file.row_id_start;
+		stats.count = file.record_count;
+		stats.count_type = CountType::COUNT_EXACT;
+		result.push_back(stats);
+	}
+	return result;
+}
 
 BindInfo LakeScanBindInfo(const optional_ptr<FunctionData> bind_data) {
 	auto &multi_file_data = bind_data->Cast<MultiFileBindData>();
@@ -221,6 +270,8 @@ TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, ve
 	function.get_multi_file_reader = LakeMultiFileReader::Create;
 	function.get_bind_info = LakeScanBindInfo;
 	function.get_virtual_columns = LakeScanVirtualColumns;
+	function.dynamic_to_string = LakeScanDynamicToString;
+	function.get_partition_stats = LakeScanPartitionStats;
 
 	vector<Value> inputs {Value(table.name)};
 	named_parameter_map_t named_parameters;

@@ -1,3 +1,4 @@
+#include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/scan/file_pruning.hpp"
 
 #include "mallard/lake/ducklake_table_entry.hpp"
@@ -6,6 +7,7 @@
 #include "duckdb/storage/statistics/base_statistics.hpp"
 #include "duckdb/storage/statistics/numeric_stats.hpp"
 #include "duckdb/storage/statistics/string_stats.hpp"
+#include "duckdb/storage/statistics/struct_stats.hpp"
 
 namespace duckdb {
 
@@ -21,7 +23,7 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 	switch (BaseStatistics::GetStatsType(type)) {
 	case StatisticsType::NUMERIC_STATS: {
 		Value min, max;
-		if (!column->min_value.DefaultTryCastAs(type, min, nullptr) || !column->max_value.DefaultTryCastAs(type, max, nullptr)) {
+		if (!TryCastValue(column->min_value, type, min) || !TryCastValue(column->max_value, type, max)) {
 			return BaseStatistics::CreateUnknown(type);
 		}
 		auto stats = NumericStats::CreateUnknown(type);
@@ -51,6 +53,29 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 	}
 }
 
+namespace {
+
+//! A column's statistics in one file; a struct's are its fields' (so filters on s.a prune too).
+BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const LakeScanFile &file) {
+	if (column.type.id() == LogicalTypeId::STRUCT && column.children.size() == StructType::GetChildCount(column.type)) {
+		auto stats = StructStats::CreateUnknown(column.type);
+		for (idx_t i = 0; i < column.children.size(); i++) {
+			StructStats::SetChildStats(stats, i, FileColumnStatistics(column.children[i], file));
+		}
+		return stats;
+	}
+	const ColumnStatsInfo *column_stats = nullptr;
+	for (auto &stats : file.column_stats) {
+		if (stats.column_id == column.column_id) {
+			column_stats = &stats;
+			break;
+		}
+	}
+	return StatisticsFromCatalog(column.type, column_stats, file.record_count);
+}
+
+} // namespace
+
 bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
                       TableFilterSet &filters) {
 	auto &columns = table.GetTableInfo().columns;
@@ -63,15 +88,7 @@ bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const
 		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
 			continue;
 		}
-		auto &column = columns[column_index];
-		const ColumnStatsInfo *column_stats = nullptr;
-		for (auto &stats : file.column_stats) {
-			if (stats.column_id == column.column_id) {
-				column_stats = &stats;
-				break;
-			}
-		}
-		auto stats = StatisticsFromCatalog(column.type, column_stats, file.record_count);
+		auto stats = FileColumnStatistics(columns[column_index], file);
 		if (entry.second->CheckStatistics(stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
 			return true;
 		}

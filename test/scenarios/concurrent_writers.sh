@@ -3,15 +3,7 @@
 # every insert commits (writers that lose the race for a snapshot id retry), so the table ends
 # with exactly 1,600 rows and the lake with 1,600 new snapshots, and no process fails.
 # Usage: concurrent_writers.sh MALLARD sqlite|postgres
-set -uo pipefail
-MALLARD=$1
-backend=$2
-source "$(dirname "$0")/lib.sh"
-
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-catalog=$(new_catalog "$backend" "$dir") || { echo "cannot create a $backend catalog" >&2; exit 1; }
-data="$dir/data/"
+source "$(dirname "$0")/lib.sh" "$@"
 
 "$MALLARD" -c "ATTACH 'ducklake:$catalog' AS lake (DATA_PATH '$data')" \
   -c "CREATE TABLE lake.t (writer INTEGER, i INTEGER)" || exit 1

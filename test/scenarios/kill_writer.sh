@@ -3,15 +3,7 @@
 # lake opens, and the committed rows are exactly 1..N with no gap and no duplicate (a commit is
 # all or nothing, and the writer inserts in order).
 # Usage: kill_writer.sh MALLARD sqlite|postgres|duckdb
-set -uo pipefail
-MALLARD=$1
-backend=$2
-source "$(dirname "$0")/lib.sh"
-
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-catalog=$(new_catalog "$backend" "$dir") || { echo "cannot create a $backend catalog" >&2; exit 1; }
-data="$dir/data/"
+source "$(dirname "$0")/lib.sh" "$@"
 "$MALLARD" -c "ATTACH 'ducklake:$catalog' AS lake (DATA_PATH '$data')" \
   -c "CREATE TABLE lake.t (i INTEGER, payload VARCHAR)" || exit 1
 

@@ -1,4 +1,10 @@
-# Helpers shared by the end-to-end scenario scripts. Source it; needs $MALLARD (the binary).
+# Helpers shared by the end-to-end scenario scripts.
+# Usage in a script: source lib.sh "$@"   (arguments: MALLARD BACKEND)
+# Sets MALLARD, backend, dir (a temporary folder removed at exit), catalog (the text after
+# `ducklake:` of a fresh catalog on that backend) and data (its DATA_PATH).
+set -uo pipefail
+MALLARD=$1
+backend=$2
 
 fail=0
 pass=0
@@ -36,3 +42,8 @@ new_catalog() { # new_catalog BACKEND DIR
 lake_query() { # lake_query CATALOG DATA_PATH SQL
   "$MALLARD" -csv -c "ATTACH 'ducklake:$1' AS lake (DATA_PATH '$2')" -c "$3" | tail -n +2
 }
+
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+catalog=$(new_catalog "$backend" "$dir") || { echo "cannot create a $backend catalog" >&2; exit 1; }
+data="$dir/data/"

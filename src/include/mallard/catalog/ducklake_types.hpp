@@ -32,3 +32,11 @@ namespace duckdb {
 LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t &next_column_id);
 
 } // namespace duckdb
+
+namespace duckdb {
+
+//! Casts without throwing: false when `value` does not convert to `type` (catalog text such as
+//! min/max statistics or option values may not). DuckDB's TryCast throws when given no error slot.
+bool TryCastValue(const Value &value, const LogicalType &type, Value &result);
+
+} // namespace duckdb

@@ -33,6 +33,8 @@ struct LakeColumnInfo {
 	//! The DEFAULT expression as SQL text, empty when none.
 	string default_value;
 	bool nulls_allowed = true;
+	//! COMMENT ON COLUMN, from ducklake_column_tag (key 'comment'); top-level columns only.
+	Value comment;
 	vector<LakeColumnInfo> children;
 };
 

@@ -24,6 +24,8 @@ public:
 	void DropView(idx_t view_id);
 	//! Sets (or clears, with a NULL value) the 'comment' tag of a table or view.
 	void SetComment(idx_t object_id, const Value &comment);
+	//! Sets (or clears, with a NULL value) the 'comment' tag of a table column.
+	void SetColumnComment(idx_t table_id, idx_t column_id, const Value &comment);
 	void AddDataFiles(idx_t table_id, const vector<DataFileInfo> &files);
 	//! Overwrites ducklake_table_stats for a table (inserting the row when new).
 	void WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists);

@@ -9,6 +9,7 @@
 
 #include "duckdb/catalog/catalog_entry.hpp"
 #include "duckdb/common/common.hpp"
+#include "duckdb/function/table_function.hpp"
 
 namespace duckdb {
 
@@ -21,5 +22,9 @@ optional_ptr<CatalogEntry> LookupLakeFunction(DuckLakeCatalog &catalog, DuckLake
                                               const string &name);
 
 void RegisterLakeFunctions(ExtensionLoader &loader);
+
+//! ducklake_catalog_table('lake', 'ducklake_xxx'): a catalog table's rows, read-only. A lake's
+//! catalog tables are also reachable as `lake.ducklake_xxx` (a view over this function).
+TableFunction CatalogTableTableFunction();
 
 } // namespace duckdb

@@ -14,6 +14,7 @@
 
 namespace duckdb {
 
+class CatalogEntry;
 class DuckLakeTransaction;
 class SnapshotWriter;
 
@@ -32,6 +33,8 @@ private:
 	void Attempt(MetadataConnection &conn);
 	void CheckConflicts(MetadataConnection &conn, idx_t since_snapshot);
 	void WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next);
+	//! Writes what an ALTER changed on a committed table or view.
+	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer);
 
 	//! A local id (of a schema, table or view created here) mapped to its real id.
 	idx_t RealId(idx_t id) const;

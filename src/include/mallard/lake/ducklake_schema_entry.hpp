@@ -17,6 +17,9 @@ class DuckLakeCatalog;
 class DuckLakeTableEntry;
 class DuckLakeTransaction;
 
+//! The lake id of a table or view entry: its table_id or view_id (one id space, spec: next_catalog_id).
+idx_t LakeEntryId(const CatalogEntry &entry);
+
 class DuckLakeSchemaEntry : public SchemaCatalogEntry {
 public:
 	DuckLakeSchemaEntry(Catalog &catalog, CreateSchemaInfo &info, LakeSchemaInfo schema_info);
@@ -31,6 +34,11 @@ public:
 	}
 	//! Adds a committed table or view while the catalog set is built.
 	void AddCommittedEntry(unique_ptr<CatalogEntry> entry);
+	//! A committed table or view by name, ignoring the transaction.
+	optional_ptr<CatalogEntry> GetCommittedEntry(const string &name) const;
+	//! The tables and views the transaction sees (a TABLE_ENTRY scan yields both).
+	void ScanEntries(DuckLakeTransaction &transaction, CatalogType type,
+	                 const std::function<void(CatalogEntry &)> &callback);
 
 public:
 	optional_ptr<CatalogEntry> CreateTable(CatalogTransaction transaction, BoundCreateTableInfo &info) override;
@@ -54,8 +62,6 @@ public:
 	optional_ptr<CatalogEntry> LookupEntry(CatalogTransaction transaction, const EntryLookupInfo &lookup_info) override;
 
 private:
-	//! A committed table or view by name, ignoring the transaction.
-	optional_ptr<CatalogEntry> GetCommittedEntry(const string &name) const;
 	//! Resolves a name the way the transaction sees it (local first, dropped hidden).
 	optional_ptr<CatalogEntry> GetEntry(DuckLakeTransaction &transaction, const string &name);
 	//! Handles IF NOT EXISTS / OR REPLACE for a new object; false when it must not be created.

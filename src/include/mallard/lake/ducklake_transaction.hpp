@@ -13,11 +13,14 @@
 #include "duckdb/common/unordered_set.hpp"
 #include "duckdb/transaction/transaction.hpp"
 
+#include <mutex>
+
 namespace duckdb {
 
 class DuckLakeCatalog;
 class DuckLakeSchemaEntry;
 class DuckLakeTableEntry;
+class DuckLakeViewEntry;
 class LakeCatalogSet;
 
 class DuckLakeTransaction : public Transaction {
@@ -55,7 +58,8 @@ public:
 	}
 	void ScanLocalSchemas(const std::function<void(DuckLakeSchemaEntry &)> &callback);
 
-	// Tables and views created or dropped in this transaction.
+	// Tables and views created, altered or dropped in this transaction. An altered committed
+	// object is a local entry that keeps its committed (non-local) id.
 	CatalogEntry &AddLocalEntry(const string &schema_name, unique_ptr<CatalogEntry> entry);
 	optional_ptr<CatalogEntry> GetLocalEntry(const string &schema_name, const string &name);
 	void DropEntry(const string &schema_name, CatalogEntry &entry);
@@ -63,6 +67,10 @@ public:
 		return dropped_entries.count(id) > 0;
 	}
 	void ScanLocalEntries(const string &schema_name, const std::function<void(CatalogEntry &)> &callback);
+
+	//! The view as listings show it: with the columns its SQL binds to (see BindLakeViewColumns),
+	//! bound once per transaction.
+	CatalogEntry &GetListedView(ClientContext &context, DuckLakeViewEntry &view);
 
 	// Data written by this transaction.
 	void AddDataFiles(DuckLakeTableEntry &table, vector<DataFileInfo> files);
@@ -106,6 +114,17 @@ private:
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;
 	vector<string> written_files;
+	//! Local entries replaced by a later ALTER; kept alive because plans and new_data may still
+	//! point at them until the transaction ends.
+	vector<unique_ptr<CatalogEntry>> replaced_entries;
+	//! Views with their bound columns, by the entry they were bound from (GetListedView).
+	unordered_map<const CatalogEntry *, unique_ptr<CatalogEntry>> listed_views;
+	//! Views being bound right now: binding one may list the schema again (for a "did you
+	//! mean" hint), which must not bind it recursively.
+	unordered_set<const CatalogEntry *> views_being_listed;
+	//! One query's table functions list schemas from several threads (SHOW ALL TABLES); the
+	//! binding thread re-enters through the "did you mean" hint, hence recursive.
+	std::recursive_mutex listed_views_lock;
 
 	Value author;
 	Value commit_message;

@@ -20,10 +20,20 @@ public:
 	    : ViewCatalogEntry(catalog, schema, info), view_info(std::move(view_info)) {
 	}
 
+	//! ducklake_view keeps only the SQL, no column types: DuckDB binds the view on each use
+	//! without checking its types against a stored list.
+	bool HasTypes() const override {
+		return false;
+	}
 	LakeViewInfo view_info;
 };
 
 unique_ptr<DuckLakeViewEntry> CreateLakeViewEntry(Catalog &catalog, DuckLakeSchemaEntry &schema,
                                                   const LakeViewInfo &info);
+
+//! A copy of `view` with the column types and names its SQL binds to now, for listings
+//! (duckdb_columns, SHOW ALL TABLES, information_schema.columns). The copy has no columns when
+//! the view does not bind (e.g. it reads a table dropped since); using the view reports why.
+unique_ptr<DuckLakeViewEntry> BindLakeViewColumns(ClientContext &context, DuckLakeViewEntry &view);
 
 } // namespace duckdb

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Mallard benchmarks, each side by side with plain DuckDB on the same data in one run.
+# Usage: bench/run.sh [MALLARD] [WORKDIR]      (defaults: build/mallard, bench/data)
+# Prints a Markdown table per benchmark; bench/README.md holds the figures of a recorded run.
+set -euo pipefail
+MALLARD=$(realpath "${1:-build/mallard}")
+work=$(realpath -m "${2:-bench/data}")
+mkdir -p "$work"
+cd "$work"
+
+# Runs SQL in a fresh process with .timer on; prints the real time of the LAST statement (s).
+time_last() {
+  "$MALLARD" -c ".timer on" "$@" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2
+}
+# Runs the query N times in one process after a warm-up; prints the median real time (s).
+time_warm() { # time_warm N SETUP QUERY
+  local n=$1 setup=$2 query=$3 args=()
+  for _ in $(seq 0 "$n"); do args+=(-c "$query"); done
+  "$MALLARD" -c "$setup" -c ".timer on" "${args[@]}" 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 |
+    tail -n "$n" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
+
+echo "## 1. Aggregation over 10M rows in 20 files"
+rm -rf agg && mkdir agg
+"$MALLARD" -c "ATTACH 'ducklake:agg/catalog.ducklake' AS lake (DATA_PATH 'agg/data/')" \
+  -c "CREATE TABLE lake.events (event_id BIGINT, event_type VARCHAR, event_timestamp TIMESTAMP, user_id INTEGER, amount DOUBLE)" \
+  -c "$(for f in $(seq 0 19); do
+          echo "INSERT INTO lake.events SELECT i, ['user_login','api_request','payment_processed','error_occurred','feature_usage'][i % 5 + 1], TIMESTAMP '2026-01-01' + INTERVAL (i) SECOND, (i * 7919) % 10000, (i % 100000) / 10.0 FROM range($((f * 500000)), $(((f + 1) * 500000))) t(i);"
+        done)"
+attach="ATTACH 'ducklake:agg/catalog.ducklake' AS lake"
+lake_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM lake.events GROUP BY event_type"
+pq_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM read_parquet('agg/data/main/events/*.parquet') GROUP BY event_type"
+lake_cold=$(time_last -c "$attach" -c "$lake_q")
+pq_cold=$(time_last -c "$pq_q")
+lake_warm=$(time_warm 5 "$attach" "$lake_q")
+pq_warm=$(time_warm 5 "SELECT 1" "$pq_q")
+echo "| | Mallard lake | DuckDB read_parquet | ratio |"
+echo "|---|---|---|---|"
+echo "| first query (s) | $lake_cold | $pq_cold | $(ratio "$lake_cold" "$pq_cold") |"
+echo "| warm, median of 5 (s) | $lake_warm | $pq_warm | $(ratio "$lake_warm" "$pq_warm") |"
+echo
+
+echo "## 2. 1%-selective time range on 1,000 files of 10,000 rows"
+rm -rf many && mkdir many
+{
+  echo "ATTACH 'ducklake:many/catalog.ducklake' AS lake (DATA_PATH 'many/data/');"
+  echo "CREATE TABLE lake.events (event_id BIGINT, event_timestamp TIMESTAMP, amount DOUBLE);"
+  for f in $(seq 0 999); do
+    echo "INSERT INTO lake.events SELECT i, TIMESTAMP '2026-01-01' + INTERVAL (i) SECOND, i / 3.0 FROM range($((f * 10000)), $(((f + 1) * 10000))) t(i);"
+  done
+} >many/load.sql
+"$MALLARD" -f many/load.sql >/dev/null
+attach="ATTACH 'ducklake:many/catalog.ducklake' AS lake"
+range="event_timestamp >= TIMESTAMP '2026-01-01' + INTERVAL 5000000 SECOND AND event_timestamp < TIMESTAMP '2026-01-01' + INTERVAL 5100000 SECOND"
+lake_q="SELECT count(*), sum(amount) FROM lake.events WHERE $range"
+pq_q="SELECT count(*), sum(amount) FROM read_parquet('many/data/main/events/*.parquet') WHERE $range"
+lake_cold=$(time_last -c "$attach" -c "$lake_q")
+pq_cold=$(time_last -c "$pq_q")
+lake_warm=$(time_warm 5 "$attach" "$lake_q")
+pq_warm=$(time_warm 5 "SELECT 1" "$pq_q")
+echo "| | Mallard lake | DuckDB read_parquet | speed-up |"
+echo "|---|---|---|---|"
+echo "| first query (s) | $lake_cold | $pq_cold | $(ratio "$pq_cold" "$lake_cold") |"
+echo "| warm, median of 5 (s) | $lake_warm | $pq_warm | $(ratio "$pq_warm" "$lake_warm") |"
+echo
+
+echo "## 3. Single-row autocommit inserts (500 commits, one writer)"
+echo "| catalog | median (ms) | p99 (ms) | commits/s | DuckDB table insert median (ms) |"
+echo "|---|---|---|---|---|"
+# PostgreSQL too when a server is given: MALLARD_BENCH_PG='host=127.0.0.1 port=54329 user=postgres'
+backends="duckdb sqlite${MALLARD_BENCH_PG:+ postgres}"
+for backend in $backends; do
+  case $backend in
+    duckdb) cat="ins/catalog.ducklake" ;;
+    sqlite) cat="sqlite:ins/catalog.sqlite" ;;
+    postgres)
+      db="mallard_bench_$$"
+      psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "CREATE DATABASE $db" >/dev/null
+      cat="postgres:$MALLARD_BENCH_PG dbname=$db" ;;
+  esac
+  rm -rf ins && mkdir ins
+  {
+    echo "ATTACH 'ducklake:$cat' AS lake (DATA_PATH 'ins/data/');"
+    echo "CREATE TABLE lake.t (i INTEGER, s VARCHAR);"
+    echo ".timer on"
+    for i in $(seq 1 500); do echo "INSERT INTO lake.t VALUES ($i, 'x');"; done
+  } >ins.sql
+  { echo "CREATE TABLE t (i INTEGER, s VARCHAR);"; echo ".timer on";
+    for i in $(seq 1 500); do echo "INSERT INTO t VALUES ($i, 'x');"; done; } >plain.sql
+  "$MALLARD" -f ins.sql 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | sort -g >lat.txt
+  "$MALLARD" -f plain.sql 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | sort -g >plain.txt
+  median=$(awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}' lat.txt)
+  p99=$(awk '{a[NR]=$1} END {printf "%.2f", a[int(NR*0.99)] * 1000}' lat.txt)
+  rate=$(awk '{s+=$1} END {printf "%.0f", NR / s}' lat.txt)
+  plain_median=$(awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}' plain.txt)
+  echo "| $backend | $median | $p99 | $rate | $plain_median |"
+done

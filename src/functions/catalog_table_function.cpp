@@ -1,0 +1,79 @@
+#include "mallard/functions/lake_functions.hpp"
+
+#include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/catalog/metadata_tables.hpp"
+#include "mallard/functions/metadata_function.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+
+namespace duckdb {
+
+namespace {
+
+LogicalType CatalogColumnType(const string &kind) {
+	if (kind == "BIGINT") {
+		return LogicalType::BIGINT;
+	}
+	if (kind == "BOOLEAN") {
+		return LogicalType::BOOLEAN;
+	}
+	if (kind == "TIMESTAMPTZ") {
+		return LogicalType::TIMESTAMP_TZ;
+	}
+	if (kind == "UUID") {
+		return LogicalType::UUID;
+	}
+	if (kind == "UBIGINT") {
+		return LogicalType::UBIGINT;
+	}
+	return LogicalType::VARCHAR;
+}
+
+//! ducklake_catalog_table('lake', 'ducklake_snapshot'): the rows of one catalog table, read-only,
+//! typed as the spec declares them. Also what `lake.ducklake_snapshot` shows.
+MetadataFunctionResult CatalogTableFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                            TableFunctionBindInput &input, idx_t first_argument) {
+	if (first_argument >= input.inputs.size() || input.inputs[first_argument].IsNull()) {
+		throw BinderException("ducklake_catalog_table needs the name of a catalog table, e.g. 'ducklake_snapshot'");
+	}
+	auto name = StringUtil::Lower(input.inputs[first_argument].ToString());
+	const MetadataTableDefinition *definition = nullptr;
+	for (auto &table : MetadataTableDefinitions()) {
+		if (name == table.name) {
+			definition = &table;
+		}
+	}
+	if (!definition) {
+		throw BinderException("\"%s\" is not a DuckLake catalog table; the catalog tables are: %s", name,
+		                      StringUtil::Join(MetadataTableNames(), ", "));
+	}
+	MetadataFunctionResult result;
+	vector<string> columns;
+	for (auto &column : definition->columns) {
+		result.names.push_back(column.name);
+		result.types.push_back(CatalogColumnType(column.kind));
+		columns.push_back(MetadataConnection::Identifier(column.name));
+	}
+	auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
+		return conn.Query("SELECT " + StringUtil::Join(columns, ", ") + " FROM " + conn.Table(name));
+	});
+	for (auto &row : rows.rows) {
+		vector<Value> values;
+		for (idx_t col = 0; col < row.size(); col++) {
+			Value value(result.types[col]);
+			if (!row[col].IsNull() && !TryCastValue(row[col], result.types[col], value)) {
+				value = Value(result.types[col]);
+			}
+			values.push_back(std::move(value));
+		}
+		result.rows.push_back(std::move(values));
+	}
+	return result;
+}
+
+} // namespace
+
+TableFunction CatalogTableTableFunction() {
+	return MakeMetadataFunction("ducklake_catalog_table", {LogicalType::VARCHAR}, CatalogTableFunction, nullptr);
+}
+
+} // namespace duckdb
