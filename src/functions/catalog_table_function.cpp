@@ -77,3 +77,32 @@ TableFunction CatalogTableTableFunction() {
 }
 
 } // namespace duckdb
+
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_view.hpp"
+
+#include "duckdb/parser/keyword_helper.hpp"
+
+namespace duckdb {
+
+optional_ptr<CatalogEntry> LookupCatalogTableView(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
+                                                  const string &name) {
+	auto lower = StringUtil::Lower(name);
+	if (!StringUtil::StartsWith(lower, "ducklake_")) {
+		return nullptr;
+	}
+	auto names = MetadataTableNames();
+	if (std::find(names.begin(), names.end(), lower) == names.end()) {
+		return nullptr;
+	}
+	// Cached beside the lake functions; "view:" keeps the keys apart from function names.
+	return &catalog.GetFunctionEntry(schema, "view:" + lower, [&]() -> unique_ptr<CatalogEntry> {
+		LakeViewInfo view;
+		view.name = lower;
+		view.sql = "SELECT * FROM ducklake_catalog_table(" + KeywordHelper::WriteQuoted(catalog.GetName(), '\'') +
+		           ", '" + lower + "')";
+		return CreateLakeViewEntry(catalog, schema, view);
+	});
+}
+
+} // namespace duckdb

@@ -354,7 +354,11 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::LookupEntry(CatalogTransaction t
 		return GetCommittedEntry(entry_name);
 	}
 	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), catalog);
-	return GetEntry(lake_transaction, entry_name);
+	auto entry = GetEntry(lake_transaction, entry_name);
+	if (!entry && type == CatalogType::TABLE_ENTRY) {
+		return LookupCatalogTableView(catalog.Cast<DuckLakeCatalog>(), *this, entry_name);
+	}
+	return entry;
 }
 
 } // namespace duckdb

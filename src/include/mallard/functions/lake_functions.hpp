@@ -27,4 +27,9 @@ void RegisterLakeFunctions(ExtensionLoader &loader);
 //! catalog tables are also reachable as `lake.ducklake_xxx` (a view over this function).
 TableFunction CatalogTableTableFunction();
 
+//! `lake.ducklake_snapshot` and the other catalog tables: a read-only view over
+//! ducklake_catalog_table, for names no lake table or view of the schema has taken.
+optional_ptr<CatalogEntry> LookupCatalogTableView(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
+                                                  const string &name);
+
 } // namespace duckdb
