@@ -20,6 +20,26 @@ time_warm() { # time_warm N SETUP QUERY
     tail -n "$n" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
+# Times the lake query and the read_parquet query, first and warm; prints the Markdown table.
+# With "speedup" the last column is DuckDB/Mallard, else Mallard/DuckDB.
+compare() { # compare ATTACH LAKE_QUERY PARQUET_QUERY ratio|speedup
+  local lake_cold pq_cold lake_warm pq_warm label=ratio
+  lake_cold=$(time_last -c "$1" -c "$2")
+  pq_cold=$(time_last -c "$3")
+  lake_warm=$(time_warm 5 "$1" "$2")
+  pq_warm=$(time_warm 5 "SELECT 1" "$3")
+  [ "$4" = speedup ] && label=speed-up
+  echo "| | Mallard lake | DuckDB read_parquet | $label |"
+  echo "|---|---|---|---|"
+  if [ "$4" = speedup ]; then
+    echo "| first query (s) | $lake_cold | $pq_cold | $(ratio "$pq_cold" "$lake_cold") |"
+    echo "| warm, median of 5 (s) | $lake_warm | $pq_warm | $(ratio "$pq_warm" "$lake_warm") |"
+  else
+    echo "| first query (s) | $lake_cold | $pq_cold | $(ratio "$lake_cold" "$pq_cold") |"
+    echo "| warm, median of 5 (s) | $lake_warm | $pq_warm | $(ratio "$lake_warm" "$pq_warm") |"
+  fi
+  echo
+}
 
 echo "## 1. Aggregation over 10M rows in 20 files"
 rm -rf agg && mkdir agg
@@ -31,15 +51,7 @@ rm -rf agg && mkdir agg
 attach="ATTACH 'ducklake:agg/catalog.ducklake' AS lake"
 lake_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM lake.events GROUP BY event_type"
 pq_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM read_parquet('agg/data/main/events/*.parquet') GROUP BY event_type"
-lake_cold=$(time_last -c "$attach" -c "$lake_q")
-pq_cold=$(time_last -c "$pq_q")
-lake_warm=$(time_warm 5 "$attach" "$lake_q")
-pq_warm=$(time_warm 5 "SELECT 1" "$pq_q")
-echo "| | Mallard lake | DuckDB read_parquet | ratio |"
-echo "|---|---|---|---|"
-echo "| first query (s) | $lake_cold | $pq_cold | $(ratio "$lake_cold" "$pq_cold") |"
-echo "| warm, median of 5 (s) | $lake_warm | $pq_warm | $(ratio "$lake_warm" "$pq_warm") |"
-echo
+compare "$attach" "$lake_q" "$pq_q" ratio
 
 echo "## 2. 1%-selective time range on 1,000 files of 10,000 rows"
 rm -rf many && mkdir many
@@ -55,15 +67,7 @@ attach="ATTACH 'ducklake:many/catalog.ducklake' AS lake"
 range="event_timestamp >= TIMESTAMP '2026-01-01' + INTERVAL 5000000 SECOND AND event_timestamp < TIMESTAMP '2026-01-01' + INTERVAL 5100000 SECOND"
 lake_q="SELECT count(*), sum(amount) FROM lake.events WHERE $range"
 pq_q="SELECT count(*), sum(amount) FROM read_parquet('many/data/main/events/*.parquet') WHERE $range"
-lake_cold=$(time_last -c "$attach" -c "$lake_q")
-pq_cold=$(time_last -c "$pq_q")
-lake_warm=$(time_warm 5 "$attach" "$lake_q")
-pq_warm=$(time_warm 5 "SELECT 1" "$pq_q")
-echo "| | Mallard lake | DuckDB read_parquet | speed-up |"
-echo "|---|---|---|---|"
-echo "| first query (s) | $lake_cold | $pq_cold | $(ratio "$pq_cold" "$lake_cold") |"
-echo "| warm, median of 5 (s) | $lake_warm | $pq_warm | $(ratio "$pq_warm" "$lake_warm") |"
-echo
+compare "$attach" "$lake_q" "$pq_q" speedup
 
 echo "## 3. Single-row autocommit inserts (500 commits, one writer)"
 echo "| catalog | median (ms) | p99 (ms) | commits/s | DuckDB table insert median (ms) |"
