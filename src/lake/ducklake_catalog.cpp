@@ -132,6 +132,27 @@ shared_ptr<LakeCatalogSet> DuckLakeCatalog::GetCatalogSet(const SnapshotInfo &sn
 	return inserted.first->second;
 }
 
+shared_ptr<const vector<DataFileInfo>> DuckLakeCatalog::GetDataFiles(idx_t table_id, idx_t snapshot_id) {
+	auto key = make_pair(table_id, snapshot_id);
+	{
+		lock_guard<mutex> guard(data_files_lock);
+		auto entry = data_files.find(key);
+		if (entry != data_files.end()) {
+			return entry->second;
+		}
+	}
+	auto files = make_shared_ptr<const vector<DataFileInfo>>(WithMetadata(
+	    [&](MetadataConnection &conn) { return MetadataReader::ReadDataFiles(conn, table_id, snapshot_id); }));
+	lock_guard<mutex> guard(data_files_lock);
+	// A small cache: the current snapshot of each busy table, not the lake's history.
+	static constexpr idx_t MAX_CACHED_FILE_LISTS = 64;
+	if (data_files.size() >= MAX_CACHED_FILE_LISTS) {
+		data_files.clear();
+	}
+	data_files[key] = files;
+	return files;
+}
+
 CatalogEntry &DuckLakeCatalog::GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
                                                 const std::function<unique_ptr<CatalogEntry>()> &create) {
 	lock_guard<mutex> guard(functions_lock);

@@ -81,11 +81,9 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 		snapshot = transaction.GetSnapshot();
 		local_files = transaction.GetLocalDataFiles(table_info.table_id);
 	}
-	vector<DataFileInfo> committed;
+	shared_ptr<const vector<DataFileInfo>> committed;
 	if (!DuckLakeTransaction::IsLocalId(table_info.table_id)) {
-		committed = lake_catalog.WithMetadata([&](MetadataConnection &conn) {
-			return MetadataReader::ReadDataFiles(conn, table_info.table_id, snapshot.snapshot_id);
-		});
+		committed = lake_catalog.GetDataFiles(table_info.table_id, snapshot.snapshot_id);
 	}
 	auto folder = GetDataFolder();
 	vector<LakeScanFile> files;
@@ -99,8 +97,10 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 		scan_file.column_stats = file.column_stats;
 		files.push_back(std::move(scan_file));
 	};
-	for (auto &file : committed) {
-		add_file(file);
+	if (committed) {
+		for (auto &file : *committed) {
+			add_file(file);
+		}
 	}
 	if (local_files) {
 		for (auto &file : *local_files) {

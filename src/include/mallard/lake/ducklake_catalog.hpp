@@ -100,6 +100,10 @@ public:
 	//! The DDL state (schemas, tables, views) at a snapshot, cached by schema_version.
 	shared_ptr<LakeCatalogSet> GetCatalogSet(const SnapshotInfo &snapshot);
 
+	//! The data files of a table visible at a snapshot. What a snapshot sees never changes, so
+	//! repeated scans at the same snapshot reuse one catalog read.
+	shared_ptr<const vector<DataFileInfo>> GetDataFiles(idx_t table_id, idx_t snapshot_id);
+
 	//! Table function entries handed out for lake.fn() lookups live as long as the catalog.
 	CatalogEntry &GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
 	                               const std::function<unique_ptr<CatalogEntry>()> &create);
@@ -118,6 +122,9 @@ private:
 
 	mutex sets_lock;
 	map<idx_t, shared_ptr<LakeCatalogSet>> catalog_sets;
+
+	mutex data_files_lock;
+	map<pair<idx_t, idx_t>, shared_ptr<const vector<DataFileInfo>>> data_files;
 
 	mutex functions_lock;
 	map<pair<SchemaCatalogEntry *, string>, unique_ptr<CatalogEntry>> function_entries;
