@@ -293,17 +293,18 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	return files;
 }
 
-TableStatsInfo MetadataReader::ReadTableStats(MetadataConnection &conn, idx_t table_id) {
-	TableStatsInfo stats;
+bool MetadataReader::TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats) {
+	stats = TableStatsInfo();
 	auto rows = conn.Query(StringUtil::Format("SELECT record_count, next_row_id, file_size_bytes FROM %s WHERE table_id = %llu",
 	                                          conn.Table("ducklake_table_stats"), table_id));
-	if (rows.RowCount() > 0) {
-		auto &row = rows.rows[0];
-		stats.record_count = row[0].IsNull() ? 0 : GetId(row[0]);
-		stats.next_row_id = row[1].IsNull() ? 0 : GetId(row[1]);
-		stats.file_size_bytes = row[2].IsNull() ? 0 : GetId(row[2]);
+	if (rows.RowCount() == 0) {
+		return false;
 	}
-	return stats;
+	auto &row = rows.rows[0];
+	stats.record_count = row[0].IsNull() ? 0 : GetId(row[0]);
+	stats.next_row_id = row[1].IsNull() ? 0 : GetId(row[1]);
+	stats.file_size_bytes = row[2].IsNull() ? 0 : GetId(row[2]);
+	return true;
 }
 
 Value MetadataReader::ReadMetadataValue(MetadataConnection &conn, const string &key) {

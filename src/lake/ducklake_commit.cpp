@@ -290,10 +290,7 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		bool stats_exist = false;
 		vector<ColumnStatsInfo> column_stats;
 		if (!new_table) {
-			auto rows = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table_stats") +
-			                       " WHERE table_id = " + std::to_string(table_id));
-			stats_exist = rows.rows[0][0].GetValue<int64_t>() > 0;
-			stats = MetadataReader::ReadTableStats(conn, table_id);
+			stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
 			column_stats = ReadTableColumnStats(conn, table_id);
 		}
 		bool had_data = stats.record_count > 0;

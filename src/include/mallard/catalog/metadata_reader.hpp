@@ -25,7 +25,8 @@ struct MetadataReader {
 	static LakeCatalogInfo ReadCatalog(MetadataConnection &conn, idx_t snapshot_id);
 	//! The data files of a table visible at the snapshot, with their column statistics.
 	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
-	static TableStatsInfo ReadTableStats(MetadataConnection &conn, idx_t table_id);
+	//! False (and zero stats) when the table has no ducklake_table_stats row yet.
+	static bool TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats);
 
 	//! A global (unscoped) ducklake_metadata value; NULL Value when absent.
 	static Value ReadMetadataValue(MetadataConnection &conn, const string &key);
