@@ -59,9 +59,8 @@ DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) 
 		options.read_only = true;
 		attach_options.access_mode = AccessMode::READ_ONLY;
 	}
-	if (!options.location.metadata_schema.empty() && options.location.type != MetadataBackendType::POSTGRES) {
-		throw BinderException("METADATA_SCHEMA applies to PostgreSQL catalogs only");
-	}
+	// METADATA_SCHEMA works on DuckDB-file and PostgreSQL catalogs; the SQLite connection refuses
+	// it itself, naming the catalog (SQLite has no schemas).
 	return options;
 }
 
