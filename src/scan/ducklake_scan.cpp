@@ -272,6 +272,9 @@ TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, ve
 	function.get_virtual_columns = LakeScanVirtualColumns;
 	function.dynamic_to_string = LakeScanDynamicToString;
 	function.get_partition_stats = LakeScanPartitionStats;
+	// Late materialization re-scans the table joined on (file_index, file_row_number); file_index is
+	// a position in a file list each scan prunes by its own filters, so the two scans could disagree.
+	function.late_materialization = false;
 
 	vector<Value> inputs {Value(table.name)};
 	named_parameter_map_t named_parameters;
