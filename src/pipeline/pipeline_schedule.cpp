@@ -26,7 +26,8 @@ string RunMaintenanceStep(Connection &lake, const string &name, const string &sq
 	}
 	auto message = result->GetError();
 	auto lower = StringUtil::Lower(message);
-	if (StringUtil::Contains(lower, "does not exist") || StringUtil::Contains(lower, "not implemented")) {
+	if (StringUtil::Contains(lower, "does not exist") || StringUtil::Contains(lower, "not implemented") ||
+	    StringUtil::Contains(lower, "is not in the catalog")) {
 		return name + ": not available in this build (" + message.substr(0, message.find('\n')) + ")";
 	}
 	return name + ": failed: " + message;

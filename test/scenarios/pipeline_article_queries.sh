@@ -58,8 +58,8 @@ run_query() {
   if is_expected_failing "$1"; then
     if [ $status -eq 0 ]; then
       check "$1 passes now: remove it from EXPECTED_FAILING" "failing" "passing"
-    elif grep -qiE 'not implemented|does not exist|not supported' <<<"$out"; then
-      echo "XFAIL $1: $(grep -iE 'not implemented|does not exist|not supported' <<<"$out" | head -1)"
+    elif grep -qiE 'not implemented|does not exist|not supported|is not in the catalog' <<<"$out"; then
+      echo "XFAIL $1: $(grep -iE 'not implemented|does not exist|not supported|is not in the catalog' <<<"$out" | head -1)"
       pass=$((pass + 1))
     else
       check "$1 fails for another reason than a missing feature" "" "$out"
