@@ -4,7 +4,7 @@
 # the one fix the JSON arrows need: (details->>'...') = '...' in parentheses.
 # Usage: pipeline_article_queries.sh MALLARD BACKEND   (BACKEND unused: the demo's lake is SQLite)
 set -uo pipefail
-MALLARD=$1
+MALLARD=$(realpath "$1")
 fail=0
 pass=0
 check() { # check DESCRIPTION EXPECTED ACTUAL
@@ -59,7 +59,7 @@ run_query() {
     if [ $status -eq 0 ]; then
       check "$1 passes now: remove it from EXPECTED_FAILING" "failing" "passing"
     elif grep -qiE 'not implemented|does not exist|not supported|is not in the catalog' <<<"$out"; then
-      echo "XFAIL $1: $(grep -iE 'not implemented|does not exist|not supported|is not in the catalog' <<<"$out" | head -1)"
+      echo "XFAIL $1: $(grep -iE 'not implemented|does not exist|not supported|is not in the catalog' <<<"$out" | head -1)" >&2
       pass=$((pass + 1))
     else
       check "$1 fails for another reason than a missing feature" "" "$out"
@@ -76,8 +76,9 @@ WHERE event_timestamp > NOW() - INTERVAL '1 hour' GROUP BY event_type;")
 check "counts in the last hour: the five types" 5 "$(echo "$out" | grep -c .)"
 
 out=$(run_query as_of_yesterday "SELECT * FROM lake.events AT (TIMESTAMP => NOW() - INTERVAL '1 day');")
+then=$("$MALLARD" -csv -c "$attach" -c "SELECT max(snapshot_id) FROM lake.snapshots() WHERE snapshot_time <= now() - INTERVAL '1 day'" | tail -n 1)
 check "as of a day ago: the whole lake of then" \
-  "$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.events AT (VERSION => (SELECT max(snapshot_id) FROM lake.snapshots() WHERE snapshot_time <= now() - INTERVAL '1 day'))" | tail -n 1)" \
+  "$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.events AT (VERSION => $then)" | tail -n 1)" \
   "$(echo "$out" | grep -c .)"
 
 run_query table_changes "FROM lake.table_changes('events', 100, 150)

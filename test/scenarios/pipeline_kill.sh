@@ -19,7 +19,7 @@ kills=0
 for round in $(seq 1 25); do
   pipeline run >>"$dir/runs.out" 2>&1 &
   pid=$!
-  sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+  sleep "$((RANDOM % 2)).$((RANDOM % 10))$((RANDOM % 10))"
   if kill -9 "$pid" 2>/dev/null; then
     kills=$((kills + 1))
   fi
@@ -27,7 +27,9 @@ for round in $(seq 1 25); do
 done
 wait "$slow"
 for pid in "${gens[@]}"; do kill -INT "$pid"; wait "$pid"; done
-echo "$kills of 25 runs were killed"
+committed=$(lake_query "$catalog" "$data" "SELECT count(*) FROM lake.mallard_pipeline_state")
+echo "$kills of 25 runs were killed; $committed runs committed before the final ones"
+check "some runs committed between the kills" 1 "$([ "${committed:-0}" -gt 0 ] && echo 1 || echo 0)"
 # The lake opens and recovers: plain runs until nothing is new.
 pipeline run >>"$dir/runs.out" 2>&1
 check "run after the kills" 0 $?
