@@ -1,5 +1,6 @@
 #include "mallard/pipeline/source_database.hpp"
 
+#include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
 
 #include <libpq-fe.h>
@@ -13,8 +14,16 @@ static MetadataLocation SourceLocation(const string &conninfo) {
 	return location;
 }
 
-SourceDatabase::SourceDatabase(const string &conninfo)
-    : connection(make_uniq<PostgresMetadataConnection>(SourceLocation(conninfo), false)) {
+//! The connection class speaks of "the PostgreSQL catalog"; here it is the source.
+static unique_ptr<PostgresMetadataConnection> ConnectSource(const string &conninfo) {
+	try {
+		return make_uniq<PostgresMetadataConnection>(SourceLocation(conninfo), false);
+	} catch (IOException &ex) {
+		throw IOException(StringUtil::Replace(ErrorData(ex).RawMessage(), "PostgreSQL catalog", "source database"));
+	}
+}
+
+SourceDatabase::SourceDatabase(const string &conninfo) : connection(ConnectSource(conninfo)) {
 	// Timestamps travel as ISO text; the connection already reads and writes them in UTC.
 	connection->Execute("SET DateStyle = 'ISO, YMD'");
 }

@@ -17,7 +17,7 @@ slow=$!
 
 kills=0
 for round in $(seq 1 25); do
-  pipeline run >>"$dir/runs.out" 2>&1 &
+  "$MALLARD" pipeline run "${pipeline_args[@]}" >>"$dir/runs.out" 2>&1 &
   pid=$!
   sleep "$((RANDOM % 2)).$((RANDOM % 10))$((RANDOM % 10))"
   if kill -9 "$pid" 2>/dev/null; then

@@ -20,8 +20,11 @@ cleanup_pipeline() {
 }
 trap cleanup_pipeline EXIT
 
+# For a pipeline in the background, whose pid must be mallard's own (not a subshell's), write
+# "$MALLARD" pipeline run "${pipeline_args[@]}" &
+pipeline_args=(--source "$src" --catalog "ducklake:$catalog" --data-path "$data")
 pipeline() { # pipeline run|schedule [ARGS...]
-  "$MALLARD" pipeline "$@" --source "$src" --catalog "ducklake:$catalog" --data-path "$data"
+  "$MALLARD" pipeline "$@" "${pipeline_args[@]}"
 }
 
 # A transaction that inserts events stamped 40 days ago (older than anything the generator
