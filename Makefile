@@ -19,9 +19,12 @@ test: build
 	@bash scripts/install-deps.sh test
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The event pipeline end to end (src/pipeline/demo_command.cpp): it starts and stops its own
+# PostgreSQL, so it needs the server package; the lake stays in build/demo/mallard-demo/.
 demo: build
-	@rm -rf $(BUILD_DIR)/demo && mkdir -p $(BUILD_DIR)/demo
-	@cd $(BUILD_DIR)/demo && $(CURDIR)/$(BUILD_DIR)/mallard -f $(CURDIR)/examples/demo.sql
+	@bash scripts/install-deps.sh demo
+	@mkdir -p $(BUILD_DIR)/demo
+	@cd $(BUILD_DIR)/demo && $(CURDIR)/$(BUILD_DIR)/mallard demo
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Mallard builds and tests with, skipping those already present.
-# Usage: scripts/install-deps.sh [build|test]   (test adds the PostgreSQL server for the suite)
+# Usage: scripts/install-deps.sh [build|test|demo]   (test adds the PostgreSQL server for the suite,
+# demo the server `mallard demo` starts privately)
 set -euo pipefail
 
 want=(g++ make cmake ninja-build pkg-config libsqlite3-dev libpq-dev libedit-dev libgtest-dev
       ca-certificates util-linux procps)
 if [ "${1:-build}" = "test" ]; then
   want+=(postgresql python3 tmux)
+elif [ "${1:-build}" = "demo" ]; then
+  want+=(postgresql)
 fi
 
 missing=()

@@ -321,6 +321,17 @@ string PostgresMetadataConnection::ColumnType(const string &kind) const {
 	throw InternalException("unknown catalog column kind \"%s\"", kind);
 }
 
+pg_conn *PostgresMetadataConnection::Handle() {
+	if (!conn || PQstatus(conn) != CONNECTION_OK) {
+		if (in_transaction || transaction_lost) {
+			// A fresh connection would silently run outside the caller's transaction.
+			throw IOException("Lost the connection to PostgreSQL %s inside a transaction", location.DisplayName());
+		}
+		Connect();
+	}
+	return conn;
+}
+
 string PostgresMetadataConnection::CurrentTimestamp() const {
 	return "NOW()";
 }

@@ -2,6 +2,9 @@
 #include "mallard/cli/line_reader.hpp"
 #include "mallard/cli/shell.hpp"
 #include "mallard/mallard.hpp"
+#include "mallard/pipeline/demo_command.hpp"
+#include "mallard/pipeline/event_generator.hpp"
+#include "mallard/pipeline/event_pipeline.hpp"
 
 #include "duckdb/main/config.hpp"
 
@@ -25,9 +28,12 @@ struct Subcommand {
 };
 
 static const vector<Subcommand> &Subcommands() {
-	// Subcommands register here, e.g. {"demo", "build a demo lake", RunDemoCommand}; the pipeline
-	// ones (demo, generate, pipeline run|schedule) come with src/pipeline/.
-	static const vector<Subcommand> subcommands = {};
+	// Subcommands register here; the event pipeline's live in src/pipeline/.
+	static const vector<Subcommand> subcommands = {
+	    {"demo", "the event pipeline end to end, with a private PostgreSQL", RunDemoCommand},
+	    {"generate", "write application events into PostgreSQL ducklake_src.events", RunGenerateCommand},
+	    {"pipeline", "run|schedule: promote new events into the lake exactly once", RunPipelineCommand},
+	};
 	return subcommands;
 }
 

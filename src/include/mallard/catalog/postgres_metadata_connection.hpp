@@ -39,6 +39,10 @@ public:
 	string ColumnType(const string &kind) const override;
 	string CurrentTimestamp() const override;
 
+	//! The libpq connection (connecting first if it dropped), for what this class does not wrap:
+	//! COPY, which the event pipeline streams through. Statements must still go through Execute/Query.
+	pg_conn *Handle();
+
 private:
 	void Connect();
 	//! Runs `sql` (one or more statements) and returns the last result. `repeatable`: the

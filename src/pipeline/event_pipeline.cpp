@@ -1,0 +1,210 @@
+#include "mallard/pipeline/event_pipeline.hpp"
+
+#include "mallard/mallard.hpp"
+#include "mallard/pipeline/source_database.hpp"
+
+#include "duckdb/common/error_data.hpp"
+#include "duckdb/main/appender.hpp"
+
+#include <chrono>
+
+namespace duckdb {
+
+//! The lake side: the article's table, and the pipeline's append-only state (UPDATE is not needed).
+static const char *CREATE_LAKE_TABLES =
+    "CREATE TABLE IF NOT EXISTS lake.main.events (event_id UUID, event_type VARCHAR, event_timestamp TIMESTAMP, "
+    "details JSON, created_at TIMESTAMP);"
+    "CREATE TABLE IF NOT EXISTS lake.main.mallard_pipeline_state (pipeline VARCHAR, source_xmin BIGINT, "
+    "rows_read BIGINT, rows_promoted BIGINT, run_at TIMESTAMP)";
+
+unique_ptr<MaterializedQueryResult> RunLakeQuery(Connection &connection, const string &sql) {
+	auto result = connection.Query(sql);
+	if (result->HasError()) {
+		result->ThrowError();
+	}
+	return result;
+}
+
+string PipelineRunResult::ToString() const {
+	return StringUtil::Format("read %llu, promoted %llu, skipped %llu duplicates, snapshot %lld%s, %.3f s",
+	                          (unsigned long long)rows_read, (unsigned long long)rows_promoted,
+	                          (unsigned long long)duplicates_skipped, (long long)snapshot_id,
+	                          committed ? "" : " (nothing new, no commit)", seconds);
+}
+
+EventPipeline::EventPipeline(PipelineOptions options_p) : options(std::move(options_p)) {
+	// The lake is opened by the first Run() or Lake(), so that Run() retries a catalog that is not
+	// reachable yet like any other lost connection.
+}
+
+EventPipeline::~EventPipeline() {
+}
+
+void EventPipeline::Open() {
+	connection.reset();
+	database = OpenMallardDatabase("");
+	connection = make_uniq<Connection>(*database);
+	RunLakeQuery(*connection, options.lake.AttachStatement("lake"));
+	RunLakeQuery(*connection, CREATE_LAKE_TABLES);
+}
+
+Connection &EventPipeline::Lake() {
+	if (!connection) {
+		Open();
+	}
+	return *connection;
+}
+
+//! Lost connections, commit conflicts and a held lock pass; mistakes (bad options, a table of the
+//! wrong shape) do not get better by waiting.
+static bool IsTransient(const ErrorData &error) {
+	switch (error.Type()) {
+	case ExceptionType::IO:
+	case ExceptionType::CONNECTION:
+	case ExceptionType::TRANSACTION:
+	case ExceptionType::HTTP:
+	case ExceptionType::INTERRUPT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+PipelineRunResult EventPipeline::Run() {
+	auto start = std::chrono::steady_clock::now();
+	double backoff = options.backoff_seconds;
+	for (idx_t attempt = 0;; attempt++) {
+		try {
+			if (!connection) {
+				Open();
+			}
+			auto result = Attempt();
+			result.attempts = attempt + 1;
+			result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+			return result;
+		} catch (std::exception &ex) {
+			ErrorData error(ex);
+			// Whatever failed, start the next attempt from a fresh lake connection.
+			connection.reset();
+			database.reset();
+			if (!IsTransient(error) || attempt >= options.retries || StopRequested()) {
+				throw;
+			}
+			fprintf(stderr, "pipeline: attempt %llu failed (%s); retrying in %.1f s\n",
+			        (unsigned long long)(attempt + 1), error.Message().c_str(), backoff);
+			if (!SleepUnlessStopped(backoff)) {
+				throw;
+			}
+			backoff = MinValue(backoff * 2, 30.0);
+		}
+	}
+}
+
+PipelineRunResult EventPipeline::Attempt() {
+	PipelineRunResult result;
+	SourceDatabase source(options.source);
+	// Session lock, released when this connection ends (also when the process is killed).
+	auto lock = source.Query("SELECT pg_try_advisory_lock(hashtext(" +
+	                         MetadataConnection::Literal("mallard pipeline " + options.name) + "))");
+	if (!lock.GetValue(0, 0).GetValue<bool>()) {
+		throw IOException("another run of pipeline \"%s\" holds its lock on the source", options.name);
+	}
+	auto state = RunLakeQuery(*connection, "SELECT max(source_xmin) FROM lake.main.mallard_pipeline_state WHERE "
+	                                       "pipeline = " +
+	                                           MetadataConnection::Literal(options.name));
+	auto previous_bound = state->GetValue(0, 0);
+	auto bound = Extract(source, previous_bound, result.rows_read);
+	if (!previous_bound.IsNull()) {
+		bound = MaxValue(bound, previous_bound.GetValue<int64_t>());
+	}
+	if (result.rows_read == 0) {
+		// Nothing new: a commit would only add an empty snapshot. The bound may stay where it is, the
+		// next run reads the same (empty) range.
+		auto current = RunLakeQuery(*connection, "SELECT id FROM lake.current_snapshot()");
+		result.snapshot_id = current->GetValue(0, 0).GetValue<int64_t>();
+		return result;
+	}
+	Promote(bound, result);
+	return result;
+}
+
+int64_t EventPipeline::Extract(SourceDatabase &source, Value previous_bound, idx_t &rows_read) {
+	RunLakeQuery(*connection, "CREATE OR REPLACE TABLE memory.main.pipeline_staging (event_id VARCHAR, event_type "
+	                          "VARCHAR, event_timestamp VARCHAR, details VARCHAR, created_at VARCHAR)");
+	source.BeginTransaction("ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+	try {
+		// The first statement fixes the transaction's snapshot; the COPY below reads the same one.
+		auto snapshot = source.Query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint");
+		auto bound = snapshot.GetValue(0, 0).GetValue<int64_t>();
+		string filter;
+		// Row xmin is the 32-bit transaction id; the bound is a 64-bit one (epoch << 32 | xid). Within
+		// one epoch the low halves compare; across a wraparound, read everything (dedup keeps it exact).
+		if (!previous_bound.IsNull() && (previous_bound.GetValue<int64_t>() >> 32) == (bound >> 32)) {
+			filter = " WHERE xmin::text::bigint >= " + std::to_string(previous_bound.GetValue<int64_t>() & 0xFFFFFFFFLL);
+		}
+		Appender appender(*connection, "pipeline_staging");
+		vector<string> fields;
+		vector<bool> is_null;
+		rows_read = source.CopyOut(
+		    "COPY (SELECT event_id, event_type, event_timestamp, details, created_at FROM ducklake_src.events" +
+		        filter + ") TO STDOUT",
+		    [&](const char *line, idx_t length) {
+			    SourceDatabase::SplitCopyLine(line, length, fields, is_null);
+			    if (fields.size() != 5) {
+				    throw IOException("source database: a COPY row has %llu fields, not 5", fields.size());
+			    }
+			    appender.BeginRow();
+			    for (idx_t i = 0; i < 5; i++) {
+				    if (is_null[i]) {
+					    appender.Append(nullptr);
+				    } else {
+					    appender.Append(fields[i].c_str(), uint32_t(fields[i].size()));
+				    }
+			    }
+			    appender.EndRow();
+		    });
+		appender.Close();
+		source.Commit();
+		return bound;
+	} catch (...) {
+		source.Rollback();
+		throw;
+	}
+}
+
+void EventPipeline::Promote(int64_t bound, PipelineRunResult &result) {
+	// A duplicate is the same source row, so it has the same timestamp: only lake rows from the
+	// oldest staged timestamp on need checking, and file statistics prune the rest.
+	auto oldest = RunLakeQuery(*connection, "SELECT min(event_timestamp::TIMESTAMP)::VARCHAR FROM pipeline_staging");
+	auto oldest_literal = "TIMESTAMP " + MetadataConnection::Literal(oldest->GetValue(0, 0).ToString());
+	RunLakeQuery(*connection, "BEGIN");
+	try {
+		auto inserted = RunLakeQuery(
+		    *connection,
+		    "INSERT INTO lake.main.events (event_id, event_type, event_timestamp, details, created_at) SELECT "
+		    "s.event_id::UUID, s.event_type, s.event_timestamp::TIMESTAMP, "
+		    "s.details::JSON, s.created_at::TIMESTAMP FROM pipeline_staging s WHERE NOT EXISTS (SELECT 1 FROM "
+		    "lake.main.events l WHERE l.event_timestamp >= " +
+		        oldest_literal + " AND l.event_id = s.event_id::UUID) ORDER BY s.event_timestamp::TIMESTAMP");
+		result.rows_promoted = idx_t(inserted->GetValue(0, 0).GetValue<int64_t>());
+		result.duplicates_skipped = result.rows_read - result.rows_promoted;
+		RunLakeQuery(*connection, StringUtil::Format("INSERT INTO lake.main.mallard_pipeline_state VALUES (%s, %lld, "
+		                                             "%llu, %llu, now()::TIMESTAMP)",
+		                                             MetadataConnection::Literal(options.name), (long long)bound,
+		                                             (unsigned long long)result.rows_read,
+		                                             (unsigned long long)result.rows_promoted));
+		RunLakeQuery(*connection, "CALL lake.set_commit_message('mallard pipeline', " +
+		                              MetadataConnection::Literal(StringUtil::Format(
+		                                  "%s: %llu events promoted", options.name, result.rows_promoted)) +
+		                              ")");
+		RunLakeQuery(*connection, "COMMIT");
+	} catch (...) {
+		connection->Query("ROLLBACK");
+		throw;
+	}
+	result.committed = true;
+	auto snapshot = RunLakeQuery(*connection, "SELECT id FROM lake.last_committed_snapshot()");
+	result.snapshot_id = snapshot->GetValue(0, 0).IsNull() ? -1 : snapshot->GetValue(0, 0).GetValue<int64_t>();
+}
+
+} // namespace duckdb

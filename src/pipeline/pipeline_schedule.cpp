@@ -1,0 +1,95 @@
+#include "mallard/pipeline/pipeline_schedule.hpp"
+
+#include "mallard/catalog/metadata_store.hpp"
+
+#include "duckdb/common/error_data.hpp"
+
+#include <chrono>
+
+namespace duckdb {
+
+using ScheduleClock = std::chrono::steady_clock;
+
+static void Log(const string &line) {
+	auto now = Timestamp::ToString(Timestamp::GetCurrentTimestamp());
+	printf("%s UTC %s\n", now.substr(0, 19).c_str(), line.c_str());
+	fflush(stdout);
+}
+
+string RunMaintenanceStep(Connection &lake, const string &name, const string &sql) {
+	auto start = ScheduleClock::now();
+	auto result = lake.Query(sql);
+	auto seconds = std::chrono::duration<double>(ScheduleClock::now() - start).count();
+	if (!result->HasError()) {
+		return StringUtil::Format("%s: done (%llu result rows), %.3f s", name, (unsigned long long)result->RowCount(),
+		                          seconds);
+	}
+	auto message = result->GetError();
+	auto lower = StringUtil::Lower(message);
+	if (StringUtil::Contains(lower, "does not exist") || StringUtil::Contains(lower, "not implemented") ||
+	    StringUtil::Contains(lower, "is not in the catalog")) {
+		return name + ": not available in this build (" + message.substr(0, message.find('\n')) + ")";
+	}
+	return name + ": failed: " + message;
+}
+
+static ScheduleClock::time_point After(double seconds) {
+	return ScheduleClock::now() + std::chrono::microseconds(int64_t(seconds * 1e6));
+}
+
+void RunSchedule(const ScheduleOptions &options) {
+	EventPipeline pipeline(options.pipeline);
+	Log(StringUtil::Format("schedule: pipeline every %.1f s, expiry and cleanup every %.0f s (keeping %s), "
+	                       "compaction every %.0f s",
+	                       options.pipeline_interval, options.expire_interval, options.keep, options.compact_interval));
+	auto next_run = ScheduleClock::now();
+	auto next_expire = After(options.expire_interval);
+	auto next_compact = After(options.compact_interval);
+	idx_t runs = 0;
+	while (!StopRequested()) {
+		if (ScheduleClock::now() >= next_run) {
+			try {
+				auto result = pipeline.Run();
+				Log("pipeline: " + result.ToString());
+			} catch (std::exception &ex) {
+				Log("pipeline: gave up, nothing changed: " + ErrorData(ex).Message());
+			}
+			runs++;
+			if (options.max_runs > 0 && runs >= options.max_runs) {
+				break;
+			}
+			// A run that took longer than the interval is followed by the next one right away, not by
+			// a burst of catch-up runs.
+			next_run = MaxValue(next_run + std::chrono::microseconds(int64_t(options.pipeline_interval * 1e6)),
+			                    ScheduleClock::now());
+		}
+		if (!StopRequested() && ScheduleClock::now() >= next_expire) {
+			auto older_than = "now() - INTERVAL " + MetadataConnection::Literal(options.keep);
+			try {
+				Log(RunMaintenanceStep(pipeline.Lake(), "expire snapshots",
+				                       "CALL ducklake_expire_snapshots('lake', older_than => " + older_than + ")"));
+				Log(RunMaintenanceStep(pipeline.Lake(), "cleanup old files",
+				                       "CALL ducklake_cleanup_old_files('lake', older_than => " + older_than + ")"));
+			} catch (std::exception &ex) {
+				Log("expiry: failed: " + ErrorData(ex).Message());
+			}
+			next_expire = After(options.expire_interval);
+		}
+		if (!StopRequested() && ScheduleClock::now() >= next_compact) {
+			try {
+				Log(RunMaintenanceStep(pipeline.Lake(), "compaction", "CALL ducklake_merge_adjacent_files('lake')"));
+			} catch (std::exception &ex) {
+				Log("compaction: failed: " + ErrorData(ex).Message());
+			}
+			next_compact = After(options.compact_interval);
+		}
+		auto next = MinValue(next_run, MinValue(next_expire, next_compact));
+		auto wait = std::chrono::duration<double>(next - ScheduleClock::now()).count();
+		if (wait > 0) {
+			SleepUnlessStopped(wait);
+		}
+	}
+	Log("schedule: stopped");
+}
+
+} // namespace duckdb
