@@ -1,6 +1,7 @@
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/scan/file_pruning.hpp"
 
+#include "mallard/lake/ducklake_partitioning.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
 
@@ -77,7 +78,7 @@ BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const LakeScan
 } // namespace
 
 bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
-                      TableFilterSet &filters) {
+                      TableFilterSet &filters, bool *by_partition) {
 	auto &columns = table.GetTableInfo().columns;
 	for (auto &entry : filters.filters) {
 		auto local_index = entry.first;
@@ -87,6 +88,16 @@ bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const
 		auto column_index = column_ids[local_index];
 		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
 			continue;
+		}
+		// The partition values bound every row of the file, whatever its statistics say.
+		unique_ptr<BaseStatistics> partition_stats;
+		if (!file.partition_values.empty() &&
+		    PartitionValueStatistics(columns[column_index], file.partition_values, partition_stats) &&
+		    entry.second->CheckStatistics(*partition_stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
+			if (by_partition) {
+				*by_partition = true;
+			}
+			return true;
 		}
 		auto stats = FileColumnStatistics(columns[column_index], file);
 		if (entry.second->CheckStatistics(stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {

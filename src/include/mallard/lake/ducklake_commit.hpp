@@ -34,7 +34,10 @@ private:
 	void CheckConflicts(MetadataConnection &conn, idx_t since_snapshot);
 	void WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next);
 	//! Writes what an ALTER changed on a committed table or view.
-	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer);
+	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer, SnapshotInfo &next);
+	//! Ends the committed partition spec and writes the table's new one, if it changed.
+	void WritePartitionSpec(const LakeTableInfo &table, optional_idx committed_id, SnapshotWriter &writer,
+	                        SnapshotInfo &next);
 
 	//! A local id (of a schema, table or view created here) mapped to its real id.
 	idx_t RealId(idx_t id) const;

@@ -19,8 +19,9 @@ struct LakeScanFile;
 BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsInfo *stats, idx_t record_count);
 
 //! True when the statistics prove no row of `file` passes `filters` (keyed by position in
-//! `column_ids`, which index the table's columns).
+//! `column_ids`, which index the table's columns). The file's partition values count as statistics;
+//! `by_partition` is set when they were the proof.
 bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
-                      TableFilterSet &filters);
+                      TableFilterSet &filters, bool *by_partition = nullptr);
 
 } // namespace duckdb
