@@ -130,6 +130,18 @@ LakeColumnInfo &ResolvePath(LakeTableInfo &table, const vector<string> &path, id
 	return *current;
 }
 
+//! The struct holding the field at `path` (struct path + field name).
+LakeColumnInfo &ResolveFieldParent(LakeTableInfo &table, const vector<string> &path, vector<LakeColumnInfo *> &chain) {
+	if (path.size() < 2) {
+		throw BinderException("A struct field is named by its path, e.g. s.field");
+	}
+	auto &parent = ResolvePath(table, path, path.size() - 1, chain);
+	if (parent.type.id() != LogicalTypeId::STRUCT) {
+		throw BinderException("Column \"%s\" is not a STRUCT: it has no field \"%s\"", parent.name, path.back());
+	}
+	return parent;
+}
+
 void RebuildChain(vector<LakeColumnInfo *> &chain) {
 	for (idx_t i = chain.size(); i > 0; i--) {
 		if (chain[i - 1]->type.id() == LogicalTypeId::STRUCT) {
@@ -365,14 +377,8 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 	}
 	case AlterTableType::REMOVE_FIELD: {
 		auto &remove = info.Cast<RemoveFieldInfo>();
-		if (remove.column_path.size() < 2) {
-			throw BinderException("DROP COLUMN of a struct field needs a path");
-		}
 		vector<LakeColumnInfo *> chain;
-		auto &parent = ResolvePath(table, remove.column_path, remove.column_path.size() - 1, chain);
-		if (parent.type.id() != LogicalTypeId::STRUCT) {
-			throw BinderException("Column \"%s\" is not a STRUCT", parent.name);
-		}
+		auto &parent = ResolveFieldParent(table, remove.column_path, chain);
 		auto field = FindColumn(parent.children, remove.column_path.back());
 		if (!field) {
 			if (remove.if_column_exists) {
@@ -390,14 +396,8 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 	}
 	case AlterTableType::RENAME_FIELD: {
 		auto &rename = info.Cast<RenameFieldInfo>();
-		if (rename.column_path.size() < 2) {
-			throw BinderException("RENAME of a struct field needs a path");
-		}
 		vector<LakeColumnInfo *> chain;
-		auto &parent = ResolvePath(table, rename.column_path, rename.column_path.size() - 1, chain);
-		if (parent.type.id() != LogicalTypeId::STRUCT) {
-			throw BinderException("Column \"%s\" is not a STRUCT", parent.name);
-		}
+		auto &parent = ResolveFieldParent(table, rename.column_path, chain);
 		auto field = FindColumn(parent.children, rename.column_path.back());
 		if (!field) {
 			throw BinderException("Struct \"%s\" has no field \"%s\"", parent.name, rename.column_path.back());
