@@ -13,6 +13,12 @@
 namespace duckdb {
 
 BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsInfo *column, idx_t record_count) {
+	if (column && column->null_count.IsValid() && record_count > 0 && column->null_count.GetIndex() == record_count) {
+		// Every row is NULL (e.g. a NULL partition): no comparison can match.
+		auto stats = BaseStatistics::CreateUnknown(type);
+		stats.Set(StatsInfo::CANNOT_HAVE_VALID_VALUES);
+		return stats;
+	}
 	if (!column || column->min_value.IsNull() || column->max_value.IsNull()) {
 		return BaseStatistics::CreateUnknown(type);
 	}
