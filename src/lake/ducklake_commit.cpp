@@ -281,6 +281,18 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 	}
 }
 
+const vector<LakeColumnInfo> &LakeCommit::CurrentColumns(idx_t table_id, DuckLakeTableEntry &written_to) {
+	// An ALTER after the insert in this transaction: the table's stats follow its final columns.
+	for (auto &schema : transaction.new_entries) {
+		for (auto &entry : schema.second) {
+			if (entry.second->type == CatalogType::TABLE_ENTRY && LakeEntryId(*entry.second) == table_id) {
+				return entry.second->Cast<DuckLakeTableEntry>().GetTableInfo().columns;
+			}
+		}
+	}
+	return written_to.GetTableInfo().columns;
+}
+
 void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next) {
 	for (auto &entry : transaction.new_data) {
 		auto &data = entry.second;
@@ -318,7 +330,7 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		writer.AddDataFiles(table_id, files);
 		writer.WriteTableStats(table_id, stats, stats_exist);
 		writer.WriteTableColumnStats(
-		    table_id, MergeTableColumnStats(data.table->GetTableInfo().columns, column_stats, had_data, files));
+		    table_id, MergeTableColumnStats(CurrentColumns(entry.first, *data.table), column_stats, had_data, files));
 		changes.push_back("inserted_into_table:" + std::to_string(table_id));
 	}
 }
