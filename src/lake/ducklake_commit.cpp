@@ -214,11 +214,14 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 	for (auto &schema : transaction.new_entries) {
 		for (auto &entry : schema.second) {
 			auto id = LakeEntryId(*entry.second);
+			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." + SnapshotChanges::QuoteName(entry.first));
 			if (!DuckLakeTransaction::IsLocalId(id)) {
 				altered_ids.insert(id);
+				// A table renamed here collides with one another transaction created under the new name.
+				created_names.insert("created_table:" + key);
+				created_names.insert("created_view:" + key);
 				continue;
 			}
-			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." + SnapshotChanges::QuoteName(entry.first));
 			created_names.insert("created_table:" + key);
 			created_names.insert("created_view:" + key);
 		}
