@@ -92,17 +92,36 @@ void CastInitialDefaults(LakeColumnInfo &column) {
 	}
 }
 
+void SetCreatedSnapshots(vector<LakeColumnInfo> &columns, const unordered_map<idx_t, idx_t> &created) {
+	for (auto &column : columns) {
+		auto entry = created.find(column.column_id);
+		if (entry != created.end()) {
+			column.created_snapshot = entry->second;
+		}
+		SetCreatedSnapshots(column.children, created);
+	}
+}
+
 //! The partition spec each table writes new data with, and the largest column id each table has
 //! ever used (ALTER ... ADD never reuses the id of a dropped column).
 void ReadPartitionSpecs(MetadataConnection &conn, idx_t snapshot_id, vector<LakeTableInfo> &tables,
                         const unordered_map<idx_t, idx_t> &table_index) {
-	auto max_ids = conn.Query("SELECT table_id, max(column_id) FROM " + conn.Table("ducklake_column") +
-	                          " GROUP BY table_id");
-	for (auto &row : max_ids.rows) {
+	auto column_ids = conn.Query("SELECT table_id, column_id, min(begin_snapshot) FROM " +
+	                             conn.Table("ducklake_column") + " GROUP BY table_id, column_id");
+	unordered_map<idx_t, unordered_map<idx_t, idx_t>> created;
+	for (auto &row : column_ids.rows) {
 		auto it = table_index.find(GetId(row[0]));
-		if (it != table_index.end() && !row[1].IsNull()) {
-			tables[it->second].max_column_id = GetId(row[1]);
+		if (it == table_index.end()) {
+			continue;
 		}
+		auto &table = tables[it->second];
+		table.max_column_id = MaxValue(table.max_column_id, GetId(row[1]));
+		if (!row[2].IsNull()) {
+			created[table.table_id][GetId(row[1])] = GetId(row[2]);
+		}
+	}
+	for (auto &table : tables) {
+		SetCreatedSnapshots(table.columns, created[table.table_id]);
 	}
 	auto specs = conn.Query("SELECT p.table_id, p.partition_id, c.partition_key_index, c.column_id, c.transform FROM " +
 	                        conn.Table("ducklake_partition_info") + " p LEFT JOIN " +
@@ -291,7 +310,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	auto visible = VisibleAt(snapshot_id);
 	auto rows = conn.Query(StringUtil::Format(
 	    "SELECT data_file_id, path, path_is_relative, record_count, file_size_bytes, footer_size, row_id_start, "
-	    "partition_id FROM %s WHERE table_id = %llu AND %s ORDER BY file_order, data_file_id",
+	    "partition_id, begin_snapshot FROM %s WHERE table_id = %llu AND %s ORDER BY file_order, data_file_id",
 	    conn.Table("ducklake_data_file"), table_id, visible));
 	unordered_map<idx_t, idx_t> file_index;
 	for (auto &row : rows.rows) {
@@ -307,6 +326,9 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 		file.row_id_start = row[6].IsNull() ? 0 : GetId(row[6]);
 		if (!row[7].IsNull()) {
 			file.partition_id = GetId(row[7]);
+		}
+		if (!row[8].IsNull()) {
+			file.begin_snapshot = GetId(row[8]);
 		}
 		file_index[file.data_file_id] = files.size();
 		files.push_back(std::move(file));

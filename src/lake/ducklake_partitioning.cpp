@@ -1,5 +1,7 @@
 #include "mallard/lake/ducklake_partitioning.hpp"
 
+#include "mallard/scan/file_pruning.hpp"
+
 #include "duckdb/common/types/date.hpp"
 #include "duckdb/common/types/timestamp.hpp"
 #include "duckdb/common/vector_operations/unary_executor.hpp"
@@ -371,33 +373,7 @@ bool PartitionValueStatistics(const LakeColumnInfo &column, const vector<FilePar
 			continue;
 		}
 		// Every row of the file holds this value.
-		Value typed;
-		if (!Value(value.value).DefaultTryCastAs(column.type, typed, nullptr)) {
-			return false;
-		}
-		switch (BaseStatistics::GetStatsType(column.type)) {
-		case StatisticsType::NUMERIC_STATS: {
-			auto stats = NumericStats::CreateUnknown(column.type);
-			NumericStats::SetMin(stats, typed);
-			NumericStats::SetMax(stats, typed);
-			stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
-			result = stats.ToUnique();
-			return true;
-		}
-		case StatisticsType::STRING_STATS: {
-			if (column.type.id() != LogicalTypeId::VARCHAR) {
-				return false;
-			}
-			auto stats = StringStats::CreateUnknown(column.type);
-			StringStats::SetMin(stats, string_t(value.value));
-			StringStats::SetMax(stats, string_t(value.value));
-			stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
-			result = stats.ToUnique();
-			return true;
-		}
-		default:
-			return false;
-		}
+		return ConstantStatistics(column.type, Value(value.value), result);
 	}
 	if (column.type.id() != LogicalTypeId::DATE && column.type.id() != LogicalTypeId::TIMESTAMP) {
 		// Calendar parts of TIMESTAMPTZ depend on the writer's time zone; other units need casts.

@@ -60,6 +60,43 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 	}
 }
 
+bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<BaseStatistics> &result) {
+	if (value.IsNull()) {
+		auto stats = BaseStatistics::CreateUnknown(type);
+		stats.Set(StatsInfo::CANNOT_HAVE_VALID_VALUES);
+		result = stats.ToUnique();
+		return true;
+	}
+	Value typed;
+	if (!value.DefaultTryCastAs(type, typed, nullptr)) {
+		return false;
+	}
+	switch (BaseStatistics::GetStatsType(type)) {
+	case StatisticsType::NUMERIC_STATS: {
+		auto stats = NumericStats::CreateUnknown(type);
+		NumericStats::SetMin(stats, typed);
+		NumericStats::SetMax(stats, typed);
+		stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
+		result = stats.ToUnique();
+		return true;
+	}
+	case StatisticsType::STRING_STATS: {
+		if (type.id() != LogicalTypeId::VARCHAR) {
+			return false;
+		}
+		auto text = typed.ToString();
+		auto stats = StringStats::CreateUnknown(type);
+		StringStats::SetMin(stats, string_t(text));
+		StringStats::SetMax(stats, string_t(text));
+		stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
+		result = stats.ToUnique();
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 namespace {
 
 //! A column's statistics in one file; a struct's are its fields' (so filters on s.a prune too).
@@ -76,6 +113,14 @@ BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const LakeScan
 		if (stats.column_id == column.column_id) {
 			column_stats = &stats;
 			break;
+		}
+	}
+	if (!column_stats && column.children.empty() && file.begin_snapshot.IsValid() &&
+	    column.created_snapshot.IsValid() && file.begin_snapshot.GetIndex() < column.created_snapshot.GetIndex()) {
+		// The file was committed before the column was added: every row reads its initial default.
+		unique_ptr<BaseStatistics> constant;
+		if (ConstantStatistics(column.type, column.initial_default, constant)) {
+			return constant->Copy();
 		}
 	}
 	return StatisticsFromCatalog(column.type, column_stats, file.record_count);

@@ -39,6 +39,9 @@ struct LakeColumnInfo {
 	//! ducklake_column.column_order as stored; unset for columns not written yet (ALTER keeps it
 	//! so an unchanged column's row is never rewritten).
 	optional_idx column_order;
+	//! The snapshot that added the column (its first version); files older than it do not hold it
+	//! and read its initial default. Unset for columns added by the current transaction.
+	optional_idx created_snapshot;
 };
 
 //! One key of a table's partition spec (spec: ducklake_partition_column).
@@ -123,6 +126,8 @@ struct DataFileInfo {
 	optional_idx footer_size;
 	idx_t row_id_start = 0;
 	vector<ColumnStatsInfo> column_stats;
+	//! The snapshot that added the file; unset while uncommitted.
+	optional_idx begin_snapshot;
 	//! The partition spec the file was written with, and its values (ducklake_file_partition_value).
 	optional_idx partition_id;
 	vector<FilePartitionValue> partition_values;
