@@ -81,6 +81,71 @@ void AttachChildren(LakeColumnInfo &column, const string &type_name, vector<Colu
 	}
 }
 
+//! initial_default is stored as text; scans need it as a value of the column's type (nested
+//! fields too: an added struct field reads as its initial default in older files).
+void CastInitialDefaults(LakeColumnInfo &column) {
+	if (!column.initial_default.IsNull()) {
+		column.initial_default = column.initial_default.DefaultCastAs(column.type);
+	}
+	for (auto &child : column.children) {
+		CastInitialDefaults(child);
+	}
+}
+
+void SetCreatedSnapshots(vector<LakeColumnInfo> &columns, const unordered_map<idx_t, idx_t> &created) {
+	for (auto &column : columns) {
+		auto entry = created.find(column.column_id);
+		if (entry != created.end()) {
+			column.created_snapshot = entry->second;
+		}
+		SetCreatedSnapshots(column.children, created);
+	}
+}
+
+//! The partition spec each table writes new data with, and the largest column id each table has
+//! ever used (ALTER ... ADD never reuses the id of a dropped column).
+void ReadPartitionSpecs(MetadataConnection &conn, idx_t snapshot_id, vector<LakeTableInfo> &tables,
+                        const unordered_map<idx_t, idx_t> &table_index) {
+	auto column_ids = conn.Query("SELECT table_id, column_id, min(begin_snapshot) FROM " +
+	                             conn.Table("ducklake_column") + " GROUP BY table_id, column_id");
+	unordered_map<idx_t, unordered_map<idx_t, idx_t>> created;
+	for (auto &row : column_ids.rows) {
+		auto it = table_index.find(GetId(row[0]));
+		if (it == table_index.end()) {
+			continue;
+		}
+		auto &table = tables[it->second];
+		table.max_column_id = MaxValue(table.max_column_id, GetId(row[1]));
+		if (!row[2].IsNull()) {
+			created[table.table_id][GetId(row[1])] = GetId(row[2]);
+		}
+	}
+	for (auto &table : tables) {
+		SetCreatedSnapshots(table.columns, created[table.table_id]);
+	}
+	auto specs = conn.Query("SELECT p.table_id, p.partition_id, c.partition_key_index, c.column_id, c.transform FROM " +
+	                        conn.Table("ducklake_partition_info") + " p LEFT JOIN " +
+	                        conn.Table("ducklake_partition_column") +
+	                        " c ON c.partition_id = p.partition_id AND c.table_id = p.table_id WHERE " +
+	                        MetadataReader::VisibleAt(snapshot_id, "p") + " ORDER BY p.table_id, c.partition_key_index");
+	for (auto &row : specs.rows) {
+		auto it = table_index.find(GetId(row[0]));
+		if (it == table_index.end()) {
+			continue;
+		}
+		auto &table = tables[it->second];
+		table.partition_id = GetId(row[1]);
+		if (row[2].IsNull()) {
+			continue;
+		}
+		LakePartitionField field;
+		field.partition_key_index = GetId(row[2]);
+		field.column_id = GetId(row[3]);
+		field.transform = StringUtil::Lower(GetString(row[4]));
+		table.partition_fields.push_back(std::move(field));
+	}
+}
+
 } // namespace
 
 string MetadataReader::VisibleAt(idx_t snapshot_id, const string &alias) {
@@ -165,7 +230,7 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 	}
 
 	auto columns = conn.Query("SELECT table_id, column_id, column_name, column_type, initial_default, default_value, "
-	                          "nulls_allowed, parent_column FROM " +
+	                          "nulls_allowed, parent_column, column_order FROM " +
 	                          conn.Table("ducklake_column") + " WHERE " + visible +
 	                          " ORDER BY table_id, column_order, column_id");
 	unordered_map<idx_t, vector<ColumnRow>> rows_by_table;
@@ -184,6 +249,9 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 		column.info.nulls_allowed = GetBool(row[6], true);
 		if (!row[7].IsNull()) {
 			column.parent = GetId(row[7]);
+		}
+		if (!row[8].IsNull()) {
+			column.info.column_order = GetId(row[8]);
 		}
 		rows_by_table[GetId(row[0])].push_back(std::move(column));
 	}
@@ -206,9 +274,7 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 				continue;
 			}
 			AttachChildren(row.info, row.type_name, entry.second);
-			if (!row.info.initial_default.IsNull()) {
-				row.info.initial_default = row.info.initial_default.DefaultCastAs(row.info.type);
-			}
+			CastInitialDefaults(row.info);
 			auto comment = column_comments.find(make_pair(entry.first, row.info.column_id));
 			if (comment != column_comments.end()) {
 				row.info.comment = comment->second;
@@ -216,6 +282,8 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 			table.columns.push_back(row.info);
 		}
 	}
+
+	ReadPartitionSpecs(conn, snapshot_id, catalog.tables, table_index);
 
 	auto views = conn.Query("SELECT view_id, view_uuid, schema_id, view_name, dialect, sql, column_aliases FROM " +
 	                        conn.Table("ducklake_view") + " WHERE " + visible + " ORDER BY view_id");
@@ -241,8 +309,8 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	vector<DataFileInfo> files;
 	auto visible = VisibleAt(snapshot_id);
 	auto rows = conn.Query(StringUtil::Format(
-	    "SELECT data_file_id, path, path_is_relative, record_count, file_size_bytes, footer_size, row_id_start "
-	    "FROM %s WHERE table_id = %llu AND %s ORDER BY file_order, data_file_id",
+	    "SELECT data_file_id, path, path_is_relative, record_count, file_size_bytes, footer_size, row_id_start, "
+	    "partition_id, begin_snapshot FROM %s WHERE table_id = %llu AND %s ORDER BY file_order, data_file_id",
 	    conn.Table("ducklake_data_file"), table_id, visible));
 	unordered_map<idx_t, idx_t> file_index;
 	for (auto &row : rows.rows) {
@@ -256,6 +324,12 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 			file.footer_size = GetId(row[5]);
 		}
 		file.row_id_start = row[6].IsNull() ? 0 : GetId(row[6]);
+		if (!row[7].IsNull()) {
+			file.partition_id = GetId(row[7]);
+		}
+		if (!row[8].IsNull()) {
+			file.begin_snapshot = GetId(row[8]);
+		}
 		file_index[file.data_file_id] = files.size();
 		files.push_back(std::move(file));
 	}
@@ -290,7 +364,39 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 		column.contains_nan = row[7].IsNull() ? Value() : Value::BOOLEAN(GetBool(row[7], false));
 		files[it->second].column_stats.push_back(std::move(column));
 	}
+	for (auto &file : files) {
+		if (file.partition_id.IsValid()) {
+			// Unpartitioned tables skip this query.
+			ReadFilePartitionValues(conn, table_id, snapshot_id, files, file_index);
+			break;
+		}
+	}
 	return files;
+}
+
+void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                             vector<DataFileInfo> &files,
+                                             const unordered_map<idx_t, idx_t> &file_index) {
+	// Each value with the key's column and transform from the spec the file was written with.
+	auto rows = conn.Query(StringUtil::Format(
+	    "SELECT v.data_file_id, v.partition_key_index, c.column_id, c.transform, v.partition_value FROM %s v "
+	    "JOIN %s f ON v.data_file_id = f.data_file_id JOIN %s c ON c.partition_id = f.partition_id AND "
+	    "c.table_id = f.table_id AND c.partition_key_index = v.partition_key_index "
+	    "WHERE v.table_id = %llu AND f.table_id = %llu AND %s",
+	    conn.Table("ducklake_file_partition_value"), conn.Table("ducklake_data_file"),
+	    conn.Table("ducklake_partition_column"), table_id, table_id, VisibleAt(snapshot_id, "f")));
+	for (auto &row : rows.rows) {
+		auto it = file_index.find(GetId(row[0]));
+		if (it == file_index.end() || row[4].IsNull()) {
+			continue;
+		}
+		FilePartitionValue value;
+		value.partition_key_index = GetId(row[1]);
+		value.column_id = GetId(row[2]);
+		value.transform = StringUtil::Lower(GetString(row[3]));
+		value.value = GetString(row[4]);
+		files[it->second].partition_values.push_back(std::move(value));
+	}
 }
 
 bool MetadataReader::TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats) {

@@ -50,20 +50,34 @@ void SnapshotWriter::DropSchema(idx_t schema_id) {
 	    " WHERE schema_id = " + Num(schema_id) + " AND end_snapshot IS NULL");
 }
 
+void SnapshotWriter::AddColumnRow(idx_t table_id, const LakeColumnInfo &column, optional_idx parent, idx_t order) {
+	auto has_default = !column.default_value.empty();
+	Add("INSERT INTO " + conn.Table("ducklake_column") +
+	    " (column_id, begin_snapshot, end_snapshot, table_id, column_order, column_name, column_type, "
+	    "initial_default, default_value, nulls_allowed, parent_column, default_value_type, "
+	    "default_value_dialect) VALUES (" +
+	    Num(column.column_id) + ", " + snapshot + ", NULL, " + Num(table_id) + ", " + Num(order) + ", " +
+	    Lit(column.name) + ", " + Lit(ToDuckLakeTypeName(column.type)) + ", " +
+	    (column.initial_default.IsNull() ? "NULL" : Lit(column.initial_default.ToString())) + ", " +
+	    (has_default ? Lit(column.default_value) : "NULL") + ", " + Bool(column.nulls_allowed) + ", " +
+	    Num(parent) + ", " + (has_default ? "'expression'" : "NULL") + ", " + (has_default ? "'duckdb'" : "NULL") +
+	    ")");
+}
+
+void SnapshotWriter::EndColumn(idx_t table_id, idx_t column_id) {
+	Add("UPDATE " + conn.Table("ducklake_column") + " SET end_snapshot = " + snapshot + " WHERE table_id = " +
+	    Num(table_id) + " AND column_id = " + Num(column_id) + " AND end_snapshot IS NULL");
+}
+
+void SnapshotWriter::DropColumnStats(idx_t table_id, idx_t column_id) {
+	Add("DELETE FROM " + conn.Table("ducklake_table_column_stats") + " WHERE table_id = " + Num(table_id) +
+	    " AND column_id = " + Num(column_id));
+}
+
 void SnapshotWriter::AddColumns(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent,
                                 idx_t &order) {
 	for (auto &column : columns) {
-		auto has_default = !column.default_value.empty();
-		Add("INSERT INTO " + conn.Table("ducklake_column") +
-		    " (column_id, begin_snapshot, end_snapshot, table_id, column_order, column_name, column_type, "
-		    "initial_default, default_value, nulls_allowed, parent_column, default_value_type, "
-		    "default_value_dialect) VALUES (" +
-		    Num(column.column_id) + ", " + snapshot + ", NULL, " + Num(table_id) + ", " + Num(order++) + ", " +
-		    Lit(column.name) + ", " + Lit(ToDuckLakeTypeName(column.type)) + ", " +
-		    (column.initial_default.IsNull() ? "NULL" : Lit(column.initial_default.ToString())) + ", " +
-		    (has_default ? Lit(column.default_value) : "NULL") + ", " + Bool(column.nulls_allowed) + ", " +
-		    Num(parent) + ", " + (has_default ? "'expression'" : "NULL") + ", " +
-		    (has_default ? "'duckdb'" : "NULL") + ")");
+		AddColumnRow(table_id, column, parent, order++);
 		AddColumns(table_id, column.children, column.column_id, order);
 	}
 }
@@ -86,9 +100,39 @@ void SnapshotWriter::CreateTable(const LakeTableInfo &table) {
 	}
 }
 
+void SnapshotWriter::RenameTable(const LakeTableInfo &table) {
+	// A rename is a new version of the table row with the same id (spec: ducklake_table).
+	Add("UPDATE " + conn.Table("ducklake_table") + " SET end_snapshot = " + snapshot + " WHERE table_id = " +
+	    Num(table.table_id) + " AND end_snapshot IS NULL");
+	Add("INSERT INTO " + conn.Table("ducklake_table") +
+	    " (table_id, table_uuid, begin_snapshot, end_snapshot, schema_id, table_name, path, path_is_relative) "
+	    "VALUES (" +
+	    Num(table.table_id) + ", " + Lit(table.table_uuid) + ", " + snapshot + ", NULL, " + Num(table.schema_id) +
+	    ", " + Lit(table.name) + ", " + Lit(table.path) + ", " + Bool(table.path_is_relative) + ")");
+}
+
+void SnapshotWriter::SetPartitionSpec(idx_t table_id, optional_idx partition_id,
+                                      const vector<LakePartitionField> &fields) {
+	Add("UPDATE " + conn.Table("ducklake_partition_info") + " SET end_snapshot = " + snapshot +
+	    " WHERE table_id = " + Num(table_id) + " AND end_snapshot IS NULL");
+	if (!partition_id.IsValid()) {
+		return;
+	}
+	Add("INSERT INTO " + conn.Table("ducklake_partition_info") +
+	    " (partition_id, table_id, begin_snapshot, end_snapshot) VALUES (" + Num(partition_id) + ", " +
+	    Num(table_id) + ", " + snapshot + ", NULL)");
+	for (auto &field : fields) {
+		Add("INSERT INTO " + conn.Table("ducklake_partition_column") +
+		    " (partition_id, table_id, partition_key_index, column_id, transform) VALUES (" + Num(partition_id) +
+		    ", " + Num(table_id) + ", " + Num(field.partition_key_index) + ", " + Num(field.column_id) + ", " +
+		    Lit(field.transform) + ")");
+	}
+}
+
 void SnapshotWriter::DropTable(idx_t table_id) {
 	// Ending the table ends everything that hangs off it at the same snapshot.
-	for (auto name : {"ducklake_table", "ducklake_column", "ducklake_data_file", "ducklake_delete_file"}) {
+	for (auto name : {"ducklake_table", "ducklake_column", "ducklake_data_file", "ducklake_delete_file",
+	                  "ducklake_partition_info"}) {
 		Add("UPDATE " + conn.Table(name) + " SET end_snapshot = " + snapshot + " WHERE table_id = " +
 		    Num(table_id) + " AND end_snapshot IS NULL");
 	}
@@ -145,8 +189,13 @@ void SnapshotWriter::AddDataFiles(idx_t table_id, const vector<DataFileInfo> &fi
 		    "VALUES (" +
 		    Num(file.data_file_id) + ", " + Num(table_id) + ", " + snapshot + ", NULL, NULL, " + Lit(file.path) +
 		    ", " + Bool(file.path_is_relative) + ", 'parquet', " + Num(file.record_count) + ", " +
-		    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", " + Num(file.row_id_start) +
-		    ", NULL, NULL)");
+		    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", " + Num(file.row_id_start) + ", " +
+		    Num(file.partition_id) + ", NULL)");
+		for (auto &value : file.partition_values) {
+			Add("INSERT INTO " + conn.Table("ducklake_file_partition_value") +
+			    " (data_file_id, table_id, partition_key_index, partition_value) VALUES (" + Num(file.data_file_id) +
+			    ", " + Num(table_id) + ", " + Num(value.partition_key_index) + ", " + Lit(value.value) + ")");
+		}
 		if (file.column_stats.empty()) {
 			continue;
 		}

@@ -116,10 +116,13 @@ MetadataFunctionResult LastCommittedSnapshotFunction(ClientContext &context, Duc
 MetadataFunctionResult TableInfoFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                          TableFunctionBindInput &input, idx_t first_argument) {
 	MetadataFunctionResult result;
+	// The reference implementation's columns, then the live row count (rows in data files minus
+	// deleted rows) so users see rows beside files and sizes.
 	result.names = {"table_name", "schema_id", "table_id", "table_uuid", "file_count", "file_size_bytes",
-	                "delete_file_count", "delete_file_size_bytes"};
+	                "delete_file_count", "delete_file_size_bytes", "record_count"};
 	result.types = {LogicalType::VARCHAR, LogicalType::BIGINT, LogicalType::BIGINT, LogicalType::UUID,
-	                LogicalType::BIGINT,  LogicalType::BIGINT, LogicalType::BIGINT, LogicalType::BIGINT};
+	                LogicalType::BIGINT,  LogicalType::BIGINT, LogicalType::BIGINT, LogicalType::BIGINT,
+	                LogicalType::BIGINT};
 	auto snapshot = DuckLakeTransaction::Get(context, catalog).GetSnapshot().snapshot_id;
 	auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
 		auto visible_t = MetadataReader::VisibleAt(snapshot, "t");
@@ -132,6 +135,9 @@ MetadataFunctionResult TableInfoFunction(ClientContext &context, DuckLakeCatalog
 		    " f WHERE f.table_id = t.table_id AND " + visible_f + "), (SELECT count(*) FROM " +
 		    conn.Table("ducklake_delete_file") + " d WHERE d.table_id = t.table_id AND " + visible_d +
 		    "), (SELECT coalesce(sum(d.file_size_bytes), 0) FROM " + conn.Table("ducklake_delete_file") +
+		    " d WHERE d.table_id = t.table_id AND " + visible_d + "), (SELECT coalesce(sum(f.record_count), 0) FROM " +
+		    conn.Table("ducklake_data_file") + " f WHERE f.table_id = t.table_id AND " + visible_f +
+		    ") - (SELECT coalesce(sum(d.delete_count), 0) FROM " + conn.Table("ducklake_delete_file") +
 		    " d WHERE d.table_id = t.table_id AND " + visible_d + ") FROM " + conn.Table("ducklake_table") +
 		    " t WHERE " + visible_t + " ORDER BY t.table_id");
 	});
@@ -139,7 +145,8 @@ MetadataFunctionResult TableInfoFunction(ClientContext &context, DuckLakeCatalog
 		result.rows.push_back({Value(row[0].ToString()), Value::BIGINT(row[1].GetValue<int64_t>()),
 		                       Value::BIGINT(row[2].GetValue<int64_t>()), Value(row[3].ToString()).DefaultCastAs(LogicalType::UUID),
 		                       Value::BIGINT(row[4].GetValue<int64_t>()), Value::BIGINT(row[5].GetValue<int64_t>()),
-		                       Value::BIGINT(row[6].GetValue<int64_t>()), Value::BIGINT(row[7].GetValue<int64_t>())});
+		                       Value::BIGINT(row[6].GetValue<int64_t>()), Value::BIGINT(row[7].GetValue<int64_t>()),
+		                       Value::BIGINT(row[8].GetValue<int64_t>())});
 	}
 	return result;
 }

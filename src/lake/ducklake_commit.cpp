@@ -4,6 +4,7 @@
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
+#include "mallard/lake/ducklake_alter.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_catalog_set.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
@@ -64,6 +65,8 @@ vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &colu
 				if (!TryCastValue(stats->min_value, column.type, file_min) ||
 				    !TryCastValue(stats->max_value, column.type, file_max)) {
 					known = false;
+				} else if (!known) {
+					// Bounds are unknown already (e.g. a column added after older files were written).
 				} else if (first) {
 					min = file_min;
 					max = file_max;
@@ -211,11 +214,14 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 	for (auto &schema : transaction.new_entries) {
 		for (auto &entry : schema.second) {
 			auto id = LakeEntryId(*entry.second);
+			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." + SnapshotChanges::QuoteName(entry.first));
 			if (!DuckLakeTransaction::IsLocalId(id)) {
 				altered_ids.insert(id);
+				// A table renamed here collides with one another transaction created under the new name.
+				created_names.insert("created_table:" + key);
+				created_names.insert("created_view:" + key);
 				continue;
 			}
-			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." + SnapshotChanges::QuoteName(entry.first));
 			created_names.insert("created_table:" + key);
 			created_names.insert("created_view:" + key);
 		}
@@ -278,6 +284,18 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 	}
 }
 
+const vector<LakeColumnInfo> &LakeCommit::CurrentColumns(idx_t table_id, DuckLakeTableEntry &written_to) {
+	// An ALTER after the insert in this transaction: the table's stats follow its final columns.
+	for (auto &schema : transaction.new_entries) {
+		for (auto &entry : schema.second) {
+			if (entry.second->type == CatalogType::TABLE_ENTRY && LakeEntryId(*entry.second) == table_id) {
+				return entry.second->Cast<DuckLakeTableEntry>().GetTableInfo().columns;
+			}
+		}
+	}
+	return written_to.GetTableInfo().columns;
+}
+
 void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next) {
 	for (auto &entry : transaction.new_data) {
 		auto &data = entry.second;
@@ -297,6 +315,16 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		vector<DataFileInfo> files = data.files;
 		for (auto &file : files) {
 			file.data_file_id = next.next_file_id++;
+			if (file.partition_id.IsValid() && DuckLakeTransaction::IsLocalId(file.partition_id.GetIndex())) {
+				auto real = local_to_real.find(file.partition_id.GetIndex());
+				if (real == local_to_real.end()) {
+					// Written with a spec this transaction replaced again: the spec is never committed.
+					file.partition_id = optional_idx();
+					file.partition_values.clear();
+				} else {
+					file.partition_id = real->second;
+				}
+			}
 			file.row_id_start = stats.next_row_id;
 			stats.next_row_id += file.record_count;
 			stats.record_count += file.record_count;
@@ -305,15 +333,30 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		writer.AddDataFiles(table_id, files);
 		writer.WriteTableStats(table_id, stats, stats_exist);
 		writer.WriteTableColumnStats(
-		    table_id, MergeTableColumnStats(data.table->GetTableInfo().columns, column_stats, had_data, files));
+		    table_id, MergeTableColumnStats(CurrentColumns(entry.first, *data.table), column_stats, had_data, files));
 		changes.push_back("inserted_into_table:" + std::to_string(table_id));
 	}
 }
 
-void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer) {
-	// Only comments can be altered so far: write the ones that differ from the committed object.
+void LakeCommit::WritePartitionSpec(const LakeTableInfo &table, optional_idx committed_id, SnapshotWriter &writer,
+                                    SnapshotInfo &next) {
+	if (table.partition_id == committed_id) {
+		return;
+	}
+	optional_idx partition_id;
+	if (table.partition_id.IsValid()) {
+		// SET PARTITIONED BY gave the spec a local id; files written with it are mapped in WriteData.
+		local_to_real[table.partition_id.GetIndex()] = next.next_catalog_id++;
+		partition_id = RealId(table.partition_id.GetIndex());
+	}
+	writer.SetPartitionSpec(RealId(table.table_id), partition_id, table.partition_fields);
+}
+
+void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer,
+                                   SnapshotInfo &next) {
+	// Write what differs from the committed object (found by id: a rename changes the name).
 	auto schema = transaction.GetCatalogSet().GetSchema(schema_name);
-	auto committed = schema ? schema->GetCommittedEntry(entry.name) : nullptr;
+	auto committed = schema ? schema->GetCommittedEntryById(LakeEntryId(entry)) : nullptr;
 	if (!committed || committed->type != entry.type || LakeEntryId(*committed) != LakeEntryId(entry)) {
 		throw InternalException("Lake commit: altered object \"%s\" has no committed original", entry.name);
 	}
@@ -328,6 +371,11 @@ void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entr
 	}
 	auto &table = entry.Cast<DuckLakeTableEntry>().GetTableInfo();
 	auto &original = committed->Cast<DuckLakeTableEntry>().GetTableInfo();
+	if (table.name != original.name) {
+		writer.RenameTable(table);
+	}
+	WriteColumnChanges(original, table, writer);
+	WritePartitionSpec(table, original.partition_id, writer, next);
 	if (!Value::NotDistinctFrom(table.comment, original.comment)) {
 		writer.SetComment(id, table.comment);
 	}
@@ -383,7 +431,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		for (auto &entry : schema_entries.second) {
 			auto &catalog_entry = *entry.second;
 			if (!DuckLakeTransaction::IsLocalId(LakeEntryId(catalog_entry))) {
-				WriteAlteredEntry(schema_entries.first, catalog_entry, writer);
+				WriteAlteredEntry(schema_entries.first, catalog_entry, writer, next);
 				schema_changed = true;
 				continue;
 			}
@@ -401,6 +449,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 				table.table_id = RealId(table.table_id);
 				table.schema_id = RealId(table.schema_id);
 				writer.CreateTable(table);
+				WritePartitionSpec(table, optional_idx(), writer, next);
 				changes.push_back("created_table:" + qualified);
 			}
 			schema_changed = true;

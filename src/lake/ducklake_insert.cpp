@@ -2,6 +2,7 @@
 
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_not_null_check.hpp"
+#include "mallard/lake/ducklake_partitioning.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
 
@@ -187,6 +188,28 @@ optional_idx OptionalCount(const case_insensitive_map_t<Value> &stats, const str
 	return optional_idx(entry->second.GetValue<uint64_t>());
 }
 
+//! The partition values of a written file, from the writer's partition_keys map (in key order).
+void RecordPartitionValues(const LakeTableInfo &table, const Value &partition_keys, DataFileInfo &file) {
+	if (!table.partition_id.IsValid() || partition_keys.IsNull()) {
+		return;
+	}
+	file.partition_id = table.partition_id;
+	auto &entries = MapValue::GetChildren(partition_keys);
+	for (idx_t i = 0; i < entries.size() && i < table.partition_fields.size(); i++) {
+		auto &value = StructValue::GetChildren(entries[i])[1];
+		if (value.IsNull()) {
+			// Unknown to pruning, never wrong.
+			continue;
+		}
+		FilePartitionValue partition_value;
+		partition_value.partition_key_index = table.partition_fields[i].partition_key_index;
+		partition_value.column_id = table.partition_fields[i].column_id;
+		partition_value.transform = table.partition_fields[i].transform;
+		partition_value.value = value.ToString();
+		file.partition_values.push_back(std::move(partition_value));
+	}
+}
+
 struct InsertGlobalState : public GlobalSinkState {
 	vector<DataFileInfo> files;
 	idx_t row_count = 0;
@@ -229,6 +252,19 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		types.push_back(expression->return_type);
 		storage_expressions.push_back(std::move(expression));
 	}
+	// A partitioned table: the key values are extra columns the writer splits rows by (into Hive
+	// folders key=value) and does not write into the files.
+	auto partition_keys = PlanPartitionKeys(context, table.GetTableInfo());
+	auto copy_names = names;
+	auto copy_types = types;
+	vector<idx_t> partition_columns;
+	for (auto &key : partition_keys) {
+		partition_columns.push_back(copy_names.size());
+		copy_names.push_back(key.name);
+		copy_types.push_back(key.expression->return_type);
+		storage_expressions.push_back(std::move(key.expression));
+		needs_conversion = true;
+	}
 	auto &copy_entry =
 	    Catalog::GetEntry<CopyFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, "parquet");
 	auto function = copy_entry.function;
@@ -262,6 +298,18 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	copy_op.hive_file_pattern = false;
 	copy_op.names = names;
 	copy_op.expected_types = types;
+	if (!partition_columns.empty()) {
+		// DuckDB's partitioned COPY: one file per partition and thread, no rotation.
+		copy_op.partition_output = true;
+		copy_op.partition_columns = partition_columns;
+		copy_op.hive_file_pattern = true;
+		copy_op.per_thread_output = false;
+		copy_op.rotate = false;
+		copy_op.file_size_bytes = optional_idx();
+		copy_op.names = copy_names;
+		copy_op.expected_types = copy_types;
+		types = copy_types;
+	}
 
 	auto *input = &child;
 	if (NeedsNotNullCheck(table)) {
@@ -316,6 +364,7 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 		if (!footer.IsNull()) {
 			file.footer_size = footer.GetValue<uint64_t>();
 		}
+		RecordPartitionValues(table.GetTableInfo(), chunk.GetValue(5, row), file);
 		auto column_map = chunk.GetValue(4, row);
 		for (auto &entry : MapValue::GetChildren(column_map)) {
 			auto &key_value = StructValue::GetChildren(entry);

@@ -1,6 +1,7 @@
 #include "mallard/lake/ducklake_schema_entry.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/lake/ducklake_alter.hpp"
 #include "mallard/functions/lake_functions.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
@@ -103,10 +104,65 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::GetEntry(DuckLakeTransaction &tr
 		return local;
 	}
 	auto committed = GetCommittedEntry(name);
-	if (committed && transaction.IsEntryDropped(LakeEntryId(*committed))) {
+	if (committed && (transaction.IsEntryDropped(LakeEntryId(*committed)) || IsRenamedAway(transaction, *committed))) {
 		return nullptr;
 	}
 	return committed;
+}
+
+bool DuckLakeSchemaEntry::IsRenamedAway(DuckLakeTransaction &transaction, CatalogEntry &committed) {
+	bool renamed = false;
+	auto id = LakeEntryId(committed);
+	transaction.ScanLocalEntries(name, [&](CatalogEntry &local) {
+		if (LakeEntryId(local) == id && local.name != committed.name) {
+			renamed = true;
+		}
+	});
+	return renamed;
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::GetCommittedEntryById(idx_t id) const {
+	for (auto &entry : entries) {
+		if (LakeEntryId(*entry.second) == id) {
+			return entry.second.get();
+		}
+	}
+	return nullptr;
+}
+
+void DuckLakeSchemaEntry::AlterTable(CatalogTransaction transaction, AlterTableInfo &info) {
+	auto &context = transaction.GetContext();
+	auto &lake_transaction = DuckLakeTransaction::Get(context, catalog);
+	auto entry = GetEntry(lake_transaction, info.name);
+	if (!entry) {
+		if (info.if_not_found == OnEntryNotFound::RETURN_NULL) {
+			return;
+		}
+		throw CatalogException("Table with name \"%s\" does not exist in schema \"%s\"", info.name, name);
+	}
+	if (entry->type != CatalogType::TABLE_ENTRY) {
+		throw CatalogException("\"%s\" is a view: ALTER TABLE %s applies to tables", info.name,
+		                       AlterTableName(info.alter_table_type));
+	}
+	auto &table = entry->Cast<DuckLakeTableEntry>();
+	LakeTableInfo altered;
+	if (!AlterLakeTable(context, table, info, altered)) {
+		return;
+	}
+	if (altered.name != table.name) {
+		auto existing = GetEntry(lake_transaction, altered.name);
+		if (existing) {
+			throw CatalogException("Could not rename \"%s\" to \"%s\": another table or view with that name exists "
+			                       "in schema \"%s\"",
+			                       table.name, altered.name, name);
+		}
+		// The entry moves to its new name; the committed one stays hidden under the old name
+		// (IsRenamedAway) until the commit writes the new table row.
+		lake_transaction.RemoveLocalEntry(name, table.name);
+	}
+	// The altered table replaces the transaction's view of it; its id stays, so the commit records
+	// an alteration (ducklake_commit.cpp) rather than a new table.
+	lake_transaction.AddLocalEntry(name, DuckLakeTableEntry::Create(catalog, *this, std::move(altered)));
 }
 
 bool DuckLakeSchemaEntry::PrepareCreate(DuckLakeTransaction &transaction, const string &name,
@@ -233,8 +289,8 @@ void DuckLakeSchemaEntry::Alter(CatalogTransaction transaction, AlterInfo &info)
 	case AlterType::SET_COLUMN_COMMENT:
 		break;
 	case AlterType::ALTER_TABLE:
-		throw NotImplementedException("ALTER TABLE %s on lake table \"%s\" is not supported yet",
-		                              AlterTableName(info.Cast<AlterTableInfo>().alter_table_type), info.name);
+		AlterTable(transaction, info.Cast<AlterTableInfo>());
+		return;
 	case AlterType::ALTER_VIEW:
 		throw NotImplementedException("ALTER VIEW ... RENAME TO on lake view \"%s\" is not supported yet", info.name);
 	default:
@@ -286,7 +342,7 @@ void DuckLakeSchemaEntry::ScanEntries(DuckLakeTransaction &transaction, CatalogT
 	for (auto &entry : entries) {
 		auto &committed = *entry.second;
 		if (!MatchesType(type, committed) || transaction.IsEntryDropped(LakeEntryId(committed)) ||
-		    transaction.GetLocalEntry(name, committed.name)) {
+		    transaction.GetLocalEntry(name, committed.name) || IsRenamedAway(transaction, committed)) {
 			continue;
 		}
 		callback(committed);

@@ -83,6 +83,19 @@ optional_ptr<CatalogEntry> DuckLakeTransaction::GetLocalEntry(const string &sche
 	return entry->second.get();
 }
 
+void DuckLakeTransaction::RemoveLocalEntry(const string &schema_name, const string &name) {
+	auto schema = new_entries.find(schema_name);
+	if (schema == new_entries.end()) {
+		return;
+	}
+	auto entry = schema->second.find(name);
+	if (entry != schema->second.end()) {
+		// Plans and new_data may still point at it until the transaction ends.
+		replaced_entries.push_back(std::move(entry->second));
+		schema->second.erase(entry);
+	}
+}
+
 void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &entry) {
 	auto schema = new_entries.find(schema_name);
 	if (schema != new_entries.end()) {

@@ -39,9 +39,9 @@ struct LakeScanInfo : public TableFunctionInfo {
 //! The files of one scan, after pruning: indexes into LakeScanInfo::files.
 class LakeFileList : public MultiFileList {
 public:
-	LakeFileList(shared_ptr<LakeScanInfo> info_p, vector<idx_t> selected_p)
+	LakeFileList(shared_ptr<LakeScanInfo> info_p, vector<idx_t> selected_p, idx_t pruned_by_partition = 0)
 	    : MultiFileList(ToOpenFiles(*info_p, selected_p), FileGlobOptions::ALLOW_EMPTY), info(std::move(info_p)),
-	      selected(std::move(selected_p)) {
+	      selected(std::move(selected_p)), pruned_by_partition(pruned_by_partition) {
 	}
 
 	static vector<OpenFileInfo> ToOpenFiles(const LakeScanInfo &info, const vector<idx_t> &selected) {
@@ -72,7 +72,11 @@ public:
 		return make_uniq<NodeStatistics>(rows, rows);
 	}
 	unique_ptr<MultiFileList> Copy() override {
-		return make_uniq<LakeFileList>(info, selected);
+		return make_uniq<LakeFileList>(info, selected, pruned_by_partition);
+	}
+	//! Files skipped because their partition values exclude the filter.
+	idx_t GetPrunedByPartition() const {
+		return pruned_by_partition;
 	}
 	//! Every file of the table visible to the scan, before pruning.
 	idx_t GetTableFileCount() const {
@@ -86,15 +90,19 @@ public:
 	                                                const vector<column_t> &column_ids,
 	                                                TableFilterSet &filters) const override {
 		vector<idx_t> kept;
+		idx_t by_partition_count = pruned_by_partition;
 		for (auto idx : selected) {
-			if (!FileCanBeSkipped(info->table, info->files[idx], column_ids, filters)) {
+			bool by_partition = false;
+			if (!FileCanBeSkipped(info->table, info->files[idx], column_ids, filters, &by_partition)) {
 				kept.push_back(idx);
+			} else if (by_partition) {
+				by_partition_count++;
 			}
 		}
 		if (kept.size() == selected.size()) {
 			return nullptr;
 		}
-		return make_uniq<LakeFileList>(info, std::move(kept));
+		return make_uniq<LakeFileList>(info, std::move(kept), by_partition_count);
 	}
 
 protected:
@@ -108,6 +116,7 @@ protected:
 private:
 	shared_ptr<LakeScanInfo> info;
 	vector<idx_t> selected;
+	idx_t pruned_by_partition;
 };
 
 MultiFileColumnDefinition ColumnDefinition(const LakeColumnInfo &column) {
@@ -222,9 +231,16 @@ InsertionOrderPreservingMap<string> LakeScanDynamicToString(TableFunctionDynamic
 	InsertionOrderPreservingMap<string> result;
 	auto &gstate = input.global_state->Cast<MultiFileGlobalState>();
 	auto &files = gstate.file_list.Cast<LakeFileList>();
-	result["Data Files"] = StringUtil::Format("%llu of %llu read (%llu pruned by column statistics)",
-	                                          files.GetTotalFileCount(), files.GetTableFileCount(),
-	                                          files.GetTableFileCount() - files.GetTotalFileCount());
+	auto pruned = files.GetTableFileCount() - files.GetTotalFileCount();
+	if (files.GetPrunedByPartition() > 0) {
+		result["Data Files"] = StringUtil::Format(
+		    "%llu of %llu read (%llu pruned: %llu by partition values, %llu by column statistics)",
+		    files.GetTotalFileCount(), files.GetTableFileCount(), pruned, files.GetPrunedByPartition(),
+		    pruned - files.GetPrunedByPartition());
+	} else {
+		result["Data Files"] = StringUtil::Format("%llu of %llu read (%llu pruned by column statistics)",
+		                                          files.GetTotalFileCount(), files.GetTableFileCount(), pruned);
+	}
 	return result;
 }
 

@@ -1,6 +1,7 @@
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/scan/file_pruning.hpp"
 
+#include "mallard/lake/ducklake_partitioning.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
 
@@ -12,6 +13,12 @@
 namespace duckdb {
 
 BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsInfo *column, idx_t record_count) {
+	if (column && column->null_count.IsValid() && record_count > 0 && column->null_count.GetIndex() == record_count) {
+		// Every row is NULL (e.g. a NULL partition): no comparison can match.
+		auto stats = BaseStatistics::CreateUnknown(type);
+		stats.Set(StatsInfo::CANNOT_HAVE_VALID_VALUES);
+		return stats;
+	}
 	if (!column || column->min_value.IsNull() || column->max_value.IsNull()) {
 		return BaseStatistics::CreateUnknown(type);
 	}
@@ -53,6 +60,43 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 	}
 }
 
+bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<BaseStatistics> &result) {
+	if (value.IsNull()) {
+		auto stats = BaseStatistics::CreateUnknown(type);
+		stats.Set(StatsInfo::CANNOT_HAVE_VALID_VALUES);
+		result = stats.ToUnique();
+		return true;
+	}
+	Value typed;
+	if (!value.DefaultTryCastAs(type, typed, nullptr)) {
+		return false;
+	}
+	switch (BaseStatistics::GetStatsType(type)) {
+	case StatisticsType::NUMERIC_STATS: {
+		auto stats = NumericStats::CreateUnknown(type);
+		NumericStats::SetMin(stats, typed);
+		NumericStats::SetMax(stats, typed);
+		stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
+		result = stats.ToUnique();
+		return true;
+	}
+	case StatisticsType::STRING_STATS: {
+		if (type.id() != LogicalTypeId::VARCHAR) {
+			return false;
+		}
+		auto text = typed.ToString();
+		auto stats = StringStats::CreateUnknown(type);
+		StringStats::SetMin(stats, string_t(text));
+		StringStats::SetMax(stats, string_t(text));
+		stats.Set(StatsInfo::CANNOT_HAVE_NULL_VALUES);
+		result = stats.ToUnique();
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 namespace {
 
 //! A column's statistics in one file; a struct's are its fields' (so filters on s.a prune too).
@@ -71,13 +115,21 @@ BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const LakeScan
 			break;
 		}
 	}
+	if (!column_stats && column.children.empty() && file.begin_snapshot.IsValid() &&
+	    column.created_snapshot.IsValid() && file.begin_snapshot.GetIndex() < column.created_snapshot.GetIndex()) {
+		// The file was committed before the column was added: every row reads its initial default.
+		unique_ptr<BaseStatistics> constant;
+		if (ConstantStatistics(column.type, column.initial_default, constant)) {
+			return constant->Copy();
+		}
+	}
 	return StatisticsFromCatalog(column.type, column_stats, file.record_count);
 }
 
 } // namespace
 
 bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
-                      TableFilterSet &filters) {
+                      TableFilterSet &filters, bool *by_partition) {
 	auto &columns = table.GetTableInfo().columns;
 	for (auto &entry : filters.filters) {
 		auto local_index = entry.first;
@@ -87,6 +139,16 @@ bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const
 		auto column_index = column_ids[local_index];
 		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
 			continue;
+		}
+		// The partition values bound every row of the file, whatever its statistics say.
+		unique_ptr<BaseStatistics> partition_stats;
+		if (!file.partition_values.empty() &&
+		    PartitionValueStatistics(columns[column_index], file.partition_values, partition_stats) &&
+		    entry.second->CheckStatistics(*partition_stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
+			if (by_partition) {
+				*by_partition = true;
+			}
+			return true;
 		}
 		auto stats = FileColumnStatistics(columns[column_index], file);
 		if (entry.second->CheckStatistics(stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {

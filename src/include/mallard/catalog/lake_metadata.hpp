@@ -36,6 +36,20 @@ struct LakeColumnInfo {
 	//! COMMENT ON COLUMN, from ducklake_column_tag (key 'comment'); top-level columns only.
 	Value comment;
 	vector<LakeColumnInfo> children;
+	//! ducklake_column.column_order as stored; unset for columns not written yet (ALTER keeps it
+	//! so an unchanged column's row is never rewritten).
+	optional_idx column_order;
+	//! The snapshot that added the column (its first version); files older than it do not hold it
+	//! and read its initial default. Unset for columns added by the current transaction.
+	optional_idx created_snapshot;
+};
+
+//! One key of a table's partition spec (spec: ducklake_partition_column).
+struct LakePartitionField {
+	idx_t partition_key_index = 0;
+	idx_t column_id = 0;
+	//! identity, year, month, day, hour or bucket(N).
+	string transform;
 };
 
 struct LakeSchemaInfo {
@@ -56,6 +70,11 @@ struct LakeTableInfo {
 	vector<LakeColumnInfo> columns;
 	//! COMMENT ON TABLE, from ducklake_tag (key 'comment').
 	Value comment;
+	//! The partition spec new data is written with (ducklake_partition_info); unset when none.
+	optional_idx partition_id;
+	vector<LakePartitionField> partition_fields;
+	//! The largest column id the table ever used, dropped columns included (ids are never reused).
+	idx_t max_column_id = 0;
 };
 
 struct LakeViewInfo {
@@ -89,6 +108,14 @@ struct ColumnStatsInfo {
 	Value contains_nan;
 };
 
+//! A file's value for one partition key, with the key's column and transform (from its spec).
+struct FilePartitionValue {
+	idx_t partition_key_index = 0;
+	idx_t column_id = 0;
+	string transform;
+	string value;
+};
+
 //! A row of ducklake_data_file with its column statistics.
 struct DataFileInfo {
 	idx_t data_file_id = 0;
@@ -99,6 +126,11 @@ struct DataFileInfo {
 	optional_idx footer_size;
 	idx_t row_id_start = 0;
 	vector<ColumnStatsInfo> column_stats;
+	//! The snapshot that added the file; unset while uncommitted.
+	optional_idx begin_snapshot;
+	//! The partition spec the file was written with, and its values (ducklake_file_partition_value).
+	optional_idx partition_id;
+	vector<FilePartitionValue> partition_values;
 };
 
 //! A row of ducklake_table_stats.

@@ -20,6 +20,16 @@ public:
 	void DropSchema(idx_t schema_id);
 	void CreateTable(const LakeTableInfo &table);
 	void DropTable(idx_t table_id);
+	//! A new version of the table's row (same id), e.g. for ALTER TABLE ... RENAME TO.
+	void RenameTable(const LakeTableInfo &table);
+	//! Ends a version of a column (ALTER TABLE) ...
+	void EndColumn(idx_t table_id, idx_t column_id);
+	//! Forgets a dropped column's table-level statistics (ducklake_table_column_stats is not versioned).
+	void DropColumnStats(idx_t table_id, idx_t column_id);
+	//! ... and writes one column row (its children are separate rows).
+	void AddColumnRow(idx_t table_id, const LakeColumnInfo &column, optional_idx parent, idx_t order);
+	//! Ends the table's current partition spec and, when partition_id is set, starts a new one.
+	void SetPartitionSpec(idx_t table_id, optional_idx partition_id, const vector<LakePartitionField> &fields);
 	void CreateView(const LakeViewInfo &view);
 	void DropView(idx_t view_id);
 	//! Sets (or clears, with a NULL value) the 'comment' tag of a table or view.

@@ -15,6 +15,7 @@
 namespace duckdb {
 
 class CatalogEntry;
+class DuckLakeTableEntry;
 class DuckLakeTransaction;
 class SnapshotWriter;
 
@@ -34,7 +35,12 @@ private:
 	void CheckConflicts(MetadataConnection &conn, idx_t since_snapshot);
 	void WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next);
 	//! Writes what an ALTER changed on a committed table or view.
-	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer);
+	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer, SnapshotInfo &next);
+	//! The columns of the table as this transaction leaves it (after any ALTER).
+	const vector<LakeColumnInfo> &CurrentColumns(idx_t table_id, DuckLakeTableEntry &written_to);
+	//! Ends the committed partition spec and writes the table's new one, if it changed.
+	void WritePartitionSpec(const LakeTableInfo &table, optional_idx committed_id, SnapshotWriter &writer,
+	                        SnapshotInfo &next);
 
 	//! A local id (of a schema, table or view created here) mapped to its real id.
 	idx_t RealId(idx_t id) const;

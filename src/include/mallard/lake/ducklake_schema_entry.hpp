@@ -16,6 +16,7 @@ namespace duckdb {
 class DuckLakeCatalog;
 class DuckLakeTableEntry;
 class DuckLakeTransaction;
+struct AlterTableInfo;
 
 //! The lake id of a table or view entry: its table_id or view_id (one id space, spec: next_catalog_id).
 idx_t LakeEntryId(const CatalogEntry &entry);
@@ -36,6 +37,8 @@ public:
 	void AddCommittedEntry(unique_ptr<CatalogEntry> entry);
 	//! A committed table or view by name, ignoring the transaction.
 	optional_ptr<CatalogEntry> GetCommittedEntry(const string &name) const;
+	//! A committed table or view by id (a renamed table's original), ignoring the transaction.
+	optional_ptr<CatalogEntry> GetCommittedEntryById(idx_t id) const;
 	//! The tables and views the transaction sees (a TABLE_ENTRY scan yields both).
 	void ScanEntries(DuckLakeTransaction &transaction, CatalogType type,
 	                 const std::function<void(CatalogEntry &)> &callback);
@@ -64,6 +67,10 @@ public:
 private:
 	//! Resolves a name the way the transaction sees it (local first, dropped hidden).
 	optional_ptr<CatalogEntry> GetEntry(DuckLakeTransaction &transaction, const string &name);
+	//! Whether the transaction renamed this committed object (it is listed under its new name).
+	bool IsRenamedAway(DuckLakeTransaction &transaction, CatalogEntry &committed);
+	//! ALTER TABLE (see ducklake_alter.cpp); comments go through Alter itself.
+	void AlterTable(CatalogTransaction transaction, AlterTableInfo &info);
 	//! Handles IF NOT EXISTS / OR REPLACE for a new object; false when it must not be created.
 	bool PrepareCreate(DuckLakeTransaction &transaction, const string &name, OnCreateConflict on_conflict,
 	                   CatalogType type);

@@ -62,6 +62,8 @@ public:
 	// object is a local entry that keeps its committed (non-local) id.
 	CatalogEntry &AddLocalEntry(const string &schema_name, unique_ptr<CatalogEntry> entry);
 	optional_ptr<CatalogEntry> GetLocalEntry(const string &schema_name, const string &name);
+	//! Forgets the local entry under `name` (ALTER TABLE ... RENAME TO re-adds it under the new one).
+	void RemoveLocalEntry(const string &schema_name, const string &name);
 	void DropEntry(const string &schema_name, CatalogEntry &entry);
 	bool IsEntryDropped(idx_t id) const {
 		return dropped_entries.count(id) > 0;

@@ -24,6 +24,10 @@ struct LakeScanFile {
 	idx_t record_count = 0;
 	idx_t file_size_bytes = 0;
 	vector<ColumnStatsInfo> column_stats;
+	//! The file's partition values (empty when written unpartitioned).
+	vector<FilePartitionValue> partition_values;
+	//! The snapshot that added the file (unset while uncommitted).
+	optional_idx begin_snapshot;
 };
 
 //! Builds the table function that scans `table` over `files`, and binds it.

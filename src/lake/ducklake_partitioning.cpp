@@ -1,0 +1,398 @@
+#include "mallard/lake/ducklake_partitioning.hpp"
+
+#include "mallard/scan/file_pruning.hpp"
+
+#include "duckdb/common/types/date.hpp"
+#include "duckdb/common/types/timestamp.hpp"
+#include "duckdb/common/vector_operations/unary_executor.hpp"
+#include "duckdb/function/function_binder.hpp"
+#include "duckdb/parser/expression/columnref_expression.hpp"
+#include "duckdb/parser/expression/constant_expression.hpp"
+#include "duckdb/parser/expression/function_expression.hpp"
+#include "duckdb/planner/expression/bound_function_expression.hpp"
+#include "duckdb/planner/expression/bound_reference_expression.hpp"
+#include "duckdb/storage/statistics/numeric_stats.hpp"
+#include "duckdb/storage/statistics/string_stats.hpp"
+
+namespace duckdb {
+
+namespace {
+
+bool IsCalendarTransform(const string &transform) {
+	return transform == "year" || transform == "month" || transform == "day" || transform == "hour";
+}
+
+bool IsTimestamp(const LogicalType &type) {
+	switch (type.id()) {
+	case LogicalTypeId::TIMESTAMP:
+	case LogicalTypeId::TIMESTAMP_TZ:
+	case LogicalTypeId::TIMESTAMP_SEC:
+	case LogicalTypeId::TIMESTAMP_MS:
+	case LogicalTypeId::TIMESTAMP_NS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool CanBucket(const LogicalType &type) {
+	switch (type.id()) {
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+	case LogicalTypeId::DATE:
+	case LogicalTypeId::TIMESTAMP:
+	case LogicalTypeId::TIMESTAMP_TZ:
+	case LogicalTypeId::VARCHAR:
+	case LogicalTypeId::BLOB:
+		return true;
+	default:
+		return false;
+	}
+}
+
+idx_t FindTopLevelColumn(const LakeTableInfo &table, const string &name) {
+	for (idx_t i = 0; i < table.columns.size(); i++) {
+		if (StringUtil::CIEquals(table.columns[i].name, name)) {
+			return i;
+		}
+	}
+	throw BinderException("Cannot partition table \"%s\" by \"%s\": it has no such column", table.name, name);
+}
+
+string ColumnName(const ParsedExpression &expression, const string &key) {
+	if (expression.GetExpressionClass() != ExpressionClass::COLUMN_REF) {
+		throw BinderException("Partition key %s must apply to a column of the table", key);
+	}
+	auto &ref = expression.Cast<ColumnRefExpression>();
+	if (ref.IsQualified()) {
+		throw BinderException("Partition key %s must name a top-level column", key);
+	}
+	return ref.GetColumnName();
+}
+
+//! MurmurHash3 x86_32 with seed 0 (Austin Appleby's public-domain algorithm), as Iceberg's bucket
+//! transform uses it.
+uint32_t Murmur3(const_data_ptr_t data, idx_t size) {
+	const uint32_t c1 = 0xcc9e2d51;
+	const uint32_t c2 = 0x1b873593;
+	uint32_t h = 0;
+	auto rotl = [](uint32_t x, int r) {
+		return (x << r) | (x >> (32 - r));
+	};
+	idx_t blocks = size / 4;
+	for (idx_t i = 0; i < blocks; i++) {
+		uint32_t k = uint32_t(data[i * 4]) | (uint32_t(data[i * 4 + 1]) << 8) | (uint32_t(data[i * 4 + 2]) << 16) |
+		             (uint32_t(data[i * 4 + 3]) << 24);
+		k *= c1;
+		k = rotl(k, 15);
+		k *= c2;
+		h ^= k;
+		h = rotl(h, 13);
+		h = h * 5 + 0xe6546b64;
+	}
+	uint32_t k = 0;
+	auto tail = data + blocks * 4;
+	switch (size & 3) {
+	case 3:
+		k ^= uint32_t(tail[2]) << 16;
+		DUCKDB_EXPLICIT_FALLTHROUGH;
+	case 2:
+		k ^= uint32_t(tail[1]) << 8;
+		DUCKDB_EXPLICIT_FALLTHROUGH;
+	case 1:
+		k ^= uint32_t(tail[0]);
+		k *= c1;
+		k = rotl(k, 15);
+		k *= c2;
+		h ^= k;
+		break;
+	default:
+		break;
+	}
+	h ^= uint32_t(size);
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	h ^= h >> 16;
+	return h;
+}
+
+int32_t BucketOfLong(int64_t value, int32_t count) {
+	uint8_t bytes[8];
+	for (idx_t i = 0; i < 8; i++) {
+		bytes[i] = uint8_t(uint64_t(value) >> (8 * i));
+	}
+	return int32_t(Murmur3(bytes, 8) & 0x7FFFFFFF) % count;
+}
+
+//! bucket(N, col): the Iceberg byte encoding: integers, dates (days) and timestamps (micros) as
+//! 8-byte little-endian longs, strings and blobs as their bytes.
+struct BucketFunctionData : public FunctionData {
+	explicit BucketFunctionData(int32_t count) : count(count) {
+	}
+	int32_t count;
+	unique_ptr<FunctionData> Copy() const override {
+		return make_uniq<BucketFunctionData>(count);
+	}
+	bool Equals(const FunctionData &other) const override {
+		return count == other.Cast<BucketFunctionData>().count;
+	}
+};
+
+void BucketFunction(DataChunk &args, ExpressionState &state, Vector &result) {
+	auto &func = state.expr.Cast<BoundFunctionExpression>();
+	auto count = func.bind_info->Cast<BucketFunctionData>().count;
+	auto &input = args.data[0];
+	switch (input.GetType().InternalType()) {
+	case PhysicalType::VARCHAR:
+		UnaryExecutor::Execute<string_t, int32_t>(input, result, args.size(), [&](string_t value) {
+			return int32_t(Murmur3(const_data_ptr_cast(value.GetData()), value.GetSize()) & 0x7FFFFFFF) % count;
+		});
+		break;
+	case PhysicalType::INT8:
+		UnaryExecutor::Execute<int8_t, int32_t>(input, result, args.size(),
+		                                        [&](int8_t v) { return BucketOfLong(v, count); });
+		break;
+	case PhysicalType::INT16:
+		UnaryExecutor::Execute<int16_t, int32_t>(input, result, args.size(),
+		                                         [&](int16_t v) { return BucketOfLong(v, count); });
+		break;
+	case PhysicalType::INT32:
+		UnaryExecutor::Execute<int32_t, int32_t>(input, result, args.size(),
+		                                         [&](int32_t v) { return BucketOfLong(v, count); });
+		break;
+	case PhysicalType::INT64:
+		UnaryExecutor::Execute<int64_t, int32_t>(input, result, args.size(),
+		                                         [&](int64_t v) { return BucketOfLong(v, count); });
+		break;
+	case PhysicalType::UINT8:
+		UnaryExecutor::Execute<uint8_t, int32_t>(input, result, args.size(),
+		                                         [&](uint8_t v) { return BucketOfLong(v, count); });
+		break;
+	case PhysicalType::UINT16:
+		UnaryExecutor::Execute<uint16_t, int32_t>(input, result, args.size(),
+		                                          [&](uint16_t v) { return BucketOfLong(v, count); });
+		break;
+	case PhysicalType::UINT32:
+		UnaryExecutor::Execute<uint32_t, int32_t>(input, result, args.size(),
+		                                          [&](uint32_t v) { return BucketOfLong(v, count); });
+		break;
+	default:
+		throw NotImplementedException("bucket() partitioning does not support type %s", input.GetType().ToString());
+	}
+}
+
+//! Calendar bounds [start, end) of a file's year/month/day/hour values for one column.
+bool CalendarRange(const LakeColumnInfo &column, const vector<FilePartitionValue> &values, timestamp_t &start,
+                   timestamp_t &end) {
+	int64_t parts[4];
+	bool present[4] = {false, false, false, false};
+	static const char *NAMES[] = {"year", "month", "day", "hour"};
+	for (auto &value : values) {
+		if (value.column_id != column.column_id) {
+			continue;
+		}
+		for (idx_t i = 0; i < 4; i++) {
+			if (value.transform == NAMES[i]) {
+				try {
+					parts[i] = std::stoll(value.value);
+					present[i] = true;
+				} catch (...) {
+					return false;
+				}
+			}
+		}
+	}
+	// Only a prefix year[, month[, day[, hour]]] is a contiguous range.
+	idx_t depth = 0;
+	while (depth < 4 && present[depth]) {
+		depth++;
+	}
+	if (depth == 0) {
+		return false;
+	}
+	auto year = int32_t(parts[0]);
+	int32_t month = depth > 1 ? int32_t(parts[1]) : 1;
+	int32_t day = depth > 2 ? int32_t(parts[2]) : 1;
+	int64_t hour = depth > 3 ? parts[3] : 0;
+	if (!Date::IsValid(year, month, day) || hour < 0 || hour > 23) {
+		return false;
+	}
+	auto first_day = Date::FromDate(year, month, day);
+	start = Timestamp::FromDatetime(first_day, dtime_t(hour * Interval::MICROS_PER_HOUR));
+	switch (depth) {
+	case 1:
+		end = Timestamp::FromDatetime(Date::FromDate(year + 1, 1, 1), dtime_t(0));
+		break;
+	case 2:
+		end = Timestamp::FromDatetime(month == 12 ? Date::FromDate(year + 1, 1, 1) : Date::FromDate(year, month + 1, 1),
+		                              dtime_t(0));
+		break;
+	case 3:
+		end = Timestamp::FromDatetime(first_day + 1, dtime_t(0));
+		break;
+	default:
+		end = timestamp_t(start.value + Interval::MICROS_PER_HOUR);
+		break;
+	}
+	return true;
+}
+
+} // namespace
+
+vector<LakePartitionField> BindPartitionKeys(const LakeTableInfo &table,
+                                             const vector<unique_ptr<ParsedExpression>> &keys) {
+	vector<LakePartitionField> result;
+	for (auto &key : keys) {
+		LakePartitionField field;
+		field.partition_key_index = result.size();
+		auto key_text = key->ToString();
+		if (key->GetExpressionClass() == ExpressionClass::COLUMN_REF) {
+			auto index = FindTopLevelColumn(table, ColumnName(*key, key_text));
+			auto &column = table.columns[index];
+			if (column.type.IsNested()) {
+				throw NotImplementedException("Cannot partition by nested column \"%s\"", column.name);
+			}
+			field.column_id = column.column_id;
+			field.transform = "identity";
+		} else if (key->GetExpressionClass() == ExpressionClass::FUNCTION) {
+			auto &function = key->Cast<FunctionExpression>();
+			auto name = StringUtil::Lower(function.function_name);
+			if (IsCalendarTransform(name)) {
+				if (function.children.size() != 1) {
+					throw BinderException("Partition key %s takes one column", key_text);
+				}
+				auto &column = table.columns[FindTopLevelColumn(table, ColumnName(*function.children[0], key_text))];
+				bool ok = IsTimestamp(column.type) || (column.type.id() == LogicalTypeId::DATE && name != "hour");
+				if (!ok) {
+					throw BinderException("Partition key %s needs a %s column, and \"%s\" is %s", key_text,
+					                      name == "hour" ? "TIMESTAMP" : "DATE or TIMESTAMP", column.name,
+					                      column.type.ToString());
+				}
+				field.column_id = column.column_id;
+				field.transform = name;
+			} else if (name == "bucket") {
+				if (function.children.size() != 2 ||
+				    function.children[0]->GetExpressionClass() != ExpressionClass::CONSTANT) {
+					throw BinderException("Partition key %s must be bucket(N, column)", key_text);
+				}
+				auto count = function.children[0]->Cast<ConstantExpression>().value;
+				int64_t buckets = 0;
+				if (count.DefaultTryCastAs(LogicalType::BIGINT) && !count.IsNull()) {
+					buckets = count.GetValue<int64_t>();
+				}
+				if (buckets <= 0 || buckets > NumericLimits<int32_t>::Maximum()) {
+					throw BinderException("bucket(N, column) needs a positive bucket count, not %s", count.ToString());
+				}
+				auto &column = table.columns[FindTopLevelColumn(table, ColumnName(*function.children[1], key_text))];
+				if (!CanBucket(column.type)) {
+					throw NotImplementedException("bucket() partitioning does not support column \"%s\" of type %s",
+					                              column.name, column.type.ToString());
+				}
+				field.column_id = column.column_id;
+				field.transform = "bucket(" + std::to_string(buckets) + ")";
+			} else {
+				throw NotImplementedException("Unsupported partition transform %s: use a column, year(), month(), "
+				                              "day(), hour() or bucket(N, column)",
+				                              key_text);
+			}
+		} else {
+			throw NotImplementedException("Unsupported partition key %s: use a column, year(), month(), day(), "
+			                              "hour() or bucket(N, column)",
+			                              key_text);
+		}
+		result.push_back(std::move(field));
+	}
+	return result;
+}
+
+vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const LakeTableInfo &table) {
+	vector<PartitionKeyExpression> result;
+	case_insensitive_set_t used_names;
+	for (auto &field : table.partition_fields) {
+		idx_t index = DConstants::INVALID_INDEX;
+		for (idx_t i = 0; i < table.columns.size(); i++) {
+			if (table.columns[i].column_id == field.column_id) {
+				index = i;
+			}
+		}
+		if (index == DConstants::INVALID_INDEX) {
+			throw CatalogException("Partition key %llu of table \"%s\" refers to a column that no longer exists",
+			                       field.partition_key_index, table.name);
+		}
+		auto &column = table.columns[index];
+		auto input = make_uniq<BoundReferenceExpression>(column.type, index);
+		PartitionKeyExpression key;
+		if (field.transform == "identity") {
+			key.name = column.name;
+			key.expression = std::move(input);
+		} else if (IsCalendarTransform(field.transform)) {
+			key.name = field.transform;
+			vector<unique_ptr<Expression>> children;
+			children.push_back(std::move(input));
+			ErrorData error;
+			FunctionBinder binder(context);
+			key.expression = binder.BindScalarFunction(DEFAULT_SCHEMA, field.transform, std::move(children), error);
+			if (!key.expression) {
+				error.Throw();
+			}
+		} else if (StringUtil::StartsWith(field.transform, "bucket(")) {
+			auto count = std::stoll(field.transform.substr(7));
+			key.name = "bucket";
+			ScalarFunction bucket("ducklake_bucket", {column.type}, LogicalType::INTEGER, BucketFunction);
+			vector<unique_ptr<Expression>> children;
+			children.push_back(std::move(input));
+			key.expression = make_uniq<BoundFunctionExpression>(LogicalType::INTEGER, std::move(bucket),
+			                                                    std::move(children),
+			                                                    make_uniq<BucketFunctionData>(int32_t(count)));
+		} else {
+			throw NotImplementedException("Table \"%s\" is partitioned with transform \"%s\", which Mallard cannot "
+			                              "write",
+			                              table.name, field.transform);
+		}
+		// Folder keys stay unique: year(a), year(b) -> year, year_b.
+		if (used_names.count(key.name)) {
+			key.name += "_" + column.name;
+		}
+		used_names.insert(key.name);
+		result.push_back(std::move(key));
+	}
+	return result;
+}
+
+bool PartitionValueStatistics(const LakeColumnInfo &column, const vector<FilePartitionValue> &values,
+                              unique_ptr<BaseStatistics> &result) {
+	for (auto &value : values) {
+		if (value.column_id != column.column_id || value.transform != "identity") {
+			continue;
+		}
+		// Every row of the file holds this value.
+		return ConstantStatistics(column.type, Value(value.value), result);
+	}
+	if (column.type.id() != LogicalTypeId::DATE && column.type.id() != LogicalTypeId::TIMESTAMP) {
+		// Calendar parts of TIMESTAMPTZ depend on the writer's time zone; other units need casts.
+		return false;
+	}
+	timestamp_t start, end;
+	if (!CalendarRange(column, values, start, end)) {
+		return false;
+	}
+	auto stats = NumericStats::CreateUnknown(column.type);
+	if (column.type.id() == LogicalTypeId::DATE) {
+		NumericStats::SetMin(stats, Value::DATE(Timestamp::GetDate(start)));
+		NumericStats::SetMax(stats, Value::DATE(Timestamp::GetDate(end) - 1));
+	} else {
+		NumericStats::SetMin(stats, Value::TIMESTAMP(start));
+		NumericStats::SetMax(stats, Value::TIMESTAMP(timestamp_t(end.value - 1)));
+	}
+	result = stats.ToUnique();
+	return true;
+}
+
+} // namespace duckdb
