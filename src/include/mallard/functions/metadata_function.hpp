@@ -31,6 +31,16 @@ struct MetadataFunctionInfo : public TableFunctionInfo {
 	optional_ptr<DuckLakeCatalog> catalog;
 };
 
+//! A lake function: `lake.<name>(arguments...)` and `ducklake_<name>('lake', arguments...)`.
+struct LakeFunctionDefinition {
+	const char *name;
+	vector<LogicalType> arguments;
+	metadata_function_t function;
+	named_parameter_type_map_t named_parameters;
+	//! Optional trailing arguments of this type (INVALID: none).
+	LogicalType varargs;
+};
+
 //! A table function named `name` with the given extra argument types.
 TableFunction MakeMetadataFunction(const string &name, vector<LogicalType> arguments, metadata_function_t function,
                                    optional_ptr<DuckLakeCatalog> catalog);
