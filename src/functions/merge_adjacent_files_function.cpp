@@ -112,9 +112,21 @@ vector<ColumnStatsInfo> CombineFileStats(const vector<LakeColumnInfo> &columns, 
 	return result;
 }
 
+//! The bytes a file's rows take once merged: its columns' data without the per-file footer and
+//! headers, which dominate tiny files (the file size when the statistics do not say).
+idx_t MergedSizeEstimate(const MergeSourceFile &file) {
+	idx_t size = 0;
+	for (auto &stats : file.info.column_stats) {
+		if (!stats.column_size_bytes.IsValid()) {
+			return file.info.file_size_bytes;
+		}
+		size += stats.column_size_bytes.GetIndex();
+	}
+	return size == 0 ? file.info.file_size_bytes : size;
+}
+
 //! Splits the live files (sorted by row id) into groups worth merging: runs of small files with
-//! contiguous row ids, cut near the target size. A run's last file joins the previous group rather
-//! than stay alone.
+//! contiguous row ids, cut near the target size (estimated from column sizes).
 vector<vector<MergeSourceFile>> PlanMergeGroups(vector<MergeSourceFile> files, idx_t target_size,
                                                 const MergeFilesRequest &request, idx_t &budget) {
 	std::sort(files.begin(), files.end(), [](const MergeSourceFile &a, const MergeSourceFile &b) {
@@ -145,15 +157,19 @@ vector<vector<MergeSourceFile>> PlanMergeGroups(vector<MergeSourceFile> files, i
 		vector<vector<MergeSourceFile>> run_groups;
 		idx_t size = 0;
 		for (auto &file : run) {
-			if (run_groups.empty() || (size + file.info.file_size_bytes > target_size && run_groups.back().size() > 1)) {
+			auto estimate = MergedSizeEstimate(file);
+			if (run_groups.empty() || (size + estimate > target_size && run_groups.back().size() > 1)) {
 				run_groups.emplace_back();
 				size = 0;
 			}
 			run_groups.back().push_back(file);
-			size += file.info.file_size_bytes;
+			size += estimate;
 		}
-		if (run_groups.size() > 1 && run_groups.back().size() == 1) {
-			run_groups[run_groups.size() - 2].push_back(run_groups.back()[0]);
+		// A remainder under half the target joins the group before it (at most 1.5x the target)
+		// instead of becoming the next small file.
+		if (run_groups.size() > 1 && (run_groups.back().size() == 1 || size < target_size / 2)) {
+			auto &previous = run_groups[run_groups.size() - 2];
+			previous.insert(previous.end(), run_groups.back().begin(), run_groups.back().end());
 			run_groups.pop_back();
 		}
 		for (auto &group : run_groups) {
