@@ -60,13 +60,23 @@ FileCleanupRequest ParseCleanupRequest(DuckLakeCatalog &catalog, TableFunctionBi
 	return request;
 }
 
-MetadataFunctionResult PathResult(const vector<string> &paths) {
+typedef vector<string> (*file_cleanup_t)(ClientContext &context, DuckLakeCatalog &catalog,
+                                         const FileCleanupRequest &request);
+
+//! One row per file path, computed when the query runs.
+MetadataFunctionResult PathResult(DuckLakeCatalog &catalog, const FileCleanupRequest &request,
+                                  file_cleanup_t cleanup) {
 	MetadataFunctionResult result;
 	result.names = {"path"};
 	result.types = {LogicalType::VARCHAR};
-	for (auto &path : paths) {
-		result.rows.push_back({Value(path)});
-	}
+	auto lake = &catalog;
+	result.run = [lake, request, cleanup](ClientContext &context) {
+		vector<vector<Value>> rows;
+		for (auto &path : cleanup(context, *lake, request)) {
+			rows.push_back({Value(path)});
+		}
+		return rows;
+	};
 	return result;
 }
 
@@ -164,12 +174,12 @@ vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &cata
 
 MetadataFunctionResult CleanupOldFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                TableFunctionBindInput &input, idx_t first_argument) {
-	return PathResult(CleanupOldFiles(context, catalog, ParseCleanupRequest(catalog, input)));
+	return PathResult(catalog, ParseCleanupRequest(catalog, input), CleanupOldFiles);
 }
 
 MetadataFunctionResult DeleteOrphanedFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                    TableFunctionBindInput &input, idx_t first_argument) {
-	return PathResult(DeleteOrphanedFiles(context, catalog, ParseCleanupRequest(catalog, input)));
+	return PathResult(catalog, ParseCleanupRequest(catalog, input), DeleteOrphanedFiles);
 }
 
 } // namespace duckdb

@@ -170,9 +170,14 @@ MetadataFunctionResult ExpireSnapshotsFunction(ClientContext &context, DuckLakeC
 	MetadataFunctionResult result;
 	result.names = {"snapshot_id"};
 	result.types = {LogicalType::BIGINT};
-	for (auto id : ExpireSnapshots(catalog, request)) {
-		result.rows.push_back({Value::BIGINT(NumericCast<int64_t>(id))});
-	}
+	auto lake = &catalog;
+	result.run = [lake, request](ClientContext &) {
+		vector<vector<Value>> rows;
+		for (auto id : ExpireSnapshots(*lake, request)) {
+			rows.push_back({Value::BIGINT(NumericCast<int64_t>(id))});
+		}
+		return rows;
+	};
 	return result;
 }
 

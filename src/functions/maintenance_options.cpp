@@ -24,8 +24,8 @@ string NamedString(TableFunctionBindInput &input, const string &name) {
 	return entry->second.ToString();
 }
 
-//! set_option(name, value [, schema => , table_name =>]): stored at once, in its own catalog
-//! transaction (options are not versioned by snapshots).
+//! set_option(name, value [, schema => , table_name =>]): checked when bound, stored when run, in
+//! a catalog transaction of its own (options are not versioned by snapshots).
 MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                          TableFunctionBindInput &input, idx_t first_argument) {
 	if (catalog.IsReadOnly()) {
@@ -72,12 +72,17 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 			scope.scope_id = entry->Cast<DuckLakeTableEntry>().GetTableInfo().table_id;
 		}
 	}
-	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
-		LakeOptions::Write(conn, option->name, value, scope);
-	});
 	MetadataFunctionResult result;
 	result.names = {"Success"};
 	result.types = {LogicalType::BOOLEAN};
+	auto lake = &catalog;
+	string option_name = option->name;
+	result.run = [lake, option_name, value, scope](ClientContext &) {
+		LakeCommit::RunCatalogTransaction(*lake, [&](MetadataConnection &conn) {
+			LakeOptions::Write(conn, option_name, value, scope);
+		});
+		return vector<vector<Value>>();
+	};
 	return result;
 }
 

@@ -455,12 +455,17 @@ MetadataFunctionResult MergeAdjacentFilesFunction(ClientContext &context, DuckLa
 	result.names = {"schema_name", "table_name", "files_processed", "files_created", "bytes_written"};
 	result.types = {LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::BIGINT, LogicalType::BIGINT,
 	                LogicalType::BIGINT};
-	for (auto &merged : MergeAdjacentFiles(context, catalog, request)) {
-		result.rows.push_back({Value(merged.schema_name), Value(merged.table_name),
-		                       Value::BIGINT(NumericCast<int64_t>(merged.files_processed)),
-		                       Value::BIGINT(NumericCast<int64_t>(merged.files_created)),
-		                       Value::BIGINT(NumericCast<int64_t>(merged.bytes_written))});
-	}
+	auto lake = &catalog;
+	result.run = [lake, request](ClientContext &context) {
+		vector<vector<Value>> rows;
+		for (auto &merged : MergeAdjacentFiles(context, *lake, request)) {
+			rows.push_back({Value(merged.schema_name), Value(merged.table_name),
+			                Value::BIGINT(NumericCast<int64_t>(merged.files_processed)),
+			                Value::BIGINT(NumericCast<int64_t>(merged.files_created)),
+			                Value::BIGINT(NumericCast<int64_t>(merged.bytes_written))});
+		}
+		return rows;
+	};
 	return result;
 }
 

@@ -8,6 +8,8 @@
 
 #include "duckdb/function/table_function.hpp"
 
+#include <functional>
+
 namespace duckdb {
 
 class DuckLakeCatalog;
@@ -16,6 +18,9 @@ struct MetadataFunctionResult {
 	vector<string> names;
 	vector<LogicalType> types;
 	vector<vector<Value>> rows;
+	//! Set by functions that change the lake (maintenance): computes the rows when the query runs,
+	//! not when it is bound, so EXPLAIN changes nothing and a prepared statement acts per execution.
+	std::function<vector<vector<Value>>(ClientContext &context)> run;
 };
 
 //! Computes the result from the lake and the call's arguments (without the lake name argument).
