@@ -2,6 +2,7 @@
 
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
+#include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/functions/metadata_function.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
@@ -169,28 +170,40 @@ MetadataFunctionResult SetCommitMessageFunction(ClientContext &context, DuckLake
 	return result;
 }
 
-struct LakeFunctionDefinition {
-	const char *name;
-	vector<LogicalType> arguments;
-	metadata_function_t function;
-};
-
-const vector<LakeFunctionDefinition> &LakeFunctionDefinitions() {
+const vector<LakeFunctionDefinition> &CoreLakeFunctionDefinitions() {
 	static const vector<LakeFunctionDefinition> DEFINITIONS = {
 	    {"snapshots", {}, SnapshotsFunction},
 	    {"current_snapshot", {}, CurrentSnapshotFunction},
 	    {"last_committed_snapshot", {}, LastCommittedSnapshotFunction},
 	    {"table_info", {}, TableInfoFunction},
-	    {"set_commit_message", {LogicalType::VARCHAR, LogicalType::VARCHAR}, SetCommitMessageFunction},
+	    {"set_commit_message",
+	     {LogicalType::VARCHAR, LogicalType::VARCHAR},
+	     SetCommitMessageFunction,
+	     {{"extra_info", LogicalType::VARCHAR}}},
 	};
 	return DEFINITIONS;
+}
+
+//! Every lake function: the core ones and the maintenance ones (maintenance_functions.hpp).
+vector<const LakeFunctionDefinition *> LakeFunctionDefinitions() {
+	vector<const LakeFunctionDefinition *> result;
+	for (auto &definition : CoreLakeFunctionDefinitions()) {
+		result.push_back(&definition);
+	}
+	for (auto &definition : MaintenanceFunctionDefinitions()) {
+		result.push_back(&definition);
+	}
+	return result;
 }
 
 TableFunction MakeLakeFunction(const LakeFunctionDefinition &definition, const string &name,
                                optional_ptr<DuckLakeCatalog> catalog) {
 	auto function = MakeMetadataFunction(name, definition.arguments, definition.function, catalog);
-	if (definition.function == SetCommitMessageFunction) {
-		function.named_parameters["extra_info"] = LogicalType::VARCHAR;
+	for (auto &parameter : definition.named_parameters) {
+		function.named_parameters[parameter.first] = parameter.second;
+	}
+	if (definition.varargs.id() != LogicalTypeId::INVALID) {
+		function.varargs = definition.varargs;
 	}
 	return function;
 }
@@ -200,7 +213,8 @@ TableFunction MakeLakeFunction(const LakeFunctionDefinition &definition, const s
 optional_ptr<CatalogEntry> LookupLakeFunction(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
                                               const string &name) {
 	auto lower = StringUtil::Lower(name);
-	for (auto &definition : LakeFunctionDefinitions()) {
+	for (auto definition_ptr : LakeFunctionDefinitions()) {
+		auto &definition = *definition_ptr;
 		if (lower != definition.name) {
 			continue;
 		}
@@ -215,8 +229,8 @@ optional_ptr<CatalogEntry> LookupLakeFunction(DuckLakeCatalog &catalog, DuckLake
 }
 
 void RegisterLakeFunctions(ExtensionLoader &loader) {
-	for (auto &definition : LakeFunctionDefinitions()) {
-		loader.RegisterFunction(MakeLakeFunction(definition, string("ducklake_") + definition.name, nullptr));
+	for (auto definition : LakeFunctionDefinitions()) {
+		loader.RegisterFunction(MakeLakeFunction(*definition, string("ducklake_") + definition->name, nullptr));
 	}
 	loader.RegisterFunction(CatalogTableTableFunction());
 }

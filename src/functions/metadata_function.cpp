@@ -15,6 +15,8 @@ struct MetadataBindData : public TableFunctionData {
 
 struct MetadataScanState : public GlobalTableFunctionState {
 	idx_t offset = 0;
+	//! The rows of a function that computes them when run (MetadataFunctionResult::run).
+	vector<vector<Value>> rows;
 };
 
 unique_ptr<FunctionData> MetadataBind(ClientContext &context, TableFunctionBindInput &input,
@@ -42,15 +44,21 @@ unique_ptr<FunctionData> MetadataBind(ClientContext &context, TableFunctionBindI
 }
 
 unique_ptr<GlobalTableFunctionState> MetadataInit(ClientContext &context, TableFunctionInitInput &input) {
-	return make_uniq<MetadataScanState>();
+	auto result = make_uniq<MetadataScanState>();
+	auto &data = input.bind_data->Cast<MetadataBindData>();
+	if (data.result.run) {
+		result->rows = data.result.run(context);
+	}
+	return std::move(result);
 }
 
 void MetadataScan(ClientContext &context, TableFunctionInput &input, DataChunk &output) {
 	auto &data = input.bind_data->Cast<MetadataBindData>();
 	auto &state = input.global_state->Cast<MetadataScanState>();
+	auto &rows = data.result.run ? state.rows : data.result.rows;
 	idx_t count = 0;
-	while (state.offset < data.result.rows.size() && count < STANDARD_VECTOR_SIZE) {
-		auto &row = data.result.rows[state.offset++];
+	while (state.offset < rows.size() && count < STANDARD_VECTOR_SIZE) {
+		auto &row = rows[state.offset++];
 		for (idx_t col = 0; col < row.size(); col++) {
 			output.SetValue(col, count, row[col]);
 		}

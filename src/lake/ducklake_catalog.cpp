@@ -92,8 +92,9 @@ SnapshotInfo DuckLakeCatalog::ResolveAtClause(const BoundAtClause &at_clause) {
 		bool found = WithMetadata(
 		    [&](MetadataConnection &conn) { return MetadataReader::TryGetSnapshot(conn, id, snapshot); });
 		if (!found) {
-			throw BinderException("AT (VERSION => %llu): no snapshot with that id exists in lake \"%s\"", id,
-			                      GetName());
+			throw BinderException("AT (VERSION => %llu): no snapshot with that id exists in lake \"%s\" (it may "
+			                      "have been expired)",
+			                      id, GetName());
 		}
 		return snapshot;
 	}
@@ -105,8 +106,23 @@ SnapshotInfo DuckLakeCatalog::ResolveAtClause(const BoundAtClause &at_clause) {
 		}
 		// Catalog times are UTC; compare as text in the catalog's own format.
 		auto text = Timestamp::ToString(timestamp_t(ts.GetValue<timestamp_tz_t>().value)) + "+00";
-		bool found = WithMetadata(
-		    [&](MetadataConnection &conn) { return MetadataReader::TryGetSnapshotAtTime(conn, text, snapshot); });
+		bool expired_after = false;
+		bool found = WithMetadata([&](MetadataConnection &conn) {
+			if (!MetadataReader::TryGetSnapshotAtTime(conn, text, snapshot)) {
+				return false;
+			}
+			// When the snapshot after it was expired, the lake's state at that time is unknown.
+			auto next = conn.Query("SELECT min(snapshot_id) FROM " + conn.Table("ducklake_snapshot") +
+			                       " WHERE snapshot_id > " + std::to_string(snapshot.snapshot_id));
+			expired_after = !next.rows.empty() && !next.rows[0][0].IsNull() &&
+			                idx_t(next.rows[0][0].GetValue<int64_t>()) != snapshot.snapshot_id + 1;
+			return true;
+		});
+		if (expired_after) {
+			throw BinderException("AT (TIMESTAMP => %s): the snapshots of lake \"%s\" around that time have been "
+			                      "expired",
+			                      text, GetName());
+		}
 		if (!found) {
 			throw BinderException("AT (TIMESTAMP => %s): that is before the first snapshot of lake \"%s\"", text,
 			                      GetName());

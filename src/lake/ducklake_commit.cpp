@@ -163,7 +163,11 @@ idx_t LakeCommit::RealId(idx_t id) const {
 }
 
 void LakeCommit::Run() {
-	auto &catalog = transaction.GetCatalog();
+	RunCatalogTransaction(transaction.GetCatalog(), [&](MetadataConnection &conn) { Attempt(conn); });
+}
+
+void LakeCommit::RunCatalogTransaction(DuckLakeCatalog &catalog,
+                                       const std::function<void(MetadataConnection &)> &attempt_function) {
 	RandomEngine random;
 	auto start = std::chrono::steady_clock::now();
 	for (idx_t attempt = 0;; attempt++) {
@@ -171,7 +175,7 @@ void LakeCommit::Run() {
 			catalog.WithMetadata([&](MetadataConnection &conn) {
 				conn.BeginTransaction();
 				try {
-					Attempt(conn);
+					attempt_function(conn);
 					conn.Commit();
 				} catch (...) {
 					if (conn.InTransaction()) {
@@ -392,6 +396,13 @@ void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entr
 
 void LakeCommit::Attempt(MetadataConnection &conn) {
 	auto &base = transaction.GetSnapshot();
+	if (transaction.commit_message.IsNull() &&
+	    MetadataReader::ReadMetadataValue(conn, "require_commit_message").ToString() == "true") {
+		throw TransactionException("Lake \"%s\" requires a commit message (option require_commit_message): call "
+		                           "CALL %s.set_commit_message('author', 'message') in the transaction before "
+		                           "committing",
+		                           transaction.GetCatalog().GetName(), transaction.GetCatalog().GetName());
+	}
 	auto latest = MetadataReader::LatestSnapshot(conn);
 	if (latest.snapshot_id != base.snapshot_id) {
 		CheckConflicts(conn, base.snapshot_id);

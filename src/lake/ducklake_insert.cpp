@@ -1,5 +1,7 @@
 #include "mallard/lake/ducklake_insert.hpp"
 
+#include "mallard/catalog/lake_options.hpp"
+
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_not_null_check.hpp"
 #include "mallard/lake/ducklake_partitioning.hpp"
@@ -28,11 +30,6 @@
 
 namespace duckdb {
 
-namespace {
-
-//! DuckLake's default target file size (spec: ducklake_metadata target_file_size).
-constexpr idx_t DEFAULT_TARGET_FILE_SIZE = 512ULL * 1024ULL * 1024ULL;
-
 //! The type a column is written to Parquet as. Parquet has no 128-bit integer and DuckDB's writer
 //! would store HUGEINT/UHUGEINT as DOUBLE, losing every digit past the 53rd bit (and failing to read
 //! the extremes back): they are written as DECIMAL(38,0), exact for every value of up to 38 digits.
@@ -57,6 +54,8 @@ LogicalType ParquetStorageType(const LogicalType &type) {
 		return type;
 	}
 }
+
+namespace {
 
 //! TIMETZ to the UTC time of day it denotes, offset +00. Parquet's TIME(isAdjustedToUTC) holds the
 //! UTC time; DuckDB's writer would store the local time and drop the offset, changing the instant.
@@ -134,6 +133,8 @@ unique_ptr<Expression> StorageExpression(ClientContext &context, idx_t index, co
 	return BoundCastExpression::AddCastToType(context, std::move(input), storage_type);
 }
 
+} // namespace
+
 //! FIELD_IDS for the Parquet writer: {col: id} or {col: {__duckdb_field_id: id, child: ...}}.
 Value FieldIds(const vector<LakeColumnInfo> &columns) {
 	child_list_t<Value> fields;
@@ -154,6 +155,8 @@ Value FieldIds(const vector<LakeColumnInfo> &columns) {
 	}
 	return Value::STRUCT(std::move(fields));
 }
+
+namespace {
 
 //! The statistics key the Parquet writer uses for a column path: "a", "s"."x".
 string StatsKey(const vector<string> &path) {
@@ -208,6 +211,20 @@ void RecordPartitionValues(const LakeTableInfo &table, const Value &partition_ke
 		partition_value.value = value.ToString();
 		file.partition_values.push_back(std::move(partition_value));
 	}
+}
+
+DataFileWriteOptions ReadDataFileWriteOptions(DuckLakeTableEntry &table) {
+	auto &info = table.GetTableInfo();
+	optional_idx schema_id, table_id;
+	if (!DuckLakeTransaction::IsLocalId(info.schema_id)) {
+		schema_id = info.schema_id;
+	}
+	if (!DuckLakeTransaction::IsLocalId(info.table_id)) {
+		table_id = info.table_id;
+	}
+	auto options = table.GetLakeCatalog().WithMetadata(
+	    [&](MetadataConnection &conn) { return LakeOptions::ReadEffective(conn, schema_id, table_id); });
+	return DataFileWriteOptions::FromOptions(options);
 }
 
 struct InsertGlobalState : public GlobalSinkState {
@@ -273,7 +290,13 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	info.format = "parquet";
 	info.is_from = false;
 	info.options["field_ids"] = {FieldIds(columns)};
-	info.options["compression"] = {Value("zstd")};
+	// The lake's options for this table (table beats schema beats global, see lake_options.hpp).
+	auto write_options = ReadDataFileWriteOptions(table);
+	info.options["compression"] = {Value(write_options.compression)};
+	if (write_options.compression_level.IsValid() && write_options.compression == "zstd") {
+		info.options["compression_level"] = {Value::BIGINT(NumericCast<int64_t>(write_options.compression_level.GetIndex()))};
+	}
+	info.options["row_group_size"] = {Value::UBIGINT(write_options.row_group_size)};
 	CopyFunctionBindInput bind_input(info);
 	auto bind_data = function.copy_to_bind(context, bind_input, names, types);
 
@@ -289,7 +312,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	copy_op.overwrite_mode = CopyOverwriteMode::COPY_OVERWRITE_OR_IGNORE;
 	copy_op.parallel = true;
 	copy_op.per_thread_output = true;
-	copy_op.file_size_bytes = DEFAULT_TARGET_FILE_SIZE;
+	copy_op.file_size_bytes = write_options.target_file_size;
 	copy_op.rotate = function.rotate_files ? function.rotate_files(*copy_op.bind_data, copy_op.file_size_bytes) : false;
 	copy_op.return_type = CopyFunctionReturnType::WRITTEN_FILE_STATISTICS;
 	copy_op.partition_output = false;

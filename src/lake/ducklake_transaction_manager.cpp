@@ -1,7 +1,10 @@
 #include "mallard/lake/ducklake_transaction_manager.hpp"
 
+#include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+
+#include "duckdb/common/types/interval.hpp"
 
 namespace duckdb {
 
@@ -43,7 +46,25 @@ void DuckLakeTransactionManager::RollbackTransaction(Transaction &transaction) {
 }
 
 void DuckLakeTransactionManager::Checkpoint(ClientContext &context, bool force) {
-	// CHECKPOINT lake runs maintenance; that arrives with the maintenance functions.
+	// CHECKPOINT lake runs the maintenance steps in DuckLake's order: (flush inlined data: not yet),
+	// expire snapshots (per expire_older_than; none when unset), merge adjacent files, (rewrite
+	// files with deletes: not yet), clean up scheduled and orphaned files (per delete_older_than,
+	// 1 day when unset).
+	if (catalog.IsReadOnly()) {
+		throw InvalidInputException("Cannot checkpoint lake \"%s\": it is attached read-only", catalog.GetName());
+	}
+	ExpireSnapshotsRequest expire;
+	if (OptionCutoff(catalog, "expire_older_than", expire.older_than)) {
+		expire.has_older_than = true;
+		ExpireSnapshots(catalog, expire);
+	}
+	MergeAdjacentFiles(context, catalog, MergeFilesRequest());
+	FileCleanupRequest cleanup;
+	if (!OptionCutoff(catalog, "delete_older_than", cleanup.older_than)) {
+		cleanup.older_than = timestamp_tz_t(Timestamp::GetCurrentTimestamp().value - Interval::MICROS_PER_DAY);
+	}
+	CleanupOldFiles(context, catalog, cleanup);
+	DeleteOrphanedFiles(context, catalog, cleanup);
 }
 
 } // namespace duckdb

@@ -8,6 +8,8 @@
 
 #include "duckdb/function/table_function.hpp"
 
+#include <functional>
+
 namespace duckdb {
 
 class DuckLakeCatalog;
@@ -16,6 +18,9 @@ struct MetadataFunctionResult {
 	vector<string> names;
 	vector<LogicalType> types;
 	vector<vector<Value>> rows;
+	//! Set by functions that change the lake (maintenance): computes the rows when the query runs,
+	//! not when it is bound, so EXPLAIN changes nothing and a prepared statement acts per execution.
+	std::function<vector<vector<Value>>(ClientContext &context)> run;
 };
 
 //! Computes the result from the lake and the call's arguments (without the lake name argument).
@@ -29,6 +34,16 @@ struct MetadataFunctionInfo : public TableFunctionInfo {
 	metadata_function_t function;
 	//! Set for lake.fn(); unset for ducklake_fn('lake', ...), which names the lake first.
 	optional_ptr<DuckLakeCatalog> catalog;
+};
+
+//! A lake function: `lake.<name>(arguments...)` and `ducklake_<name>('lake', arguments...)`.
+struct LakeFunctionDefinition {
+	const char *name;
+	vector<LogicalType> arguments;
+	metadata_function_t function;
+	named_parameter_type_map_t named_parameters;
+	//! Optional trailing arguments of this type (INVALID: none).
+	LogicalType varargs;
 };
 
 //! A table function named `name` with the given extra argument types.

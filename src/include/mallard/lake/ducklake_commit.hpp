@@ -12,9 +12,12 @@
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/catalog/metadata_store.hpp"
 
+#include <functional>
+
 namespace duckdb {
 
 class CatalogEntry;
+class DuckLakeCatalog;
 class DuckLakeTableEntry;
 class DuckLakeTransaction;
 class SnapshotWriter;
@@ -25,6 +28,9 @@ public:
 
 	//! Commits, retrying on write collisions; throws TransactionException on a logical conflict.
 	void Run();
+	//! Runs `attempt` inside one catalog transaction, retrying (with backoff) when it collides with
+	//! another writer; used by commits and by the maintenance functions.
+	static void RunCatalogTransaction(DuckLakeCatalog &catalog, const std::function<void(MetadataConnection &)> &attempt);
 	//! The id of the snapshot Run() wrote.
 	idx_t CommittedSnapshot() const {
 		return committed_snapshot;

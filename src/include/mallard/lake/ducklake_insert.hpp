@@ -16,6 +16,11 @@ namespace duckdb {
 class DuckLakeTableEntry;
 class PhysicalPlanGenerator;
 
+//! The type a column of `type` is stored as in a data file (128-bit integers as DECIMAL(38,0)).
+LogicalType ParquetStorageType(const LogicalType &type);
+//! The Parquet writer's FIELD_IDS value for columns: field id = column id.
+Value FieldIds(const vector<LakeColumnInfo> &columns);
+
 class DuckLakeInsert : public PhysicalOperator {
 public:
 	DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table, string data_folder,

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmark 5 of the maintenance issue: compaction of N one-row-group files (default 10,000, of
+# 100 rows each) into target-size files with ducklake_merge_adjacent_files, on a SQLite catalog.
+# Usage: bench/compaction.sh [MALLARD] [WORKDIR] [FILES]
+# Prints a Markdown table; bench/README.md holds the figures of a recorded run.
+set -euo pipefail
+MALLARD=$(realpath "${1:-build/mallard}")
+work=$(realpath -m "${2:-bench/data}")
+files=${3:-10000}
+rows=1000
+mkdir -p "$work"
+cd "$work"
+rm -rf compact && mkdir compact
+attach="ATTACH 'ducklake:sqlite:compact/catalog.sqlite' AS lake (DATA_PATH 'compact/data/')"
+{
+  echo "$attach;"
+  echo "CREATE TABLE lake.events (event_id BIGINT, event_type VARCHAR, amount DOUBLE);"
+  echo "CALL lake.set_option('target_file_size', '4MB');"
+  for f in $(seq 0 $((files - 1))); do
+    echo "INSERT INTO lake.events SELECT i, 'type_' || (i % 7), i / 3.0 FROM range($((f * rows)), $(((f + 1) * rows))) t(i);"
+  done
+} >compact/load.sql
+load_start=$(date +%s.%N)
+"$MALLARD" -f compact/load.sql >/dev/null
+load_end=$(date +%s.%N)
+before=$("$MALLARD" -csv -c "$attach" -c "SELECT file_count, file_size_bytes FROM lake.table_info()" | tail -1)
+query="SELECT count(*), sum(event_id), sum(amount::DECIMAL(18,3)) FROM lake.events"
+check_before=$("$MALLARD" -csv -c "$attach" -c "$query" | tail -1)
+scan_before=$("$MALLARD" -c "$attach" -c ".timer on" -c "$query" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
+merge_time=$("$MALLARD" -c "$attach" -c ".timer on" -c "CALL ducklake_merge_adjacent_files('lake')" 2>/dev/null |
+  grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
+after=$("$MALLARD" -csv -c "$attach" -c "SELECT file_count, file_size_bytes FROM lake.table_info()" | tail -1)
+check_after=$("$MALLARD" -csv -c "$attach" -c "$query" | tail -1)
+scan_after=$("$MALLARD" -c "$attach" -c ".timer on" -c "$query" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
+echo "## 5. Compaction of $files one-row-group files ($rows rows each) into 4 MB target files"
+echo "| | value |"
+echo "|---|---|"
+echo "| load: $files single-insert commits (s) | $(awk -v a="$load_start" -v b="$load_end" 'BEGIN { printf "%.1f", b - a }') |"
+echo "| files, bytes before | ${before/,/, } |"
+echo "| ducklake_merge_adjacent_files (s) | $merge_time |"
+echo "| files, bytes after | ${after/,/, } |"
+echo "| full scan before / after (s) | $scan_before / $scan_after |"
+echo "| results identical | $([ "$check_before" = "$check_after" ] && echo yes || echo "NO: $check_before vs $check_after") |"

@@ -1,0 +1,196 @@
+#include "mallard/catalog/lake_options.hpp"
+
+#include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/interval.hpp"
+#include "duckdb/main/config.hpp"
+
+namespace duckdb {
+
+const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
+	static const vector<LakeOptionDefinition> DEFINITIONS = {
+	    {"target_file_size", "The target data file size for insertion and compaction operations", "536870912", true},
+	    {"parquet_compression",
+	     "Compression algorithm for Parquet files (uncompressed, snappy, gzip, zstd, brotli, lz4, lz4_raw)", "zstd",
+	     true},
+	    {"parquet_compression_level", "Compression level for Parquet files (zstd)", "", true},
+	    {"parquet_row_group_size", "Number of rows per row group in Parquet files", "122880", true},
+	    {"data_inlining_row_limit", "Maximum amount of rows to inline in a single insert", "10", true},
+	    {"expire_older_than", "How old snapshots must be to be expired by CHECKPOINT (an interval)", "", false},
+	    {"delete_older_than",
+	     "How long files stay scheduled for deletion (or orphaned) before CHECKPOINT deletes them (an interval)", "",
+	     false},
+	    {"require_commit_message", "Whether every commit needs a commit message (set_commit_message)", "false", false},
+	};
+	return DEFINITIONS;
+}
+
+const LakeOptionDefinition *LakeOptions::Find(const string &name) {
+	auto lower = StringUtil::Lower(name);
+	for (auto &option : Definitions()) {
+		if (lower == option.name) {
+			return &option;
+		}
+	}
+	return nullptr;
+}
+
+string LakeOptions::Normalize(const LakeOptionDefinition &option, const Value &value) {
+	if (value.IsNull()) {
+		throw InvalidInputException("Option \"%s\" cannot be set to NULL", option.name);
+	}
+	string name = option.name;
+	auto text = value.ToString();
+	StringUtil::Trim(text);
+	auto positive_integer = [&](idx_t minimum) {
+		Value number;
+		string error;
+		if (!Value(text).DefaultTryCastAs(LogicalType::UBIGINT, number, &error) ||
+		    number.GetValue<uint64_t>() < minimum) {
+			throw InvalidInputException("Option \"%s\" needs an integer of at least %llu, not \"%s\"", name, minimum,
+			                            text);
+		}
+		return std::to_string(number.GetValue<uint64_t>());
+	};
+	if (name == "target_file_size") {
+		// Plain bytes or a size such as '64MB'.
+		Value number;
+		string error;
+		if (Value(text).DefaultTryCastAs(LogicalType::UBIGINT, number, &error)) {
+			if (number.GetValue<uint64_t>() == 0) {
+				throw InvalidInputException("Option \"target_file_size\" must be larger than 0");
+			}
+			return std::to_string(number.GetValue<uint64_t>());
+		}
+		try {
+			auto bytes = DBConfig::ParseMemoryLimit(text);
+			if (bytes == 0 || bytes == DConstants::INVALID_INDEX) {
+				throw InvalidInputException("zero");
+			}
+			return std::to_string(bytes);
+		} catch (std::exception &) {
+			throw InvalidInputException("Option \"target_file_size\" needs a size in bytes or with a unit (e.g. "
+			                            "'64MB'), not \"%s\"",
+			                            text);
+		}
+	}
+	if (name == "parquet_compression") {
+		auto lower = StringUtil::Lower(text);
+		static const char *CODECS[] = {"uncompressed", "snappy", "gzip", "zstd", "brotli", "lz4", "lz4_raw"};
+		for (auto codec : CODECS) {
+			if (lower == codec) {
+				return lower;
+			}
+		}
+		throw InvalidInputException("Option \"parquet_compression\" must be one of uncompressed, snappy, gzip, zstd, "
+		                            "brotli, lz4, lz4_raw; not \"%s\"",
+		                            text);
+	}
+	if (name == "parquet_compression_level") {
+		Value number;
+		string error;
+		if (!Value(text).DefaultTryCastAs(LogicalType::BIGINT, number, &error) || number.GetValue<int64_t>() < 1 ||
+		    number.GetValue<int64_t>() > 22) {
+			throw InvalidInputException("Option \"parquet_compression_level\" needs an integer from 1 to 22 (zstd), "
+			                            "not \"%s\"",
+			                            text);
+		}
+		return std::to_string(number.GetValue<int64_t>());
+	}
+	if (name == "parquet_row_group_size") {
+		return positive_integer(1);
+	}
+	if (name == "data_inlining_row_limit") {
+		return positive_integer(0);
+	}
+	if (name == "expire_older_than" || name == "delete_older_than") {
+		interval_t interval;
+		string error;
+		if (!Interval::FromCString(text.c_str(), text.size(), interval, &error, false) ||
+		    Interval::GetMicro(interval) < 0) {
+			throw InvalidInputException("Option \"%s\" needs a non-negative interval such as '1 week', not \"%s\"",
+			                            name, text);
+		}
+		return text;
+	}
+	if (name == "require_commit_message") {
+		Value flag;
+		string error;
+		if (!Value(text).DefaultTryCastAs(LogicalType::BOOLEAN, flag, &error)) {
+			throw InvalidInputException("Option \"require_commit_message\" needs true or false, not \"%s\"", text);
+		}
+		return flag.GetValue<bool>() ? "true" : "false";
+	}
+	return text;
+}
+
+void LakeOptions::Write(MetadataConnection &conn, const string &name, const string &value,
+                        const LakeOptionScope &scope) {
+	auto table = conn.Table("ducklake_metadata");
+	string scope_sql = scope.scope.empty() ? "NULL" : MetadataConnection::Literal(scope.scope);
+	string scope_id_sql = scope.scope_id.IsValid() ? std::to_string(scope.scope_id.GetIndex()) : "NULL";
+	string where = "key = " + MetadataConnection::Literal(name) + " AND " +
+	               (scope.scope.empty() ? "scope IS NULL" : "scope = " + scope_sql) + " AND " +
+	               (scope.scope_id.IsValid() ? "scope_id = " + scope_id_sql : "scope_id IS NULL");
+	conn.Execute("DELETE FROM " + table + " WHERE " + where + "; INSERT INTO " + table +
+	             " (key, value, scope, scope_id) VALUES (" + MetadataConnection::Literal(name) + ", " +
+	             MetadataConnection::Literal(value) + ", " + scope_sql + ", " + scope_id_sql + ")");
+}
+
+case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &conn, optional_idx schema_id,
+                                                         optional_idx table_id) {
+	string keys;
+	for (auto &option : Definitions()) {
+		keys += string(keys.empty() ? "" : ", ") + "'" + option.name + "'";
+	}
+	string condition = "scope IS NULL";
+	if (schema_id.IsValid()) {
+		condition += " OR (scope = 'schema' AND scope_id = " + std::to_string(schema_id.GetIndex()) + ")";
+	}
+	if (table_id.IsValid()) {
+		condition += " OR (scope = 'table' AND scope_id = " + std::to_string(table_id.GetIndex()) + ")";
+	}
+	auto rows = conn.Query("SELECT key, value, scope FROM " + conn.Table("ducklake_metadata") + " WHERE key IN (" +
+	                       keys + ") AND (" + condition + ")");
+	case_insensitive_map_t<string> result;
+	case_insensitive_map_t<int> rank;
+	for (auto &row : rows.rows) {
+		if (row[0].IsNull() || row[1].IsNull()) {
+			continue;
+		}
+		auto key = row[0].ToString();
+		int level = row[2].IsNull() ? 0 : (row[2].ToString() == "schema" ? 1 : 2);
+		auto existing = rank.find(key);
+		if (existing == rank.end() || existing->second < level) {
+			rank[key] = level;
+			result[key] = row[1].ToString();
+		}
+	}
+	return result;
+}
+
+DataFileWriteOptions DataFileWriteOptions::FromOptions(const case_insensitive_map_t<string> &options) {
+	DataFileWriteOptions result;
+	auto get = [&](const char *name) -> const string * {
+		auto entry = options.find(name);
+		return entry == options.end() ? nullptr : &entry->second;
+	};
+	// Values were checked when set; a hand-edited catalog falls back to the default.
+	try {
+		if (auto value = get("target_file_size")) {
+			result.target_file_size = std::stoull(*value);
+		}
+		if (auto value = get("parquet_compression")) {
+			result.compression = *value;
+		}
+		if (auto value = get("parquet_compression_level")) {
+			result.compression_level = std::stoull(*value);
+		}
+		if (auto value = get("parquet_row_group_size")) {
+			result.row_group_size = MaxValue<idx_t>(1, std::stoull(*value));
+		}
+	} catch (std::exception &) {
+	}
+	return result;
+}
+
+} // namespace duckdb

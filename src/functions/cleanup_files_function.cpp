@@ -1,0 +1,185 @@
+#include "mallard/functions/maintenance_functions.hpp"
+
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/storage/lake_paths.hpp"
+#include "mallard/storage/lake_table_folders.hpp"
+
+#include "duckdb/common/file_system.hpp"
+#include "duckdb/common/unordered_set.hpp"
+#include "duckdb/main/client_context.hpp"
+
+namespace duckdb {
+
+namespace {
+
+bool IsTrue(const Value &value) {
+	if (value.IsNull()) {
+		return true;
+	}
+	auto lower = StringUtil::Lower(value.ToString());
+	return lower == "true" || lower == "1" || lower == "t";
+}
+
+timestamp_tz_t ParseCatalogTime(const Value &value) {
+	return Value(value.ToString()).DefaultCastAs(LogicalType::TIMESTAMP_TZ).GetValue<timestamp_tz_t>();
+}
+
+//! A path's last component: data and delete file names carry a UUID, so they identify a file
+//! however the folder part is spelled.
+string FileName(const string &path) {
+	auto slash = path.find_last_of("/\\");
+	return slash == string::npos ? path : path.substr(slash + 1);
+}
+
+//! The call's older_than / cleanup_all / dry_run; without older_than or cleanup_all, files must be
+//! older than the lake's delete_older_than option (1 day when unset).
+FileCleanupRequest ParseCleanupRequest(DuckLakeCatalog &catalog, TableFunctionBindInput &input) {
+	FileCleanupRequest request;
+	bool has_older_than = false;
+	for (auto &parameter : input.named_parameters) {
+		auto name = StringUtil::Lower(parameter.first);
+		if (parameter.second.IsNull()) {
+			continue;
+		}
+		if (name == "older_than") {
+			has_older_than = true;
+			request.older_than = parameter.second.GetValue<timestamp_tz_t>();
+		} else if (name == "cleanup_all") {
+			request.cleanup_all = parameter.second.GetValue<bool>();
+		} else if (name == "dry_run") {
+			request.dry_run = parameter.second.GetValue<bool>();
+		}
+	}
+	if (has_older_than && request.cleanup_all) {
+		throw InvalidInputException("Give either older_than or cleanup_all, not both");
+	}
+	if (!has_older_than && !request.cleanup_all && !OptionCutoff(catalog, "delete_older_than", request.older_than)) {
+		request.older_than = timestamp_tz_t(Timestamp::GetCurrentTimestamp().value - Interval::MICROS_PER_DAY);
+	}
+	return request;
+}
+
+typedef vector<string> (*file_cleanup_t)(ClientContext &context, DuckLakeCatalog &catalog,
+                                         const FileCleanupRequest &request);
+
+//! One row per file path, computed when the query runs.
+MetadataFunctionResult PathResult(DuckLakeCatalog &catalog, const FileCleanupRequest &request,
+                                  file_cleanup_t cleanup) {
+	MetadataFunctionResult result;
+	result.names = {"path"};
+	result.types = {LogicalType::VARCHAR};
+	auto lake = &catalog;
+	result.run = [lake, request, cleanup](ClientContext &context) {
+		vector<vector<Value>> rows;
+		for (auto &path : cleanup(context, *lake, request)) {
+			rows.push_back({Value(path)});
+		}
+		return rows;
+	};
+	return result;
+}
+
+void CheckWritable(DuckLakeCatalog &catalog, const FileCleanupRequest &request) {
+	if (catalog.IsReadOnly() && !request.dry_run) {
+		throw InvalidInputException("Cannot delete files of lake \"%s\": it is attached read-only", catalog.GetName());
+	}
+}
+
+} // namespace
+
+vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog, const FileCleanupRequest &request) {
+	CheckWritable(catalog, request);
+	auto &data_path = catalog.DataPath();
+	auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
+		return conn.Query("SELECT data_file_id, path, path_is_relative, schedule_start FROM " +
+		                  conn.Table("ducklake_files_scheduled_for_deletion") + " ORDER BY schedule_start, data_file_id");
+	});
+	vector<string> paths;
+	vector<pair<idx_t, string>> selected;
+	for (auto &row : rows.rows) {
+		if (!request.cleanup_all && !row[3].IsNull() && !(ParseCatalogTime(row[3]) < request.older_than)) {
+			continue;
+		}
+		auto path = LakePaths::Resolve(data_path, row[1].ToString(), IsTrue(row[2]));
+		paths.push_back(path);
+		selected.emplace_back(NumericCast<idx_t>(row[0].GetValue<int64_t>()), row[1].ToString());
+	}
+	if (request.dry_run || selected.empty()) {
+		return paths;
+	}
+	// Files first, rows after: a process killed in between leaves rows whose files are gone, which
+	// the next cleanup removes (deleting a missing file is no error).
+	auto &fs = FileSystem::GetFileSystem(context);
+	for (auto &path : paths) {
+		fs.TryRemoveFile(path);
+	}
+	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+		for (idx_t i = 0; i < selected.size(); i += 500) {
+			string list;
+			for (idx_t j = i; j < MinValue<idx_t>(selected.size(), i + 500); j++) {
+				list += string(list.empty() ? "" : ", ") + std::to_string(selected[j].first);
+			}
+			conn.Execute("DELETE FROM " + conn.Table("ducklake_files_scheduled_for_deletion") +
+			             " WHERE data_file_id IN (" + list + ")");
+		}
+	});
+	return paths;
+}
+
+vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &catalog,
+                                   const FileCleanupRequest &request) {
+	CheckWritable(catalog, request);
+	auto &fs = FileSystem::GetFileSystem(context);
+	// List the files first: a file a writer adds after the catalog read below is younger than any
+	// sensible older_than, and the known set can only grow.
+	auto listed = fs.Glob(catalog.DataPath() + "**/*.parquet");
+	unordered_set<string> known;
+	catalog.WithMetadata([&](MetadataConnection &conn) {
+		static const char *FILE_TABLES[] = {"ducklake_data_file", "ducklake_delete_file",
+		                                    "ducklake_files_scheduled_for_deletion"};
+		for (auto table : FILE_TABLES) {
+			auto rows = conn.Query("SELECT path FROM " + conn.Table(table));
+			for (auto &row : rows.rows) {
+				if (!row[0].IsNull()) {
+					known.insert(FileName(row[0].ToString()));
+				}
+			}
+		}
+	});
+	vector<string> orphans;
+	for (auto &file : listed) {
+		if (known.count(FileName(file.path))) {
+			continue;
+		}
+		if (!request.cleanup_all) {
+			auto handle = fs.OpenFile(file.path, FileFlags::FILE_FLAGS_READ | FileFlags::FILE_FLAGS_NULL_IF_NOT_EXISTS);
+			if (!handle) {
+				continue;
+			}
+			auto modified = fs.GetLastModifiedTime(*handle);
+			if (!(modified.value < request.older_than.value)) {
+				continue;
+			}
+		}
+		orphans.push_back(file.path);
+	}
+	if (!request.dry_run) {
+		for (auto &path : orphans) {
+			fs.TryRemoveFile(path);
+		}
+	}
+	return orphans;
+}
+
+MetadataFunctionResult CleanupOldFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                               TableFunctionBindInput &input, idx_t first_argument) {
+	return PathResult(catalog, ParseCleanupRequest(catalog, input), CleanupOldFiles);
+}
+
+MetadataFunctionResult DeleteOrphanedFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                   TableFunctionBindInput &input, idx_t first_argument) {
+	return PathResult(catalog, ParseCleanupRequest(catalog, input), DeleteOrphanedFiles);
+}
+
+} // namespace duckdb

@@ -1,0 +1,184 @@
+#include "mallard/functions/maintenance_functions.hpp"
+
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/storage/lake_paths.hpp"
+#include "mallard/storage/lake_table_folders.hpp"
+
+#include "duckdb/common/types/timestamp.hpp"
+#include "duckdb/main/client_context.hpp"
+
+namespace duckdb {
+
+namespace {
+
+string IdList(const vector<idx_t> &ids) {
+	string result;
+	for (auto id : ids) {
+		result += string(result.empty() ? "" : ", ") + std::to_string(id);
+	}
+	return result;
+}
+
+idx_t RowId(const Value &value) {
+	return NumericCast<idx_t>(value.GetValue<int64_t>());
+}
+
+//! Catalog rows that no remaining snapshot can see: [begin, end) holds no snapshot id any more.
+string InvisibleCondition(MetadataConnection &conn, const string &alias) {
+	return alias + ".end_snapshot IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + conn.Table("ducklake_snapshot") +
+	       " s WHERE s.snapshot_id >= " + alias + ".begin_snapshot AND s.snapshot_id < " + alias + ".end_snapshot)";
+}
+
+//! Removes the rows of data and delete files no remaining snapshot sees, scheduling their files for
+//! deletion (spec: ducklake_files_scheduled_for_deletion), and the other versioned rows that became
+//! invisible (dropped tables, columns, views, schemas, tags, partitionings).
+void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
+	auto folders = LakeTableFolders::Read(conn, data_path);
+	auto now = conn.CurrentTimestamp();
+	vector<string> statements;
+	auto schedule = [&](const string &file_table, const string &id_column) {
+		auto rows = conn.Query("SELECT f." + id_column + ", f.table_id, f.path, f.path_is_relative FROM " +
+		                       conn.Table(file_table) + " f WHERE " + InvisibleCondition(conn, "f"));
+		vector<idx_t> ids;
+		for (auto &row : rows.rows) {
+			auto id = RowId(row[0]);
+			auto folder = folders.find(RowId(row[1]));
+			bool relative = row[3].IsNull() || StringUtil::Lower(row[3].ToString()) == "true" || row[3].ToString() == "1";
+			auto full = LakePaths::Resolve(folder == folders.end() ? data_path : folder->second, row[2].ToString(),
+			                               relative);
+			auto stored = LakeTableFolders::RelativeToDataPath(full, data_path);
+			statements.push_back("INSERT INTO " + conn.Table("ducklake_files_scheduled_for_deletion") +
+			                     " (data_file_id, path, path_is_relative, schedule_start) VALUES (" +
+			                     std::to_string(id) + ", " + MetadataConnection::Literal(stored.first) + ", " +
+			                     (stored.second ? "true" : "false") + ", " + now + ")");
+			ids.push_back(id);
+		}
+		return ids;
+	};
+	auto data_files = schedule("ducklake_data_file", "data_file_id");
+	auto delete_files = schedule("ducklake_delete_file", "delete_file_id");
+	if (!data_files.empty()) {
+		auto list = IdList(data_files);
+		statements.push_back("DELETE FROM " + conn.Table("ducklake_file_column_stats") + " WHERE data_file_id IN (" +
+		                     list + ")");
+		statements.push_back("DELETE FROM " + conn.Table("ducklake_file_partition_value") +
+		                     " WHERE data_file_id IN (" + list + ")");
+		statements.push_back("DELETE FROM " + conn.Table("ducklake_data_file") + " WHERE data_file_id IN (" + list +
+		                     ")");
+	}
+	if (!delete_files.empty()) {
+		statements.push_back("DELETE FROM " + conn.Table("ducklake_delete_file") + " WHERE delete_file_id IN (" +
+		                     IdList(delete_files) + ")");
+	}
+	static const char *VERSIONED_TABLES[] = {"ducklake_column", "ducklake_table",     "ducklake_view",
+	                                         "ducklake_schema", "ducklake_tag",       "ducklake_column_tag",
+	                                         "ducklake_partition_info"};
+	for (auto table : VERSIONED_TABLES) {
+		if (!conn.TableExists(table)) {
+			continue;
+		}
+		statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE " +
+		                     StringUtil::Replace(InvisibleCondition(conn, "x"), "x.", conn.Table(table) + "."));
+	}
+	for (auto &statement : statements) {
+		conn.Execute(statement);
+	}
+}
+
+} // namespace
+
+vector<idx_t> ExpireSnapshots(DuckLakeCatalog &catalog, const ExpireSnapshotsRequest &request) {
+	if (catalog.IsReadOnly() && !request.dry_run) {
+		throw InvalidInputException("Cannot expire snapshots of lake \"%s\": it is attached read-only",
+		                            catalog.GetName());
+	}
+	vector<idx_t> expired;
+	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+		expired.clear();
+		auto rows = conn.Query("SELECT snapshot_id, snapshot_time FROM " + conn.Table("ducklake_snapshot") +
+		                       " ORDER BY snapshot_id");
+		if (rows.rows.empty()) {
+			return;
+		}
+		auto latest = RowId(rows.rows.back()[0]);
+		set<idx_t> existing;
+		for (auto &row : rows.rows) {
+			existing.insert(RowId(row[0]));
+		}
+		set<idx_t> selected;
+		for (auto version : request.versions) {
+			if (version == latest) {
+				throw InvalidInputException("Cannot expire snapshot %llu of lake \"%s\": it is the current snapshot",
+				                            version, catalog.GetName());
+			}
+			if (!existing.count(version)) {
+				throw InvalidInputException("Cannot expire snapshot %llu of lake \"%s\": no such snapshot (it may "
+				                            "have been expired already)",
+				                            version, catalog.GetName());
+			}
+			selected.insert(version);
+		}
+		if (request.has_older_than) {
+			for (auto &row : rows.rows) {
+				auto id = RowId(row[0]);
+				if (id == latest || row[1].IsNull()) {
+					continue;
+				}
+				auto time = Value(row[1].ToString()).DefaultCastAs(LogicalType::TIMESTAMP_TZ).GetValue<timestamp_tz_t>();
+				if (time < request.older_than) {
+					selected.insert(id);
+				}
+			}
+		}
+		expired.assign(selected.begin(), selected.end());
+		if (expired.empty() || request.dry_run) {
+			return;
+		}
+		auto list = IdList(expired);
+		conn.Execute("DELETE FROM " + conn.Table("ducklake_snapshot_changes") + " WHERE snapshot_id IN (" + list +
+		             "); DELETE FROM " + conn.Table("ducklake_snapshot") + " WHERE snapshot_id IN (" + list + ")");
+		RemoveInvisibleRows(conn, catalog.DataPath());
+	});
+	return expired;
+}
+
+MetadataFunctionResult ExpireSnapshotsFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                               TableFunctionBindInput &input, idx_t first_argument) {
+	ExpireSnapshotsRequest request;
+	for (auto &parameter : input.named_parameters) {
+		auto name = StringUtil::Lower(parameter.first);
+		if (parameter.second.IsNull()) {
+			continue;
+		}
+		if (name == "versions") {
+			for (auto &version : ListValue::GetChildren(parameter.second)) {
+				if (!version.IsNull()) {
+					request.versions.push_back(version.GetValue<uint64_t>());
+				}
+			}
+		} else if (name == "older_than") {
+			request.has_older_than = true;
+			request.older_than = parameter.second.GetValue<timestamp_tz_t>();
+		} else if (name == "dry_run") {
+			request.dry_run = parameter.second.GetValue<bool>();
+		}
+	}
+	if (request.versions.empty() && !request.has_older_than) {
+		throw InvalidInputException("ducklake_expire_snapshots needs versions => [...] or older_than => timestamp");
+	}
+	MetadataFunctionResult result;
+	result.names = {"snapshot_id"};
+	result.types = {LogicalType::BIGINT};
+	auto lake = &catalog;
+	result.run = [lake, request](ClientContext &) {
+		vector<vector<Value>> rows;
+		for (auto id : ExpireSnapshots(*lake, request)) {
+			rows.push_back({Value::BIGINT(NumericCast<int64_t>(id))});
+		}
+		return rows;
+	};
+	return result;
+}
+
+} // namespace duckdb

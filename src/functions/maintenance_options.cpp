@@ -1,0 +1,193 @@
+#include "mallard/functions/maintenance_functions.hpp"
+
+#include "mallard/catalog/lake_options.hpp"
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_catalog_set.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/ducklake_schema_entry.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+
+#include "duckdb/common/types/interval.hpp"
+#include "duckdb/main/client_context.hpp"
+
+namespace duckdb {
+
+namespace {
+
+string NamedString(TableFunctionBindInput &input, const string &name) {
+	auto entry = input.named_parameters.find(name);
+	if (entry == input.named_parameters.end() || entry->second.IsNull()) {
+		return string();
+	}
+	return entry->second.ToString();
+}
+
+//! set_option(name, value [, schema => , table_name =>]): checked when bound, stored when run, in
+//! a catalog transaction of its own (options are not versioned by snapshots).
+MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                         TableFunctionBindInput &input, idx_t first_argument) {
+	if (catalog.IsReadOnly()) {
+		throw InvalidInputException("Cannot set options of lake \"%s\": it is attached read-only", catalog.GetName());
+	}
+	auto name_value = input.inputs[first_argument];
+	if (name_value.IsNull()) {
+		throw InvalidInputException("set_option needs an option name");
+	}
+	auto option = LakeOptions::Find(name_value.ToString());
+	if (!option) {
+		string names;
+		for (auto &definition : LakeOptions::Definitions()) {
+			names += string(names.empty() ? "" : ", ") + definition.name;
+		}
+		throw InvalidInputException("Unknown lake option \"%s\"; the options are: %s", name_value.ToString(), names);
+	}
+	auto value = LakeOptions::Normalize(*option, input.inputs[first_argument + 1]);
+	auto schema_name = NamedString(input, "schema");
+	auto table_name = NamedString(input, "table_name");
+
+	LakeOptionScope scope;
+	if (!schema_name.empty() || !table_name.empty()) {
+		if (!option->scoped) {
+			throw InvalidInputException("Option \"%s\" applies to the whole lake: it cannot be set per schema or table",
+			                            option->name);
+		}
+		auto &transaction = DuckLakeTransaction::Get(context, catalog);
+		auto schema = transaction.GetCatalogSet().GetSchema(schema_name.empty() ? "main" : schema_name);
+		if (!schema) {
+			throw CatalogException("Schema \"%s\" does not exist in lake \"%s\"", schema_name, catalog.GetName());
+		}
+		if (table_name.empty()) {
+			scope.scope = "schema";
+			scope.scope_id = schema->GetSchemaInfo().schema_id;
+		} else {
+			auto entry = schema->GetCommittedEntry(table_name);
+			if (!entry || entry->type != CatalogType::TABLE_ENTRY) {
+				throw CatalogException("Table \"%s\" does not exist in schema \"%s\" of lake \"%s\" (options are set "
+				                       "on committed tables)",
+				                       table_name, schema->name, catalog.GetName());
+			}
+			scope.scope = "table";
+			scope.scope_id = entry->Cast<DuckLakeTableEntry>().GetTableInfo().table_id;
+		}
+	}
+	MetadataFunctionResult result;
+	result.names = {"Success"};
+	result.types = {LogicalType::BOOLEAN};
+	auto lake = &catalog;
+	string option_name = option->name;
+	result.run = [lake, option_name, value, scope](ClientContext &) {
+		LakeCommit::RunCatalogTransaction(*lake, [&](MetadataConnection &conn) {
+			LakeOptions::Write(conn, option_name, value, scope);
+		});
+		return vector<vector<Value>>();
+	};
+	return result;
+}
+
+//! options(): every option value set in the lake, with its scope.
+MetadataFunctionResult OptionsFunction(ClientContext &context, DuckLakeCatalog &catalog, TableFunctionBindInput &input,
+                                       idx_t first_argument) {
+	MetadataFunctionResult result;
+	result.names = {"option_name", "description", "value", "scope", "scope_entry"};
+	result.types = {LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::VARCHAR,
+	                LogicalType::VARCHAR};
+	auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
+		return conn.Query("SELECT m.key, m.value, m.scope, m.scope_id, "
+		                  "(SELECT max(s.schema_name) FROM " + conn.Table("ducklake_schema") +
+		                  " s WHERE m.scope = 'schema' AND s.schema_id = m.scope_id), "
+		                  "(SELECT max(s.schema_name || '.' || t.table_name) FROM " + conn.Table("ducklake_table") +
+		                  " t JOIN " + conn.Table("ducklake_schema") +
+		                  " s ON s.schema_id = t.schema_id WHERE m.scope = 'table' AND t.table_id = m.scope_id AND "
+		                  "t.end_snapshot IS NULL) FROM " + conn.Table("ducklake_metadata") +
+		                  " m ORDER BY m.key, m.scope, m.scope_id");
+	});
+	for (auto &row : rows.rows) {
+		auto option = LakeOptions::Find(row[0].ToString());
+		if (!option) {
+			continue;
+		}
+		string scope = row[2].IsNull() ? "GLOBAL" : StringUtil::Upper(row[2].ToString());
+		Value entry(LogicalType::VARCHAR);
+		if (!row[4].IsNull()) {
+			entry = Value(row[4].ToString());
+		} else if (!row[5].IsNull()) {
+			entry = Value(row[5].ToString());
+		} else if (!row[3].IsNull()) {
+			entry = Value(row[3].ToString());
+		}
+		result.rows.push_back({Value(option->name), Value(option->description), Value(row[1].ToString()),
+		                       Value(scope), entry});
+	}
+	return result;
+}
+
+} // namespace
+
+// Defined in the files of each function.
+MetadataFunctionResult ExpireSnapshotsFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                               TableFunctionBindInput &input, idx_t first_argument);
+MetadataFunctionResult CleanupOldFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                               TableFunctionBindInput &input, idx_t first_argument);
+MetadataFunctionResult DeleteOrphanedFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                   TableFunctionBindInput &input, idx_t first_argument);
+MetadataFunctionResult MergeAdjacentFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                  TableFunctionBindInput &input, idx_t first_argument);
+
+const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions() {
+	static const vector<LakeFunctionDefinition> DEFINITIONS = {
+	    {"set_option",
+	     {LogicalType::VARCHAR, LogicalType::ANY},
+	     SetOptionFunction,
+	     {{"schema", LogicalType::VARCHAR}, {"table_name", LogicalType::VARCHAR}}},
+	    {"options", {}, OptionsFunction, {}},
+	    {"expire_snapshots",
+	     {},
+	     ExpireSnapshotsFunction,
+	     {{"versions", LogicalType::LIST(LogicalType::UBIGINT)},
+	      {"older_than", LogicalType::TIMESTAMP_TZ},
+	      {"dry_run", LogicalType::BOOLEAN}}},
+	    {"cleanup_old_files",
+	     {},
+	     CleanupOldFilesFunction,
+	     {{"older_than", LogicalType::TIMESTAMP_TZ},
+	      {"cleanup_all", LogicalType::BOOLEAN},
+	      {"dry_run", LogicalType::BOOLEAN}}},
+	    {"delete_orphaned_files",
+	     {},
+	     DeleteOrphanedFilesFunction,
+	     {{"older_than", LogicalType::TIMESTAMP_TZ},
+	      {"cleanup_all", LogicalType::BOOLEAN},
+	      {"dry_run", LogicalType::BOOLEAN}}},
+	    {"merge_adjacent_files",
+	     {},
+	     MergeAdjacentFilesFunction,
+	     {{"schema", LogicalType::VARCHAR},
+	      {"max_compacted_files", LogicalType::UBIGINT},
+	      {"min_file_size", LogicalType::UBIGINT},
+	      {"max_file_size", LogicalType::UBIGINT}},
+	     LogicalType::VARCHAR},
+	};
+	return DEFINITIONS;
+}
+
+bool OptionCutoff(DuckLakeCatalog &catalog, const string &name, timestamp_tz_t &result) {
+	auto value = catalog.WithMetadata([&](MetadataConnection &conn) {
+		return LakeOptions::ReadEffective(conn, optional_idx(), optional_idx());
+	});
+	auto entry = value.find(name);
+	if (entry == value.end()) {
+		return false;
+	}
+	interval_t interval;
+	string error;
+	if (!Interval::FromCString(entry->second.c_str(), entry->second.size(), interval, &error, false)) {
+		return false;
+	}
+	// Months count as 30 days here, as in Interval::GetMicro.
+	result = timestamp_tz_t(Timestamp::GetCurrentTimestamp().value - Interval::GetMicro(interval));
+	return true;
+}
+
+} // namespace duckdb

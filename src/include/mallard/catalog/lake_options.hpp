@@ -1,0 +1,60 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/lake_options.hpp
+//
+// Lake options kept in ducklake_metadata (spec: ducklake_metadata, "scope"): set with
+// lake.set_option(name, value [, schema =>, table_name =>]), listed by lake.options(). A value
+// set for a table beats one set for its schema, which beats the global one, which beats the
+// default.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/metadata_store.hpp"
+
+#include "duckdb/common/case_insensitive_map.hpp"
+#include "duckdb/common/optional_idx.hpp"
+
+namespace duckdb {
+
+struct LakeOptionDefinition {
+	const char *name;
+	const char *description;
+	//! Empty when the option has no default (it is simply not applied).
+	const char *default_value;
+	//! Whether the option may be set per schema or table (the others are global only).
+	bool scoped;
+};
+
+//! Which object an option value belongs to.
+struct LakeOptionScope {
+	//! "" (global), "schema" or "table".
+	string scope;
+	optional_idx scope_id;
+};
+
+struct LakeOptions {
+	static const vector<LakeOptionDefinition> &Definitions();
+	//! nullptr when `name` is not a lake option.
+	static const LakeOptionDefinition *Find(const string &name);
+	//! Checks a user's value and returns it as stored (sizes in bytes, names lower-case);
+	//! InvalidInputException saying what is accepted otherwise.
+	static string Normalize(const LakeOptionDefinition &option, const Value &value);
+
+	//! Stores (replacing) an option value.
+	static void Write(MetadataConnection &conn, const string &name, const string &value, const LakeOptionScope &scope);
+	//! The effective values of all options for a table (or a schema, or the lake when both ids are
+	//! unset): the narrowest scope set wins; options set nowhere are absent.
+	static case_insensitive_map_t<string> ReadEffective(MetadataConnection &conn, optional_idx schema_id,
+	                                                    optional_idx table_id);
+};
+
+//! How data files of a table are written (inserts and compaction).
+struct DataFileWriteOptions {
+	idx_t target_file_size = 512ULL * 1024ULL * 1024ULL;
+	string compression = "zstd";
+	optional_idx compression_level;
+	idx_t row_group_size = 122880;
+
+	static DataFileWriteOptions FromOptions(const case_insensitive_map_t<string> &options);
+};
+
+} // namespace duckdb

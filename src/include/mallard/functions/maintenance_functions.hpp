@@ -1,0 +1,68 @@
+//===----------------------------------------------------------------------===//
+// mallard/functions/maintenance_functions.hpp
+//
+// Lake maintenance (DuckLake docs: "Maintenance"): options, snapshot expiry, file cleanup,
+// orphaned file deletion and merging of small adjacent files. Each runs in its own catalog
+// transaction (through LakeCommit::RunCatalogTransaction), independent of the caller's DuckDB
+// transaction: data files are written before the catalog commit, files are deleted only after it.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/functions/metadata_function.hpp"
+
+#include "duckdb/common/types/timestamp.hpp"
+
+namespace duckdb {
+
+class DuckLakeCatalog;
+
+//! set_option, options, expire_snapshots, cleanup_old_files, delete_orphaned_files,
+//! merge_adjacent_files.
+const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions();
+
+//! What ducklake_expire_snapshots does. `versions` and `older_than` select snapshots; the newest
+//! snapshot is never expired. Returns the expired (or, for a dry run, expirable) snapshot ids.
+struct ExpireSnapshotsRequest {
+	vector<idx_t> versions;
+	bool has_older_than = false;
+	timestamp_tz_t older_than;
+	bool dry_run = false;
+};
+vector<idx_t> ExpireSnapshots(DuckLakeCatalog &catalog, const ExpireSnapshotsRequest &request);
+
+//! Files to delete: scheduled (cleanup_old_files) or unknown to the catalog (delete_orphaned_files)
+//! for longer than `older_than`, or all of them. Returns the full paths (deleted unless dry_run).
+struct FileCleanupRequest {
+	bool cleanup_all = false;
+	timestamp_tz_t older_than;
+	bool dry_run = false;
+};
+vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog, const FileCleanupRequest &request);
+vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &catalog,
+                                   const FileCleanupRequest &request);
+
+//! ducklake_merge_adjacent_files: one result per table whose files were merged.
+struct MergeFilesRequest {
+	string schema_name;
+	string table_name;
+	//! At most this many source files in total (unset: no limit).
+	optional_idx max_compacted_files;
+	//! Only files of at least / at most this many bytes are merged.
+	idx_t min_file_size = 0;
+	optional_idx max_file_size;
+};
+struct MergeFilesResult {
+	string schema_name;
+	string table_name;
+	idx_t files_processed = 0;
+	idx_t files_created = 0;
+	idx_t bytes_written = 0;
+};
+vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCatalog &catalog,
+                                            const MergeFilesRequest &request);
+
+//! The lake's interval option `name` (expire_older_than, delete_older_than) as "now - interval";
+//! false when it is not set.
+bool OptionCutoff(DuckLakeCatalog &catalog, const string &name, timestamp_tz_t &result);
+
+} // namespace duckdb
