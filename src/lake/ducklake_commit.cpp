@@ -163,6 +163,7 @@ void LakeCommit::Run() {
 	auto &catalog = transaction.GetCatalog();
 	RandomEngine random;
 	auto start = std::chrono::steady_clock::now();
+	PrepareDeletes();
 	for (idx_t attempt = 0;; attempt++) {
 		try {
 			catalog.WithMetadata([&](MetadataConnection &conn) {
@@ -347,6 +348,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	auto latest = MetadataReader::LatestSnapshot(conn);
 	if (latest.snapshot_id != base.snapshot_id) {
 		CheckConflicts(conn, base.snapshot_id);
+		CheckDeleteConflicts(conn, base.snapshot_id);
 	}
 	local_to_real.clear();
 	changes.clear();
@@ -407,6 +409,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		}
 	}
 	WriteData(conn, writer, next);
+	WriteDeletes(writer, next);
 
 	if (schema_changed) {
 		next.schema_version = latest.schema_version + 1;

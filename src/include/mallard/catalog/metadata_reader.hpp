@@ -25,6 +25,10 @@ struct MetadataReader {
 	static LakeCatalogInfo ReadCatalog(MetadataConnection &conn, idx_t snapshot_id);
 	//! The data files of a table visible at the snapshot, with their column statistics.
 	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
+	//! Attaches to `files` (indexed by data_file_id through `file_index`) the delete files visible at
+	//! the snapshot.
+	static void ReadDeleteFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+	                            vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index);
 	//! False (and zero stats) when the table has no ducklake_table_stats row yet.
 	static bool TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats);
 

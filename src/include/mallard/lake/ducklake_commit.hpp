@@ -36,6 +36,13 @@ private:
 	//! Writes what an ALTER changed on a committed table or view.
 	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer);
 
+	//! Writes the delete files of this transaction's deletes, once, before the first attempt: a
+	//! retry reuses them (see ducklake_commit_deletes.cpp).
+	void PrepareDeletes();
+	//! Deletes conflict with a delete of, or end of, the same data file committed since.
+	void CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snapshot);
+	void WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next);
+
 	//! A local id (of a schema, table or view created here) mapped to its real id.
 	idx_t RealId(idx_t id) const;
 
@@ -43,6 +50,15 @@ private:
 	unordered_map<idx_t, idx_t> local_to_real;
 	vector<string> changes;
 	idx_t committed_snapshot = 0;
+	//! One per data file this transaction deleted from.
+	struct PreparedDelete {
+		idx_t table_id;
+		idx_t data_file_id;
+		//! Every row of the data file is gone: end it instead of writing a delete file.
+		bool ends_file;
+		DeleteFileInfo delete_file;
+	};
+	vector<PreparedDelete> prepared_deletes;
 };
 
 } // namespace duckdb

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/storage/delete_file.hpp"
 
 #include "duckdb/function/table_function.hpp"
 
@@ -24,6 +25,12 @@ struct LakeScanFile {
 	idx_t record_count = 0;
 	idx_t file_size_bytes = 0;
 	vector<ColumnStatsInfo> column_stats;
+	//! Full path of the committed delete file visible to the scan; empty when none.
+	string delete_file_path;
+	//! Rows deleted: by the delete file plus by the scanning transaction.
+	idx_t delete_count = 0;
+	//! Positions the scanning transaction deleted and has not committed yet (may be null).
+	shared_ptr<const DeletePositions> local_deletes;
 };
 
 //! Builds the table function that scans `table` over `files`, and binds it.

@@ -1,0 +1,91 @@
+// The delete part of a commit (spec: positional deletes, ducklake_delete_file).
+#include "mallard/lake/ducklake_commit.hpp"
+
+#include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/storage/lake_paths.hpp"
+
+#include "duckdb/main/attached_database.hpp"
+#include "duckdb/main/database.hpp"
+
+namespace duckdb {
+
+void LakeCommit::PrepareDeletes() {
+	prepared_deletes.clear();
+	auto &db = transaction.GetCatalog().GetDatabase();
+	for (auto &table_entry : transaction.new_deletes) {
+		auto &table = *table_entry.second.table;
+		auto folder = table.GetDataFolder();
+		for (auto &file_entry : table_entry.second.files) {
+			auto &local = file_entry.second;
+			auto &file = local.file;
+			// A delete file holds every deleted position of its data file: the committed ones too.
+			DeletePositions all = *local.positions;
+			if (file.has_delete_file) {
+				auto committed = DeleteFiles::Read(
+				    db, LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative));
+				all = DeleteFiles::Union(*committed, all);
+			}
+			PreparedDelete prepared;
+			prepared.table_id = table.GetTableId();
+			prepared.data_file_id = file.data_file_id;
+			prepared.ends_file = all.size() >= file.record_count;
+			if (!prepared.ends_file) {
+				auto name = DeleteFiles::NewFileName();
+				auto path = folder + name;
+				transaction.AddWrittenFile(path);
+				prepared.delete_file = DeleteFiles::Write(
+				    db, LakePaths::Resolve(folder, file.path, file.path_is_relative), path, all);
+				prepared.delete_file.path = name;
+				prepared.delete_file.path_is_relative = true;
+			}
+			prepared_deletes.push_back(std::move(prepared));
+		}
+	}
+}
+
+void LakeCommit::CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snapshot) {
+	if (prepared_deletes.empty()) {
+		return;
+	}
+	string ids;
+	for (auto &prepared : prepared_deletes) {
+		ids += (ids.empty() ? "" : ", ") + std::to_string(prepared.data_file_id);
+	}
+	auto since = std::to_string(since_snapshot);
+	// Another delete of the same data file, or the file ended (all rows deleted, table dropped,
+	// compaction): our positions would be lost or apply to a file no longer there.
+	auto rows = conn.Query("SELECT data_file_id, begin_snapshot FROM " + conn.Table("ducklake_delete_file") +
+	                       " WHERE data_file_id IN (" + ids + ") AND begin_snapshot > " + since +
+	                       " UNION ALL SELECT data_file_id, end_snapshot FROM " + conn.Table("ducklake_data_file") +
+	                       " WHERE data_file_id IN (" + ids + ") AND end_snapshot IS NOT NULL AND end_snapshot > " +
+	                       since);
+	if (rows.RowCount() > 0) {
+		throw TransactionException("Transaction conflict on lake \"%s\": this transaction deletes rows of data file "
+		                           "%s, which another transaction also deleted from or removed (committed in "
+		                           "snapshot %s after this transaction started at snapshot %llu)",
+		                           transaction.GetCatalog().GetName(), rows.rows[0][0].ToString(),
+		                           rows.rows[0][1].ToString(), since_snapshot);
+	}
+}
+
+void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
+	unordered_set<idx_t> tables;
+	for (auto &prepared : prepared_deletes) {
+		if (prepared.ends_file) {
+			writer.EndDataFile(prepared.data_file_id);
+		} else {
+			auto file = prepared.delete_file;
+			file.delete_file_id = next.next_file_id++;
+			writer.EndDeleteFiles(prepared.data_file_id);
+			writer.AddDeleteFile(prepared.table_id, prepared.data_file_id, file);
+		}
+		if (tables.insert(prepared.table_id).second) {
+			changes.push_back("deleted_from_table:" + std::to_string(prepared.table_id));
+		}
+	}
+}
+
+} // namespace duckdb

@@ -1,0 +1,123 @@
+#include "mallard/storage/delete_file.hpp"
+
+#include "duckdb/common/types/uuid.hpp"
+#include "duckdb/main/appender.hpp"
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database.hpp"
+#include "duckdb/main/materialized_query_result.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+namespace duckdb {
+
+namespace {
+
+//! Field ids of the delete file columns (spec: positional deletes).
+constexpr int32_t FILE_PATH_FIELD_ID = 2147483646;
+constexpr int32_t POS_FIELD_ID = 2147483645;
+
+struct DeleteFileCache {
+	std::mutex lock;
+	unordered_map<string, shared_ptr<const DeletePositions>> files;
+	idx_t cached_positions = 0;
+	//! Enough for the delete files of the busy tables, not for the lake's history.
+	static constexpr idx_t MAX_POSITIONS = 64ULL * 1024ULL * 1024ULL;
+};
+
+DeleteFileCache &GetCache() {
+	static DeleteFileCache cache;
+	return cache;
+}
+
+string Quote(const string &text) {
+	return "'" + StringUtil::Replace(text, "'", "''") + "'";
+}
+
+void ThrowIfError(QueryResult &result, const string &what) {
+	if (result.HasError()) {
+		throw IOException("%s: %s", what, result.GetError());
+	}
+}
+
+} // namespace
+
+shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path) {
+	auto &cache = GetCache();
+	{
+		std::lock_guard<std::mutex> guard(cache.lock);
+		auto entry = cache.files.find(path);
+		if (entry != cache.files.end()) {
+			return entry->second;
+		}
+	}
+	// A separate connection: this runs inside another query's scan or commit.
+	Connection conn(db);
+	auto result = conn.Query("SELECT DISTINCT pos FROM read_parquet(" + Quote(path) + ") ORDER BY pos");
+	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
+	auto positions = make_shared_ptr<DeletePositions>();
+	positions->reserve(result->RowCount());
+	for (auto &chunk : result->Collection().Chunks()) {
+		auto data = FlatVector::GetData<int64_t>(chunk.data[0]);
+		for (idx_t i = 0; i < chunk.size(); i++) {
+			positions->push_back(NumericCast<idx_t>(data[i]));
+		}
+	}
+	shared_ptr<const DeletePositions> shared = std::move(positions);
+	std::lock_guard<std::mutex> guard(cache.lock);
+	if (cache.cached_positions + shared->size() > DeleteFileCache::MAX_POSITIONS) {
+		cache.files.clear();
+		cache.cached_positions = 0;
+	}
+	cache.files[path] = shared;
+	cache.cached_positions += shared->size();
+	return shared;
+}
+
+DeleteFileInfo DeleteFiles::Write(DatabaseInstance &db, const string &data_file_path, const string &path,
+                                  const DeletePositions &positions) {
+	Connection conn(db);
+	auto table = "__mallard_delete_positions";
+	auto created = conn.Query(StringUtil::Format("CREATE OR REPLACE TEMPORARY TABLE %s (pos BIGINT)", table));
+	ThrowIfError(*created, "Cannot stage delete positions");
+	{
+		Appender appender(conn, "temp", "main", table);
+		for (auto pos : positions) {
+			appender.BeginRow();
+			appender.Append<int64_t>(NumericCast<int64_t>(pos));
+			appender.EndRow();
+		}
+		appender.Close();
+	}
+	auto copy = conn.Query(StringUtil::Format(
+	    "COPY (SELECT %s::VARCHAR AS file_path, pos FROM %s ORDER BY pos) TO %s (FORMAT parquet, COMPRESSION zstd, "
+	    "FIELD_IDS {file_path: %d, pos: %d}, RETURN_STATS)",
+	    Quote(data_file_path), table, Quote(path), FILE_PATH_FIELD_ID, POS_FIELD_ID));
+	ThrowIfError(*copy, "Cannot write delete file \"" + path + "\"");
+	auto &rows = copy->Cast<MaterializedQueryResult>();
+	DeleteFileInfo info;
+	info.delete_count = positions.size();
+	if (rows.RowCount() == 1) {
+		// filename, count, file_size_bytes, footer_size_bytes, ...
+		info.file_size_bytes = rows.GetValue(2, 0).GetValue<uint64_t>();
+		auto footer = rows.GetValue(3, 0);
+		if (!footer.IsNull()) {
+			info.footer_size = footer.GetValue<uint64_t>();
+		}
+	}
+	conn.Query(StringUtil::Format("DROP TABLE IF EXISTS %s", table));
+	return info;
+}
+
+string DeleteFiles::NewFileName() {
+	return "ducklake-" + UUID::ToString(UUID::GenerateRandomUUID()) + "-delete.parquet";
+}
+
+DeletePositions DeleteFiles::Union(const DeletePositions &a, const DeletePositions &b) {
+	DeletePositions result;
+	result.reserve(a.size() + b.size());
+	std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(result));
+	return result;
+}
+
+} // namespace duckdb
