@@ -67,7 +67,8 @@ vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &colu
 				} else if (first) {
 					min = file_min;
 					max = file_max;
-				} else {
+				} else if (known) {
+					// (Once a bound is unknown, min/max stay unset: comparing with them would throw.)
 					if (file_min < min) {
 						min = file_min;
 					}

@@ -51,7 +51,8 @@ public:
 	idx_t position_index;
 
 	struct GlobalState : public GlobalSinkState {
-		unique_ptr<GlobalSinkState> copy_state;
+		//! Owned by the writer itself (its sink_state): in per-thread mode it reads it from there.
+		optional_ptr<GlobalSinkState> copy_state;
 		vector<unique_ptr<GlobalOperatorState>> chain_states;
 		std::mutex lock;
 		DeletedRowsByFile deleted;
@@ -71,7 +72,8 @@ public:
 
 	unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext &context) const override {
 		auto result = make_uniq<GlobalState>();
-		result->copy_state = copy->GetGlobalSinkState(context);
+		copy->sink_state = copy->GetGlobalSinkState(context);
+		result->copy_state = copy->sink_state.get();
 		for (auto &op : chain) {
 			result->chain_states.push_back(op.get().GetGlobalOperatorState(context));
 		}
@@ -139,7 +141,6 @@ public:
 		copy->Finalize(pipeline, event, context, copy_finalize);
 		// The writer reports its files as a source; DuckLakeInsert turns them into the transaction's
 		// data files.
-		copy->sink_state = std::move(global.copy_state);
 		ThreadContext thread(context);
 		ExecutionContext execution(context, thread, nullptr);
 		auto source_global = copy->GetGlobalSourceState(context);
@@ -162,7 +163,6 @@ public:
 		}
 		OperatorSinkFinalizeInput insert_finalize {*insert_global, interrupt};
 		insert.Finalize(pipeline, event, context, insert_finalize);
-		copy->sink_state.reset();
 		StageDeletedRows(context, table, global.deleted);
 		return SinkFinalizeType::READY;
 	}
