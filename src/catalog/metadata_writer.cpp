@@ -187,6 +187,11 @@ void SnapshotWriter::EndDataFile(idx_t data_file_id) {
 	EndDeleteFiles(data_file_id);
 }
 
+void SnapshotWriter::SubtractTableRecords(idx_t table_id, idx_t deleted) {
+	Add("UPDATE " + conn.Table("ducklake_table_stats") + " SET record_count = record_count - " + Num(deleted) +
+	    " WHERE table_id = " + Num(table_id));
+}
+
 void SnapshotWriter::WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists) {
 	if (exists) {
 		Add("UPDATE " + conn.Table("ducklake_table_stats") + " SET record_count = " + Num(stats.record_count) +

@@ -32,6 +32,7 @@ void LakeCommit::PrepareDeletes() {
 			prepared.table_id = table.GetTableId();
 			prepared.data_file_id = file.data_file_id;
 			prepared.ends_file = all.size() >= file.record_count;
+			prepared.newly_deleted = local.positions->size();
 			if (!prepared.ends_file) {
 				auto name = DeleteFiles::NewFileName();
 				auto path = folder + name;
@@ -73,7 +74,9 @@ void LakeCommit::CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snap
 
 void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
 	unordered_set<idx_t> tables;
+	map<idx_t, idx_t> deleted_rows;
 	for (auto &prepared : prepared_deletes) {
+		deleted_rows[prepared.table_id] += prepared.newly_deleted;
 		if (prepared.ends_file) {
 			writer.EndDataFile(prepared.data_file_id);
 		} else {
@@ -85,6 +88,9 @@ void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
 		if (tables.insert(prepared.table_id).second) {
 			changes.push_back("deleted_from_table:" + std::to_string(prepared.table_id));
 		}
+	}
+	for (auto &entry : deleted_rows) {
+		writer.SubtractTableRecords(entry.first, entry.second);
 	}
 }
 

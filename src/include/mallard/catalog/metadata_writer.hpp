@@ -33,6 +33,8 @@ public:
 	void EndDeleteFiles(idx_t data_file_id);
 	//! Ends a data file whose rows are all deleted (spec: instead of a delete file).
 	void EndDataFile(idx_t data_file_id);
+	//! Lowers a table's record_count by rows deleted (relative, after any WriteTableStats).
+	void SubtractTableRecords(idx_t table_id, idx_t deleted);
 	//! Overwrites ducklake_table_stats for a table (inserting the row when new).
 	void WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists);
 	//! Replaces the table-level column statistics of a table.

@@ -57,6 +57,8 @@ private:
 		//! Every row of the data file is gone: end it instead of writing a delete file.
 		bool ends_file;
 		DeleteFileInfo delete_file;
+		//! Rows this transaction deleted from the file (not counting earlier deletes).
+		idx_t newly_deleted;
 	};
 	vector<PreparedDelete> prepared_deletes;
 };
