@@ -7,6 +7,7 @@
 #include "mallard/functions/table_changes_function.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/catalog/snapshot_changes.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
@@ -164,6 +165,36 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				data_files.push_back(std::move(file));
 			}
 		});
+		// Snapshots that only rewrote files (compaction, merging) change no row: their ended and new
+		// files are not changes (spec: the row ids of rewritten rows are kept).
+		unordered_set<idx_t> rewrite_snapshots;
+		catalog.WithMetadata([&](MetadataConnection &conn) {
+			auto rows = conn.Query(StringUtil::Format(
+			    "SELECT snapshot_id, changes_made FROM %s WHERE snapshot_id >= %llu AND snapshot_id <= %llu",
+			    conn.Table("ducklake_snapshot_changes"), start, end));
+			auto id = std::to_string(table_id);
+			for (auto &row : rows.rows) {
+				if (row[1].IsNull()) {
+					continue;
+				}
+				bool rewrites = false;
+				bool changes_rows = false;
+				for (auto &change : SnapshotChanges::Parse(row[1].ToString())) {
+					if (change.value != id) {
+						continue;
+					}
+					if (change.kind == "compacted_table" || change.kind == "merge_adjacent" ||
+					    change.kind == "rewrite_delete") {
+						rewrites = true;
+					} else if (change.kind == "inserted_into_table" || change.kind == "deleted_from_table") {
+						changes_rows = true;
+					}
+				}
+				if (rewrites && !changes_rows) {
+					rewrite_snapshots.insert(NumericCast<idx_t>(row[0].GetValue<int64_t>()));
+				}
+			}
+		});
 		auto schema = SchemaArgument(columns);
 		auto rows_of = [&](const ChangeFile &file, idx_t snapshot, const string &type, const string &where) {
 			return " UNION ALL SELECT " + std::to_string(snapshot) +
@@ -182,11 +213,12 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			return nullptr;
 		};
 		for (auto &file : data_files) {
-			if (file.begin_snapshot >= start && file.begin_snapshot <= end) {
+			if (file.begin_snapshot >= start && file.begin_snapshot <= end &&
+			    !rewrite_snapshots.count(file.begin_snapshot)) {
 				changes += rows_of(file, file.begin_snapshot, "insert", "");
 			}
 			if (file.end_snapshot.IsValid() && file.end_snapshot.GetIndex() >= start &&
-			    file.end_snapshot.GetIndex() <= end) {
+			    file.end_snapshot.GetIndex() <= end && !rewrite_snapshots.count(file.end_snapshot.GetIndex())) {
 				// Ended: its rows not deleted before are deleted now.
 				auto previous = delete_file_ending_at(file.id, file.end_snapshot.GetIndex());
 				changes += rows_of(file, file.end_snapshot.GetIndex(), "delete",
@@ -196,7 +228,7 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			}
 		}
 		for (auto &file : delete_files) {
-			if (file.begin_snapshot < start || file.begin_snapshot > end) {
+			if (file.begin_snapshot < start || file.begin_snapshot > end || rewrite_snapshots.count(file.begin_snapshot)) {
 				continue;
 			}
 			const ChangeFile *data_file = nullptr;
