@@ -15,6 +15,9 @@ namespace duckdb {
 
 void LakeCommit::PrepareDeletes() {
 	prepared_deletes.clear();
+	if (transaction.new_deletes.empty()) {
+		return;
+	}
 	auto &catalog = transaction.GetCatalog();
 	auto &db = catalog.GetDatabase();
 	// Each position carries the snapshot that deleted it; the commit most likely lands on the next
