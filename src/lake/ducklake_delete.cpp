@@ -17,31 +17,6 @@ namespace duckdb {
 
 namespace {
 
-//! Adds the (data file, position) pairs of a chunk to `rows`.
-void CollectRows(DataChunk &chunk, idx_t filename_index, idx_t position_index, DeletedRowsByFile &rows) {
-	UnifiedVectorFormat filenames;
-	UnifiedVectorFormat positions;
-	chunk.data[filename_index].ToUnifiedFormat(chunk.size(), filenames);
-	chunk.data[position_index].ToUnifiedFormat(chunk.size(), positions);
-	auto filename_data = UnifiedVectorFormat::GetData<string_t>(filenames);
-	auto position_data = UnifiedVectorFormat::GetData<int64_t>(positions);
-	DeletePositions *current = nullptr;
-	string_t current_name;
-	for (idx_t i = 0; i < chunk.size(); i++) {
-		auto name_idx = filenames.sel->get_index(i);
-		auto pos_idx = positions.sel->get_index(i);
-		if (!filenames.validity.RowIsValid(name_idx) || !positions.validity.RowIsValid(pos_idx)) {
-			throw InvalidInputException("Lake delete: a row to delete has no data file position");
-		}
-		auto &name = filename_data[name_idx];
-		if (!current || !(name == current_name)) {
-			current = &rows[name.GetString()];
-			current_name = name;
-		}
-		current->push_back(NumericCast<idx_t>(position_data[pos_idx]));
-	}
-}
-
 void MergeRows(DeletedRowsByFile &source, DeletedRowsByFile &target) {
 	for (auto &entry : source) {
 		auto &positions = target[entry.first];
@@ -65,6 +40,30 @@ struct CollectorState : public OperatorState {
 };
 
 } // namespace
+
+void CollectDeletedRows(DataChunk &chunk, idx_t filename_index, idx_t position_index, DeletedRowsByFile &rows) {
+	UnifiedVectorFormat filenames;
+	UnifiedVectorFormat positions;
+	chunk.data[filename_index].ToUnifiedFormat(chunk.size(), filenames);
+	chunk.data[position_index].ToUnifiedFormat(chunk.size(), positions);
+	auto filename_data = UnifiedVectorFormat::GetData<string_t>(filenames);
+	auto position_data = UnifiedVectorFormat::GetData<int64_t>(positions);
+	DeletePositions *current = nullptr;
+	string_t current_name;
+	for (idx_t i = 0; i < chunk.size(); i++) {
+		auto name_idx = filenames.sel->get_index(i);
+		auto pos_idx = positions.sel->get_index(i);
+		if (!filenames.validity.RowIsValid(name_idx) || !positions.validity.RowIsValid(pos_idx)) {
+			throw InvalidInputException("Lake delete: a row to delete has no data file position");
+		}
+		auto &name = filename_data[name_idx];
+		if (!current || !(name == current_name)) {
+			current = &rows[name.GetString()];
+			current_name = name;
+		}
+		current->push_back(NumericCast<idx_t>(position_data[pos_idx]));
+	}
+}
 
 void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows) {
 	if (rows.empty()) {
@@ -117,7 +116,7 @@ unique_ptr<LocalSinkState> DuckLakeDelete::GetLocalSinkState(ExecutionContext &c
 
 SinkResultType DuckLakeDelete::Sink(ExecutionContext &context, DataChunk &chunk, OperatorSinkInput &input) const {
 	auto &local = input.local_state.Cast<DeleteLocalState>();
-	CollectRows(chunk, filename_index, position_index, local.rows);
+	CollectDeletedRows(chunk, filename_index, position_index, local.rows);
 	return SinkResultType::NEED_MORE_INPUT;
 }
 
@@ -166,7 +165,7 @@ unique_ptr<OperatorState> DuckLakeDeleteCollector::GetOperatorState(ExecutionCon
 
 OperatorResultType DuckLakeDeleteCollector::Execute(ExecutionContext &context, DataChunk &input, DataChunk &chunk,
                                                     GlobalOperatorState &gstate, OperatorState &state) const {
-	CollectRows(input, filename_index, position_index, state.Cast<CollectorState>().rows);
+	CollectDeletedRows(input, filename_index, position_index, state.Cast<CollectorState>().rows);
 	chunk.Reference(input);
 	return OperatorResultType::NEED_MORE_INPUT;
 }

@@ -105,7 +105,7 @@ public:
 		auto &local = input.local_state.Cast<LocalState>();
 		DataChunk *rows = &chunk;
 		if (IsUpdate()) {
-			StageRows(chunk, local.deleted);
+			CollectDeletedRows(chunk, filename_index, position_index, local.deleted);
 			local.row.Reset();
 			local.executor->Execute(chunk, local.row);
 			rows = &local.row;
@@ -177,19 +177,6 @@ public:
 		return "DUCKLAKE_MERGE_WRITE";
 	}
 
-private:
-	void StageRows(DataChunk &chunk, DeletedRowsByFile &deleted) const {
-		UnifiedVectorFormat filenames;
-		UnifiedVectorFormat positions;
-		chunk.data[filename_index].ToUnifiedFormat(chunk.size(), filenames);
-		chunk.data[position_index].ToUnifiedFormat(chunk.size(), positions);
-		auto filename_data = UnifiedVectorFormat::GetData<string_t>(filenames);
-		auto position_data = UnifiedVectorFormat::GetData<int64_t>(positions);
-		for (idx_t i = 0; i < chunk.size(); i++) {
-			auto name = filename_data[filenames.sel->get_index(i)].GetString();
-			deleted[name].push_back(NumericCast<idx_t>(position_data[positions.sel->get_index(i)]));
-		}
-	}
 };
 
 //! Plans the writer for rows of `types` (table columns, plus row ids when `with_row_ids`).

@@ -19,6 +19,9 @@ class DuckLakeTableEntry;
 //! Deleted positions by the full path of the data file the scan read them from.
 using DeletedRowsByFile = unordered_map<string, DeletePositions>;
 
+//! Adds the (data file, position) of each row of `chunk` to `rows`.
+void CollectDeletedRows(DataChunk &chunk, idx_t filename_index, idx_t position_index, DeletedRowsByFile &rows);
+
 //! Hands deleted rows to the transaction, keyed by data file; a clear error for rows of files this
 //! transaction wrote itself (not supported yet).
 void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows);
