@@ -53,6 +53,31 @@ lake_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM lake
 pq_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM read_parquet('agg/data/main/events/*.parquet') GROUP BY event_type"
 compare "$attach" "$lake_q" "$pq_q" ratio
 
+echo "## 8. Aggregation after deleting 1% of the 10M rows, spread over all 20 files"
+# The lake of benchmark 1 with every 100th row deleted (one delete file per data file), against
+# plain DuckDB reading the same files without deletes.
+rm -rf del && cp -r agg del
+"$MALLARD" -c "ATTACH 'ducklake:del/catalog.ducklake' AS lake (DATA_PATH 'del/data/')" \
+  -c "DELETE FROM lake.events WHERE event_id % 100 = 7" >/dev/null
+attach="ATTACH 'ducklake:del/catalog.ducklake' AS lake (DATA_PATH 'del/data/')"
+lake_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM lake.events GROUP BY event_type"
+pq_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM read_parquet('agg/data/main/events/*.parquet') GROUP BY event_type"
+compare "$attach" "$lake_q" "$pq_q" ratio
+
+echo "## 9. UPDATE of 10% of the 10M rows"
+rm -rf upd && cp -r agg upd
+upd_s=$(time_last -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake (DATA_PATH 'upd/data/')" \
+  -c "UPDATE lake.events SET amount = amount + 1 WHERE event_id % 10 = 3")
+written=$("$MALLARD" -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake" -csv \
+  -c "SELECT (SELECT count(*) FROM lake.ducklake_data_file WHERE begin_snapshot = s) || ' data + ' || (SELECT count(*) FROM lake.ducklake_delete_file WHERE begin_snapshot = s) || ' delete' AS w FROM (SELECT max(snapshot_id) s FROM lake.ducklake_snapshot)" 2>/dev/null | tail -1)
+plain_s=$(time_last -c "CREATE TABLE events AS FROM read_parquet('agg/data/main/events/*.parquet')" \
+  -c "UPDATE events SET amount = amount + 1 WHERE event_id % 10 = 3")
+echo "| | Mallard lake | DuckDB table (in memory) |"
+echo "|---|---|---|"
+echo "| UPDATE of 1M rows (s) | $upd_s | $plain_s |"
+echo "| files written | $written | - |"
+echo
+
 echo "## 2. 1%-selective time range on 1,000 files of 10,000 rows"
 rm -rf many && mkdir many
 {

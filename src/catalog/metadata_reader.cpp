@@ -148,6 +148,32 @@ void ReadPartitionSpecs(MetadataConnection &conn, idx_t snapshot_id, vector<Lake
 
 } // namespace
 
+void MetadataReader::ReadDeleteFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                     vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index) {
+	auto rows = conn.Query(StringUtil::Format(
+	    "SELECT data_file_id, delete_file_id, path, path_is_relative, delete_count, file_size_bytes, footer_size, "
+	    "begin_snapshot FROM %s WHERE table_id = %llu AND %s",
+	    conn.Table("ducklake_delete_file"), table_id, VisibleAt(snapshot_id)));
+	for (auto &row : rows.rows) {
+		auto it = file_index.find(GetId(row[0]));
+		if (it == file_index.end()) {
+			continue;
+		}
+		auto &file = files[it->second];
+		file.has_delete_file = true;
+		auto &info = file.delete_file;
+		info.delete_file_id = GetId(row[1]);
+		info.path = GetString(row[2]);
+		info.path_is_relative = GetBool(row[3], true);
+		info.delete_count = row[4].IsNull() ? 0 : GetId(row[4]);
+		info.file_size_bytes = row[5].IsNull() ? 0 : GetId(row[5]);
+		if (!row[6].IsNull()) {
+			info.footer_size = GetId(row[6]);
+		}
+		info.begin_snapshot = GetId(row[7]);
+	}
+}
+
 string MetadataReader::VisibleAt(idx_t snapshot_id, const string &alias) {
 	auto prefix = alias.empty() ? string() : alias + ".";
 	auto s = std::to_string(snapshot_id);
@@ -336,6 +362,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	if (files.empty()) {
 		return files;
 	}
+	ReadDeleteFiles(conn, table_id, snapshot_id, files, file_index);
 	// Only the statistics of this table's visible files: planning cost follows the table, not the lake.
 	auto stats = conn.Query(StringUtil::Format(
 	    "SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, s.null_count, s.min_value, "

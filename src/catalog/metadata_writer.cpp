@@ -216,6 +216,31 @@ void SnapshotWriter::AddDataFiles(idx_t table_id, const vector<DataFileInfo> &fi
 	}
 }
 
+void SnapshotWriter::AddDeleteFile(idx_t table_id, idx_t data_file_id, const DeleteFileInfo &file) {
+	Add("INSERT INTO " + conn.Table("ducklake_delete_file") +
+	    " (delete_file_id, table_id, begin_snapshot, end_snapshot, data_file_id, path, path_is_relative, format, "
+	    "delete_count, file_size_bytes, footer_size, encryption_key) VALUES (" +
+	    Num(file.delete_file_id) + ", " + Num(table_id) + ", " + snapshot + ", NULL, " + Num(data_file_id) + ", " +
+	    Lit(file.path) + ", " + Bool(file.path_is_relative) + ", 'parquet', " + Num(file.delete_count) + ", " +
+	    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", NULL)");
+}
+
+void SnapshotWriter::EndDeleteFiles(idx_t data_file_id) {
+	Add("UPDATE " + conn.Table("ducklake_delete_file") + " SET end_snapshot = " + snapshot +
+	    " WHERE data_file_id = " + Num(data_file_id) + " AND end_snapshot IS NULL");
+}
+
+void SnapshotWriter::EndDataFile(idx_t data_file_id) {
+	Add("UPDATE " + conn.Table("ducklake_data_file") + " SET end_snapshot = " + snapshot +
+	    " WHERE data_file_id = " + Num(data_file_id) + " AND end_snapshot IS NULL");
+	EndDeleteFiles(data_file_id);
+}
+
+void SnapshotWriter::SubtractTableRecords(idx_t table_id, idx_t deleted) {
+	Add("UPDATE " + conn.Table("ducklake_table_stats") + " SET record_count = record_count - " + Num(deleted) +
+	    " WHERE table_id = " + Num(table_id));
+}
+
 void SnapshotWriter::WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists) {
 	if (exists) {
 		Add("UPDATE " + conn.Table("ducklake_table_stats") + " SET record_count = " + Num(stats.record_count) +

@@ -4,6 +4,7 @@
 #include "mallard/catalog/snapshot_changes.hpp"
 #include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/functions/metadata_function.hpp"
+#include "mallard/functions/table_changes_function.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
@@ -213,6 +214,10 @@ TableFunction MakeLakeFunction(const LakeFunctionDefinition &definition, const s
 optional_ptr<CatalogEntry> LookupLakeFunction(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
                                               const string &name) {
 	auto lower = StringUtil::Lower(name);
+	auto change_function = LookupChangeFunction(catalog, schema, lower);
+	if (change_function) {
+		return change_function;
+	}
 	for (auto definition_ptr : LakeFunctionDefinitions()) {
 		auto &definition = *definition_ptr;
 		if (lower != definition.name) {
@@ -233,6 +238,7 @@ void RegisterLakeFunctions(ExtensionLoader &loader) {
 		loader.RegisterFunction(MakeLakeFunction(*definition, string("ducklake_") + definition->name, nullptr));
 	}
 	loader.RegisterFunction(CatalogTableTableFunction());
+	RegisterChangeFunctions(loader);
 }
 
 } // namespace duckdb

@@ -286,15 +286,7 @@ unique_ptr<LogicalOperator> DuckLakeCatalog::BindCreateIndex(Binder &binder, Cre
 	throw NotImplementedException("Lake tables do not support indexes (CREATE INDEX on \"%s\")", table.name);
 }
 
-PhysicalOperator &DuckLakeCatalog::PlanDelete(ClientContext &context, PhysicalPlanGenerator &planner, LogicalDelete &op,
-                                              PhysicalOperator &plan) {
-	throw NotImplementedException("DELETE on lake tables is not supported yet");
-}
-
-PhysicalOperator &DuckLakeCatalog::PlanUpdate(ClientContext &context, PhysicalPlanGenerator &planner, LogicalUpdate &op,
-                                              PhysicalOperator &plan) {
-	throw NotImplementedException("UPDATE on lake tables is not supported yet");
-}
+// PlanDelete: ducklake_delete.cpp; PlanUpdate: ducklake_update.cpp.
 
 DatabaseSize DuckLakeCatalog::GetDatabaseSize(ClientContext &context) {
 	return DatabaseSize();

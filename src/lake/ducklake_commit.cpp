@@ -70,7 +70,8 @@ vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &colu
 				} else if (first) {
 					min = file_min;
 					max = file_max;
-				} else {
+				} else if (known) {
+					// (Once a bound is unknown, min/max stay unset: comparing with them would throw.)
 					if (file_min < min) {
 						min = file_min;
 					}
@@ -170,6 +171,7 @@ void LakeCommit::RunCatalogTransaction(DuckLakeCatalog &catalog,
                                        const std::function<void(MetadataConnection &)> &attempt_function) {
 	RandomEngine random;
 	auto start = std::chrono::steady_clock::now();
+	PrepareDeletes();
 	for (idx_t attempt = 0;; attempt++) {
 		try {
 			catalog.WithMetadata([&](MetadataConnection &conn) {
@@ -406,6 +408,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	auto latest = MetadataReader::LatestSnapshot(conn);
 	if (latest.snapshot_id != base.snapshot_id) {
 		CheckConflicts(conn, base.snapshot_id);
+		CheckDeleteConflicts(conn, base.snapshot_id);
 	}
 	local_to_real.clear();
 	changes.clear();
@@ -467,6 +470,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		}
 	}
 	WriteData(conn, writer, next);
+	WriteDeletes(writer, next);
 
 	if (schema_changed) {
 		next.schema_version = latest.schema_version + 1;

@@ -10,6 +10,7 @@
 
 #include "duckdb/catalog/catalog_entry/copy_function_catalog_entry.hpp"
 #include "duckdb/common/file_system.hpp"
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
 #include "duckdb/common/operator/cast_operators.hpp"
 #include "duckdb/common/types/decimal.hpp"
 #include "duckdb/common/types/hugeint.hpp"
@@ -241,7 +242,7 @@ DuckLakeInsert::DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &
 }
 
 PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGenerator &planner,
-                                       DuckLakeTableEntry &table, PhysicalOperator &child) {
+                                       DuckLakeTableEntry &table, PhysicalOperator &child, bool with_row_ids) {
 	auto &columns = table.GetTableInfo().columns;
 	auto folder = table.GetDataFolder();
 	auto &fs = FileSystem::GetFileSystem(context);
@@ -269,6 +270,21 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		types.push_back(expression->return_type);
 		storage_expressions.push_back(std::move(expression));
 	}
+	auto field_ids = FieldIds(columns);
+	if (with_row_ids) {
+		// Rows rewritten by an UPDATE keep their row ids in a column of their own (spec: row ids).
+		names.push_back("_ducklake_internal_row_id");
+		types.push_back(LogicalType::BIGINT);
+		storage_expressions.push_back(make_uniq<BoundReferenceExpression>(LogicalType::BIGINT, columns.size()));
+		auto fields = StructValue::GetChildren(field_ids);
+		child_list_t<Value> with_row_id;
+		auto &field_types = StructType::GetChildTypes(field_ids.type());
+		for (idx_t i = 0; i < fields.size(); i++) {
+			with_row_id.emplace_back(field_types[i].first, fields[i]);
+		}
+		with_row_id.emplace_back(names.back(), Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
+		field_ids = Value::STRUCT(std::move(with_row_id));
+	}
 	// A partitioned table: the key values are extra columns the writer splits rows by (into Hive
 	// folders key=value) and does not write into the files.
 	auto partition_keys = PlanPartitionKeys(context, table.GetTableInfo());
@@ -289,7 +305,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	info.file_path = folder;
 	info.format = "parquet";
 	info.is_from = false;
-	info.options["field_ids"] = {FieldIds(columns)};
+	info.options["field_ids"] = {field_ids};
 	// The lake's options for this table (table beats schema beats global, see lake_options.hpp).
 	auto write_options = ReadDataFileWriteOptions(table);
 	info.options["compression"] = {Value(write_options.compression)};

@@ -7,7 +7,12 @@
 #include "mallard/scan/ducklake_scan.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
 #include "duckdb/parser/constraints/not_null_constraint.hpp"
+#include "duckdb/planner/expression/bound_columnref_expression.hpp"
+#include "duckdb/planner/operator/logical_get.hpp"
+#include "duckdb/planner/operator/logical_projection.hpp"
+#include "duckdb/planner/operator/logical_update.hpp"
 #include "duckdb/parser/parsed_data/create_table_info.hpp"
 #include "duckdb/parser/parser.hpp"
 #include "duckdb/storage/statistics/base_statistics.hpp"
@@ -97,11 +102,25 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 		scan_file.column_stats = file.column_stats;
 		scan_file.partition_values = file.partition_values;
 		scan_file.begin_snapshot = file.begin_snapshot;
+		if (file.has_delete_file) {
+			scan_file.delete_file_path =
+			    LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
+			scan_file.delete_count = file.delete_file.delete_count;
+		}
 		files.push_back(std::move(scan_file));
 	};
+	map<idx_t, DuckLakeTransaction::LocalFileDeletes> local_deletes;
+	if (!at_clause && !DuckLakeTransaction::IsLocalId(table_info.table_id)) {
+		local_deletes = transaction.GetLocalDeletes(table_info.table_id);
+	}
 	if (committed) {
 		for (auto &file : *committed) {
 			add_file(file);
+			auto local = local_deletes.find(file.data_file_id);
+			if (local != local_deletes.end()) {
+				files.back().local_deletes = local->second.positions;
+				files.back().delete_count += local->second.positions->size();
+			}
 		}
 	}
 	if (local_files) {
@@ -120,11 +139,50 @@ TableStorageInfo DuckLakeTableEntry::GetStorageInfo(ClientContext &context) {
 virtual_column_map_t DuckLakeTableEntry::GetVirtualColumns() const {
 	virtual_column_map_t result;
 	result.insert(make_pair(COLUMN_IDENTIFIER_ROW_ID, TableColumn("rowid", LogicalType::BIGINT)));
+	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILENAME, TableColumn("filename", LogicalType::VARCHAR)));
+	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER,
+	                        TableColumn("file_row_number", LogicalType::BIGINT)));
 	return result;
 }
 
 vector<column_t> DuckLakeTableEntry::GetRowIdColumns() const {
-	return {COLUMN_IDENTIFIER_ROW_ID};
+	// DELETE and UPDATE address a row by its data file and position (positional deletes); UPDATE
+	// also carries the row id into the rewritten row.
+	return {COLUMN_IDENTIFIER_ROW_ID, MultiFileReader::COLUMN_IDENTIFIER_FILENAME,
+	        MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER};
+}
+
+void DuckLakeTableEntry::BindUpdateConstraints(Binder &binder, LogicalGet &get, LogicalProjection &proj,
+                                               LogicalUpdate &update, ClientContext &context) {
+	TableCatalogEntry::BindUpdateConstraints(binder, get, proj, update, context);
+	// An UPDATE rewrites whole rows into a new data file: every column must reach it, as "c = c"
+	// for the columns the SET list leaves out. A column the scan already reads is reused: the
+	// Parquet scan cannot project one column twice.
+	for (auto &column : GetColumns().Physical()) {
+		bool is_set = false;
+		for (auto &set_column : update.columns) {
+			is_set = is_set || set_column == column.Physical();
+		}
+		if (is_set) {
+			continue;
+		}
+		auto &column_ids = get.GetColumnIds();
+		idx_t get_index = column_ids.size();
+		for (idx_t i = 0; i < column_ids.size(); i++) {
+			if (column_ids[i].GetPrimaryIndex() == column.Logical().index) {
+				get_index = i;
+			}
+		}
+		if (get_index == column_ids.size()) {
+			get.AddColumnId(column.Logical().index);
+		}
+		update.expressions.push_back(
+		    make_uniq<BoundColumnRefExpression>(column.Type(), ColumnBinding(proj.table_index, proj.expressions.size())));
+		proj.expressions.push_back(
+		    make_uniq<BoundColumnRefExpression>(column.Type(), ColumnBinding(get.table_index, get_index)));
+		update.columns.push_back(column.Physical());
+	}
+	update.update_is_del_and_insert = true;
 }
 
 } // namespace duckdb

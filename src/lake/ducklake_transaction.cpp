@@ -116,6 +116,7 @@ void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &ent
 	dropped_entries[id] = DroppedEntry {schema_name, entry.name, entry.type};
 	// Data inserted into a table this transaction drops is never committed.
 	new_data.erase(id);
+	new_deletes.erase(id);
 }
 
 void DuckLakeTransaction::ScanLocalEntries(const string &schema_name,
@@ -168,6 +169,31 @@ const vector<DataFileInfo> *DuckLakeTransaction::GetLocalDataFiles(idx_t table_i
 	return &entry->second.files;
 }
 
+void DuckLakeTransaction::AddDeletes(DuckLakeTableEntry &table, const DataFileInfo &file, DeletePositions positions) {
+	std::lock_guard<std::mutex> guard(deletes_lock);
+	auto &data = new_deletes[table.GetTableId()];
+	data.table = &table;
+	auto entry = data.files.find(file.data_file_id);
+	if (entry == data.files.end()) {
+		LocalFileDeletes local;
+		local.file = file;
+		local.positions = make_shared_ptr<const DeletePositions>(std::move(positions));
+		data.files.emplace(file.data_file_id, std::move(local));
+		return;
+	}
+	entry->second.positions =
+	    make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*entry->second.positions, positions));
+}
+
+map<idx_t, DuckLakeTransaction::LocalFileDeletes> DuckLakeTransaction::GetLocalDeletes(idx_t table_id) {
+	std::lock_guard<std::mutex> guard(deletes_lock);
+	auto entry = new_deletes.find(table_id);
+	if (entry == new_deletes.end()) {
+		return {};
+	}
+	return entry->second.files;
+}
+
 void DuckLakeTransaction::SetCommitMessage(Value author_p, Value message_p, Value extra_info_p) {
 	author = std::move(author_p);
 	commit_message = std::move(message_p);
@@ -175,7 +201,8 @@ void DuckLakeTransaction::SetCommitMessage(Value author_p, Value message_p, Valu
 }
 
 bool DuckLakeTransaction::HasChanges() const {
-	if (!new_schemas.empty() || !dropped_schemas.empty() || !dropped_entries.empty() || !new_data.empty()) {
+	if (!new_schemas.empty() || !dropped_schemas.empty() || !dropped_entries.empty() || !new_data.empty() ||
+	    !new_deletes.empty()) {
 		return true;
 	}
 	for (auto &schema : new_entries) {
@@ -201,6 +228,7 @@ void DuckLakeTransaction::Rollback() {
 	}
 	written_files.clear();
 	new_data.clear();
+	new_deletes.clear();
 	new_entries.clear();
 	new_schemas.clear();
 	replaced_entries.clear();

@@ -1,6 +1,7 @@
 #include "mallard/scan/ducklake_scan.hpp"
 
 #include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/scan/delete_filter.hpp"
 #include "mallard/scan/file_pruning.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
@@ -67,7 +68,7 @@ public:
 	unique_ptr<NodeStatistics> GetCardinality(ClientContext &context) override {
 		idx_t rows = 0;
 		for (auto idx : selected) {
-			rows += info->files[idx].record_count;
+			rows += info->files[idx].record_count - info->files[idx].delete_count;
 		}
 		return make_uniq<NodeStatistics>(rows, rows);
 	}
@@ -192,6 +193,14 @@ public:
 		if (entry == info->file_index.end()) {
 			throw InternalException("Lake scan opened a file it does not know: %s", reader_data.reader->GetFileName());
 		}
+		for (auto &local : local_columns) {
+			if (!local.identifier.IsNull() && local.identifier.type().id() == LogicalTypeId::INTEGER &&
+			    local.identifier.GetValue<int32_t>() == MultiFileReader::ROW_ID_FIELD_ID) {
+				// Rows rewritten by an UPDATE keep their row ids in the file (spec: row ids).
+				global_reference = &row_id_column;
+				return make_uniq<BoundReferenceExpression>(type, local_index.GetIndex());
+			}
+		}
 		column_id = COLUMN_IDENTIFIER_FILE_ROW_NUMBER;
 		auto row_number = make_uniq<BoundReferenceExpression>(LogicalType::BIGINT, local_index.GetIndex());
 		auto start = info->files[entry->second].row_id_start;
@@ -211,7 +220,19 @@ public:
 	                                        const OpenFileInfo &file, idx_t file_idx,
 	                                        const MultiFileBindData &bind_data) override {
 		try {
-			return MultiFileReader::CreateReader(context, gstate, file, file_idx, bind_data);
+			auto reader = MultiFileReader::CreateReader(context, gstate, file, file_idx, bind_data);
+			auto entry = info->file_index.find(file.path);
+			if (entry != info->file_index.end()) {
+				auto &scan_file = info->files[entry->second];
+				shared_ptr<const DeletePositions> committed;
+				if (!scan_file.delete_file_path.empty()) {
+					committed = DeleteFiles::Read(*context.db, scan_file.delete_file_path);
+				}
+				if (committed || scan_file.local_deletes) {
+					reader->deletion_filter = make_uniq<LakeDeleteFilter>(committed, scan_file.local_deletes);
+				}
+			}
+			return reader;
 		} catch (std::exception &ex) {
 			ErrorData error(ex);
 			throw IOException("Cannot read data file \"%s\" of lake table \"%s\": %s", file.path, info->table.name,
@@ -225,6 +246,15 @@ public:
 
 private:
 	shared_ptr<LakeScanInfo> info;
+	//! The column of explicit row ids, mapped by its field id when a file has it.
+	MultiFileColumnDefinition row_id_column {RowIdColumn()};
+
+	static MultiFileColumnDefinition RowIdColumn() {
+		MultiFileColumnDefinition result("_ducklake_internal_row_id", LogicalType::BIGINT);
+		result.identifier = Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID);
+		result.default_expression = make_uniq<ConstantExpression>(Value(LogicalType::BIGINT));
+		return result;
+	}
 };
 
 InsertionOrderPreservingMap<string> LakeScanDynamicToString(TableFunctionDynamicToStringInput &input) {
@@ -253,7 +283,7 @@ vector<PartitionStatistics> LakeScanPartitionStats(ClientContext &context, GetPa
 	for (auto &file : reader.GetScanInfo().files) {
 		PartitionStatistics stats;
 		stats.row_start = file.row_id_start;
-		stats.count = file.record_count;
+		stats.count = file.record_count - file.delete_count;
 		stats.count_type = CountType::COUNT_EXACT;
 		result.push_back(stats);
 	}
@@ -270,6 +300,8 @@ virtual_column_map_t LakeScanVirtualColumns(ClientContext &context, optional_ptr
 	virtual_column_map_t result;
 	auto &multi_file_data = bind_data->Cast<MultiFileBindData>();
 	MultiFileReader::GetVirtualColumns(context, multi_file_data.reader_bind, result);
+	// file_row_number: DELETE and UPDATE address rows by data file and position.
+	multi_file_data.interface->GetVirtualColumns(context, multi_file_data, result);
 	result.insert(make_pair(COLUMN_IDENTIFIER_ROW_ID, TableColumn("rowid", LogicalType::BIGINT)));
 	// The scan's column mapping looks virtual columns up here.
 	multi_file_data.virtual_columns = result;

@@ -116,6 +116,18 @@ struct FilePartitionValue {
 	string value;
 };
 
+//! A row of ducklake_delete_file: the positions deleted from one data file (spec: positional
+//! deletes). At most one is visible per data file at a snapshot; it holds every deleted position.
+struct DeleteFileInfo {
+	idx_t delete_file_id = 0;
+	string path;
+	bool path_is_relative = true;
+	idx_t delete_count = 0;
+	idx_t file_size_bytes = 0;
+	optional_idx footer_size;
+	idx_t begin_snapshot = 0;
+};
+
 //! A row of ducklake_data_file with its column statistics.
 struct DataFileInfo {
 	idx_t data_file_id = 0;
@@ -131,6 +143,9 @@ struct DataFileInfo {
 	//! The partition spec the file was written with, and its values (ducklake_file_partition_value).
 	optional_idx partition_id;
 	vector<FilePartitionValue> partition_values;
+	//! The delete file visible at the snapshot the file list was read at, if any.
+	bool has_delete_file = false;
+	DeleteFileInfo delete_file;
 };
 
 //! A row of ducklake_table_stats.

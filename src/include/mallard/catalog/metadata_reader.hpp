@@ -28,6 +28,10 @@ struct MetadataReader {
 	//! Fills DataFileInfo::partition_values of `files` (file_index: data_file_id -> position).
 	static void ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                    vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index);
+	//! Attaches to `files` (indexed by data_file_id through `file_index`) the delete files visible at
+	//! the snapshot.
+	static void ReadDeleteFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+	                            vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index);
 	//! False (and zero stats) when the table has no ducklake_table_stats row yet.
 	static bool TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats);
 

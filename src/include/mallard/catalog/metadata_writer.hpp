@@ -37,6 +37,14 @@ public:
 	//! Sets (or clears, with a NULL value) the 'comment' tag of a table column.
 	void SetColumnComment(idx_t table_id, idx_t column_id, const Value &comment);
 	void AddDataFiles(idx_t table_id, const vector<DataFileInfo> &files);
+	//! A new delete file for a data file (its id already assigned).
+	void AddDeleteFile(idx_t table_id, idx_t data_file_id, const DeleteFileInfo &file);
+	//! Ends the visible delete file of a data file, if any (a newer one replaces it).
+	void EndDeleteFiles(idx_t data_file_id);
+	//! Ends a data file whose rows are all deleted (spec: instead of a delete file).
+	void EndDataFile(idx_t data_file_id);
+	//! Lowers a table's record_count by rows deleted (relative, after any WriteTableStats).
+	void SubtractTableRecords(idx_t table_id, idx_t deleted);
 	//! Overwrites ducklake_table_stats for a table (inserting the row when new).
 	void WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists);
 	//! Replaces the table-level column statistics of a table.

@@ -11,6 +11,7 @@
 
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/catalog/metadata_store.hpp"
+#include "mallard/storage/delete_file.hpp"
 
 #include <functional>
 
@@ -37,6 +38,7 @@ public:
 	}
 
 private:
+	struct PreparedDelete;
 	void Attempt(MetadataConnection &conn);
 	void CheckConflicts(MetadataConnection &conn, idx_t since_snapshot);
 	void WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next);
@@ -48,6 +50,15 @@ private:
 	void WritePartitionSpec(const LakeTableInfo &table, optional_idx committed_id, SnapshotWriter &writer,
 	                        SnapshotInfo &next);
 
+	//! Writes the delete files of this transaction's deletes, once, before the first attempt: a
+	//! retry reuses them (see ducklake_commit_deletes.cpp).
+	void PrepareDeletes();
+	//! Deletes conflict with a delete of, or end of, the same data file committed since.
+	void CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snapshot);
+	void WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next);
+	//! Writes the delete file of `prepared` with its new positions deleted in `snapshot_id`.
+	void WriteDeleteFile(PreparedDelete &prepared, idx_t snapshot_id);
+
 	//! A local id (of a schema, table or view created here) mapped to its real id.
 	idx_t RealId(idx_t id) const;
 
@@ -55,6 +66,23 @@ private:
 	unordered_map<idx_t, idx_t> local_to_real;
 	vector<string> changes;
 	idx_t committed_snapshot = 0;
+	//! One per data file this transaction deleted from.
+	struct PreparedDelete {
+		idx_t table_id;
+		idx_t data_file_id;
+		//! Every row of the data file is gone: end it instead of writing a delete file.
+		bool ends_file;
+		DeleteFileInfo delete_file;
+		//! Rows this transaction deleted from the file (not counting earlier deletes).
+		idx_t newly_deleted;
+		//! To write the delete file again when the commit lands on another snapshot than expected.
+		string folder;
+		string data_file_path;
+		vector<pair<idx_t, idx_t>> committed_rows;
+		shared_ptr<const DeletePositions> new_positions;
+		idx_t written_for_snapshot = 0;
+	};
+	vector<PreparedDelete> prepared_deletes;
 };
 
 } // namespace duckdb

@@ -26,9 +26,10 @@ public:
 	DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table, string data_folder,
 	               idx_t estimated_cardinality);
 
-	//! Plans writing the rows of `child` into new data files of `table`.
+	//! Plans writing the rows of `child` into new data files of `table`. With `with_row_ids`, the
+	//! child has one more BIGINT column, the rows' row ids, written as _ducklake_internal_row_id.
 	static PhysicalOperator &Plan(ClientContext &context, PhysicalPlanGenerator &planner, DuckLakeTableEntry &table,
-	                              PhysicalOperator &child);
+	                              PhysicalOperator &child, bool with_row_ids = false);
 
 	DuckLakeTableEntry &table;
 	//! Where the files go; stored paths are relative to it.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/storage/delete_file.hpp"
 
 #include "duckdb/common/case_insensitive_map.hpp"
 #include "duckdb/common/unordered_set.hpp"
@@ -79,6 +80,20 @@ public:
 	//! The files this transaction wrote to a table (nullptr when none).
 	const vector<DataFileInfo> *GetLocalDataFiles(idx_t table_id) const;
 
+	//! Rows this transaction deleted from one committed data file (spec: positional deletes).
+	struct LocalFileDeletes {
+		//! The data file as the transaction's snapshot sees it, with its committed delete file.
+		DataFileInfo file;
+		//! Positions deleted here, not counting the committed ones; replaced, never changed in place,
+		//! because running scans hold the old list.
+		shared_ptr<const DeletePositions> positions;
+	};
+	//! Adds deleted positions of a committed data file of `table`.
+	void AddDeletes(DuckLakeTableEntry &table, const DataFileInfo &file, DeletePositions positions);
+	//! The deletes this transaction made in a table, by data_file_id: a copy, since a delete may
+	//! add more while a scan of the same statement runs.
+	map<idx_t, LocalFileDeletes> GetLocalDeletes(idx_t table_id);
+
 	void SetCommitMessage(Value author, Value message, Value extra_info);
 
 	bool HasChanges() const;
@@ -116,6 +131,13 @@ private:
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;
 	vector<string> written_files;
+	struct LocalTableDeletes {
+		DuckLakeTableEntry *table;
+		map<idx_t, LocalFileDeletes> files;
+	};
+	//! Rows deleted here, by committed table id; guarded by deletes_lock (sinks run in parallel).
+	map<idx_t, LocalTableDeletes> new_deletes;
+	std::mutex deletes_lock;
 	//! Local entries replaced by a later ALTER; kept alive because plans and new_data may still
 	//! point at them until the transaction ends.
 	vector<unique_ptr<CatalogEntry>> replaced_entries;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/storage/delete_file.hpp"
 
 #include "duckdb/function/table_function.hpp"
 
@@ -28,6 +29,12 @@ struct LakeScanFile {
 	vector<FilePartitionValue> partition_values;
 	//! The snapshot that added the file (unset while uncommitted).
 	optional_idx begin_snapshot;
+	//! Full path of the committed delete file visible to the scan; empty when none.
+	string delete_file_path;
+	//! Rows deleted: by the delete file plus by the scanning transaction.
+	idx_t delete_count = 0;
+	//! Positions the scanning transaction deleted and has not committed yet (may be null).
+	shared_ptr<const DeletePositions> local_deletes;
 };
 
 //! Builds the table function that scans `table` over `files`, and binds it.

@@ -1,0 +1,39 @@
+//===----------------------------------------------------------------------===//
+// mallard/storage/delete_file.hpp
+//
+// Positional delete files (spec: ducklake_delete_file): Parquet with `file_path` VARCHAR (field id
+// 2147483646) and `pos` BIGINT (field id 2147483645), one row per deleted row of one data file,
+// pos strictly increasing, and `_ducklake_internal_snapshot_id` BIGINT (field id 2147483539), the
+// snapshot each row was deleted in. A later delete of the same data file writes a new file holding
+// every deleted position, so one file is all a reader needs at any snapshot.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+
+namespace duckdb {
+
+class DatabaseInstance;
+
+//! Sorted, distinct row positions within one data file.
+using DeletePositions = vector<idx_t>;
+
+struct DeleteFiles {
+	//! The positions in a delete file. Delete files never change once written, so they are read
+	//! once per process and cached (bounded).
+	static shared_ptr<const DeletePositions> Read(DatabaseInstance &db, const string &path);
+	//! The positions in a delete file with the snapshot each was deleted in; files without that
+	//! column (older writers) deleted all their positions at `file_snapshot`.
+	static vector<pair<idx_t, idx_t>> ReadWithSnapshots(DatabaseInstance &db, const string &path, idx_t file_snapshot);
+	//! Writes the (position, snapshot) rows, sorted by distinct position, as a delete file of
+	//! `data_file_path` at `path`, and returns its size, footer size and count (the id and path are
+	//! the caller's).
+	static DeleteFileInfo Write(DatabaseInstance &db, const string &data_file_path, const string &path,
+	                            const vector<pair<idx_t, idx_t>> &rows);
+	//! A new delete file's name: ducklake-<uuid>-delete.parquet.
+	static string NewFileName();
+	//! Merges two sorted, distinct position lists.
+	static DeletePositions Union(const DeletePositions &a, const DeletePositions &b);
+};
+
+} // namespace duckdb

@@ -1,0 +1,130 @@
+// The delete part of a commit (spec: positional deletes, ducklake_delete_file).
+#include "mallard/lake/ducklake_commit.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/storage/lake_paths.hpp"
+
+#include "duckdb/main/attached_database.hpp"
+#include "duckdb/main/database.hpp"
+
+namespace duckdb {
+
+void LakeCommit::PrepareDeletes() {
+	prepared_deletes.clear();
+	if (transaction.new_deletes.empty()) {
+		return;
+	}
+	auto &catalog = transaction.GetCatalog();
+	auto &db = catalog.GetDatabase();
+	// Each position carries the snapshot that deleted it; the commit most likely lands on the next
+	// snapshot, and WriteDeletes writes the file again in the rare case it does not.
+	auto expected_snapshot =
+	    catalog.WithMetadata([](MetadataConnection &conn) { return MetadataReader::LatestSnapshot(conn); }).snapshot_id + 1;
+	for (auto &table_entry : transaction.new_deletes) {
+		auto &table = *table_entry.second.table;
+		auto folder = table.GetDataFolder();
+		for (auto &file_entry : table_entry.second.files) {
+			auto &local = file_entry.second;
+			auto &file = local.file;
+			PreparedDelete prepared;
+			prepared.table_id = table.GetTableId();
+			prepared.data_file_id = file.data_file_id;
+			prepared.newly_deleted = local.positions->size();
+			prepared.folder = folder;
+			prepared.data_file_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
+			prepared.new_positions = local.positions;
+			// A delete file holds every deleted position of its data file: the committed ones too.
+			if (file.has_delete_file) {
+				prepared.committed_rows = DeleteFiles::ReadWithSnapshots(
+				    db, LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative),
+				    file.delete_file.begin_snapshot);
+			}
+			prepared.ends_file = prepared.committed_rows.size() + local.positions->size() >= file.record_count;
+			if (!prepared.ends_file) {
+				WriteDeleteFile(prepared, expected_snapshot);
+			}
+			prepared_deletes.push_back(std::move(prepared));
+		}
+	}
+}
+
+void LakeCommit::WriteDeleteFile(PreparedDelete &prepared, idx_t snapshot_id) {
+	vector<pair<idx_t, idx_t>> rows;
+	rows.reserve(prepared.committed_rows.size() + prepared.new_positions->size());
+	auto committed = prepared.committed_rows.begin();
+	for (auto pos : *prepared.new_positions) {
+		while (committed != prepared.committed_rows.end() && committed->first < pos) {
+			rows.push_back(*committed++);
+		}
+		if (committed != prepared.committed_rows.end() && committed->first == pos) {
+			continue; // deleted before: keeps its snapshot
+		}
+		rows.emplace_back(pos, snapshot_id);
+	}
+	rows.insert(rows.end(), committed, prepared.committed_rows.end());
+	auto name = DeleteFiles::NewFileName();
+	auto path = prepared.folder + name;
+	transaction.AddWrittenFile(path);
+	prepared.delete_file = DeleteFiles::Write(transaction.GetCatalog().GetDatabase(), prepared.data_file_path, path, rows);
+	prepared.delete_file.path = name;
+	prepared.delete_file.path_is_relative = true;
+	prepared.written_for_snapshot = snapshot_id;
+}
+
+void LakeCommit::CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snapshot) {
+	if (prepared_deletes.empty()) {
+		return;
+	}
+	string ids;
+	for (auto &prepared : prepared_deletes) {
+		ids += (ids.empty() ? "" : ", ") + std::to_string(prepared.data_file_id);
+	}
+	auto since = std::to_string(since_snapshot);
+	// Another delete of the same data file, or the file ended (all rows deleted, table dropped,
+	// compaction): our positions would be lost or apply to a file no longer there.
+	auto rows = conn.Query("SELECT data_file_id, begin_snapshot FROM " + conn.Table("ducklake_delete_file") +
+	                       " WHERE data_file_id IN (" + ids + ") AND begin_snapshot > " + since +
+	                       " UNION ALL SELECT data_file_id, end_snapshot FROM " + conn.Table("ducklake_data_file") +
+	                       " WHERE data_file_id IN (" + ids + ") AND end_snapshot IS NOT NULL AND end_snapshot > " +
+	                       since);
+	if (rows.RowCount() > 0) {
+		throw TransactionException("Transaction conflict on lake \"%s\": this transaction deletes rows of data file "
+		                           "%s, which another transaction also deleted from or removed (committed in "
+		                           "snapshot %s after this transaction started at snapshot %llu)",
+		                           transaction.GetCatalog().GetName(), rows.rows[0][0].ToString(),
+		                           rows.rows[0][1].ToString(), since_snapshot);
+	}
+}
+
+void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
+	// (Rewriting a delete file below happens inside the catalog transaction: rare, and correct.)
+	unordered_set<idx_t> tables;
+	map<idx_t, idx_t> deleted_rows;
+	for (auto &prepared : prepared_deletes) {
+		deleted_rows[prepared.table_id] += prepared.newly_deleted;
+		if (prepared.ends_file) {
+			writer.EndDataFile(prepared.data_file_id);
+		} else {
+			if (prepared.written_for_snapshot != next.snapshot_id) {
+				// Another writer took the expected snapshot: the positions are deleted in this one.
+				WriteDeleteFile(prepared, next.snapshot_id);
+			}
+			auto file = prepared.delete_file;
+			file.delete_file_id = next.next_file_id++;
+			writer.EndDeleteFiles(prepared.data_file_id);
+			writer.AddDeleteFile(prepared.table_id, prepared.data_file_id, file);
+		}
+		if (tables.insert(prepared.table_id).second) {
+			changes.push_back("deleted_from_table:" + std::to_string(prepared.table_id));
+		}
+	}
+	for (auto &entry : deleted_rows) {
+		writer.SubtractTableRecords(entry.first, entry.second);
+	}
+}
+
+} // namespace duckdb

@@ -1,0 +1,149 @@
+#include "mallard/storage/delete_file.hpp"
+
+#include "duckdb/common/types/uuid.hpp"
+#include "duckdb/main/appender.hpp"
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database.hpp"
+#include "duckdb/main/materialized_query_result.hpp"
+
+#include <algorithm>
+#include <mutex>
+
+namespace duckdb {
+
+namespace {
+
+//! Field ids of the delete file columns (spec: positional deletes).
+constexpr int32_t FILE_PATH_FIELD_ID = 2147483646;
+constexpr int32_t POS_FIELD_ID = 2147483645;
+constexpr int32_t SNAPSHOT_FIELD_ID = 2147483539;
+
+struct DeleteFileCache {
+	std::mutex lock;
+	unordered_map<string, shared_ptr<const DeletePositions>> files;
+	idx_t cached_positions = 0;
+	//! Enough for the delete files of the busy tables, not for the lake's history.
+	static constexpr idx_t MAX_POSITIONS = 64ULL * 1024ULL * 1024ULL;
+};
+
+DeleteFileCache &GetCache() {
+	static DeleteFileCache cache;
+	return cache;
+}
+
+string Quote(const string &text) {
+	return "'" + StringUtil::Replace(text, "'", "''") + "'";
+}
+
+void ThrowIfError(QueryResult &result, const string &what) {
+	if (result.HasError()) {
+		throw IOException("%s: %s", what, result.GetError());
+	}
+}
+
+} // namespace
+
+shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path) {
+	auto &cache = GetCache();
+	{
+		std::lock_guard<std::mutex> guard(cache.lock);
+		auto entry = cache.files.find(path);
+		if (entry != cache.files.end()) {
+			return entry->second;
+		}
+	}
+	// A separate connection: this runs inside another query's scan or commit.
+	Connection conn(db);
+	auto result = conn.Query("SELECT DISTINCT pos FROM read_parquet(" + Quote(path) + ") ORDER BY pos");
+	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
+	auto positions = make_shared_ptr<DeletePositions>();
+	positions->reserve(result->RowCount());
+	for (auto &chunk : result->Collection().Chunks()) {
+		auto data = FlatVector::GetData<int64_t>(chunk.data[0]);
+		for (idx_t i = 0; i < chunk.size(); i++) {
+			positions->push_back(NumericCast<idx_t>(data[i]));
+		}
+	}
+	shared_ptr<const DeletePositions> shared = std::move(positions);
+	std::lock_guard<std::mutex> guard(cache.lock);
+	if (cache.cached_positions + shared->size() > DeleteFileCache::MAX_POSITIONS) {
+		cache.files.clear();
+		cache.cached_positions = 0;
+	}
+	cache.files[path] = shared;
+	cache.cached_positions += shared->size();
+	return shared;
+}
+
+vector<pair<idx_t, idx_t>> DeleteFiles::ReadWithSnapshots(DatabaseInstance &db, const string &path,
+                                                          idx_t file_snapshot) {
+	Connection conn(db);
+	auto columns = conn.Query("SELECT name FROM parquet_schema(" + Quote(path) +
+	                          ") WHERE name = '_ducklake_internal_snapshot_id'");
+	ThrowIfError(*columns, "Cannot read delete file \"" + path + "\"");
+	auto snapshot = columns->RowCount() > 0 ? string("_ducklake_internal_snapshot_id")
+	                                        : std::to_string(file_snapshot);
+	auto result = conn.Query("SELECT pos, min(" + snapshot + ")::BIGINT FROM read_parquet(" + Quote(path) +
+	                         ") GROUP BY pos ORDER BY pos");
+	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
+	vector<pair<idx_t, idx_t>> rows;
+	for (auto &chunk : result->Collection().Chunks()) {
+		auto positions = FlatVector::GetData<int64_t>(chunk.data[0]);
+		auto snapshots = FlatVector::GetData<int64_t>(chunk.data[1]);
+		for (idx_t i = 0; i < chunk.size(); i++) {
+			rows.emplace_back(NumericCast<idx_t>(positions[i]), NumericCast<idx_t>(snapshots[i]));
+		}
+	}
+	return rows;
+}
+
+DeleteFileInfo DeleteFiles::Write(DatabaseInstance &db, const string &data_file_path, const string &path,
+                                  const vector<pair<idx_t, idx_t>> &rows) {
+	Connection conn(db);
+	auto table = "__mallard_delete_positions";
+	auto created = conn.Query(
+	    StringUtil::Format("CREATE OR REPLACE TEMPORARY TABLE %s (pos BIGINT, snapshot_id BIGINT)", table));
+	ThrowIfError(*created, "Cannot stage delete positions");
+	{
+		Appender appender(conn, "temp", "main", table);
+		for (auto &row : rows) {
+			appender.BeginRow();
+			appender.Append<int64_t>(NumericCast<int64_t>(row.first));
+			appender.Append<int64_t>(NumericCast<int64_t>(row.second));
+			appender.EndRow();
+		}
+		appender.Close();
+	}
+	auto copy = conn.Query(StringUtil::Format(
+	    "COPY (SELECT %s::VARCHAR AS file_path, pos, snapshot_id AS _ducklake_internal_snapshot_id FROM %s ORDER "
+	    "BY pos) TO %s (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {file_path: %d, pos: %d, "
+	    "_ducklake_internal_snapshot_id: %d}, RETURN_STATS)",
+	    Quote(data_file_path), table, Quote(path), FILE_PATH_FIELD_ID, POS_FIELD_ID, SNAPSHOT_FIELD_ID));
+	ThrowIfError(*copy, "Cannot write delete file \"" + path + "\"");
+	auto &result = copy->Cast<MaterializedQueryResult>();
+	DeleteFileInfo info;
+	info.delete_count = rows.size();
+	if (result.RowCount() == 1) {
+		// filename, count, file_size_bytes, footer_size_bytes, ...
+		info.file_size_bytes = result.GetValue(2, 0).GetValue<uint64_t>();
+		auto footer = result.GetValue(3, 0);
+		if (!footer.IsNull()) {
+			info.footer_size = footer.GetValue<uint64_t>();
+		}
+	}
+	conn.Query(StringUtil::Format("DROP TABLE IF EXISTS %s", table));
+	return info;
+}
+
+string DeleteFiles::NewFileName() {
+	return "ducklake-" + UUID::ToString(UUID::GenerateRandomUUID()) + "-delete.parquet";
+}
+
+DeletePositions DeleteFiles::Union(const DeletePositions &a, const DeletePositions &b) {
+	DeletePositions result;
+	result.reserve(a.size() + b.size());
+	std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(result));
+	return result;
+}
+
+} // namespace duckdb
