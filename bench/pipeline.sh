@@ -65,10 +65,10 @@ before=$(psql "$src" -At -c "SELECT count(*) FROM ducklake_src.events")
 t_before=$(date +%s.%N)
 results=()
 for i in $(seq 1 "$probes"); do
-  id=$(psql "$src" -At -c "INSERT INTO ducklake_src.events (event_type, event_timestamp, details) VALUES ('probe', now(), '{}') RETURNING event_id")
+  id=$(psql "$src" -qAt -c "INSERT INTO ducklake_src.events (event_type, event_timestamp, details) VALUES ('probe', now(), '{}') RETURNING event_id")
   t0=$(date +%s.%N)
   while true; do
-    seen=$("$MALLARD" -csv -readonly -c "ATTACH 'ducklake:sqlite:$work/fresh/catalog.sqlite' AS lake (DATA_PATH '$work/fresh/data/', READ_ONLY)" \
+    seen=$("$MALLARD" -csv -c "ATTACH 'ducklake:sqlite:$work/fresh/catalog.sqlite' AS lake (DATA_PATH '$work/fresh/data/', READ_ONLY)" \
       -c "SELECT count(*) FROM lake.events WHERE event_id = '$id' AND event_timestamp > now() - INTERVAL '1 hour'" | tail -n 1)
     [ "$seen" = 1 ] && break
     sleep 0.05

@@ -16,6 +16,9 @@ cleanup_pipeline() {
   jobs -p | xargs -r kill -9 2>/dev/null
   wait 2>/dev/null
   psql "$pg_base dbname=postgres" -q -c "DROP DATABASE IF EXISTS $src_db WITH (FORCE)" >/dev/null 2>&1
+  if [ "$backend" = postgres ]; then # the lake's catalog database of lib.sh
+    psql "$pg_base dbname=postgres" -q -c "DROP DATABASE IF EXISTS ${catalog##*dbname=} WITH (FORCE)" >/dev/null 2>&1
+  fi
   rm -rf "$dir"
 }
 trap cleanup_pipeline EXIT
