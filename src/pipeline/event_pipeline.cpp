@@ -26,10 +26,11 @@ unique_ptr<MaterializedQueryResult> RunLakeQuery(Connection &connection, const s
 }
 
 string PipelineRunResult::ToString() const {
-	return StringUtil::Format("read %llu, promoted %llu, skipped %llu duplicates, snapshot %lld%s, %.3f s",
-	                          (unsigned long long)rows_read, (unsigned long long)rows_promoted,
-	                          (unsigned long long)duplicates_skipped, (long long)snapshot_id,
-	                          committed ? "" : " (nothing new, no commit)", seconds);
+	return StringUtil::Format(
+	    "read %llu, promoted %llu, skipped %llu duplicates, snapshot %lld%s, %.3f s (extract %.3f s, promote %.3f s)",
+	    (unsigned long long)rows_read, (unsigned long long)rows_promoted, (unsigned long long)duplicates_skipped,
+	    (long long)snapshot_id, committed ? "" : " (nothing new, no commit)", seconds, extract_seconds,
+	    promote_seconds);
 }
 
 EventPipeline::EventPipeline(PipelineOptions options_p) : options(std::move(options_p)) {
@@ -113,7 +114,10 @@ PipelineRunResult EventPipeline::Attempt() {
 	                                       "pipeline = " +
 	                                           MetadataConnection::Literal(options.name));
 	auto previous_bound = state->GetValue(0, 0);
+	auto extract_start = std::chrono::steady_clock::now();
 	auto bound = Extract(source, previous_bound, result.rows_read);
+	auto promote_start = std::chrono::steady_clock::now();
+	result.extract_seconds = std::chrono::duration<double>(promote_start - extract_start).count();
 	if (!previous_bound.IsNull()) {
 		bound = MaxValue(bound, previous_bound.GetValue<int64_t>());
 	}
@@ -125,6 +129,7 @@ PipelineRunResult EventPipeline::Attempt() {
 		return result;
 	}
 	Promote(bound, result);
+	result.promote_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - promote_start).count();
 	return result;
 }
 
@@ -143,22 +148,22 @@ int64_t EventPipeline::Extract(SourceDatabase &source, Value previous_bound, idx
 			filter = " WHERE xmin::text::bigint >= " + std::to_string(previous_bound.GetValue<int64_t>() & 0xFFFFFFFFLL);
 		}
 		Appender appender(*connection, "pipeline_staging");
-		vector<string> fields;
-		vector<bool> is_null;
+		vector<CopyField> fields;
+		vector<string> scratch;
 		rows_read = source.CopyOut(
 		    "COPY (SELECT event_id, event_type, event_timestamp, details, created_at FROM ducklake_src.events" +
 		        filter + ") TO STDOUT",
 		    [&](const char *line, idx_t length) {
-			    SourceDatabase::SplitCopyLine(line, length, fields, is_null);
+			    SourceDatabase::SplitCopyLine(line, length, fields, scratch);
 			    if (fields.size() != 5) {
 				    throw IOException("source database: a COPY row has %llu fields, not 5", fields.size());
 			    }
 			    appender.BeginRow();
-			    for (idx_t i = 0; i < 5; i++) {
-				    if (is_null[i]) {
+			    for (auto &field : fields) {
+				    if (field.is_null) {
 					    appender.Append(nullptr);
 				    } else {
-					    appender.Append(fields[i].c_str(), uint32_t(fields[i].size()));
+					    appender.Append(field.data, uint32_t(field.size));
 				    }
 			    }
 			    appender.EndRow();
@@ -185,7 +190,7 @@ void EventPipeline::Promote(int64_t bound, PipelineRunResult &result) {
 		    "s.event_id::UUID, s.event_type, s.event_timestamp::TIMESTAMP, "
 		    "s.details::JSON, s.created_at::TIMESTAMP FROM pipeline_staging s WHERE NOT EXISTS (SELECT 1 FROM "
 		    "lake.main.events l WHERE l.event_timestamp >= " +
-		        oldest_literal + " AND l.event_id = s.event_id::UUID) ORDER BY s.event_timestamp::TIMESTAMP");
+		        oldest_literal + " AND l.event_id = s.event_id::UUID)");
 		result.rows_promoted = idx_t(inserted->GetValue(0, 0).GetValue<int64_t>());
 		result.duplicates_skipped = result.rows_read - result.rows_promoted;
 		RunLakeQuery(*connection, StringUtil::Format("INSERT INTO lake.main.mallard_pipeline_state VALUES (%s, %lld, "

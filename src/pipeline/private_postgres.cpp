@@ -98,6 +98,38 @@ PrivatePostgres::PrivatePostgres() {
 		throw IOException("the demo's PostgreSQL did not start; see %s/server.log", folder);
 	}
 	running = true;
+	StartWatchdog();
+}
+
+void PrivatePostgres::StartWatchdog() {
+	// A child that outlives us only to clean up: it blocks reading a pipe whose write end only we
+	// hold, so it wakes when we stop the server or die in any way (a crash, SIGKILL), then makes
+	// sure the server is down and its folder gone. Without it a crash would leave a server running.
+	int fds[2];
+	if (pipe(fds) != 0) {
+		return; // no watchdog; Stop() still runs on every normal and error exit
+	}
+	pid_t child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (child == 0) {
+		close(fds[1]);
+		setpgid(0, 0); // a Ctrl-C meant for the demo is not for the watchdog
+		char byte;
+		while (read(fds[0], &byte, 1) < 0 && errno == EINTR) {
+		}
+		RunProgram({bin + "/pg_ctl", "-D", folder + "/data", "-m", "immediate", "-w", "-t", "60", "stop"});
+		std::error_code ignored;
+		std::filesystem::remove_all(folder, ignored);
+		_exit(0);
+	}
+	close(fds[0]);
+	fcntl(fds[1], F_SETFD, FD_CLOEXEC); // later children (pg_ctl stop) must not hold it open
+	watchdog_pipe = fds[1];
+	watchdog_pid = child;
 }
 
 PrivatePostgres::~PrivatePostgres() {
@@ -111,6 +143,13 @@ void PrivatePostgres::Stop() {
 	if (running) {
 		RunProgram({bin + "/pg_ctl", "-D", folder + "/data", "-m", "fast", "-w", "-t", "60", "stop"});
 		running = false;
+	}
+	if (watchdog_pipe >= 0) {
+		close(watchdog_pipe); // the watchdog finds the server stopped; let it finish before we go on
+		watchdog_pipe = -1;
+		int status;
+		while (waitpid(watchdog_pid, &status, 0) < 0 && errno == EINTR) {
+		}
 	}
 	if (!folder.empty()) {
 		std::error_code ignored;

@@ -3,6 +3,7 @@
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
 
+#include <cstring>
 #include <libpq-fe.h>
 
 namespace duckdb {
@@ -147,71 +148,77 @@ idx_t SourceDatabase::CopyOut(const string &copy_statement, const std::function<
 	return rows;
 }
 
-void SourceDatabase::SplitCopyLine(const char *line, idx_t length, vector<string> &fields, vector<bool> &is_null) {
-	idx_t field = 0;
-	idx_t position = 0;
-	while (true) {
-		if (fields.size() <= field) {
-			fields.emplace_back();
-			is_null.push_back(false);
+//! Appends `text` (a COPY text-format field with backslash escapes) unescaped to `out`.
+static void Unescape(const char *text, idx_t length, string &out) {
+	out.clear();
+	for (idx_t position = 0; position < length;) {
+		char c = text[position++];
+		if (c != '\\' || position >= length) {
+			out += c;
+			continue;
 		}
-		auto &text = fields[field];
-		text.clear();
-		is_null[field] = false;
-		if (position + 2 <= length && line[position] == '\\' && line[position + 1] == 'N' &&
-		    (position + 2 == length || line[position + 2] == '\t')) {
-			is_null[field] = true;
-			position += 2;
-		} else {
-			while (position < length && line[position] != '\t') {
-				char c = line[position++];
-				if (c != '\\' || position >= length) {
-					text += c;
-					continue;
+		char escaped = text[position++];
+		switch (escaped) {
+		case 'n':
+			out += '\n';
+			break;
+		case 't':
+			out += '\t';
+			break;
+		case 'r':
+			out += '\r';
+			break;
+		case 'b':
+			out += '\b';
+			break;
+		case 'f':
+			out += '\f';
+			break;
+		case 'v':
+			out += '\v';
+			break;
+		default:
+			if (escaped >= '0' && escaped <= '7') { // \ooo octal
+				int value = escaped - '0';
+				for (int digits = 1; digits < 3 && position < length && text[position] >= '0' && text[position] <= '7';
+				     digits++) {
+					value = value * 8 + (text[position++] - '0');
 				}
-				char escaped = line[position++];
-				switch (escaped) {
-				case 'n':
-					text += '\n';
-					break;
-				case 't':
-					text += '\t';
-					break;
-				case 'r':
-					text += '\r';
-					break;
-				case 'b':
-					text += '\b';
-					break;
-				case 'f':
-					text += '\f';
-					break;
-				case 'v':
-					text += '\v';
-					break;
-				default:
-					if (escaped >= '0' && escaped <= '7') { // \ooo octal
-						int value = escaped - '0';
-						for (int digits = 1; digits < 3 && position < length && line[position] >= '0' &&
-						                     line[position] <= '7';
-						     digits++) {
-							value = value * 8 + (line[position++] - '0');
-						}
-						text += char(value);
-					} else {
-						text += escaped; // \\ and any other escaped character stand for themselves
-					}
-				}
+				out += char(value);
+			} else {
+				out += escaped; // \\ and any other escaped character stand for themselves
 			}
 		}
-		field++;
-		if (position >= length) {
+	}
+}
+
+void SourceDatabase::SplitCopyLine(const char *line, idx_t length, vector<CopyField> &fields,
+                                   vector<string> &scratch) {
+	fields.clear();
+	idx_t position = 0;
+	while (true) {
+		auto start = line + position;
+		auto tab = static_cast<const char *>(memchr(start, '\t', length - position));
+		idx_t size = tab ? idx_t(tab - start) : length - position;
+		CopyField field {start, size, false};
+		if (size == 2 && start[0] == '\\' && start[1] == 'N') {
+			field.is_null = true;
+		} else if (memchr(start, '\\', size)) {
+			// Rare (PostgreSQL escapes only backslashes and control characters): unescape aside.
+			if (scratch.size() <= fields.size()) {
+				scratch.resize(fields.size() + 1);
+			}
+			auto &text = scratch[fields.size()];
+			Unescape(start, size, text);
+			field.data = text.data();
+			field.size = text.size();
+		}
+		fields.push_back(field);
+		if (!tab) {
 			break;
 		}
-		position++; // the tab
+		position += size + 1;
 	}
-	fields.resize(field);
-	is_null.resize(field);
 }
 
 } // namespace duckdb

@@ -16,6 +16,9 @@ cleanup_pipeline() {
   jobs -p | xargs -r kill -9 2>/dev/null
   wait 2>/dev/null
   psql "$pg_base dbname=postgres" -q -c "DROP DATABASE IF EXISTS $src_db WITH (FORCE)" >/dev/null 2>&1
+  if [ "$backend" = postgres ]; then # the lake's catalog database of lib.sh
+    psql "$pg_base dbname=postgres" -q -c "DROP DATABASE IF EXISTS ${catalog##*dbname=} WITH (FORCE)" >/dev/null 2>&1
+  fi
   rm -rf "$dir"
 }
 trap cleanup_pipeline EXIT
@@ -29,13 +32,14 @@ pipeline() { # pipeline run|schedule [ARGS...]
 
 # A transaction that inserts events stamped 40 days ago (older than anything the generator
 # writes), holds them uncommitted for SECONDS, then commits: its rows become visible after
-# newer ones, out of timestamp order.
+# newer ones, out of timestamp order. Their details hold characters COPY and JSON both escape.
 slow_insert() { # slow_insert SECONDS ROWS
   psql "$src" -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
 BEGIN;
 INSERT INTO ducklake_src.events (event_type, event_timestamp, details)
 SELECT 'error_occurred', now()::timestamp - interval '40 days' + i * interval '1 ms',
-       jsonb_build_object('severity', 'critical', 'slow', true, 'i', i)
+       jsonb_build_object('severity', 'critical', 'slow', true, 'i', i,
+                          'text', E'tab\there, "quotes", back\\slash,\nnewline, \u00fcnicode')
 FROM generate_series(1, $2) i;
 SELECT pg_sleep($1);
 COMMIT;

@@ -42,6 +42,9 @@ struct PipelineRunResult {
 	int64_t snapshot_id = -1;
 	bool committed = false;
 	double seconds = 0;
+	//! Of the last attempt: reading the source into staging, and the lake transaction.
+	double extract_seconds = 0;
+	double promote_seconds = 0;
 	idx_t attempts = 0;
 
 	string ToString() const;

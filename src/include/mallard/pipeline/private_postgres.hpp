@@ -26,6 +26,8 @@ public:
 private:
 	//! Runs a server program (as the cluster's owner), output into the cluster's log; its exit code.
 	int RunProgram(const vector<string> &arguments);
+	//! Forks the child that stops the server and removes its folder should we die without Stop().
+	void StartWatchdog();
 
 	string bin;
 	string folder;
@@ -33,6 +35,8 @@ private:
 	bool running = false;
 	//! Whether programs run through `runuser -u postgres` (we are root).
 	bool as_postgres_user = false;
+	int watchdog_pipe = -1;
+	int watchdog_pid = -1;
 };
 
 } // namespace duckdb

@@ -13,6 +13,13 @@
 
 namespace duckdb {
 
+//! One field of a COPY text-format row.
+struct CopyField {
+	const char *data;
+	idx_t size;
+	bool is_null;
+};
+
 class SourceDatabase {
 public:
 	explicit SourceDatabase(const string &conninfo);
@@ -31,8 +38,9 @@ public:
 	//! COPY ... TO STDOUT in text format: calls `row` with each line (without its newline).
 	idx_t CopyOut(const string &copy_statement, const std::function<void(const char *, idx_t)> &row);
 
-	//! Fields of a COPY text-format line, unescaped; a NULL field (\N) is reported in `is_null`.
-	static void SplitCopyLine(const char *line, idx_t length, vector<string> &fields, vector<bool> &is_null);
+	//! The fields of a COPY text-format line, unescaped. A field points into `line` unless it had
+	//! escapes, then into `scratch`; both must outlive the use of the fields.
+	static void SplitCopyLine(const char *line, idx_t length, vector<CopyField> &fields, vector<string> &scratch);
 
 private:
 	unique_ptr<PostgresMetadataConnection> connection;
