@@ -164,6 +164,7 @@ idx_t LakeCommit::RealId(idx_t id) const {
 }
 
 void LakeCommit::Run() {
+	PrepareDeletes();
 	RunCatalogTransaction(transaction.GetCatalog(), [&](MetadataConnection &conn) { Attempt(conn); });
 }
 
@@ -171,7 +172,6 @@ void LakeCommit::RunCatalogTransaction(DuckLakeCatalog &catalog,
                                        const std::function<void(MetadataConnection &)> &attempt_function) {
 	RandomEngine random;
 	auto start = std::chrono::steady_clock::now();
-	PrepareDeletes();
 	for (idx_t attempt = 0;; attempt++) {
 		try {
 			catalog.WithMetadata([&](MetadataConnection &conn) {

@@ -182,8 +182,10 @@ static void RunDemo(const string &folder) {
 	          "-- the article's SELECT *, with the columns that fit");
 	CheckStop();
 	demo.Say("\n-- Partitioning by day (the article's event_date is a column a user would add first;\n"
-	         "-- day(event_timestamp) needs none). Later inserts write one folder per day.");
-	if (demo.Show("ALTER TABLE lake.events SET PARTITIONED BY (day(event_timestamp));", "SET PARTITIONED BY")) {
+	         "-- the date transforms need none). day() is the day of the month, as in DuckLake, so\n"
+	         "-- year/month/day together make one folder per date. Later inserts write one folder per day.");
+	if (demo.Show("ALTER TABLE lake.events SET PARTITIONED BY\n  (year(event_timestamp), month(event_timestamp), day(event_timestamp));",
+	              "SET PARTITIONED BY")) {
 		generate.start_at.clear();
 		generate.rows = 3000;
 		GenerateEvents(generate);

@@ -14,10 +14,6 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 if [ "$(id -u)" -eq 0 ]; then chmod 755 "$dir"; fi
 
-# Features other issues are building. A query named here may fail saying the feature is missing
-# (not implemented / does not exist) and counts as expected; once it passes, this test fails
-# until its name is removed. The coordinator empties this list as the features are merged.
-EXPECTED_FAILING=(table_changes merge_adjacent_files add_column partition_event_date partition_day)
 
 (cd "$dir" && "$MALLARD" demo --lake lake) >"$dir/demo.out" 2>&1
 status=$?
@@ -43,29 +39,12 @@ db.commit()
 PY
 check "snapshot times moved back" 0 $?
 
-is_expected_failing() {
-  local name
-  for name in "${EXPECTED_FAILING[@]}"; do [ "$name" == "$1" ] && return 0; done
-  return 1
-}
-
 # run_query NAME SQL: runs SQL against the lake; prints its CSV output (without header) on success.
 run_query() {
   local out
   out=$("$MALLARD" -csv -bail -c "$attach" -c "$2" 2>&1)
   local status=$?
   if grep -q '^Error\|Error:' <<<"$out"; then status=1; fi
-  if is_expected_failing "$1"; then
-    if [ $status -eq 0 ]; then
-      check "$1 passes now: remove it from EXPECTED_FAILING" "failing" "passing"
-    elif grep -qiE 'not implemented|does not exist|not supported|is not in the catalog' <<<"$out"; then
-      echo "XFAIL $1: $(grep -iE 'not implemented|does not exist|not supported|is not in the catalog' <<<"$out" | head -1)" >&2
-      pass=$((pass + 1))
-    else
-      check "$1 fails for another reason than a missing feature" "" "$out"
-    fi
-    return 1
-  fi
   check "$1 runs" 0 $status
   [ $status -eq 0 ] || { echo "$out" | head -5 >&2; return 1; }
   echo "$out" | tail -n +2
@@ -81,8 +60,13 @@ check "as of a day ago: the whole lake of then" \
   "$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.events AT (VERSION => $then)" | tail -n 1)" \
   "$(echo "$out" | grep -c .)"
 
-run_query table_changes "FROM lake.table_changes('events', 100, 150)
-WHERE change_type = 'insert' AND (details->>'severity') = 'critical';" >/dev/null
+out=$(run_query table_changes "FROM lake.table_changes('events', 100, 150)
+WHERE change_type = 'insert' AND (details->>'severity') = 'critical';")
+# The same rows another way: critical events at version 150 that were not there at version 99.
+expected=$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM (SELECT event_id FROM lake.events AT (VERSION => 150)
+  WHERE json_extract_string(details, 'severity') = 'critical' EXCEPT
+  SELECT event_id FROM lake.events AT (VERSION => 99))" | tail -n 1)
+check "table_changes: critical inserts of snapshots 100-150" "$expected" "$(echo "$out" | grep -c .)"
 
 out=$(run_query user_journey "SELECT * FROM lake.events AT (VERSION => 42)
 WHERE (details->>'user_id') = 'user_1234' ORDER BY event_timestamp;")
@@ -91,7 +75,12 @@ check "user journey at version 42" "$expected" "$(echo "$out" | grep -c .)"
 check "version 42 exists (the demo makes more than 150 snapshots)" 1 \
   "$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.snapshots() WHERE snapshot_id IN (42, 100, 150)" | tail -n 1 | sed 's/^3$/1/')"
 
-run_query merge_adjacent_files "SELECT * FROM ducklake_merge_adjacent_files('lake');" >/dev/null
+before=$("$MALLARD" -csv -c "$attach" -c "SELECT count(*), sum(hash(event_id)) FROM lake.events" | tail -n 1)
+out=$(run_query merge_adjacent_files "SELECT * FROM ducklake_merge_adjacent_files('lake');")
+check "the demo compacted the pipeline's small files" 1 \
+  "$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) > 0 FROM lake.snapshots() WHERE changes::VARCHAR LIKE '%compacted%'" | tail -n 1 | sed 's/true/1/')"
+check "merge keeps every event" "$before" \
+  "$("$MALLARD" -csv -c "$attach" -c "SELECT count(*), sum(hash(event_id)) FROM lake.events" | tail -n 1)"
 
 out=$(run_query column_stats "SELECT * FROM lake.ducklake_table_column_stats;")
 check "column statistics are visible" 1 "$([ "$(echo "$out" | grep -c .)" -gt 0 ] && echo 1 || echo 0)"
