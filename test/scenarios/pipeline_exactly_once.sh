@@ -38,6 +38,7 @@ last=$(pipeline run 2>&1)
 check "a run with nothing new commits nothing" 1 "$(echo "$last" | grep -c 'read 0, promoted 0')"
 echo "$runs pipeline runs, $failed_runs failed; last: $last"
 check "pipeline runs that failed" 0 "$failed_runs"
+[ "$failed_runs" -eq 0 ] || grep -iv '^read\|promoted' "$dir/runs.out" | sort | uniq -c | head -20 >&2
 check "runs promoted rows more than once" 1 "$([ "$(grep -c 'promoted [1-9]' "$dir/runs.out")" -gt 1 ] && echo 1 || echo 0)"
 check "slow transactions' rows all arrived" 700 "$(psql "$src" -At -c "SELECT count(*) FROM ducklake_src.events WHERE details ? 'slow'")"
 compare_lake_with_source "concurrent generators"

@@ -22,9 +22,6 @@ struct ScheduleOptions {
 	idx_t max_runs = 0;
 };
 
-//! The maintenance steps, each one `CALL`: its log line, or "not available" when this build of
-//! the lake does not have the function yet.
-string RunMaintenanceStep(Connection &lake, const string &name, const string &sql);
 
 void RunSchedule(const ScheduleOptions &options);
 
