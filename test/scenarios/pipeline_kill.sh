@@ -15,20 +15,30 @@ done
 (for i in 1 2 3 4 5 6 7 8; do slow_insert "0.$((RANDOM % 9 + 1))" 100; done) &
 slow=$!
 
+# How long a run takes here and now (the machine may be loaded): kills land at random moments
+# across that span, and a little after it, so runs die in every phase and some commit first.
+# Each kill widens the span by a tenth, since the backlog (and the next run) grows meanwhile.
+start_ms=$(date +%s%3N)
+pipeline run >>"$dir/runs.out" 2>&1
+span_ms=$(( ($(date +%s%3N) - start_ms) * 13 / 10 + 50 ))
 kills=0
 for round in $(seq 1 25); do
   "$MALLARD" pipeline run "${pipeline_args[@]}" >>"$dir/runs.out" 2>&1 &
   pid=$!
-  sleep "$((RANDOM % 2)).$((RANDOM % 10))$((RANDOM % 10))"
+  delay_ms=$(( (RANDOM * 32768 + RANDOM) % span_ms ))
+  sleep "$((delay_ms / 1000)).$(printf '%03d' $((delay_ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then
     kills=$((kills + 1))
+    # The backlog grows while runs die, and runs get longer: widen the span to match.
+    span_ms=$((span_ms * 11 / 10))
   fi
   wait "$pid" 2>/dev/null
 done
 wait "$slow"
 for pid in "${gens[@]}"; do kill -INT "$pid"; wait "$pid"; done
-committed=$(lake_query "$catalog" "$data" "SELECT count(*) FROM lake.mallard_pipeline_state")
-echo "$kills of 25 runs were killed; $committed runs committed before the final ones"
+# The timing run above committed one state row; the others come from runs that beat their kill.
+committed=$(( $(lake_query "$catalog" "$data" "SELECT count(*) FROM lake.mallard_pipeline_state") - 1 ))
+echo "$kills of 25 runs were killed (kill span grew to ${span_ms} ms); $committed runs committed between kills"
 check "some runs committed between the kills" 1 "$([ "${committed:-0}" -gt 0 ] && echo 1 || echo 0)"
 # The lake opens and recovers: plain runs until nothing is new.
 pipeline run >>"$dir/runs.out" 2>&1
