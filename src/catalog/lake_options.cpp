@@ -20,6 +20,8 @@ const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
 	     "How long files stay scheduled for deletion (or orphaned) before CHECKPOINT deletes them (an interval)", "",
 	     false},
 	    {"require_commit_message", "Whether every commit needs a commit message (set_commit_message)", "false", false},
+	    {"rewrite_delete_threshold",
+	     "Fraction of deleted rows (0...1) from which ducklake_rewrite_data_files rewrites a data file", "0.95", true},
 	};
 	return DEFINITIONS;
 }
@@ -109,6 +111,16 @@ string LakeOptions::Normalize(const LakeOptionDefinition &option, const Value &v
 		    Interval::GetMicro(interval) < 0) {
 			throw InvalidInputException("Option \"%s\" needs a non-negative interval such as '1 week', not \"%s\"",
 			                            name, text);
+		}
+		return text;
+	}
+	if (name == "rewrite_delete_threshold") {
+		Value number;
+		string error;
+		if (!Value(text).DefaultTryCastAs(LogicalType::DOUBLE, number, &error) || !(number.GetValue<double>() >= 0) ||
+		    number.GetValue<double>() > 1) {
+			throw InvalidInputException("Option \"rewrite_delete_threshold\" needs a fraction from 0 to 1, not \"%s\"",
+			                            text);
 		}
 		return text;
 	}

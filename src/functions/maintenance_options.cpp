@@ -134,6 +134,8 @@ MetadataFunctionResult DeleteOrphanedFilesFunction(ClientContext &context, DuckL
                                                    TableFunctionBindInput &input, idx_t first_argument);
 MetadataFunctionResult MergeAdjacentFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                   TableFunctionBindInput &input, idx_t first_argument);
+MetadataFunctionResult RewriteDataFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                TableFunctionBindInput &input, idx_t first_argument);
 
 const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions() {
 	static const vector<LakeFunctionDefinition> DEFINITIONS = {
@@ -167,6 +169,11 @@ const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions() {
 	      {"max_compacted_files", LogicalType::UBIGINT},
 	      {"min_file_size", LogicalType::UBIGINT},
 	      {"max_file_size", LogicalType::UBIGINT}},
+	     LogicalType::VARCHAR},
+	    {"rewrite_data_files",
+	     {},
+	     RewriteDataFilesFunction,
+	     {{"schema", LogicalType::VARCHAR}, {"delete_threshold", LogicalType::DOUBLE}},
 	     LogicalType::VARCHAR},
 	};
 	return DEFINITIONS;

@@ -337,4 +337,8 @@ void RegisterChangeFunctions(ExtensionLoader &loader) {
 	}
 }
 
+string DataFileSchemaArgument(const vector<LakeColumnInfo> &columns) {
+	return SchemaArgument(columns);
+}
+
 } // namespace duckdb

@@ -47,9 +47,9 @@ void DuckLakeTransactionManager::RollbackTransaction(Transaction &transaction) {
 
 void DuckLakeTransactionManager::Checkpoint(ClientContext &context, bool force) {
 	// CHECKPOINT lake runs the maintenance steps in DuckLake's order: (flush inlined data: not yet),
-	// expire snapshots (per expire_older_than; none when unset), merge adjacent files, (rewrite
-	// files with deletes: not yet), clean up scheduled and orphaned files (per delete_older_than,
-	// 1 day when unset).
+	// expire snapshots (per expire_older_than; none when unset), merge adjacent files, rewrite
+	// files with many deletes (per rewrite_delete_threshold, 0.95 when unset), clean up scheduled
+	// and orphaned files (per delete_older_than, 1 day when unset).
 	if (catalog.IsReadOnly()) {
 		throw InvalidInputException("Cannot checkpoint lake \"%s\": it is attached read-only", catalog.GetName());
 	}
@@ -59,6 +59,7 @@ void DuckLakeTransactionManager::Checkpoint(ClientContext &context, bool force) 
 		ExpireSnapshots(catalog, expire);
 	}
 	MergeAdjacentFiles(context, catalog, MergeFilesRequest());
+	RewriteDataFiles(context, catalog, RewriteFilesRequest());
 	FileCleanupRequest cleanup;
 	if (!OptionCutoff(catalog, "delete_older_than", cleanup.older_than)) {
 		cleanup.older_than = timestamp_tz_t(Timestamp::GetCurrentTimestamp().value - Interval::MICROS_PER_DAY);

@@ -17,7 +17,7 @@ namespace duckdb {
 class DuckLakeCatalog;
 
 //! set_option, options, expire_snapshots, cleanup_old_files, delete_orphaned_files,
-//! merge_adjacent_files.
+//! merge_adjacent_files, rewrite_data_files.
 const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions();
 
 //! What ducklake_expire_snapshots does. `versions` and `older_than` select snapshots; the newest
@@ -60,6 +60,26 @@ struct MergeFilesResult {
 };
 vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCatalog &catalog,
                                             const MergeFilesRequest &request);
+
+//! ducklake_rewrite_data_files: rewrites the files whose deleted fraction (delete_count /
+//! record_count) reaches delete_threshold (unset: the rewrite_delete_threshold option, else 0.95)
+//! into files without the deleted rows. One result per table with rewritten files.
+struct RewriteFilesRequest {
+	string schema_name;
+	string table_name;
+	//! DOUBLE in [0, 1], or NULL.
+	Value delete_threshold;
+};
+struct RewriteFilesResult {
+	string schema_name;
+	string table_name;
+	idx_t files_processed = 0;
+	idx_t files_created = 0;
+	idx_t rows_removed = 0;
+	idx_t bytes_written = 0;
+};
+vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCatalog &catalog,
+                                            const RewriteFilesRequest &request);
 
 //! The lake's interval option `name` (expire_older_than, delete_older_than) as "now - interval";
 //! false when it is not set.

@@ -1,0 +1,366 @@
+// ducklake_rewrite_data_files (DuckLake docs: "Rewrite Heavily Deleted Files"): a data file whose
+// visible delete file removes at least `delete_threshold` of its rows is rewritten without them.
+// How time travel and row ids stay exact:
+// - every surviving row keeps its row id, written as _ducklake_internal_row_id (as UPDATE does),
+//   so the scan and table_changes read the same row ids from the new file;
+// - the new file begins, and the old data file and its delete file end, at a snapshot of their
+//   own (changes_made rewrite_delete:ID), which table_changes skips as it changes no row; earlier
+//   snapshots still read the old files, which expiry schedules for deletion like merged sources.
+// - the commit checks that the data file and the delete file read are still the visible ones: a
+//   DELETE that committed meanwhile makes the rewrite skip the file (nothing lost), and a DELETE
+//   committing after the rewrite conflicts with it (LakeCommit::CheckDeleteConflicts).
+#include "mallard/functions/maintenance_functions.hpp"
+
+#include "mallard/catalog/lake_options.hpp"
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/functions/table_changes_function.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/storage/lake_paths.hpp"
+
+#include "duckdb/common/file_system.hpp"
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
+#include "duckdb/main/client_context.hpp"
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database.hpp"
+
+namespace duckdb {
+
+namespace {
+
+string QuoteName(const string &name) {
+	return "\"" + StringUtil::Replace(name, "\"", "\"\"") + "\"";
+}
+
+//! One rewritten file: the source, and the new file (none when every row was deleted).
+struct RewrittenFile {
+	DataFileInfo source;
+	bool has_new_file = false;
+	DataFileInfo new_file;
+};
+
+//! The new file's statistics: the source's bounds still hold for a subset of its rows; counts are
+//! unknown except a null count of zero, which stays zero.
+vector<ColumnStatsInfo> SubsetStats(const vector<ColumnStatsInfo> &source) {
+	vector<ColumnStatsInfo> result;
+	for (auto &stats : source) {
+		ColumnStatsInfo subset;
+		subset.column_id = stats.column_id;
+		subset.min_value = stats.min_value;
+		subset.max_value = stats.max_value;
+		subset.contains_nan = stats.contains_nan;
+		if (stats.null_count.IsValid() && stats.null_count.GetIndex() == 0) {
+			subset.null_count = 0;
+		}
+		result.push_back(std::move(subset));
+	}
+	return result;
+}
+
+//! Writes the rows of `file` its delete file keeps into a new file of `folder`, with their row ids.
+DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &table, const string &folder,
+                                const DataFileInfo &file, const DataFileWriteOptions &options) {
+	auto source_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
+	auto delete_path = LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
+	string select;
+	for (auto &column : table.columns) {
+		auto storage = ParquetStorageType(column.type);
+		auto name = QuoteName(column.name);
+		select += (storage == column.type ? name : "CAST(" + name + " AS " + storage.ToString() + ") AS " + name) + ", ";
+	}
+	select += "coalesce(_ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
+	          " + file_row_number) AS _ducklake_internal_row_id";
+	auto query = "SELECT " + select + " FROM read_parquet(" + MetadataConnection::Literal(source_path) +
+	             ", schema = " + DataFileSchemaArgument(table.columns) +
+	             ", file_row_number = true) WHERE file_row_number NOT IN (SELECT pos FROM read_parquet(" +
+	             MetadataConnection::Literal(delete_path) + ")) ORDER BY file_row_number";
+	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
+	auto field_ids = FieldIds(table.columns);
+	child_list_t<Value> ids;
+	auto &field_types = StructType::GetChildTypes(field_ids.type());
+	auto &fields = StructValue::GetChildren(field_ids);
+	for (idx_t i = 0; i < fields.size(); i++) {
+		ids.emplace_back(field_types[i].first, fields[i]);
+	}
+	ids.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
+	string copy_options = "FORMAT parquet, FIELD_IDS " + Value::STRUCT(std::move(ids)).ToSQLString() +
+	                      ", COMPRESSION '" + options.compression + "', ROW_GROUP_SIZE " +
+	                      std::to_string(options.row_group_size);
+	if (options.compression_level.IsValid() && options.compression == "zstd") {
+		copy_options += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
+	}
+	auto file_name = LakePaths::NewDataFileName();
+	auto path = folder + file_name;
+	if (file.partition_id.IsValid()) {
+		// Partitioned files live in their Hive folder: the new one goes beside its source.
+		auto slash = file.path.rfind('/');
+		if (file.path_is_relative && slash != string::npos) {
+			file_name = file.path.substr(0, slash + 1) + file_name;
+			path = folder + file_name;
+		}
+	}
+	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
+	Connection connection(DatabaseInstance::GetDatabase(context));
+	auto result = connection.Query(sql);
+	auto &fs = FileSystem::GetFileSystem(context);
+	if (result->HasError()) {
+		fs.TryRemoveFile(path);
+		result->ThrowError("Rewriting a data file of table " + table.name + ": ");
+	}
+	auto written = result->Fetch();
+	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
+	auto expected = file.record_count - file.delete_file.delete_count;
+	if (written_rows != expected) {
+		fs.TryRemoveFile(path);
+		throw IOException("Rewriting a data file of table %s: wrote %llu rows where %llu are not deleted", table.name,
+		                  written_rows, expected);
+	}
+	DataFileInfo rewritten;
+	rewritten.path = file_name;
+	rewritten.path_is_relative = true;
+	rewritten.record_count = written_rows;
+	rewritten.row_id_start = file.row_id_start;
+	rewritten.partition_id = file.partition_id;
+	rewritten.partition_values = file.partition_values;
+	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
+	rewritten.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
+	rewritten.column_stats = SubsetStats(file.column_stats);
+	return rewritten;
+}
+
+//! Commits one table's rewrites as a new snapshot. Files whose data or delete file changed since
+//! they were read (a concurrent delete, merge or rewrite) are left out; false when none is left.
+bool CommitRewrite(DuckLakeCatalog &catalog, idx_t table_id, vector<RewrittenFile> &files) {
+	bool committed = false;
+	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+		committed = false;
+		for (auto &file : files) {
+			file.source.has_delete_file = true;
+		}
+		auto live = conn.Query(
+		    "SELECT (SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
+		    std::to_string(table_id) + " AND end_snapshot IS NULL)");
+		if (live.rows[0][0].GetValue<int64_t>() == 0) {
+			return;
+		}
+		vector<RewrittenFile *> still_valid;
+		for (auto &file : files) {
+			auto check = conn.Query(
+			    "SELECT (SELECT count(*) FROM " + conn.Table("ducklake_data_file") + " WHERE data_file_id = " +
+			    std::to_string(file.source.data_file_id) + " AND end_snapshot IS NULL), (SELECT count(*) FROM " +
+			    conn.Table("ducklake_delete_file") + " WHERE data_file_id = " +
+			    std::to_string(file.source.data_file_id) + " AND end_snapshot IS NULL AND delete_file_id <> " +
+			    std::to_string(file.source.delete_file.delete_file_id) + "), (SELECT count(*) FROM " +
+			    conn.Table("ducklake_delete_file") + " WHERE delete_file_id = " +
+			    std::to_string(file.source.delete_file.delete_file_id) + " AND end_snapshot IS NULL)");
+			auto &row = check.rows[0];
+			if (row[0].GetValue<int64_t>() == 1 && row[1].GetValue<int64_t>() == 0 && row[2].GetValue<int64_t>() == 1) {
+				still_valid.push_back(&file);
+			}
+		}
+		if (still_valid.empty()) {
+			return;
+		}
+		auto latest = MetadataReader::LatestSnapshot(conn);
+		SnapshotInfo next = latest;
+		next.snapshot_id = latest.snapshot_id + 1;
+		next.snapshot_time = Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
+		vector<DataFileInfo> new_files;
+		idx_t old_bytes = 0, new_bytes = 0;
+		for (auto file : still_valid) {
+			old_bytes += file->source.file_size_bytes + file->source.delete_file.file_size_bytes;
+			if (file->has_new_file) {
+				auto new_file = file->new_file;
+				new_file.data_file_id = next.next_file_id++;
+				new_bytes += new_file.file_size_bytes;
+				new_files.push_back(std::move(new_file));
+			}
+		}
+		SnapshotWriter writer(conn, next.snapshot_id);
+		writer.AddDataFiles(table_id, new_files);
+		for (auto file : still_valid) {
+			// Ends the data file and its delete file.
+			writer.EndDataFile(file->source.data_file_id);
+		}
+		TableStatsInfo stats;
+		bool exists = MetadataReader::TryReadTableStats(conn, table_id, stats);
+		stats.file_size_bytes = stats.file_size_bytes + new_bytes - MinValue(stats.file_size_bytes, old_bytes);
+		writer.WriteTableStats(table_id, stats, exists);
+		writer.AddSnapshot(next, "rewrite_delete:" + std::to_string(table_id), Value(), Value(), Value());
+		writer.Execute();
+		// Only the files committed count as rewritten.
+		for (auto &file : files) {
+			file.source.has_delete_file = false;
+		}
+		for (auto file : still_valid) {
+			file->source.has_delete_file = true;
+		}
+		committed = true;
+	});
+	return committed;
+}
+
+double ReadThreshold(const case_insensitive_map_t<string> &options, const RewriteFilesRequest &request) {
+	if (!request.delete_threshold.IsNull()) {
+		return request.delete_threshold.GetValue<double>();
+	}
+	auto entry = options.find("rewrite_delete_threshold");
+	if (entry != options.end()) {
+		return Value(entry->second).DefaultCastAs(LogicalType::DOUBLE).GetValue<double>();
+	}
+	return 0.95;
+}
+
+} // namespace
+
+vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCatalog &catalog,
+                                            const RewriteFilesRequest &request) {
+	if (catalog.IsReadOnly()) {
+		throw InvalidInputException("Cannot rewrite files of lake \"%s\": it is attached read-only", catalog.GetName());
+	}
+	if (!request.delete_threshold.IsNull()) {
+		auto threshold = request.delete_threshold.GetValue<double>();
+		if (!(threshold >= 0 && threshold <= 1)) {
+			throw InvalidInputException("delete_threshold must be between 0 and 1, not %s",
+			                            request.delete_threshold.ToString());
+		}
+	}
+	SnapshotInfo snapshot;
+	LakeCatalogInfo catalog_info;
+	catalog.WithMetadata([&](MetadataConnection &conn) {
+		snapshot = MetadataReader::LatestSnapshot(conn);
+		catalog_info = MetadataReader::ReadCatalog(conn, snapshot.snapshot_id);
+	});
+	unordered_map<idx_t, const LakeSchemaInfo *> schemas;
+	for (auto &schema : catalog_info.schemas) {
+		schemas[schema.schema_id] = &schema;
+	}
+	bool table_found = request.table_name.empty();
+	vector<RewriteFilesResult> results;
+	auto &fs = FileSystem::GetFileSystem(context);
+	for (auto &table : catalog_info.tables) {
+		auto &schema = *schemas[table.schema_id];
+		if (!request.schema_name.empty() && !StringUtil::CIEquals(schema.name, request.schema_name)) {
+			continue;
+		}
+		if (!request.table_name.empty() && !StringUtil::CIEquals(table.name, request.table_name)) {
+			continue;
+		}
+		table_found = true;
+		case_insensitive_map_t<string> options;
+		vector<DataFileInfo> data_files;
+		catalog.WithMetadata([&](MetadataConnection &conn) {
+			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
+			data_files = MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id);
+		});
+		auto threshold = ReadThreshold(options, request);
+		vector<RewrittenFile> files;
+		for (auto &file : data_files) {
+			if (!file.has_delete_file || file.record_count == 0) {
+				continue;
+			}
+			if (double(file.delete_file.delete_count) / double(file.record_count) < threshold) {
+				continue;
+			}
+			RewrittenFile rewrite;
+			rewrite.source = file;
+			files.push_back(std::move(rewrite));
+		}
+		if (files.empty()) {
+			continue;
+		}
+		auto write_options = DataFileWriteOptions::FromOptions(options);
+		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
+		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
+		vector<string> written;
+		try {
+			for (auto &file : files) {
+				if (file.source.delete_file.delete_count >= file.source.record_count) {
+					continue;
+				}
+				file.new_file = WriteRewrittenFile(context, table, folder, file.source, write_options);
+				file.has_new_file = true;
+				written.push_back(folder + file.new_file.path);
+			}
+			if (!CommitRewrite(catalog, table.table_id, files)) {
+				for (auto &path : written) {
+					fs.TryRemoveFile(path);
+				}
+				continue;
+			}
+		} catch (...) {
+			// Nothing in the catalog points at these files.
+			for (auto &path : written) {
+				fs.TryRemoveFile(path);
+			}
+			throw;
+		}
+		RewriteFilesResult result;
+		result.schema_name = schema.name;
+		result.table_name = table.name;
+		for (auto &file : files) {
+			if (!file.source.has_delete_file) {
+				// Changed concurrently: not rewritten, its new file is not in the catalog.
+				if (file.has_new_file) {
+					fs.TryRemoveFile(folder + file.new_file.path);
+				}
+				continue;
+			}
+			result.files_processed++;
+			result.rows_removed += file.source.delete_file.delete_count;
+			if (file.has_new_file) {
+				result.files_created++;
+				result.bytes_written += file.new_file.file_size_bytes;
+			}
+		}
+		results.push_back(std::move(result));
+	}
+	if (!table_found) {
+		throw CatalogException("Table \"%s\" does not exist in lake \"%s\"", request.table_name, catalog.GetName());
+	}
+	return results;
+}
+
+MetadataFunctionResult RewriteDataFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                TableFunctionBindInput &input, idx_t first_argument) {
+	RewriteFilesRequest request;
+	if (input.inputs.size() > first_argument + 1) {
+		throw InvalidInputException("rewrite_data_files takes at most a table name besides the lake");
+	}
+	if (input.inputs.size() > first_argument && !input.inputs[first_argument].IsNull()) {
+		request.table_name = input.inputs[first_argument].ToString();
+	}
+	for (auto &parameter : input.named_parameters) {
+		auto name = StringUtil::Lower(parameter.first);
+		if (parameter.second.IsNull()) {
+			continue;
+		}
+		if (name == "schema") {
+			request.schema_name = parameter.second.ToString();
+		} else if (name == "delete_threshold") {
+			request.delete_threshold = parameter.second.DefaultCastAs(LogicalType::DOUBLE);
+		}
+	}
+	MetadataFunctionResult result;
+	result.names = {"schema_name", "table_name", "files_processed", "files_created", "rows_removed",
+	                "bytes_written"};
+	result.types = {LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::BIGINT,
+	                LogicalType::BIGINT,  LogicalType::BIGINT,  LogicalType::BIGINT};
+	auto lake = &catalog;
+	result.run = [lake, request](ClientContext &context) {
+		vector<vector<Value>> rows;
+		for (auto &rewritten : RewriteDataFiles(context, *lake, request)) {
+			rows.push_back({Value(rewritten.schema_name), Value(rewritten.table_name),
+			                Value::BIGINT(NumericCast<int64_t>(rewritten.files_processed)),
+			                Value::BIGINT(NumericCast<int64_t>(rewritten.files_created)),
+			                Value::BIGINT(NumericCast<int64_t>(rewritten.rows_removed)),
+			                Value::BIGINT(NumericCast<int64_t>(rewritten.bytes_written))});
+		}
+		return rows;
+	};
+	return result;
+}
+
+} // namespace duckdb
