@@ -10,6 +10,7 @@
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
@@ -31,6 +32,38 @@ struct MergeSourceFile {
 	DataFileInfo info;
 	idx_t begin_snapshot = 0;
 };
+
+//! Drops the files that carry their row ids in a _ducklake_internal_row_id column (written by
+//! UPDATE, MERGE or rewrite_data_files): merging copies rows by position, which would renumber
+//! them. The column shows in the file's Parquet schema, which the merge reads anyway.
+vector<MergeSourceFile> WithoutRowIdColumn(ClientContext &context, const string &folder,
+                                           vector<MergeSourceFile> files) {
+	if (files.empty()) {
+		return files;
+	}
+	string paths;
+	for (auto &file : files) {
+		paths += string(paths.empty() ? "" : ", ") +
+		         MetadataConnection::Literal(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative));
+	}
+	Connection connection(DatabaseInstance::GetDatabase(context));
+	auto result = connection.Query("SELECT DISTINCT file_name FROM parquet_schema([" + paths +
+	                               "]) WHERE field_id = " + std::to_string(MultiFileReader::ROW_ID_FIELD_ID));
+	if (result->HasError()) {
+		result->ThrowError("Merging files: reading their Parquet schemas: ");
+	}
+	unordered_set<string> with_row_ids;
+	for (auto &row : *result) {
+		with_row_ids.insert(row.GetValue<string>(0));
+	}
+	vector<MergeSourceFile> kept;
+	for (auto &file : files) {
+		if (!with_row_ids.count(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative))) {
+			kept.push_back(std::move(file));
+		}
+	}
+	return kept;
+}
 
 //! The leaf columns that carry statistics, by column id, with their types.
 void CollectLeafColumns(const vector<LakeColumnInfo> &columns, vector<const LakeColumnInfo *> &result) {
@@ -390,12 +423,13 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 			}
 		});
 		auto write_options = DataFileWriteOptions::FromOptions(options);
+		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
+		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
+		files = WithoutRowIdColumn(context, folder, std::move(files));
 		auto groups = PlanMergeGroups(std::move(files), write_options.target_file_size, request, budget);
 		if (groups.empty()) {
 			continue;
 		}
-		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
-		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
 		vector<DataFileInfo> merged;
 		vector<string> written;
 		MergeFilesResult result;
