@@ -85,6 +85,8 @@ public:
 			for (auto &statement : statements) {
 				current += (current.empty() ? "" : "; ") + statement;
 				Run(con, Rewrite(statement, oracle));
+				// A row deleted and inserted again within the step is a new row with a new row id.
+				Run(con, "DELETE FROM " + oracle + "_rowids WHERE id NOT IN (SELECT id FROM " + oracle + ")");
 			}
 			if (std::getenv("MALLARD_DIFFERENTIAL_VERBOSE")) {
 				std::cerr << "seed " << seed << " step " << step << (in_transaction ? " (transaction)" : "") << ": "
@@ -111,7 +113,9 @@ public:
 			auto moved = Run(con, "SELECT count(*) FROM " + table + " l JOIN " + oracle +
 			                          "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid");
 			if (moved->GetValue(0, 0).GetValue<int64_t>() != 0) {
-				Fail("row ids changed after step " + std::to_string(step));
+				auto rows = Run(con, "SELECT l.id, l.rowid, r.rid FROM " + table + " l JOIN " + oracle +
+				                         "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid ORDER BY l.id LIMIT 10");
+				Fail("row ids changed after step " + std::to_string(step) + " (id, rowid, was):\n" + rows->ToString());
 			}
 			auto copy = oracle + "_v" + std::to_string(snapshot);
 			Run(con, "CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + oracle);
