@@ -212,10 +212,24 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			}
 			return nullptr;
 		};
+		// A delete file added with its data file holds rows inserted and deleted in one transaction:
+		// they were never visible, so they are no change at all.
+		auto delete_file_added_with = [&](const ChangeFile &data_file) -> const ChangeFile * {
+			for (auto &file : delete_files) {
+				if (file.data_file_id == data_file.id && file.begin_snapshot == data_file.begin_snapshot) {
+					return &file;
+				}
+			}
+			return nullptr;
+		};
 		for (auto &file : data_files) {
 			if (file.begin_snapshot >= start && file.begin_snapshot <= end &&
 			    !rewrite_snapshots.count(file.begin_snapshot)) {
-				changes += rows_of(file, file.begin_snapshot, "insert", "");
+				auto same_snapshot = delete_file_added_with(file);
+				changes += rows_of(file, file.begin_snapshot, "insert",
+				                   same_snapshot ? "file_row_number NOT IN (SELECT pos FROM read_parquet(" +
+				                                       Quote(same_snapshot->path) + "))"
+				                                 : "");
 			}
 			if (file.end_snapshot.IsValid() && file.end_snapshot.GetIndex() >= start &&
 			    file.end_snapshot.GetIndex() <= end && !rewrite_snapshots.count(file.end_snapshot.GetIndex())) {
@@ -237,7 +251,7 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 					data_file = &candidate;
 				}
 			}
-			if (!data_file) {
+			if (!data_file || data_file->begin_snapshot == file.begin_snapshot) {
 				continue;
 			}
 			// A delete file holds every deleted position: the new ones are those its predecessor lacks.

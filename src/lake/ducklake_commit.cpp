@@ -318,9 +318,28 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 			column_stats = ReadTableColumnStats(conn, table_id);
 		}
 		bool had_data = stats.record_count > 0;
-		vector<DataFileInfo> files = data.files;
-		for (auto &file : files) {
+		vector<DataFileInfo> files;
+		for (auto &local_file : data.files) {
+			// Rows deleted from the transaction's own files (ducklake_local_deletes.cpp).
+			auto deleted = FindLocalFileDeletes(entry.first, local_file.path);
+			if (deleted && local_file.row_id_start != stats.next_row_id) {
+				// An UPDATE here may have carried the provisional row ids into new rows.
+				throw TransactionException("Transaction conflict on lake \"%s\": another transaction inserted into "
+				                           "table \"%s\" while this one changed rows it inserted itself",
+				                           transaction.GetCatalog().GetName(), data.table->name);
+			}
+			if (deleted && deleted->ends_file) {
+				// Not committed; its row ids stay unused so those carried by UPDATE remain right.
+				stats.next_row_id += local_file.record_count;
+				continue;
+			}
+			files.push_back(local_file);
+			auto &file = files.back();
 			file.data_file_id = next.next_file_id++;
+			if (deleted) {
+				deleted->table_id = table_id;
+				deleted->data_file_id = file.data_file_id;
+			}
 			if (file.partition_id.IsValid() && DuckLakeTransaction::IsLocalId(file.partition_id.GetIndex())) {
 				auto real = local_to_real.find(file.partition_id.GetIndex());
 				if (real == local_to_real.end()) {
@@ -335,6 +354,11 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 			stats.next_row_id += file.record_count;
 			stats.record_count += file.record_count;
 			stats.file_size_bytes += file.file_size_bytes;
+		}
+		if (files.empty()) {
+			// Every row this transaction inserted was deleted again: only next_row_id moves.
+			writer.WriteTableStats(table_id, stats, stats_exist);
+			continue;
 		}
 		writer.AddDataFiles(table_id, files);
 		writer.WriteTableStats(table_id, stats, stats_exist);

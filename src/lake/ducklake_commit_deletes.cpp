@@ -15,7 +15,11 @@ namespace duckdb {
 
 void LakeCommit::PrepareDeletes() {
 	prepared_deletes.clear();
-	if (transaction.new_deletes.empty()) {
+	bool local_deletes = false;
+	for (auto &entry : transaction.new_data) {
+		local_deletes = local_deletes || !entry.second.deletes.empty();
+	}
+	if (transaction.new_deletes.empty() && !local_deletes) {
 		return;
 	}
 	auto &catalog = transaction.GetCatalog();
@@ -24,6 +28,7 @@ void LakeCommit::PrepareDeletes() {
 	// snapshot, and WriteDeletes writes the file again in the rare case it does not.
 	auto expected_snapshot =
 	    catalog.WithMetadata([](MetadataConnection &conn) { return MetadataReader::LatestSnapshot(conn); }).snapshot_id + 1;
+	PrepareLocalFileDeletes(expected_snapshot);
 	for (auto &table_entry : transaction.new_deletes) {
 		auto &table = *table_entry.second.table;
 		auto folder = table.GetDataFolder();
@@ -50,6 +55,51 @@ void LakeCommit::PrepareDeletes() {
 			prepared_deletes.push_back(std::move(prepared));
 		}
 	}
+}
+
+void LakeCommit::PrepareLocalFileDeletes(idx_t expected_snapshot) {
+	for (auto &table_entry : transaction.new_data) {
+		auto &data = table_entry.second;
+		if (data.deletes.empty()) {
+			continue;
+		}
+		auto folder = data.table->GetDataFolder();
+		for (auto &file : data.files) {
+			auto deleted = data.deletes.find(file.path);
+			if (deleted == data.deletes.end() || deleted->second->empty()) {
+				continue;
+			}
+			PreparedDelete prepared;
+			prepared.local_file = true;
+			prepared.local_table_id = table_entry.first;
+			prepared.local_path = file.path;
+			prepared.table_id = 0;
+			prepared.data_file_id = 0;
+			prepared.newly_deleted = deleted->second->size();
+			prepared.folder = folder;
+			prepared.data_file_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
+			prepared.new_positions = deleted->second;
+			// Every row gone: the file is not committed at all (WriteData leaves it out).
+			prepared.ends_file = prepared.newly_deleted >= file.record_count;
+			if (prepared.ends_file) {
+				transaction.dropped_local_files.push_back(prepared.data_file_path);
+			} else {
+				// Spec: a delete file may belong to a data file added in the same snapshot; the
+				// scan and table_changes then never show the deleted rows.
+				WriteDeleteFile(prepared, expected_snapshot);
+			}
+			prepared_deletes.push_back(std::move(prepared));
+		}
+	}
+}
+
+LakeCommit::PreparedDelete *LakeCommit::FindLocalFileDeletes(idx_t local_table_id, const string &path) {
+	for (auto &prepared : prepared_deletes) {
+		if (prepared.local_file && prepared.local_table_id == local_table_id && prepared.local_path == path) {
+			return &prepared;
+		}
+	}
+	return nullptr;
 }
 
 void LakeCommit::WriteDeleteFile(PreparedDelete &prepared, idx_t snapshot_id) {
@@ -81,7 +131,12 @@ void LakeCommit::CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snap
 	}
 	string ids;
 	for (auto &prepared : prepared_deletes) {
-		ids += (ids.empty() ? "" : ", ") + std::to_string(prepared.data_file_id);
+		if (!prepared.local_file) {
+			ids += (ids.empty() ? "" : ", ") + std::to_string(prepared.data_file_id);
+		}
+	}
+	if (ids.empty()) {
+		return;
 	}
 	auto since = std::to_string(since_snapshot);
 	// Another delete of the same data file, or the file ended (all rows deleted, table dropped,
@@ -105,6 +160,9 @@ void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
 	unordered_set<idx_t> tables;
 	map<idx_t, idx_t> deleted_rows;
 	for (auto &prepared : prepared_deletes) {
+		if (prepared.local_file && prepared.ends_file) {
+			continue; // never committed (WriteData)
+		}
 		deleted_rows[prepared.table_id] += prepared.newly_deleted;
 		if (prepared.ends_file) {
 			writer.EndDataFile(prepared.data_file_id);
@@ -118,7 +176,8 @@ void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
 			writer.EndDeleteFiles(prepared.data_file_id);
 			writer.AddDeleteFile(prepared.table_id, prepared.data_file_id, file);
 		}
-		if (tables.insert(prepared.table_id).second) {
+		// Rows inserted and deleted in this commit are no change to the table's committed rows.
+		if (!prepared.local_file && tables.insert(prepared.table_id).second) {
 			changes.push_back("deleted_from_table:" + std::to_string(prepared.table_id));
 		}
 	}

@@ -71,23 +71,37 @@ void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, Deleted
 	}
 	auto &catalog = table.GetLakeCatalog();
 	auto &transaction = DuckLakeTransaction::Get(context, catalog);
-	if (DuckLakeTransaction::IsLocalId(table.GetTableId())) {
-		throw NotImplementedException("Deleting or updating rows of lake table \"%s\" in the transaction that created "
-		                              "it is not supported yet: commit the CREATE TABLE first",
-		                              table.name);
-	}
-	auto committed = catalog.GetDataFiles(table.GetTableId(), transaction.GetSnapshot().snapshot_id);
 	auto folder = table.GetDataFolder();
 	unordered_map<string, const DataFileInfo *> by_path;
-	for (auto &file : *committed) {
-		by_path[LakePaths::Resolve(folder, file.path, file.path_is_relative)] = &file;
+	shared_ptr<const vector<DataFileInfo>> committed;
+	if (!DuckLakeTransaction::IsLocalId(table.GetTableId())) {
+		committed = catalog.GetDataFiles(table.GetTableId(), transaction.GetSnapshot().snapshot_id);
+		for (auto &file : *committed) {
+			by_path[LakePaths::Resolve(folder, file.path, file.path_is_relative)] = &file;
+		}
+	}
+	// Rows this transaction inserted itself live in its local files (ducklake_local_deletes.cpp).
+	unordered_map<string, string> local_paths;
+	auto local_files = transaction.GetLocalDataFiles(table.GetTableId());
+	if (local_files) {
+		for (auto &file : *local_files) {
+			local_paths[LakePaths::Resolve(folder, file.path, file.path_is_relative)] = file.path;
+		}
 	}
 	for (auto &entry : rows) {
 		auto file = by_path.find(entry.first);
 		if (file == by_path.end()) {
-			throw NotImplementedException("Deleting or updating rows of lake table \"%s\" that this transaction "
-			                              "inserted is not supported yet: commit the INSERT first",
-			                              table.name);
+			auto local = local_paths.find(entry.first);
+			if (local == local_paths.end()) {
+				throw InvalidInputException("Lake delete on table \"%s\": the row's data file \"%s\" is not part of "
+				                            "the table",
+				                            table.name, entry.first);
+			}
+			auto &positions = entry.second;
+			std::sort(positions.begin(), positions.end());
+			positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+			transaction.AddLocalFileDeletes(table.GetTableId(), local->second, std::move(positions));
+			continue;
 		}
 		auto &positions = entry.second;
 		std::sort(positions.begin(), positions.end());

@@ -126,6 +126,12 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 	if (local_files) {
 		for (auto &file : *local_files) {
 			add_file(file);
+			// Rows this transaction inserted and deleted again (ducklake_local_deletes.cpp).
+			auto deleted = transaction.GetLocalFileDeletes(table_info.table_id, file.path);
+			if (deleted) {
+				files.back().local_deletes = deleted;
+				files.back().delete_count += deleted->size();
+			}
 		}
 	}
 	return MakeLakeScan(context, *this, std::move(files), bind_data);

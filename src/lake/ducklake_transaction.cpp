@@ -156,6 +156,7 @@ CatalogEntry &DuckLakeTransaction::GetListedView(ClientContext &context, DuckLak
 void DuckLakeTransaction::AddDataFiles(DuckLakeTableEntry &table, vector<DataFileInfo> files) {
 	auto &data = new_data[table.GetTableId()];
 	data.table = &table;
+	AssignProvisionalRowIds(table.GetTableId(), data, files);
 	for (auto &file : files) {
 		data.files.push_back(std::move(file));
 	}
@@ -227,6 +228,7 @@ void DuckLakeTransaction::Rollback() {
 		}
 	}
 	written_files.clear();
+	dropped_local_files.clear();
 	new_data.clear();
 	new_deletes.clear();
 	new_entries.clear();
@@ -252,6 +254,7 @@ void DuckLakeTransaction::Commit() {
 	commit.Run();
 	// The files belong to the lake now; a later failure must not delete them.
 	written_files.clear();
+	RemoveDroppedLocalFiles();
 	auto client = context.lock();
 	if (client) {
 		catalog.SetLastCommittedSnapshot(client->GetConnectionId(), commit.CommittedSnapshot());

@@ -5,6 +5,8 @@
 // lake's row ids are those the rows had when inserted (UPDATE keeps them). At the end, every past
 // version read with AT (VERSION => n) equals the oracle's copy saved at that step, and
 // table_changes between any two versions nets out to the difference of the two oracle copies.
+// Some steps run several statements in one BEGIN ... COMMIT on the lake (rows changed in the
+// transaction that inserted them); the transaction's own reads are checked before COMMIT.
 //
 //   mallard_delete_differential --backend duckdb|sqlite --seeds 1-12 --steps 24 --dir /tmp/x
 #include "mallard/mallard.hpp"
@@ -70,13 +72,37 @@ public:
 		Run(con, "CREATE OR REPLACE TABLE " + oracle + "_rowids (id BIGINT, rid BIGINT)");
 		vector<idx_t> versions;
 		for (idx_t step = 0; step < options.steps; step++) {
-			auto statement = RandomStatement();
-			current = statement;
-			if (std::getenv("MALLARD_DIFFERENTIAL_VERBOSE")) {
-				std::cerr << "seed " << seed << " step " << step << ": " << statement << std::endl;
+			// Some steps run several statements in one transaction on the lake: later ones change rows
+			// the earlier ones inserted (the oracle runs them one by one).
+			vector<string> statements {RandomStatement()};
+			bool in_transaction = Rand(0, 100) < 30;
+			if (in_transaction) {
+				for (auto extra = Rand(1, 3); extra > 0; extra--) {
+					statements.push_back(RandomStatement());
+				}
 			}
-			Run(con, Rewrite(statement, table));
-			Run(con, Rewrite(statement, oracle));
+			current.clear();
+			for (auto &statement : statements) {
+				current += (current.empty() ? "" : "; ") + statement;
+				Run(con, Rewrite(statement, oracle));
+				// A row deleted and inserted again within the step is a new row with a new row id.
+				Run(con, "DELETE FROM " + oracle + "_rowids WHERE id NOT IN (SELECT id FROM " + oracle + ")");
+			}
+			if (std::getenv("MALLARD_DIFFERENTIAL_VERBOSE")) {
+				std::cerr << "seed " << seed << " step " << step << (in_transaction ? " (transaction)" : "") << ": "
+				          << current << std::endl;
+			}
+			if (in_transaction) {
+				Run(con, "BEGIN");
+			}
+			for (auto &statement : statements) {
+				Run(con, Rewrite(statement, table));
+			}
+			if (in_transaction) {
+				Check(Difference(con, "SELECT id, k, s FROM " + table, "SELECT id, k, s FROM " + oracle),
+				      "lake and oracle differ inside the transaction of step " + std::to_string(step));
+				Run(con, "COMMIT");
+			}
 			auto snapshot = Run(con, "SELECT id FROM " + lake + ".current_snapshot()")->GetValue(0, 0).GetValue<int64_t>();
 			Check(Difference(con, "SELECT id, k, s FROM " + table, "SELECT id, k, s FROM " + oracle),
 			      "lake and oracle differ after step " + std::to_string(step));
@@ -87,7 +113,9 @@ public:
 			auto moved = Run(con, "SELECT count(*) FROM " + table + " l JOIN " + oracle +
 			                          "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid");
 			if (moved->GetValue(0, 0).GetValue<int64_t>() != 0) {
-				Fail("row ids changed after step " + std::to_string(step));
+				auto rows = Run(con, "SELECT l.id, l.rowid, r.rid FROM " + table + " l JOIN " + oracle +
+				                         "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid ORDER BY l.id LIMIT 10");
+				Fail("row ids changed after step " + std::to_string(step) + " (id, rowid, was):\n" + rows->ToString());
 			}
 			auto copy = oracle + "_v" + std::to_string(snapshot);
 			Run(con, "CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + oracle);

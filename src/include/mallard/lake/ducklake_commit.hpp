@@ -81,7 +81,16 @@ private:
 		vector<pair<idx_t, idx_t>> committed_rows;
 		shared_ptr<const DeletePositions> new_positions;
 		idx_t written_for_snapshot = 0;
+		//! Deletes of a data file this transaction wrote (by its local table id and stored path):
+		//! table_id and data_file_id are known once WriteData assigns them.
+		bool local_file = false;
+		idx_t local_table_id = 0;
+		string local_path;
 	};
+	//! Adds the deletes of this transaction's own data files to prepared_deletes.
+	void PrepareLocalFileDeletes(idx_t expected_snapshot);
+	//! The prepared deletes of a local data file; nullptr when none of its rows were deleted.
+	PreparedDelete *FindLocalFileDeletes(idx_t local_table_id, const string &path);
 	vector<PreparedDelete> prepared_deletes;
 };
 

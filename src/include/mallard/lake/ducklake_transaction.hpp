@@ -79,6 +79,11 @@ public:
 	void AddDataFiles(DuckLakeTableEntry &table, vector<DataFileInfo> files);
 	//! The files this transaction wrote to a table (nullptr when none).
 	const vector<DataFileInfo> *GetLocalDataFiles(idx_t table_id) const;
+	//! Adds deleted positions of a data file this transaction wrote (by its stored path); see
+	//! ducklake_local_deletes.cpp.
+	void AddLocalFileDeletes(idx_t table_id, const string &path, DeletePositions positions);
+	//! The positions deleted from a data file this transaction wrote (nullptr when none).
+	shared_ptr<const DeletePositions> GetLocalFileDeletes(idx_t table_id, const string &path);
 
 	//! Rows this transaction deleted from one committed data file (spec: positional deletes).
 	struct LocalFileDeletes {
@@ -109,7 +114,15 @@ private:
 	struct LocalTableData {
 		DuckLakeTableEntry *table;
 		vector<DataFileInfo> files;
+		//! Provisional row ids of the files written here (see ducklake_local_deletes.cpp).
+		bool next_row_id_known = false;
+		idx_t next_row_id = 0;
+		//! Rows deleted from these files, by file path; guarded by deletes_lock.
+		map<string, shared_ptr<const DeletePositions>> deletes;
 	};
+	//! Gives new local files the row ids they get at commit when no other insert commits first.
+	void AssignProvisionalRowIds(idx_t table_id, LocalTableData &data, vector<DataFileInfo> &files);
+	void RemoveDroppedLocalFiles();
 
 	DuckLakeCatalog &catalog;
 	SnapshotInfo snapshot;
@@ -131,6 +144,8 @@ private:
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;
 	vector<string> written_files;
+	//! Local data files whose rows were all deleted here: not committed, removed after the commit.
+	vector<string> dropped_local_files;
 	struct LocalTableDeletes {
 		DuckLakeTableEntry *table;
 		map<idx_t, LocalFileDeletes> files;
