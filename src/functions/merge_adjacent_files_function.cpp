@@ -65,22 +65,11 @@ vector<MergeSourceFile> WithoutRowIdColumn(ClientContext &context, const string 
 	return kept;
 }
 
-//! The leaf columns that carry statistics, by column id, with their types.
-void CollectLeafColumns(const vector<LakeColumnInfo> &columns, vector<const LakeColumnInfo *> &result) {
-	for (auto &column : columns) {
-		if (column.children.empty()) {
-			result.push_back(&column);
-		} else if (column.type.id() == LogicalTypeId::STRUCT) {
-			CollectLeafColumns(column.children, result);
-		}
-	}
-}
-
 //! The merged file's column statistics, combined from its sources': bounds and counts stay known
 //! only where every source's are.
 vector<ColumnStatsInfo> CombineFileStats(const vector<LakeColumnInfo> &columns, const vector<MergeSourceFile> &files) {
 	vector<const LakeColumnInfo *> leaves;
-	CollectLeafColumns(columns, leaves);
+	CollectStatsColumns(columns, leaves);
 	vector<ColumnStatsInfo> result;
 	for (auto leaf : leaves) {
 		ColumnStatsInfo merged;

@@ -26,18 +26,6 @@ string NowUTC() {
 	return Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
 }
 
-//! The columns that carry file statistics: primitive columns, also inside structs (lists and maps
-//! have none).
-void CollectStatsColumns(const vector<LakeColumnInfo> &columns, vector<const LakeColumnInfo *> &result) {
-	for (auto &column : columns) {
-		if (column.children.empty()) {
-			result.push_back(&column);
-		} else if (column.type.id() == LogicalTypeId::STRUCT) {
-			CollectStatsColumns(column.children, result);
-		}
-	}
-}
-
 //! Table-level column statistics after adding `files` to `existing` (both may be partial). Bounds
 //! stay NULL (unknown) whenever any file's are.
 vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &columns,

@@ -60,6 +60,18 @@ struct LakeSchemaInfo {
 	bool path_is_relative = true;
 };
 
+//! The columns that carry file statistics: primitive columns, also inside structs (lists and maps
+//! have none), depth-first.
+inline void CollectStatsColumns(const vector<LakeColumnInfo> &columns, vector<const LakeColumnInfo *> &result) {
+	for (auto &column : columns) {
+		if (column.children.empty()) {
+			result.push_back(&column);
+		} else if (column.type.id() == LogicalTypeId::STRUCT) {
+			CollectStatsColumns(column.children, result);
+		}
+	}
+}
+
 struct LakeTableInfo {
 	idx_t table_id = 0;
 	string table_uuid;
