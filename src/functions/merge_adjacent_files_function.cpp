@@ -347,29 +347,14 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 	if (catalog.IsReadOnly()) {
 		throw InvalidInputException("Cannot merge files of lake \"%s\": it is attached read-only", catalog.GetName());
 	}
-	SnapshotInfo snapshot;
-	LakeCatalogInfo catalog_info;
-	catalog.WithMetadata([&](MetadataConnection &conn) {
-		snapshot = MetadataReader::LatestSnapshot(conn);
-		catalog_info = MetadataReader::ReadCatalog(conn, snapshot.snapshot_id);
-	});
-	unordered_map<idx_t, const LakeSchemaInfo *> schemas;
-	for (auto &schema : catalog_info.schemas) {
-		schemas[schema.schema_id] = &schema;
-	}
-	bool table_found = request.table_name.empty();
+	auto targets = SelectMaintenanceTables(catalog, request.schema_name, request.table_name);
+	auto &snapshot = targets.snapshot;
 	idx_t budget = request.max_compacted_files.IsValid() ? request.max_compacted_files.GetIndex() : NumericLimits<idx_t>::Maximum();
 	vector<MergeFilesResult> results;
 	auto &fs = FileSystem::GetFileSystem(context);
-	for (auto &table : catalog_info.tables) {
-		auto &schema = *schemas[table.schema_id];
-		if (!request.schema_name.empty() && !StringUtil::CIEquals(schema.name, request.schema_name)) {
-			continue;
-		}
-		if (!request.table_name.empty() && !StringUtil::CIEquals(table.name, request.table_name)) {
-			continue;
-		}
-		table_found = true;
+	for (auto &target : targets.tables) {
+		auto &schema = *target.first;
+		auto &table = *target.second;
 		case_insensitive_map_t<string> options;
 		vector<MergeSourceFile> files;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
@@ -449,29 +434,19 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 		}
 		results.push_back(std::move(result));
 	}
-	if (!table_found) {
-		throw CatalogException("Table \"%s\" does not exist in lake \"%s\"", request.table_name, catalog.GetName());
-	}
 	return results;
 }
 
 MetadataFunctionResult MergeAdjacentFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                   TableFunctionBindInput &input, idx_t first_argument) {
 	MergeFilesRequest request;
-	if (input.inputs.size() > first_argument + 1) {
-		throw InvalidInputException("merge_adjacent_files takes at most a table name besides the lake");
-	}
-	if (input.inputs.size() > first_argument && !input.inputs[first_argument].IsNull()) {
-		request.table_name = input.inputs[first_argument].ToString();
-	}
+	BindMaintenanceTableArguments(input, first_argument, "merge_adjacent_files", request.schema_name, request.table_name);
 	for (auto &parameter : input.named_parameters) {
 		auto name = StringUtil::Lower(parameter.first);
 		if (parameter.second.IsNull()) {
 			continue;
 		}
-		if (name == "schema") {
-			request.schema_name = parameter.second.ToString();
-		} else if (name == "max_compacted_files") {
+		if (name == "max_compacted_files") {
 			request.max_compacted_files = parameter.second.GetValue<uint64_t>();
 		} else if (name == "min_file_size") {
 			request.min_file_size = parameter.second.GetValue<uint64_t>();

@@ -227,28 +227,13 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 			                            request.delete_threshold.ToString());
 		}
 	}
-	SnapshotInfo snapshot;
-	LakeCatalogInfo catalog_info;
-	catalog.WithMetadata([&](MetadataConnection &conn) {
-		snapshot = MetadataReader::LatestSnapshot(conn);
-		catalog_info = MetadataReader::ReadCatalog(conn, snapshot.snapshot_id);
-	});
-	unordered_map<idx_t, const LakeSchemaInfo *> schemas;
-	for (auto &schema : catalog_info.schemas) {
-		schemas[schema.schema_id] = &schema;
-	}
-	bool table_found = request.table_name.empty();
+	auto targets = SelectMaintenanceTables(catalog, request.schema_name, request.table_name);
+	auto &snapshot = targets.snapshot;
 	vector<RewriteFilesResult> results;
 	auto &fs = FileSystem::GetFileSystem(context);
-	for (auto &table : catalog_info.tables) {
-		auto &schema = *schemas[table.schema_id];
-		if (!request.schema_name.empty() && !StringUtil::CIEquals(schema.name, request.schema_name)) {
-			continue;
-		}
-		if (!request.table_name.empty() && !StringUtil::CIEquals(table.name, request.table_name)) {
-			continue;
-		}
-		table_found = true;
+	for (auto &target : targets.tables) {
+		auto &schema = *target.first;
+		auto &table = *target.second;
 		case_insensitive_map_t<string> options;
 		vector<DataFileInfo> data_files;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
@@ -317,29 +302,19 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 		}
 		results.push_back(std::move(result));
 	}
-	if (!table_found) {
-		throw CatalogException("Table \"%s\" does not exist in lake \"%s\"", request.table_name, catalog.GetName());
-	}
 	return results;
 }
 
 MetadataFunctionResult RewriteDataFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                 TableFunctionBindInput &input, idx_t first_argument) {
 	RewriteFilesRequest request;
-	if (input.inputs.size() > first_argument + 1) {
-		throw InvalidInputException("rewrite_data_files takes at most a table name besides the lake");
-	}
-	if (input.inputs.size() > first_argument && !input.inputs[first_argument].IsNull()) {
-		request.table_name = input.inputs[first_argument].ToString();
-	}
+	BindMaintenanceTableArguments(input, first_argument, "rewrite_data_files", request.schema_name, request.table_name);
 	for (auto &parameter : input.named_parameters) {
 		auto name = StringUtil::Lower(parameter.first);
 		if (parameter.second.IsNull()) {
 			continue;
 		}
-		if (name == "schema") {
-			request.schema_name = parameter.second.ToString();
-		} else if (name == "delete_threshold") {
+		if (name == "delete_threshold") {
 			request.delete_threshold = parameter.second.DefaultCastAs(LogicalType::DOUBLE);
 		}
 	}

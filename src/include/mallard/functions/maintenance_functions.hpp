@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/functions/metadata_function.hpp"
 
 #include "duckdb/common/types/timestamp.hpp"
@@ -19,6 +20,19 @@ class DuckLakeCatalog;
 //! set_option, options, expire_snapshots, cleanup_old_files, delete_orphaned_files,
 //! merge_adjacent_files, rewrite_data_files.
 const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions();
+
+//! The tables a per-table maintenance call (merge, rewrite) acts on: `table_name` and
+//! `schema_name` narrow them (empty: all). Read at the latest snapshot.
+struct MaintenanceTables {
+	SnapshotInfo snapshot;
+	LakeCatalogInfo catalog_info;
+	vector<pair<const LakeSchemaInfo *, const LakeTableInfo *>> tables;
+};
+//! A named table that does not exist is a CatalogException.
+MaintenanceTables SelectMaintenanceTables(DuckLakeCatalog &catalog, const string &schema_name, const string &table_name);
+//! Reads the optional table argument (at `first_argument`) and `schema =>` of `function_name`.
+void BindMaintenanceTableArguments(TableFunctionBindInput &input, idx_t first_argument, const string &function_name,
+                                   string &schema_name, string &table_name);
 
 //! What ducklake_expire_snapshots does. `versions` and `older_than` select snapshots; the newest
 //! snapshot is never expired. Returns the expired (or, for a dry run, expirable) snapshot ids.
