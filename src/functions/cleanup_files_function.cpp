@@ -1,4 +1,5 @@
 #include "mallard/functions/maintenance_functions.hpp"
+#include "mallard/functions/maintenance_parameters.hpp"
 
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
@@ -34,23 +35,13 @@ string FileName(const string &path) {
 
 //! The call's older_than / cleanup_all / dry_run; without older_than or cleanup_all, files must be
 //! older than the lake's delete_older_than option (1 day when unset).
-FileCleanupRequest ParseCleanupRequest(DuckLakeCatalog &catalog, TableFunctionBindInput &input) {
+FileCleanupRequest ParseCleanupRequest(DuckLakeCatalog &catalog, TableFunctionBindInput &input,
+                                       const string &function_name) {
 	FileCleanupRequest request;
-	bool has_older_than = false;
-	for (auto &parameter : input.named_parameters) {
-		auto name = StringUtil::Lower(parameter.first);
-		if (parameter.second.IsNull()) {
-			continue;
-		}
-		if (name == "older_than") {
-			has_older_than = true;
-			request.older_than = parameter.second.GetValue<timestamp_tz_t>();
-		} else if (name == "cleanup_all") {
-			request.cleanup_all = parameter.second.GetValue<bool>();
-		} else if (name == "dry_run") {
-			request.dry_run = parameter.second.GetValue<bool>();
-		}
-	}
+	MaintenanceParameters parameters(input, function_name);
+	bool has_older_than = parameters.GetTimestamp("older_than", request.older_than);
+	request.cleanup_all = parameters.GetBool("cleanup_all", false);
+	request.dry_run = parameters.GetBool("dry_run", false);
 	if (has_older_than && request.cleanup_all) {
 		throw InvalidInputException("Give either older_than or cleanup_all, not both");
 	}
@@ -174,12 +165,12 @@ vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &cata
 
 MetadataFunctionResult CleanupOldFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                TableFunctionBindInput &input, idx_t first_argument) {
-	return PathResult(catalog, ParseCleanupRequest(catalog, input), CleanupOldFiles);
+	return PathResult(catalog, ParseCleanupRequest(catalog, input, "cleanup_old_files"), CleanupOldFiles);
 }
 
 MetadataFunctionResult DeleteOrphanedFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                    TableFunctionBindInput &input, idx_t first_argument) {
-	return PathResult(catalog, ParseCleanupRequest(catalog, input), DeleteOrphanedFiles);
+	return PathResult(catalog, ParseCleanupRequest(catalog, input, "delete_orphaned_files"), DeleteOrphanedFiles);
 }
 
 } // namespace duckdb

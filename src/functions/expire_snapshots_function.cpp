@@ -1,4 +1,5 @@
 #include "mallard/functions/maintenance_functions.hpp"
+#include "mallard/functions/maintenance_parameters.hpp"
 
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
@@ -146,24 +147,10 @@ vector<idx_t> ExpireSnapshots(DuckLakeCatalog &catalog, const ExpireSnapshotsReq
 MetadataFunctionResult ExpireSnapshotsFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                TableFunctionBindInput &input, idx_t first_argument) {
 	ExpireSnapshotsRequest request;
-	for (auto &parameter : input.named_parameters) {
-		auto name = StringUtil::Lower(parameter.first);
-		if (parameter.second.IsNull()) {
-			continue;
-		}
-		if (name == "versions") {
-			for (auto &version : ListValue::GetChildren(parameter.second)) {
-				if (!version.IsNull()) {
-					request.versions.push_back(version.GetValue<uint64_t>());
-				}
-			}
-		} else if (name == "older_than") {
-			request.has_older_than = true;
-			request.older_than = parameter.second.GetValue<timestamp_tz_t>();
-		} else if (name == "dry_run") {
-			request.dry_run = parameter.second.GetValue<bool>();
-		}
-	}
+	MaintenanceParameters parameters(input, "expire_snapshots");
+	request.versions = parameters.GetIds("versions");
+	request.has_older_than = parameters.GetTimestamp("older_than", request.older_than);
+	request.dry_run = parameters.GetBool("dry_run", false);
 	if (request.versions.empty() && !request.has_older_than) {
 		throw InvalidInputException("ducklake_expire_snapshots needs versions => [...] or older_than => timestamp");
 	}

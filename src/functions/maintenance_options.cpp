@@ -1,4 +1,5 @@
 #include "mallard/functions/maintenance_functions.hpp"
+#include "mallard/functions/maintenance_parameters.hpp"
 
 #include "mallard/catalog/lake_options.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
@@ -15,14 +16,6 @@
 namespace duckdb {
 
 namespace {
-
-string NamedString(TableFunctionBindInput &input, const string &name) {
-	auto entry = input.named_parameters.find(name);
-	if (entry == input.named_parameters.end() || entry->second.IsNull()) {
-		return string();
-	}
-	return entry->second.ToString();
-}
 
 //! set_option(name, value [, schema => , table_name =>]): checked when bound, stored when run, in
 //! a catalog transaction of its own (options are not versioned by snapshots).
@@ -44,8 +37,9 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 		throw InvalidInputException("Unknown lake option \"%s\"; the options are: %s", name_value.ToString(), names);
 	}
 	auto value = LakeOptions::Normalize(*option, input.inputs[first_argument + 1]);
-	auto schema_name = NamedString(input, "schema");
-	auto table_name = NamedString(input, "table_name");
+	MaintenanceParameters parameters(input, "set_option");
+	auto schema_name = parameters.GetString("schema");
+	auto table_name = parameters.GetString("table_name");
 
 	LakeOptionScope scope;
 	if (!schema_name.empty() || !table_name.empty()) {

@@ -1,4 +1,5 @@
 #include "mallard/functions/maintenance_functions.hpp"
+#include "mallard/functions/maintenance_parameters.hpp"
 
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -42,11 +43,7 @@ void BindMaintenanceTableArguments(TableFunctionBindInput &input, idx_t first_ar
 	if (input.inputs.size() > first_argument && !input.inputs[first_argument].IsNull()) {
 		table_name = input.inputs[first_argument].ToString();
 	}
-	for (auto &parameter : input.named_parameters) {
-		if (StringUtil::Lower(parameter.first) == "schema" && !parameter.second.IsNull()) {
-			schema_name = parameter.second.ToString();
-		}
-	}
+	schema_name = MaintenanceParameters(input, function_name).GetString("schema");
 }
 
 } // namespace duckdb

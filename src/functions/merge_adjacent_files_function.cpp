@@ -1,9 +1,12 @@
 #include "mallard/functions/maintenance_functions.hpp"
+#include "mallard/functions/maintenance_parameters.hpp"
+#include "mallard/functions/maintenance_progress.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/lake_options.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/functions/table_changes_function.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
@@ -18,28 +21,38 @@
 namespace duckdb {
 
 // How merging keeps time travel and row ids exact (DuckLake docs: "Merge Adjacent Files"):
-// - only files whose row ids are contiguous are merged, in row id order, so the merged file's
-//   rowid is row_id_start + position exactly as before (no _ducklake_internal_row_id needed);
-// - the merged file begins at a new snapshot in which the source files end. Every earlier
-//   snapshot still reads the source files, which stay until snapshot expiry no longer needs them
-//   and cleanup deletes them; the rows of every snapshot are unchanged.
-// - files with deletes or partition values, and files rewritten without their deleted rows (which
-//   carry explicit row ids), are left alone for now.
+// - small files are merged per partition (same partition spec and values, into the partition's
+//   folder), in row id order. When the group's row ids are contiguous, no source has deletes and
+//   none carries explicit row ids, the merged file's rowid is row_id_start + position as before.
+//   Otherwise the merged file holds only the live rows and keeps every row's id in a
+//   _ducklake_internal_row_id column (as UPDATE and rewrite_data_files write it);
+// - the merged file begins at a new snapshot in which the source files and their delete files
+//   end. Every earlier snapshot still reads the sources with their deletes, which stay until
+//   snapshot expiry no longer needs them and cleanup deletes them; table_changes skips the merge
+//   snapshot (compacted_table), which changes no row;
+// - the commit checks that every source and its delete file are still the visible ones: a DELETE
+//   that committed meanwhile makes the merge skip the table (nothing lost), and a DELETE of a
+//   source committing after the merge conflicts with it (LakeCommit::CheckDeleteConflicts).
 
 namespace {
 
 struct MergeSourceFile {
 	DataFileInfo info;
 	idx_t begin_snapshot = 0;
+	//! The file keeps its row ids in a _ducklake_internal_row_id column.
+	bool has_row_id_column = false;
+
+	idx_t LiveRows() const {
+		return info.record_count - (info.has_delete_file ? info.delete_file.delete_count : 0);
+	}
 };
 
-//! Drops the files that carry their row ids in a _ducklake_internal_row_id column (written by
-//! UPDATE, MERGE or rewrite_data_files): merging copies rows by position, which would renumber
-//! them. The column shows in the file's Parquet schema, which the merge reads anyway.
-vector<MergeSourceFile> WithoutRowIdColumn(ClientContext &context, const string &folder,
-                                           vector<MergeSourceFile> files) {
+//! Marks the files that carry their row ids in a _ducklake_internal_row_id column (written by
+//! UPDATE, MERGE or rewrite_data_files): their positions no longer give their row ids. The column
+//! shows in the file's Parquet schema.
+void MarkRowIdColumns(ClientContext &context, const string &folder, vector<MergeSourceFile> &files) {
 	if (files.empty()) {
-		return files;
+		return;
 	}
 	string paths;
 	for (auto &file : files) {
@@ -56,18 +69,37 @@ vector<MergeSourceFile> WithoutRowIdColumn(ClientContext &context, const string 
 	for (auto &row : *result) {
 		with_row_ids.insert(row.GetValue<string>(0));
 	}
-	vector<MergeSourceFile> kept;
 	for (auto &file : files) {
-		if (!with_row_ids.count(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative))) {
-			kept.push_back(std::move(file));
-		}
+		file.has_row_id_column =
+		    with_row_ids.count(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative)) > 0;
 	}
-	return kept;
+}
+
+//! Files are merged only with files of the same partition: same spec and same values.
+string PartitionKey(const DataFileInfo &file) {
+	if (!file.partition_id.IsValid()) {
+		return string();
+	}
+	auto values = file.partition_values;
+	std::sort(values.begin(), values.end(), [](const FilePartitionValue &a, const FilePartitionValue &b) {
+		return a.partition_key_index < b.partition_key_index;
+	});
+	string key = std::to_string(file.partition_id.GetIndex());
+	for (auto &value : values) {
+		key += "/" + std::to_string(value.partition_key_index) + "=" + std::to_string(value.value.size()) + ":" +
+		       value.value;
+	}
+	return key;
 }
 
 //! The merged file's column statistics, combined from its sources': bounds and counts stay known
 //! only where every source's are.
 vector<ColumnStatsInfo> CombineFileStats(const vector<LakeColumnInfo> &columns, const vector<MergeSourceFile> &files) {
+	// Deleted rows leave bounds valid for the rest, but their counts unknown (a null count of zero stays zero).
+	bool has_deletes = false;
+	for (auto &file : files) {
+		has_deletes = has_deletes || file.info.has_delete_file;
+	}
 	vector<const LakeColumnInfo *> leaves;
 	CollectStatsColumns(columns, leaves);
 	vector<ColumnStatsInfo> result;
@@ -121,10 +153,10 @@ vector<ColumnStatsInfo> CombineFileStats(const vector<LakeColumnInfo> &columns, 
 			merged.min_value = Value(min.ToString());
 			merged.max_value = Value(max.ToString());
 		}
-		if (nulls_known) {
+		if (nulls_known && (!has_deletes || nulls == 0)) {
 			merged.null_count = nulls;
 		}
-		if (values_known) {
+		if (values_known && !has_deletes) {
 			merged.value_count = values;
 		}
 		if (nan_known) {
@@ -141,15 +173,20 @@ idx_t MergedSizeEstimate(const MergeSourceFile &file) {
 	idx_t size = 0;
 	for (auto &stats : file.info.column_stats) {
 		if (!stats.column_size_bytes.IsValid()) {
-			return file.info.file_size_bytes;
+			size = 0;
+			break;
 		}
 		size += stats.column_size_bytes.GetIndex();
 	}
-	return size == 0 ? file.info.file_size_bytes : size;
+	if (size == 0) {
+		size = file.info.file_size_bytes;
+	}
+	// Deleted rows are not copied.
+	return file.info.record_count == 0 ? size : size * file.LiveRows() / file.info.record_count;
 }
 
-//! Splits the live files (sorted by row id) into groups worth merging: runs of small files with
-//! contiguous row ids, cut near the target size (estimated from column sizes).
+//! Splits the live files into groups worth merging: the small files of each partition in row id
+//! order, cut near the target size (estimated from column sizes and live rows).
 vector<vector<MergeSourceFile>> PlanMergeGroups(vector<MergeSourceFile> files, idx_t target_size,
                                                 const MergeFilesRequest &request, idx_t &budget) {
 	std::sort(files.begin(), files.end(), [](const MergeSourceFile &a, const MergeSourceFile &b) {
@@ -160,17 +197,20 @@ vector<vector<MergeSourceFile>> PlanMergeGroups(vector<MergeSourceFile> files, i
 		return size < target_size && size >= request.min_file_size &&
 		       (!request.max_file_size.IsValid() || size <= request.max_file_size.GetIndex());
 	};
+	// One run per partition, in the order the partitions first appear.
 	vector<vector<MergeSourceFile>> runs;
-	for (idx_t i = 0; i < files.size(); i++) {
-		if (!candidate(files[i])) {
+	unordered_map<string, idx_t> run_of_partition;
+	for (auto &file : files) {
+		if (!candidate(file)) {
 			continue;
 		}
-		bool extends = !runs.empty() && i > 0 && candidate(files[i - 1]) &&
-		               files[i - 1].info.row_id_start + files[i - 1].info.record_count == files[i].info.row_id_start;
-		if (!extends) {
+		auto key = PartitionKey(file.info);
+		auto entry = run_of_partition.find(key);
+		if (entry == run_of_partition.end()) {
+			entry = run_of_partition.emplace(key, runs.size()).first;
 			runs.emplace_back();
 		}
-		runs.back().push_back(files[i]);
+		runs[entry->second].push_back(std::move(file));
 	}
 	vector<vector<MergeSourceFile>> groups;
 	for (auto &run : runs) {
@@ -213,38 +253,82 @@ string QuoteIdentifier(const string &name) {
 	return "\"" + StringUtil::Replace(name, "\"", "\"\"") + "\"";
 }
 
-//! Writes one group's rows, in row id order, into a new file through DuckDB's Parquet COPY (the
-//! same writer inserts use, with the table's options). Returns the new file's description.
-DataFileInfo WriteMergedFile(ClientContext &context, DuckLakeCatalog &catalog, const LakeSchemaInfo &schema,
-                             const LakeTableInfo &table, idx_t snapshot_id, const string &folder,
-                             const vector<MergeSourceFile> &group, const DataFileWriteOptions &options,
-                             idx_t last_schema_change) {
-	auto first_row = group.front().info.row_id_start;
-	idx_t record_count = 0;
-	for (auto &file : group) {
-		record_count += file.info.record_count;
+//! True when the group's rows can be copied as they are: row ids contiguous in file order, no
+//! deletes and no explicit row ids, so rowid stays row_id_start + position in the merged file.
+bool KeepsPositionalRowIds(const vector<MergeSourceFile> &group) {
+	for (idx_t i = 0; i < group.size(); i++) {
+		auto &file = group[i];
+		if (file.info.has_delete_file || file.has_row_id_column) {
+			return false;
+		}
+		if (i > 0 && group[i - 1].info.row_id_start + group[i - 1].info.record_count != file.info.row_id_start) {
+			return false;
+		}
 	}
-	auto last_row = first_row + record_count - 1;
+	return true;
+}
+
+//! The live rows of the group's files, mapped to the table's current columns by field id, with
+//! each row's id as __row_id: its _ducklake_internal_row_id, else row_id_start + position.
+string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vector<MergeSourceFile> &group) {
 	string select;
 	for (auto &column : table.columns) {
 		auto storage = ParquetStorageType(column.type);
 		auto name = QuoteIdentifier(column.name);
-		select += string(select.empty() ? "" : ", ") +
-		          (storage == column.type ? name : "CAST(" + name + " AS " + storage.ToString() + ") AS " + name);
+		select += (storage == column.type ? "f." + name : "CAST(f." + name + " AS " + storage.ToString() + ") AS " + name) +
+		          ", ";
+	}
+	string files, starts, deletes, delete_of;
+	for (auto &file : group) {
+		auto path = MetadataConnection::Literal(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative));
+		files += string(files.empty() ? "" : ", ") + path;
+		starts += string(starts.empty() ? "" : ", ") + "(" + path + ", " + std::to_string(file.info.row_id_start) + ")";
+		if (file.info.has_delete_file) {
+			auto delete_path = MetadataConnection::Literal(
+			    LakePaths::Resolve(folder, file.info.delete_file.path, file.info.delete_file.path_is_relative));
+			deletes += string(deletes.empty() ? "" : ", ") + delete_path;
+			delete_of += string(delete_of.empty() ? "" : ", ") + "(" + delete_path + ", " + path + ")";
+		}
+	}
+	auto query = "SELECT " + select + "coalesce(f._ducklake_internal_row_id, s.row_id_start + f.file_row_number) AS "
+	             "__row_id FROM read_parquet([" + files + "], schema = " + DataFileSchemaArgument(table.columns) +
+	             ", file_row_number = true, filename = true) f JOIN (VALUES " + starts +
+	             ") s(file_name, row_id_start) ON f.filename = s.file_name";
+	if (!deletes.empty()) {
+		query += " ANTI JOIN (SELECT m.file_name, d.pos FROM read_parquet([" + deletes +
+		         "], filename = true) d JOIN (VALUES " + delete_of +
+		         ") m(delete_name, file_name) ON d.filename = m.delete_name) x ON x.file_name = f.filename AND x.pos = "
+		         "f.file_row_number";
+	}
+	return query;
+}
+
+//! Writes one group's live rows, in row id order, into a new file through DuckDB's Parquet COPY
+//! (the same writer inserts use, with the table's options). Returns the new file's description.
+DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table, const string &folder,
+                             const vector<MergeSourceFile> &group, const DataFileWriteOptions &options,
+                             idx_t last_schema_change) {
+	idx_t record_count = 0;
+	for (auto &file : group) {
+		record_count += file.LiveRows();
 	}
 	auto file_name = LakePaths::NewDataFileName();
-	auto path = folder + file_name;
-	string copy_options = "FORMAT parquet, FIELD_IDS " + FieldIds(table.columns).ToSQLString() + ", COMPRESSION '" +
-	                      options.compression + "', ROW_GROUP_SIZE " + std::to_string(options.row_group_size);
-	if (options.compression_level.IsValid() && options.compression == "zstd") {
-		copy_options += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
+	auto &first = group.front().info;
+	if (first.partition_id.IsValid()) {
+		// Partitioned files live in their Hive folder: the merged one goes there too.
+		auto slash = first.path.rfind('/');
+		if (first.path_is_relative && slash != string::npos) {
+			file_name = first.path.substr(0, slash + 1) + file_name;
+		}
 	}
-	string query;
+	auto path = folder + file_name;
+	bool positional = KeepsPositionalRowIds(group);
 	bool same_schema = true;
 	for (auto &file : group) {
 		same_schema = same_schema && file.begin_snapshot >= last_schema_change;
 	}
-	if (same_schema) {
+	string query;
+	if (positional && same_schema) {
 		// Every source was written with the table's current columns: copy the stored values as they
 		// are, file after file (each file's rows in order, the files in row id order).
 		string files;
@@ -254,14 +338,17 @@ DataFileInfo WriteMergedFile(ClientContext &context, DuckLakeCatalog &catalog, c
 		}
 		query = "SELECT * FROM read_parquet([" + files + "])";
 	} else {
-		// The schema changed since: read through the lake, which maps old files to the current columns.
-		query = "SELECT " + select + " FROM " + QuoteIdentifier(catalog.GetName()) + "." +
-		        QuoteIdentifier(schema.name) + "." + QuoteIdentifier(table.name) + " AT (VERSION => " +
-		        std::to_string(snapshot_id) + ") WHERE rowid BETWEEN " + std::to_string(first_row) + " AND " +
-		        std::to_string(last_row) + " ORDER BY rowid";
+		string columns;
+		for (auto &column : table.columns) {
+			columns += string(columns.empty() ? "" : ", ") + QuoteIdentifier(column.name);
+		}
+		query = "SELECT " + columns + (positional ? "" : ", __row_id AS _ducklake_internal_row_id") + " FROM (" +
+		        LiveRowsQuery(table, folder, group) + ") ORDER BY __row_id";
 	}
+	auto copy_options =
+	    ParquetCopyOptions(positional ? FieldIds(table.columns) : FieldIdsWithRowId(table.columns), options);
 	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
-	// A separate connection: the COPY is a query of its own, reading the lake at that snapshot.
+	// A separate connection: the COPY is a query of its own.
 	Connection connection(DatabaseInstance::GetDatabase(context));
 	auto result = connection.Query(sql);
 	auto &fs = FileSystem::GetFileSystem(context);
@@ -273,14 +360,16 @@ DataFileInfo WriteMergedFile(ClientContext &context, DuckLakeCatalog &catalog, c
 	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
 	if (written_rows != record_count) {
 		fs.TryRemoveFile(path);
-		throw IOException("Merging files of table %s: wrote %llu rows where the files hold %llu", table.name,
-		                  written_rows, record_count);
+		throw IOException("Merging files of table %s: wrote %llu rows where the files hold %llu live rows",
+		                  table.name, written_rows, record_count);
 	}
 	DataFileInfo merged;
 	merged.path = file_name;
 	merged.path_is_relative = true;
 	merged.record_count = record_count;
-	merged.row_id_start = first_row;
+	merged.row_id_start = first.row_id_start;
+	merged.partition_id = first.partition_id;
+	merged.partition_values = first.partition_values;
 	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
 	merged.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
 	merged.column_stats = CombineFileStats(table.columns, group);
@@ -288,7 +377,7 @@ DataFileInfo WriteMergedFile(ClientContext &context, DuckLakeCatalog &catalog, c
 }
 
 //! Commits one table's merged files as a new snapshot; false (nothing changed) when a concurrent
-//! commit ended a source file, added deletes to it or dropped the table.
+//! commit ended a source file, changed its deletes or dropped the table.
 bool CommitMerge(DuckLakeCatalog &catalog, idx_t table_id, const vector<vector<MergeSourceFile>> &groups,
                  vector<DataFileInfo> &merged) {
 	bool committed = false;
@@ -297,23 +386,38 @@ bool CommitMerge(DuckLakeCatalog &catalog, idx_t table_id, const vector<vector<M
 		string sources;
 		idx_t source_count = 0;
 		idx_t source_bytes = 0;
+		// The delete file each source was read with (none: absent from the map).
+		unordered_map<idx_t, idx_t> delete_file_read;
 		for (auto &group : groups) {
 			for (auto &file : group) {
 				sources += string(sources.empty() ? "" : ", ") + std::to_string(file.info.data_file_id);
 				source_count++;
 				source_bytes += file.info.file_size_bytes;
+				if (file.info.has_delete_file) {
+					delete_file_read[file.info.data_file_id] = file.info.delete_file.delete_file_id;
+					source_bytes += file.info.delete_file.file_size_bytes;
+				}
 			}
 		}
 		auto check = conn.Query(
 		    "SELECT (SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
 		    std::to_string(table_id) + " AND end_snapshot IS NULL), (SELECT count(*) FROM " +
-		    conn.Table("ducklake_data_file") + " WHERE data_file_id IN (" + sources +
-		    ") AND end_snapshot IS NULL), (SELECT count(*) FROM " + conn.Table("ducklake_delete_file") +
-		    " WHERE data_file_id IN (" + sources + ") AND end_snapshot IS NULL)");
+		    conn.Table("ducklake_data_file") + " WHERE data_file_id IN (" + sources + ") AND end_snapshot IS NULL)");
 		auto &row = check.rows[0];
-		if (row[0].GetValue<int64_t>() == 0 || idx_t(row[1].GetValue<int64_t>()) != source_count ||
-		    row[2].GetValue<int64_t>() != 0) {
+		if (row[0].GetValue<int64_t>() == 0 || idx_t(row[1].GetValue<int64_t>()) != source_count) {
 			return;
+		}
+		auto deletes = conn.Query("SELECT data_file_id, delete_file_id FROM " + conn.Table("ducklake_delete_file") +
+		                          " WHERE data_file_id IN (" + sources + ") AND end_snapshot IS NULL");
+		if (deletes.RowCount() != delete_file_read.size()) {
+			return;
+		}
+		for (auto &delete_row : deletes.rows) {
+			auto entry = delete_file_read.find(NumericCast<idx_t>(delete_row[0].GetValue<int64_t>()));
+			if (entry == delete_file_read.end() ||
+			    entry->second != NumericCast<idx_t>(delete_row[1].GetValue<int64_t>())) {
+				return;
+			}
 		}
 		auto latest = MetadataReader::LatestSnapshot(conn);
 		SnapshotInfo next = latest;
@@ -335,9 +439,34 @@ bool CommitMerge(DuckLakeCatalog &catalog, idx_t table_id, const vector<vector<M
 		writer.Execute();
 		conn.Execute("UPDATE " + conn.Table("ducklake_data_file") + " SET end_snapshot = " +
 		             std::to_string(next.snapshot_id) + " WHERE data_file_id IN (" + sources + ")");
+		if (!delete_file_read.empty()) {
+			conn.Execute("UPDATE " + conn.Table("ducklake_delete_file") + " SET end_snapshot = " +
+			             std::to_string(next.snapshot_id) + " WHERE data_file_id IN (" + sources +
+			             ") AND end_snapshot IS NULL");
+		}
 		committed = true;
 	});
 	return committed;
+}
+
+//! What merging one table does: its groups, planned before any file is written.
+struct TableMergePlan {
+	TableMergePlan(const LakeSchemaInfo &schema, const LakeTableInfo &table) : schema(schema), table(table) {
+	}
+	const LakeSchemaInfo &schema;
+	const LakeTableInfo &table;
+	string folder;
+	DataFileWriteOptions write_options;
+	idx_t last_schema_change = 0;
+	vector<vector<MergeSourceFile>> groups;
+};
+
+idx_t GroupSizeEstimate(const vector<MergeSourceFile> &group) {
+	idx_t size = 0;
+	for (auto &file : group) {
+		size += MergedSizeEstimate(file);
+	}
+	return MaxValue<idx_t>(size, 1);
 }
 
 } // namespace
@@ -350,76 +479,65 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 	auto targets = SelectMaintenanceTables(catalog, request.schema_name, request.table_name);
 	auto &snapshot = targets.snapshot;
 	idx_t budget = request.max_compacted_files.IsValid() ? request.max_compacted_files.GetIndex() : NumericLimits<idx_t>::Maximum();
-	vector<MergeFilesResult> results;
-	auto &fs = FileSystem::GetFileSystem(context);
+	// Every table is planned first, so the progress shown covers the whole call.
+	vector<TableMergePlan> plans;
+	MaintenanceProgress progress(context);
 	for (auto &target : targets.tables) {
 		auto &schema = *target.first;
 		auto &table = *target.second;
+		TableMergePlan plan(schema, table);
 		case_insensitive_map_t<string> options;
 		vector<MergeSourceFile> files;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
-			auto with_stats = MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id);
-			unordered_map<idx_t, DataFileInfo *> by_id;
-			for (auto &file : with_stats) {
-				by_id[file.data_file_id] = &file;
-			}
-			auto rows = conn.Query(
-			    "SELECT f.data_file_id, f.begin_snapshot FROM " + conn.Table("ducklake_data_file") +
-			    " f WHERE f.table_id = " + std::to_string(table.table_id) + " AND " +
-			    MetadataReader::VisibleAt(snapshot.snapshot_id, "f") +
-			    " AND f.partition_id IS NULL AND NOT EXISTS (SELECT 1 FROM " + conn.Table("ducklake_delete_file") +
-			    " d WHERE d.data_file_id = f.data_file_id AND " + MetadataReader::VisibleAt(snapshot.snapshot_id, "d") +
-			    ")"
-			    // Files written by rewrite_data_files keep their row ids in a column: their positions
-			    // no longer follow row_id_start (a LIKE that may also match longer ids only skips more).
-			    " AND f.begin_snapshot NOT IN (SELECT snapshot_id FROM " + conn.Table("ducklake_snapshot_changes") +
-			    " WHERE changes_made LIKE '%rewrite_delete:" + std::to_string(table.table_id) + "%')");
-			for (auto &row : rows.rows) {
-				auto entry = by_id.find(NumericCast<idx_t>(row[0].GetValue<int64_t>()));
-				if (entry == by_id.end()) {
-					continue;
-				}
+			for (auto &info : MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id)) {
 				MergeSourceFile file;
-				file.info = *entry->second;
-				file.begin_snapshot = NumericCast<idx_t>(row[1].GetValue<int64_t>());
+				file.info = std::move(info);
+				file.begin_snapshot = file.info.begin_snapshot.IsValid() ? file.info.begin_snapshot.GetIndex() : 0;
 				files.push_back(std::move(file));
 			}
-		});
-		idx_t last_schema_change = 0;
-		catalog.WithMetadata([&](MetadataConnection &conn) {
 			auto rows = conn.Query("SELECT max(begin_snapshot), max(end_snapshot) FROM " +
 			                       conn.Table("ducklake_column") + " WHERE table_id = " + std::to_string(table.table_id));
 			for (auto &value : rows.rows[0]) {
 				if (!value.IsNull()) {
-					last_schema_change = MaxValue<idx_t>(last_schema_change, NumericCast<idx_t>(value.GetValue<int64_t>()));
+					plan.last_schema_change =
+					    MaxValue<idx_t>(plan.last_schema_change, NumericCast<idx_t>(value.GetValue<int64_t>()));
 				}
 			}
 		});
-		auto write_options = DataFileWriteOptions::FromOptions(options);
+		plan.write_options = DataFileWriteOptions::FromOptions(options);
 		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
-		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
-		files = WithoutRowIdColumn(context, folder, std::move(files));
-		auto groups = PlanMergeGroups(std::move(files), write_options.target_file_size, request, budget);
-		if (groups.empty()) {
+		plan.folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
+		plan.groups = PlanMergeGroups(std::move(files), plan.write_options.target_file_size, request, budget);
+		if (plan.groups.empty()) {
 			continue;
 		}
+		for (auto &group : plan.groups) {
+			MarkRowIdColumns(context, plan.folder, group);
+			progress.AddTotal(GroupSizeEstimate(group));
+		}
+		plans.push_back(std::move(plan));
+	}
+	vector<MergeFilesResult> results;
+	auto &fs = FileSystem::GetFileSystem(context);
+	for (auto &plan : plans) {
+		auto &table = plan.table;
 		vector<DataFileInfo> merged;
 		vector<string> written;
 		MergeFilesResult result;
-		result.schema_name = schema.name;
+		result.schema_name = plan.schema.name;
 		result.table_name = table.name;
 		try {
-			for (auto &group : groups) {
+			for (auto &group : plan.groups) {
 				merged.push_back(
-				    WriteMergedFile(context, catalog, schema, table, snapshot.snapshot_id, folder, group, write_options,
-				                    last_schema_change));
-				written.push_back(folder + merged.back().path);
+				    WriteMergedFile(context, table, plan.folder, group, plan.write_options, plan.last_schema_change));
+				written.push_back(plan.folder + merged.back().path);
 				result.files_processed += group.size();
 				result.bytes_written += merged.back().file_size_bytes;
+				progress.Advance(GroupSizeEstimate(group));
 			}
 			result.files_created = merged.size();
-			if (!CommitMerge(catalog, table.table_id, groups, merged)) {
+			if (!CommitMerge(catalog, table.table_id, plan.groups, merged)) {
 				for (auto &path : written) {
 					fs.TryRemoveFile(path);
 				}
@@ -441,19 +559,11 @@ MetadataFunctionResult MergeAdjacentFilesFunction(ClientContext &context, DuckLa
                                                   TableFunctionBindInput &input, idx_t first_argument) {
 	MergeFilesRequest request;
 	BindMaintenanceTableArguments(input, first_argument, "merge_adjacent_files", request.schema_name, request.table_name);
-	for (auto &parameter : input.named_parameters) {
-		auto name = StringUtil::Lower(parameter.first);
-		if (parameter.second.IsNull()) {
-			continue;
-		}
-		if (name == "max_compacted_files") {
-			request.max_compacted_files = parameter.second.GetValue<uint64_t>();
-		} else if (name == "min_file_size") {
-			request.min_file_size = parameter.second.GetValue<uint64_t>();
-		} else if (name == "max_file_size") {
-			request.max_file_size = parameter.second.GetValue<uint64_t>();
-		}
-	}
+	MaintenanceParameters parameters(input, "merge_adjacent_files");
+	request.max_compacted_files = parameters.GetCount("max_compacted_files");
+	auto min_file_size = parameters.GetCount("min_file_size");
+	request.min_file_size = min_file_size.IsValid() ? min_file_size.GetIndex() : 0;
+	request.max_file_size = parameters.GetCount("max_file_size");
 	MetadataFunctionResult result;
 	result.names = {"schema_name", "table_name", "files_processed", "files_created", "bytes_written"};
 	result.types = {LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::BIGINT, LogicalType::BIGINT,

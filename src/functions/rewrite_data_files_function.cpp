@@ -10,6 +10,8 @@
 //   DELETE that committed meanwhile makes the rewrite skip the file (nothing lost), and a DELETE
 //   committing after the rewrite conflicts with it (LakeCommit::CheckDeleteConflicts).
 #include "mallard/functions/maintenance_functions.hpp"
+#include "mallard/functions/maintenance_parameters.hpp"
+#include "mallard/functions/maintenance_progress.hpp"
 
 #include "mallard/catalog/lake_options.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
@@ -77,20 +79,7 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 	             ", file_row_number = true) WHERE file_row_number NOT IN (SELECT pos FROM read_parquet(" +
 	             MetadataConnection::Literal(delete_path) + ")) ORDER BY file_row_number";
 	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
-	auto field_ids = FieldIds(table.columns);
-	child_list_t<Value> ids;
-	auto &field_types = StructType::GetChildTypes(field_ids.type());
-	auto &fields = StructValue::GetChildren(field_ids);
-	for (idx_t i = 0; i < fields.size(); i++) {
-		ids.emplace_back(field_types[i].first, fields[i]);
-	}
-	ids.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
-	string copy_options = "FORMAT parquet, FIELD_IDS " + Value::STRUCT(std::move(ids)).ToSQLString() +
-	                      ", COMPRESSION '" + options.compression + "', ROW_GROUP_SIZE " +
-	                      std::to_string(options.row_group_size);
-	if (options.compression_level.IsValid() && options.compression == "zstd") {
-		copy_options += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
-	}
+	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
 	auto file_name = LakePaths::NewDataFileName();
 	auto path = folder + file_name;
 	if (file.partition_id.IsValid()) {
@@ -231,6 +220,7 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 	auto &snapshot = targets.snapshot;
 	vector<RewriteFilesResult> results;
 	auto &fs = FileSystem::GetFileSystem(context);
+	MaintenanceProgress progress(context);
 	for (auto &target : targets.tables) {
 		auto &schema = *target.first;
 		auto &table = *target.second;
@@ -260,14 +250,17 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
 		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
 		vector<string> written;
+		for (auto &file : files) {
+			progress.AddTotal(file.source.file_size_bytes + 1);
+		}
 		try {
 			for (auto &file : files) {
-				if (file.source.delete_file.delete_count >= file.source.record_count) {
-					continue;
+				if (file.source.delete_file.delete_count < file.source.record_count) {
+					file.new_file = WriteRewrittenFile(context, table, folder, file.source, write_options);
+					file.has_new_file = true;
+					written.push_back(folder + file.new_file.path);
 				}
-				file.new_file = WriteRewrittenFile(context, table, folder, file.source, write_options);
-				file.has_new_file = true;
-				written.push_back(folder + file.new_file.path);
+				progress.Advance(file.source.file_size_bytes + 1);
 			}
 			if (!CommitRewrite(catalog, table.table_id, files)) {
 				for (auto &path : written) {
@@ -309,15 +302,8 @@ MetadataFunctionResult RewriteDataFilesFunction(ClientContext &context, DuckLake
                                                 TableFunctionBindInput &input, idx_t first_argument) {
 	RewriteFilesRequest request;
 	BindMaintenanceTableArguments(input, first_argument, "rewrite_data_files", request.schema_name, request.table_name);
-	for (auto &parameter : input.named_parameters) {
-		auto name = StringUtil::Lower(parameter.first);
-		if (parameter.second.IsNull()) {
-			continue;
-		}
-		if (name == "delete_threshold") {
-			request.delete_threshold = parameter.second.DefaultCastAs(LogicalType::DOUBLE);
-		}
-	}
+	MaintenanceParameters parameters(input, "rewrite_data_files");
+	request.delete_threshold = parameters.GetFraction("delete_threshold");
 	MetadataFunctionResult result;
 	result.names = {"schema_name", "table_name", "files_processed", "files_created", "rows_removed",
 	                "bytes_written"};

@@ -157,6 +157,27 @@ Value FieldIds(const vector<LakeColumnInfo> &columns) {
 	return Value::STRUCT(std::move(fields));
 }
 
+Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns) {
+	auto field_ids = FieldIds(columns);
+	auto &fields = StructValue::GetChildren(field_ids);
+	auto &field_types = StructType::GetChildTypes(field_ids.type());
+	child_list_t<Value> with_row_id;
+	for (idx_t i = 0; i < fields.size(); i++) {
+		with_row_id.emplace_back(field_types[i].first, fields[i]);
+	}
+	with_row_id.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
+	return Value::STRUCT(std::move(with_row_id));
+}
+
+string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options) {
+	string result = "FORMAT parquet, FIELD_IDS " + field_ids.ToSQLString() + ", COMPRESSION '" + options.compression +
+	                "', ROW_GROUP_SIZE " + std::to_string(options.row_group_size);
+	if (options.compression_level.IsValid() && options.compression == "zstd") {
+		result += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
+	}
+	return result;
+}
+
 namespace {
 
 //! The statistics key the Parquet writer uses for a column path: "a", "s"."x".
@@ -276,14 +297,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		names.push_back("_ducklake_internal_row_id");
 		types.push_back(LogicalType::BIGINT);
 		storage_expressions.push_back(make_uniq<BoundReferenceExpression>(LogicalType::BIGINT, columns.size()));
-		auto fields = StructValue::GetChildren(field_ids);
-		child_list_t<Value> with_row_id;
-		auto &field_types = StructType::GetChildTypes(field_ids.type());
-		for (idx_t i = 0; i < fields.size(); i++) {
-			with_row_id.emplace_back(field_types[i].first, fields[i]);
-		}
-		with_row_id.emplace_back(names.back(), Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
-		field_ids = Value::STRUCT(std::move(with_row_id));
+		field_ids = FieldIdsWithRowId(columns);
 	}
 	// A partitioned table: the key values are extra columns the writer splits rows by (into Hive
 	// folders key=value) and does not write into the files.

@@ -7,6 +7,9 @@
 // table_changes between any two versions nets out to the difference of the two oracle copies.
 // Some steps run several statements in one BEGIN ... COMMIT on the lake (rows changed in the
 // transaction that inserted them); the transaction's own reads are checked before COMMIT.
+// Other steps are maintenance (MaintenanceSteps: merge, rewrite, expiry of some past versions,
+// cleanup), which change files and snapshots but no row and no row id; time travel and
+// table_changes are then compared only over the snapshots still alive.
 //
 //   mallard_delete_differential --backend duckdb|sqlite --seeds 1-12 --steps 24 --dir /tmp/x
 #include "mallard/mallard.hpp"
@@ -16,6 +19,8 @@
 #include "duckdb/main/materialized_query_result.hpp"
 
 #include <cstdio>
+#include <functional>
+#include <set>
 #include <cstdlib>
 #include <iostream>
 #include <stdexcept>
@@ -72,6 +77,11 @@ public:
 		Run(con, "CREATE OR REPLACE TABLE " + oracle + "_rowids (id BIGINT, rid BIGINT)");
 		vector<idx_t> versions;
 		for (idx_t step = 0; step < options.steps; step++) {
+			if (step > 0 && Rand(0, 100) < 25) {
+				RunMaintenance(lake, versions);
+				RecordVersion(lake, step, versions);
+				continue;
+			}
 			// Some steps run several statements in one transaction on the lake: later ones change rows
 			// the earlier ones inserted (the oracle runs them one by one).
 			vector<string> statements {RandomStatement()};
@@ -103,24 +113,87 @@ public:
 				      "lake and oracle differ inside the transaction of step " + std::to_string(step));
 				Run(con, "COMMIT");
 			}
-			auto snapshot = Run(con, "SELECT id FROM " + lake + ".current_snapshot()")->GetValue(0, 0).GetValue<int64_t>();
-			Check(Difference(con, "SELECT id, k, s FROM " + table, "SELECT id, k, s FROM " + oracle),
-			      "lake and oracle differ after step " + std::to_string(step));
-			// Row ids: new rows get fresh ones; every other row keeps the one it had.
-			Run(con, "DELETE FROM " + oracle + "_rowids WHERE id NOT IN (SELECT id FROM " + oracle + ")");
-			Run(con, "INSERT INTO " + oracle + "_rowids SELECT id, rowid FROM " + table + " WHERE id NOT IN (SELECT id FROM " +
-			             oracle + "_rowids)");
-			auto moved = Run(con, "SELECT count(*) FROM " + table + " l JOIN " + oracle +
-			                          "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid");
-			if (moved->GetValue(0, 0).GetValue<int64_t>() != 0) {
-				auto rows = Run(con, "SELECT l.id, l.rowid, r.rid FROM " + table + " l JOIN " + oracle +
-				                         "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid ORDER BY l.id LIMIT 10");
-				Fail("row ids changed after step " + std::to_string(step) + " (id, rowid, was):\n" + rows->ToString());
-			}
-			auto copy = oracle + "_v" + std::to_string(snapshot);
-			Run(con, "CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + oracle);
+			RecordVersion(lake, step, versions);
+		}
+		CheckHistory(lake, versions);
+		Run(con, "DETACH " + lake);
+	}
+
+private:
+	//! Checks the lake against the oracle after a step (rows and row ids) and saves the oracle's
+	//! copy for the lake's current snapshot.
+	void RecordVersion(const string &lake, idx_t step_number, vector<idx_t> &versions) {
+		auto step = std::to_string(step_number);
+		auto snapshot = Run(con, "SELECT id FROM " + lake + ".current_snapshot()")->GetValue(0, 0).GetValue<int64_t>();
+		Check(Difference(con, "SELECT id, k, s FROM " + table, "SELECT id, k, s FROM " + oracle),
+		      "lake and oracle differ after step " + step);
+		// Row ids: new rows get fresh ones; every other row keeps the one it had.
+		Run(con, "DELETE FROM " + oracle + "_rowids WHERE id NOT IN (SELECT id FROM " + oracle + ")");
+		Run(con, "INSERT INTO " + oracle + "_rowids SELECT id, rowid FROM " + table + " WHERE id NOT IN (SELECT id FROM " +
+		             oracle + "_rowids)");
+		auto moved = Run(con, "SELECT count(*) FROM " + table + " l JOIN " + oracle +
+		                          "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid");
+		if (moved->GetValue(0, 0).GetValue<int64_t>() != 0) {
+			auto rows = Run(con, "SELECT l.id, l.rowid, r.rid FROM " + table + " l JOIN " + oracle +
+			                         "_rowids r ON l.id = r.id WHERE l.rowid <> r.rid ORDER BY l.id LIMIT 10");
+			Fail("row ids changed after step " + step + " (id, rowid, was):\n" + rows->ToString());
+		}
+		auto copy = oracle + "_v" + std::to_string(snapshot);
+		Run(con, "CREATE OR REPLACE TABLE " + copy + " AS SELECT * FROM " + oracle);
+		if (versions.empty() || versions.back() != NumericCast<idx_t>(snapshot)) {
 			versions.push_back(NumericCast<idx_t>(snapshot));
 		}
+	}
+
+	//! Maintenance steps: each changes files and snapshots, never rows or row ids. A new kind of
+	//! step (a flush of inlined data, say) is one more entry.
+	void RunMaintenance(const string &lake, vector<idx_t> &versions) {
+		struct Step {
+			const char *name;
+			std::function<string()> statement;
+		};
+		vector<Step> steps {
+		    {"merge", [&]() { return "CALL ducklake_merge_adjacent_files('" + lake + "')"; }},
+		    {"rewrite",
+		     [&]() {
+			     return "CALL ducklake_rewrite_data_files('" + lake + "', delete_threshold => 0." +
+			            std::to_string(Rand(0, 6)) + ")";
+		     }},
+		    {"expire", [&]() { return ExpireSomeVersions(lake, versions); }},
+		    {"cleanup", [&]() { return "CALL ducklake_cleanup_old_files('" + lake + "', cleanup_all => true)"; }},
+		};
+		// Merging is the step with the most ways to go wrong: it gets more turns.
+		auto pick = Rand(0, steps.size() + 2);
+		auto &step = steps[pick < steps.size() ? pick : 0];
+		current = step.statement();
+		if (current.empty()) {
+			return;
+		}
+		if (std::getenv("MALLARD_DIFFERENTIAL_VERBOSE")) {
+			std::cerr << "seed " << seed << " maintenance " << step.name << ": " << current << std::endl;
+		}
+		Run(con, current);
+	}
+
+	//! Expires one to three past versions (never the latest), which time travel and table_changes
+	//! then no longer compare.
+	string ExpireSomeVersions(const string &lake, vector<idx_t> &versions) {
+		if (versions.size() < 2) {
+			return string();
+		}
+		string list;
+		for (auto count = Rand(1, 4); count > 0 && versions.size() >= 2; count--) {
+			auto index = Rand(0, versions.size() - 1);
+			list += (list.empty() ? "" : ", ") + std::to_string(versions[index]);
+			expired.insert(versions[index]);
+			versions.erase(versions.begin() + NumericCast<int64_t>(index));
+		}
+		return "CALL ducklake_expire_snapshots('" + lake + "', versions => [" + list + "])";
+	}
+
+	//! Every alive version read with AT (VERSION) equals its oracle copy; table_changes over ranges
+	//! of alive snapshots nets out to the difference of the oracle copies.
+	void CheckHistory(const string &lake, const vector<idx_t> &versions) {
 		for (auto version : versions) {
 			Check(Difference(con, "SELECT id, k, s FROM " + table + " AT (VERSION => " + std::to_string(version) + ")",
 			                 "SELECT id, k, s FROM " + oracle + "_v" + std::to_string(version)),
@@ -131,6 +204,13 @@ public:
 			auto b = versions[Rand(0, versions.size())];
 			if (a > b) {
 				std::swap(a, b);
+			}
+			bool alive = true;
+			for (auto id : expired) {
+				alive = alive && (id < a || id > b);
+			}
+			if (!alive) {
+				continue; // expired snapshots in between: their files may be gone
 			}
 			auto changes = "FROM " + lake + ".table_changes('t', " + std::to_string(a + 1) + ", " + std::to_string(b) + ")";
 			auto net = "SELECT id, k, s, sum(sign) AS n FROM (SELECT id, k, s, 1 AS sign FROM " + oracle + "_v" +
@@ -152,10 +232,8 @@ public:
 				Fail("table_changes has unpaired update images");
 			}
 		}
-		Run(con, "DETACH " + lake);
 	}
 
-private:
 	//! The statement with TARGET standing for the table it runs on.
 	string RandomStatement() {
 		auto kind = Rand(0, 100);
@@ -229,6 +307,8 @@ private:
 	string oracle;
 	string current;
 	idx_t next_id = 0;
+	//! Snapshots expired by maintenance steps.
+	std::set<idx_t> expired;
 };
 
 Options ParseOptions(int argc, char **argv) {

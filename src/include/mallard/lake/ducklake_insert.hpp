@@ -14,12 +14,17 @@
 namespace duckdb {
 
 class DuckLakeTableEntry;
+struct DataFileWriteOptions;
 class PhysicalPlanGenerator;
 
 //! The type a column of `type` is stored as in a data file (128-bit integers as DECIMAL(38,0)).
 LogicalType ParquetStorageType(const LogicalType &type);
 //! The Parquet writer's FIELD_IDS value for columns: field id = column id.
 Value FieldIds(const vector<LakeColumnInfo> &columns);
+//! FieldIds plus the _ducklake_internal_row_id column's (files whose rows keep their row ids).
+Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns);
+//! The options of a Parquet COPY writing a data file with `field_ids` (maintenance rewrites).
+string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options);
 
 class DuckLakeInsert : public PhysicalOperator {
 public:
