@@ -1,5 +1,6 @@
 #include "mallard/functions/maintenance_progress.hpp"
 
+#include "duckdb/common/printer.hpp"
 #include "duckdb/common/progress_bar/progress_bar.hpp"
 #include "duckdb/main/client_config.hpp"
 #include "duckdb/main/client_context.hpp"
@@ -14,9 +15,12 @@ MaintenanceProgress::MaintenanceProgress(ClientContext &context) : start(std::ch
 }
 
 MaintenanceProgress::~MaintenanceProgress() {
-	if (display) {
-		display->Finish();
+	if (display && done < total) {
+		// Ended early (an error): end the bar's line so the message starts on its own.
+		Printer::RawPrint(OutputStream::STREAM_STDOUT, "\n");
+		Printer::Flush(OutputStream::STREAM_STDOUT);
 	}
+	// Done: the query's own progress bar prints its final 100% over this line when the query ends.
 }
 
 void MaintenanceProgress::AddTotal(idx_t amount) {
