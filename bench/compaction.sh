@@ -10,16 +10,21 @@ files=${3:-10000}
 rows=1000
 mkdir -p "$work"
 cd "$work"
-rm -rf compact && mkdir compact
-attach="ATTACH 'ducklake:sqlite:compact/catalog.sqlite' AS lake (DATA_PATH 'compact/data/')"
-{
-  echo "$attach;"
-  echo "CREATE TABLE lake.events (event_id BIGINT, event_type VARCHAR, amount DOUBLE);"
-  echo "CALL lake.set_option('target_file_size', '4MB');"
-  for f in $(seq 0 $((files - 1))); do
-    echo "INSERT INTO lake.events SELECT i, 'type_' || (i % 7), i / 3.0 FROM range($((f * rows)), $(((f + 1) * rows))) t(i);"
-  done
-} >compact/load.sql
+# write_load DIR COUNT: a fresh DIR and DIR/load.sql, which creates the lake's table and inserts
+# COUNT files of $rows rows, one per commit; sets $attach for the lake in DIR.
+write_load() {
+  rm -rf "$1" && mkdir "$1"
+  attach="ATTACH 'ducklake:sqlite:$1/catalog.sqlite' AS lake (DATA_PATH '$1/data/')"
+  {
+    echo "$attach;"
+    echo "CREATE TABLE lake.events (event_id BIGINT, event_type VARCHAR, amount DOUBLE);"
+    echo "CALL lake.set_option('target_file_size', '4MB');"
+    for f in $(seq 0 $(($2 - 1))); do
+      echo "INSERT INTO lake.events SELECT i, 'type_' || (i % 7), i / 3.0 FROM range($((f * rows)), $(((f + 1) * rows))) t(i);"
+    done
+  } >"$1/load.sql"
+}
+write_load compact "$files"
 load_start=$(date +%s.%N)
 "$MALLARD" -f compact/load.sql >/dev/null
 load_end=$(date +%s.%N)
@@ -45,18 +50,11 @@ echo "| results identical | $([ "$check_before" = "$check_after" ] && echo yes |
 # The same with deletes: a tenth as many files, each with a delete file and one UPDATE's file of
 # rows that keep their row ids. Merging used to leave all of them behind.
 dfiles=$(( files / 10 > 2 ? files / 10 : 2 ))
-rm -rf compact_del && mkdir compact_del
-attach="ATTACH 'ducklake:sqlite:compact_del/catalog.sqlite' AS lake (DATA_PATH 'compact_del/data/')"
+write_load compact_del "$dfiles"
 {
-  echo "$attach;"
-  echo "CREATE TABLE lake.events (event_id BIGINT, event_type VARCHAR, amount DOUBLE);"
-  echo "CALL lake.set_option('target_file_size', '4MB');"
-  for f in $(seq 0 $((dfiles - 1))); do
-    echo "INSERT INTO lake.events SELECT i, 'type_' || (i % 7), i / 3.0 FROM range($((f * rows)), $(((f + 1) * rows))) t(i);"
-  done
   echo "DELETE FROM lake.events WHERE event_id % 100 = 7;"
   echo "UPDATE lake.events SET amount = -amount WHERE event_id % 1000 = 3;"
-} >compact_del/load.sql
+} >>compact_del/load.sql
 "$MALLARD" -f compact_del/load.sql >/dev/null
 before=$("$MALLARD" -csv -c "$attach" -c "SELECT file_count, delete_file_count FROM lake.table_info()" | tail -1)
 query="SELECT count(*), sum(event_id), sum(amount::DECIMAL(18,3)), sum(rowid) FROM lake.events"
