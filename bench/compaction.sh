@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark 5 of the maintenance issue: compaction of N one-row-group files (default 10,000, of
-# 100 rows each) into target-size files with ducklake_merge_adjacent_files, on a SQLite catalog.
+# 1,000 rows each) into target-size files with ducklake_merge_adjacent_files, on a SQLite catalog;
+# then the same for N/10 files that have delete files and explicit row ids (5b).
 # Usage: bench/compaction.sh [MALLARD] [WORKDIR] [FILES]
 # Prints a Markdown table; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
