@@ -268,15 +268,14 @@ bool KeepsPositionalRowIds(const vector<MergeSourceFile> &group) {
 	return true;
 }
 
-//! The live rows of the group's files, mapped to the table's current columns by field id, with
-//! each row's id as __row_id: its _ducklake_internal_row_id, else row_id_start + position.
+//! The live rows of the group's files, mapped to the table's current columns by field id (named
+//! c0, c1, ... whatever the table calls them), with each row's id as row_id: its
+//! _ducklake_internal_row_id, else row_id_start + position. filename and file_row_number are
+//! read_parquet's virtual columns, which no column of the file can hide.
 string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vector<MergeSourceFile> &group) {
 	string select;
-	for (auto &column : table.columns) {
-		auto storage = ParquetStorageType(column.type);
-		auto name = QuoteIdentifier(column.name);
-		select += (storage == column.type ? "f." + name : "CAST(f." + name + " AS " + storage.ToString() + ") AS " + name) +
-		          ", ";
+	for (idx_t i = 0; i < table.columns.size(); i++) {
+		select += "f.c" + std::to_string(i) + ", ";
 	}
 	string files, starts, deletes, delete_of;
 	for (auto &file : group) {
@@ -291,12 +290,12 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 		}
 	}
 	auto query = "SELECT " + select + "coalesce(f._ducklake_internal_row_id, s.row_id_start + f.file_row_number) AS "
-	             "__row_id FROM read_parquet([" + files + "], schema = " + DataFileSchemaArgument(table.columns) +
-	             ", file_row_number = true, filename = true) f JOIN (VALUES " + starts +
+	             "row_id FROM read_parquet([" + files + "], schema = " + DataFileSchemaArgument(table.columns, "c") +
+	             ") f JOIN (VALUES " + starts +
 	             ") s(file_name, row_id_start) ON f.filename = s.file_name";
 	if (!deletes.empty()) {
 		query += " ANTI JOIN (SELECT m.file_name, d.pos FROM read_parquet([" + deletes +
-		         "], filename = true) d JOIN (VALUES " + delete_of +
+		         "]) d JOIN (VALUES " + delete_of +
 		         ") m(delete_name, file_name) ON d.filename = m.delete_name) x ON x.file_name = f.filename AND x.pos = "
 		         "f.file_row_number";
 	}
@@ -339,11 +338,17 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 		query = "SELECT * FROM read_parquet([" + files + "])";
 	} else {
 		string columns;
-		for (auto &column : table.columns) {
-			columns += string(columns.empty() ? "" : ", ") + QuoteIdentifier(column.name);
+		for (idx_t i = 0; i < table.columns.size(); i++) {
+			auto &column = table.columns[i];
+			auto storage = ParquetStorageType(column.type);
+			auto read = "c" + std::to_string(i);
+			columns += (storage == column.type ? read : "CAST(" + read + " AS " + storage.ToString() + ")") + " AS " +
+			           QuoteIdentifier(column.name) + ", ";
 		}
-		query = "SELECT " + columns + (positional ? "" : ", __row_id AS _ducklake_internal_row_id") + " FROM (" +
-		        LiveRowsQuery(table, folder, group) + ") ORDER BY __row_id";
+		// Qualified, so a table column named row_id (an output alias here) cannot capture it.
+		query = "SELECT " + columns + (positional ? "" : "live.row_id AS _ducklake_internal_row_id, ");
+		query = query.substr(0, query.size() - 2) + " FROM (" + LiveRowsQuery(table, folder, group) +
+		        ") live ORDER BY live.row_id";
 	}
 	auto copy_options =
 	    ParquetCopyOptions(positional ? FieldIds(table.columns) : FieldIdsWithRowId(table.columns), options);

@@ -81,14 +81,16 @@ idx_t ResolveBound(DuckLakeCatalog &catalog, const Value &bound, bool is_start) 
 }
 
 //! read_parquet's schema argument: the table's columns by field id, plus the explicit row ids.
-string SchemaArgument(const vector<LakeColumnInfo> &columns) {
+string SchemaArgument(const vector<LakeColumnInfo> &columns, const string &name_prefix = string()) {
 	string result = "MAP {";
-	for (auto &column : columns) {
+	for (idx_t i = 0; i < columns.size(); i++) {
+		auto &column = columns[i];
+		auto name = name_prefix.empty() ? column.name : name_prefix + std::to_string(i);
 		// Aliased types (JSON) are read as their storage type and cast back in the select list.
 		auto read_type = column.type.HasAlias() ? LogicalType(column.type.id()) : column.type;
 		// Every entry of the MAP has one type: defaults go in as text, which the reader casts.
 		auto fill = column.initial_default.IsNull() ? string("NULL::VARCHAR") : Quote(column.initial_default.ToString());
-		result += std::to_string(column.column_id) + ": {name: " + Quote(column.name) +
+		result += std::to_string(column.column_id) + ": {name: " + Quote(name) +
 		          ", type: " + Quote(read_type.ToString()) + ", default_value: " + fill + "}, ";
 	}
 	result += std::to_string(MultiFileReader::ROW_ID_FIELD_ID) +
@@ -351,8 +353,8 @@ void RegisterChangeFunctions(ExtensionLoader &loader) {
 	}
 }
 
-string DataFileSchemaArgument(const vector<LakeColumnInfo> &columns) {
-	return SchemaArgument(columns);
+string DataFileSchemaArgument(const vector<LakeColumnInfo> &columns, const string &name_prefix) {
+	return SchemaArgument(columns, name_prefix);
 }
 
 } // namespace duckdb
