@@ -66,18 +66,22 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
                                 const DataFileInfo &file, const DataFileWriteOptions &options) {
 	auto source_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
 	auto delete_path = LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
+	// The columns are read as c0, c1, ... and file_row_number is read_parquet's virtual column,
+	// qualified: no column name of the table can hide or capture it.
 	string select;
-	for (auto &column : table.columns) {
+	for (idx_t i = 0; i < table.columns.size(); i++) {
+		auto &column = table.columns[i];
 		auto storage = ParquetStorageType(column.type);
-		auto name = QuoteName(column.name);
-		select += (storage == column.type ? name : "CAST(" + name + " AS " + storage.ToString() + ") AS " + name) + ", ";
+		auto read = "f.c" + std::to_string(i);
+		select += (storage == column.type ? read : "CAST(" + read + " AS " + storage.ToString() + ")") + " AS " +
+		          QuoteName(column.name) + ", ";
 	}
-	select += "coalesce(_ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
-	          " + file_row_number) AS _ducklake_internal_row_id";
+	select += "coalesce(f._ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
+	          " + f.file_row_number) AS _ducklake_internal_row_id";
 	auto query = "SELECT " + select + " FROM read_parquet(" + MetadataConnection::Literal(source_path) +
-	             ", schema = " + DataFileSchemaArgument(table.columns) +
-	             ", file_row_number = true) WHERE file_row_number NOT IN (SELECT pos FROM read_parquet(" +
-	             MetadataConnection::Literal(delete_path) + ")) ORDER BY file_row_number";
+	             ", schema = " + DataFileSchemaArgument(table.columns, "c") +
+	             ") f WHERE f.file_row_number NOT IN (SELECT pos FROM read_parquet(" +
+	             MetadataConnection::Literal(delete_path) + ")) ORDER BY f.file_row_number";
 	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
 	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
 	auto file_name = LakePaths::NewDataFileName();
