@@ -249,10 +249,6 @@ vector<vector<MergeSourceFile>> PlanMergeGroups(vector<MergeSourceFile> files, i
 	return groups;
 }
 
-string QuoteIdentifier(const string &name) {
-	return "\"" + StringUtil::Replace(name, "\"", "\"\"") + "\"";
-}
-
 //! True when the group's rows can be copied as they are: row ids contiguous in file order, no
 //! deletes and no explicit row ids, so rowid stays row_id_start + position in the merged file.
 bool KeepsPositionalRowIds(const vector<MergeSourceFile> &group) {
@@ -337,16 +333,9 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 		}
 		query = "SELECT * FROM read_parquet([" + files + "])";
 	} else {
-		string columns;
-		for (idx_t i = 0; i < table.columns.size(); i++) {
-			auto &column = table.columns[i];
-			auto storage = ParquetStorageType(column.type);
-			auto read = "c" + std::to_string(i);
-			columns += (storage == column.type ? read : "CAST(" + read + " AS " + storage.ToString() + ")") + " AS " +
-			           QuoteIdentifier(column.name) + ", ";
-		}
 		// Qualified, so a table column named row_id (an output alias here) cannot capture it.
-		query = "SELECT " + columns + (positional ? "" : "live.row_id AS _ducklake_internal_row_id, ");
+		query = "SELECT " + StorageSelectList(table.columns, "live.c") +
+		        (positional ? "" : "live.row_id AS _ducklake_internal_row_id, ");
 		query = query.substr(0, query.size() - 2) + " FROM (" + LiveRowsQuery(table, folder, group) +
 		        ") live ORDER BY live.row_id";
 	}

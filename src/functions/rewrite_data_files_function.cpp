@@ -32,10 +32,6 @@ namespace duckdb {
 
 namespace {
 
-string QuoteName(const string &name) {
-	return "\"" + StringUtil::Replace(name, "\"", "\"\"") + "\"";
-}
-
 //! One rewritten file: the source, and the new file (none when every row was deleted).
 struct RewrittenFile {
 	DataFileInfo source;
@@ -68,14 +64,7 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 	auto delete_path = LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
 	// The columns are read as c0, c1, ... and file_row_number is read_parquet's virtual column,
 	// qualified: no column name of the table can hide or capture it.
-	string select;
-	for (idx_t i = 0; i < table.columns.size(); i++) {
-		auto &column = table.columns[i];
-		auto storage = ParquetStorageType(column.type);
-		auto read = "f.c" + std::to_string(i);
-		select += (storage == column.type ? read : "CAST(" + read + " AS " + storage.ToString() + ")") + " AS " +
-		          QuoteName(column.name) + ", ";
-	}
+	auto select = StorageSelectList(table.columns, "f.c");
 	select += "coalesce(f._ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 	          " + f.file_row_number) AS _ducklake_internal_row_id";
 	auto query = "SELECT " + select + " FROM read_parquet(" + MetadataConnection::Literal(source_path) +

@@ -10,6 +10,7 @@
 
 #include "duckdb/catalog/catalog_entry/copy_function_catalog_entry.hpp"
 #include "duckdb/common/file_system.hpp"
+#include "duckdb/parser/keyword_helper.hpp"
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
 #include "duckdb/common/operator/cast_operators.hpp"
 #include "duckdb/common/types/decimal.hpp"
@@ -167,6 +168,18 @@ Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns) {
 	}
 	with_row_id.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
 	return Value::STRUCT(std::move(with_row_id));
+}
+
+string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &read_prefix) {
+	string result;
+	for (idx_t i = 0; i < columns.size(); i++) {
+		auto &column = columns[i];
+		auto storage = ParquetStorageType(column.type);
+		auto read = read_prefix + std::to_string(i);
+		result += (storage == column.type ? read : "CAST(" + read + " AS " + storage.ToString() + ")") + " AS " +
+		          KeywordHelper::WriteQuoted(column.name, '"') + ", ";
+	}
+	return result;
 }
 
 string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options) {
