@@ -1,5 +1,7 @@
 #include "mallard/lake/ducklake_alter.hpp"
 
+#include "mallard/scan/inlined_data_reader.hpp"
+
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -192,6 +194,7 @@ void CheckNoNulls(ClientContext &context, DuckLakeTableEntry &entry, const LakeC
 			                          column.name, table.name, file.path);
 		}
 	}
+	CheckInlinedNoNulls(context, entry, column);
 }
 
 } // namespace

@@ -1,0 +1,38 @@
+//===----------------------------------------------------------------------===//
+// mallard/scan/inlined_data_reader.hpp
+//
+// Inlined rows in a lake scan (spec: data inlining): each inlined-data table visible to the scan,
+// and the scanning transaction's own inlined rows, is one more entry of the scan's file list,
+// opened with InlinedDataReader instead of the Parquet reader. The multi-file machinery then maps
+// its columns by column id (older inlined tables have older columns), fills missing columns with
+// their defaults and computes rowid from the explicit row ids, exactly as for a data file.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/scan/ducklake_scan.hpp"
+
+#include "duckdb/common/multi_file/base_file_reader.hpp"
+
+namespace duckdb {
+
+class DuckLakeTableEntry;
+
+//! The file-list path of inlined rows (never a real file).
+bool IsInlinedDataPath(const string &path);
+//! The inlined-data table of such a path; empty for the transaction's own rows.
+string InlinedDataTableOfPath(const string &path);
+
+//! Adds the inlined rows of `table` visible at `snapshot_id` (and, with `with_local`, the
+//! transaction's own) to a scan's files.
+void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, idx_t snapshot_id, bool with_local,
+                         vector<LakeScanFile> &files);
+
+//! ALTER ... SET NOT NULL: a ConstraintException when a visible inlined row holds NULL in `column`.
+void CheckInlinedNoNulls(ClientContext &context, DuckLakeTableEntry &table, const LakeColumnInfo &column);
+
+//! Opens inlined rows for the scan; `columns` are the table's columns (by column id) that the rows
+//! hold, then the explicit row id column.
+shared_ptr<BaseFileReader> CreateInlinedDataReader(const OpenFileInfo &file, const LakeScanFile &scan_file,
+                                                   vector<MultiFileColumnDefinition> columns);
+
+} // namespace duckdb

@@ -1,0 +1,289 @@
+#include "mallard/scan/inlined_data_reader.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
+#include "duckdb/common/vector_operations/vector_operations.hpp"
+#include "duckdb/execution/expression_executor.hpp"
+#include "duckdb/planner/expression/bound_conjunction_expression.hpp"
+#include "duckdb/planner/expression/bound_reference_expression.hpp"
+
+namespace duckdb {
+
+namespace {
+
+const char *INLINED_PREFIX = "ducklake-inlined://";
+const char *LOCAL_ROWS = "transaction-local";
+
+class InlinedDataReader : public BaseFileReader {
+public:
+	InlinedDataReader(OpenFileInfo file_p, vector<MultiFileColumnDefinition> columns_p,
+	                  shared_ptr<const InlinedRows> data_p, bool local_p)
+	    : BaseFileReader(std::move(file_p)), data(std::move(data_p)), local(local_p) {
+		columns = std::move(columns_p);
+		for (auto &column : columns) {
+			// Each declared column: a value column of the rows (by column id) or the row id column.
+			auto id = column.identifier.GetValue<int32_t>();
+			optional_idx source;
+			for (idx_t i = 0; i < data->column_ids.size(); i++) {
+				if (int64_t(data->column_ids[i]) == int64_t(id)) {
+					source = i;
+				}
+			}
+			sources.push_back(source);
+		}
+	}
+
+	void AddVirtualColumn(column_t virtual_column_id) override {
+		if (virtual_column_id != MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER) {
+			throw NotImplementedException("Lake scan: virtual column %llu is not available for inlined rows",
+			                              virtual_column_id);
+		}
+		// DELETE and UPDATE address an inlined row by its row id (its position in a transaction's own list).
+		sources.push_back(optional_idx());
+	}
+
+	bool TryInitializeScan(ClientContext &context, GlobalTableFunctionState &gstate,
+	                       LocalTableFunctionState &lstate) override {
+		lock_guard<mutex> guard(lock);
+		if (claimed) {
+			return false;
+		}
+		// The rows are few: one thread reads them all.
+		claimed = true;
+		return true;
+	}
+
+	void Scan(ClientContext &context, GlobalTableFunctionState &global_state, LocalTableFunctionState &local_state,
+	          DataChunk &chunk) override {
+		InitializeFilters(context);
+		while (offset < data->Count()) {
+			chunk.Reset();
+			auto count = MinValue<idx_t>(STANDARD_VECTOR_SIZE, data->Count() - offset);
+			for (idx_t col = 0; col < column_ids.size(); col++) {
+				FillColumn(column_ids[MultiFileLocalIndex(col)].GetId(), chunk.data[col], count);
+			}
+			chunk.SetCardinality(count);
+			offset += count;
+			if (filter_executor) {
+				SelectionVector sel(STANDARD_VECTOR_SIZE);
+				auto selected = filter_executor->SelectExpression(chunk, sel);
+				if (selected == 0) {
+					continue;
+				}
+				if (selected < count) {
+					chunk.Slice(sel, selected);
+				}
+			}
+			return;
+		}
+		chunk.SetCardinality(0);
+	}
+
+	string GetReaderType() const override {
+		return "DuckLake Inlined Data";
+	}
+
+private:
+	void FillColumn(idx_t declared, Vector &result, idx_t count) {
+		auto source = sources[declared];
+		if (!source.IsValid()) {
+			// rowid and file_row_number: both the row id (DELETE addresses inlined rows by it).
+			for (idx_t i = 0; i < count; i++) {
+				result.SetValue(i, Value::BIGINT(data->row_ids[offset + i]));
+			}
+			return;
+		}
+		auto &type = result.GetType();
+		auto stored = local ? type : InlinedData::StoredType(type);
+		if (stored == type) {
+			for (idx_t i = 0; i < count; i++) {
+				result.SetValue(i, data->rows[offset + i][source.GetIndex()]);
+			}
+			return;
+		}
+		// Stored as text (or a wider integer): DuckDB's cast turns it back into the column's type.
+		Vector stored_values(stored, count);
+		for (idx_t i = 0; i < count; i++) {
+			stored_values.SetValue(i, data->rows[offset + i][source.GetIndex()]);
+		}
+		VectorOperations::DefaultCast(stored_values, result, count);
+	}
+
+	void InitializeFilters(ClientContext &context) {
+		if (filters_initialized) {
+			return;
+		}
+		filters_initialized = true;
+		if (!filters || filters->filters.empty()) {
+			return;
+		}
+		unique_ptr<Expression> condition;
+		for (auto &entry : filters->filters) {
+			auto local_index = entry.first;
+			auto declared = column_ids[MultiFileLocalIndex(local_index)].GetId();
+			BoundReferenceExpression column(columns[declared].type, local_index);
+			auto expression = entry.second->ToExpression(column);
+			if (!condition) {
+				condition = std::move(expression);
+			} else {
+				condition = make_uniq<BoundConjunctionExpression>(ExpressionType::CONJUNCTION_AND, std::move(condition),
+				                                                  std::move(expression));
+			}
+		}
+		filter_expression = std::move(condition);
+		filter_executor = make_uniq<ExpressionExecutor>(context, *filter_expression);
+	}
+
+	shared_ptr<const InlinedRows> data;
+	bool local;
+	vector<optional_idx> sources;
+	mutex lock;
+	bool claimed = false;
+	idx_t offset = 0;
+	bool filters_initialized = false;
+	unique_ptr<Expression> filter_expression;
+	unique_ptr<ExpressionExecutor> filter_executor;
+};
+
+} // namespace
+
+bool IsInlinedDataPath(const string &path) {
+	return StringUtil::StartsWith(path, INLINED_PREFIX);
+}
+
+string InlinedDataTableOfPath(const string &path) {
+	if (!IsInlinedDataPath(path)) {
+		return string();
+	}
+	auto name = path.substr(strlen(INLINED_PREFIX));
+	return name == LOCAL_ROWS ? string() : name;
+}
+
+//! Drops the rows whose row ids are in `deleted`.
+void RemoveRows(InlinedRows &rows, const set<idx_t> &deleted) {
+	InlinedRows kept;
+	kept.table_name = rows.table_name;
+	kept.column_ids = rows.column_ids;
+	for (idx_t i = 0; i < rows.Count(); i++) {
+		if (deleted.count(NumericCast<idx_t>(rows.row_ids[i]))) {
+			continue;
+		}
+		kept.row_ids.push_back(rows.row_ids[i]);
+		kept.rows.push_back(std::move(rows.rows[i]));
+		if (i < rows.begin_snapshots.size()) {
+			kept.begin_snapshots.push_back(rows.begin_snapshots[i]);
+			kept.end_snapshots.push_back(rows.end_snapshots[i]);
+		}
+	}
+	rows = std::move(kept);
+}
+
+void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, idx_t snapshot_id, bool with_local,
+                         vector<LakeScanFile> &files) {
+	auto &catalog = table.GetLakeCatalog();
+	auto table_id = table.GetTableId();
+	auto &transaction = DuckLakeTransaction::Get(context, catalog);
+	map<string, set<idx_t>> deletes;
+	if (with_local) {
+		deletes = transaction.GetInlinedDeletes(table_id);
+	}
+	if (!DuckLakeTransaction::IsLocalId(table_id)) {
+		auto committed = catalog.WithMetadata(
+		    [&](MetadataConnection &conn) { return InlinedData::ReadVisible(conn, table_id, snapshot_id); });
+		for (auto &rows : committed) {
+			auto deleted = deletes.find(rows.table_name);
+			if (deleted != deletes.end()) {
+				// Rows this transaction deleted and has not committed yet.
+				RemoveRows(rows, deleted->second);
+			}
+			if (rows.Count() == 0) {
+				continue;
+			}
+			LakeScanFile file;
+			file.path = INLINED_PREFIX + rows.table_name;
+			file.record_count = rows.Count();
+			file.inlined = make_shared_ptr<const InlinedRows>(std::move(rows));
+			files.push_back(std::move(file));
+		}
+	}
+	if (!with_local) {
+		return;
+	}
+	auto local = transaction.GetLocalInlinedRows(table_id);
+	if (!local.rows || local.rows->empty()) {
+		return;
+	}
+	// Provisional row ids: those the rows get at commit when no other insert commits first.
+	idx_t next_row_id = 0;
+	if (local.first_row_id.IsValid()) {
+		next_row_id = local.first_row_id.GetIndex();
+	} else {
+		if (!DuckLakeTransaction::IsLocalId(table_id)) {
+			TableStatsInfo stats;
+			catalog.WithMetadata(
+			    [&](MetadataConnection &conn) { return MetadataReader::TryReadTableStats(conn, table_id, stats); });
+			next_row_id = stats.next_row_id;
+		}
+		next_row_id = transaction.SetLocalInlinedFirstRowId(table_id, next_row_id);
+	}
+	auto rows = make_shared_ptr<InlinedRows>();
+	for (auto &column : local.table->GetTableInfo().columns) {
+		rows->column_ids.push_back(column.column_id);
+	}
+	for (idx_t i = 0; i < local.rows->size(); i++) {
+		if (local.deleted && local.deleted->count(i)) {
+			continue;
+		}
+		rows->rows.push_back((*local.rows)[i]);
+		rows->row_ids.push_back(NumericCast<int64_t>(next_row_id + i));
+	}
+	if (rows->rows.empty()) {
+		return;
+	}
+	LakeScanFile file;
+	file.path = string(INLINED_PREFIX) + LOCAL_ROWS;
+	file.record_count = rows->Count();
+	file.inlined = std::move(rows);
+	file.inlined_local = true;
+	files.push_back(std::move(file));
+}
+
+void CheckInlinedNoNulls(ClientContext &context, DuckLakeTableEntry &table, const LakeColumnInfo &column) {
+	auto &transaction = DuckLakeTransaction::Get(context, table.GetLakeCatalog());
+	vector<LakeScanFile> files;
+	AddInlinedScanFiles(context, table, transaction.GetSnapshot().snapshot_id, true, files);
+	for (auto &file : files) {
+		auto &rows = *file.inlined;
+		optional_idx source;
+		for (idx_t i = 0; i < rows.column_ids.size(); i++) {
+			if (rows.column_ids[i] == column.column_id) {
+				source = i;
+			}
+		}
+		bool has_null = false;
+		if (!source.IsValid()) {
+			// Inlined before the column existed: the rows read its initial default.
+			has_null = rows.Count() > 0 && column.initial_default.IsNull();
+		} else {
+			for (auto &row : rows.rows) {
+				has_null = has_null || row[source.GetIndex()].IsNull();
+			}
+		}
+		if (has_null) {
+			throw ConstraintException("Cannot SET NOT NULL on column \"%s\" of lake table \"%s\": inlined rows "
+			                          "hold NULL values in it",
+			                          column.name, table.name);
+		}
+	}
+}
+
+shared_ptr<BaseFileReader> CreateInlinedDataReader(const OpenFileInfo &file, const LakeScanFile &scan_file,
+                                                   vector<MultiFileColumnDefinition> columns) {
+	return make_shared_ptr<InlinedDataReader>(file, std::move(columns), scan_file.inlined, scan_file.inlined_local);
+}
+
+} // namespace duckdb
