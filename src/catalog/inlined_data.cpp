@@ -116,7 +116,7 @@ vector<InlinedRows> InlinedData::ReadRows(MetadataConnection &conn, idx_t table_
 			rows.column_ids.push_back(column.second);
 		}
 		auto data = conn.Query("SELECT row_id, begin_snapshot, end_snapshot" + ValueColumns(conn, names) + " FROM " +
-		                       conn.Table(table.table_name) + " WHERE " + condition + " ORDER BY row_id");
+		                       conn.Table(table.table_name) + " WHERE " + condition);
 		for (auto &row : data.rows) {
 			rows.row_ids.push_back(row[0].GetValue<int64_t>());
 			rows.begin_snapshots.push_back(ToId(row[1]));

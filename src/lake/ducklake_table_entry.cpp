@@ -136,7 +136,7 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 		}
 	}
 	// Inlined rows are read as more "files" (spec: data inlining).
-	AddInlinedScanFiles(context, *this, snapshot.snapshot_id, !at_clause, files);
+	AddInlinedScanFiles(context, *this, snapshot, !at_clause, files);
 	return MakeLakeScan(context, *this, std::move(files), bind_data);
 }
 

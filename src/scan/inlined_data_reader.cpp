@@ -6,6 +6,7 @@
 #include "mallard/lake/ducklake_transaction.hpp"
 
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
 #include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/execution/expression_executor.hpp"
 #include "duckdb/planner/expression/bound_conjunction_expression.hpp"
@@ -62,9 +63,17 @@ public:
 		InitializeFilters(context);
 		while (offset < data->Count()) {
 			chunk.Reset();
-			auto count = MinValue<idx_t>(STANDARD_VECTOR_SIZE, data->Count() - offset);
-			for (idx_t col = 0; col < column_ids.size(); col++) {
-				FillColumn(column_ids[MultiFileLocalIndex(col)].GetId(), chunk.data[col], count);
+			idx_t count;
+			if (data->stored) {
+				count = ScanStored(chunk);
+			} else {
+				count = MinValue<idx_t>(STANDARD_VECTOR_SIZE, data->Count() - offset);
+				for (idx_t col = 0; col < column_ids.size(); col++) {
+					FillColumn(column_ids[MultiFileLocalIndex(col)].GetId(), chunk.data[col], count);
+				}
+			}
+			if (count == 0) {
+				break;
 			}
 			chunk.SetCardinality(count);
 			offset += count;
@@ -88,6 +97,37 @@ public:
 	}
 
 private:
+	//! The next rows of the stored columns, cast to the scan's types; returns how many.
+	idx_t ScanStored(DataChunk &chunk) {
+		if (!stored_scan_initialized) {
+			data->stored->InitializeScan(stored_scan);
+			stored_chunk.Initialize(Allocator::DefaultAllocator(), data->stored->Types());
+			stored_scan_initialized = true;
+		}
+		stored_chunk.Reset();
+		data->stored->Scan(stored_scan, stored_chunk);
+		auto count = stored_chunk.size();
+		for (idx_t col = 0; col < column_ids.size(); col++) {
+			auto declared = column_ids[MultiFileLocalIndex(col)].GetId();
+			auto source = sources[declared];
+			auto &result = chunk.data[col];
+			if (!source.IsValid()) {
+				auto row_ids = FlatVector::GetData<int64_t>(result);
+				for (idx_t i = 0; i < count; i++) {
+					row_ids[i] = data->row_ids[offset + i];
+				}
+				continue;
+			}
+			auto &values = stored_chunk.data[source.GetIndex()];
+			if (values.GetType() == result.GetType()) {
+				result.Reference(values);
+			} else {
+				VectorOperations::DefaultCast(values, result, count);
+			}
+		}
+		return count;
+	}
+
 	void FillColumn(idx_t declared, Vector &result, idx_t count) {
 		auto source = sources[declared];
 		if (!source.IsValid()) {
@@ -140,6 +180,9 @@ private:
 
 	shared_ptr<const InlinedRows> data;
 	bool local;
+	bool stored_scan_initialized = false;
+	ColumnDataScanState stored_scan;
+	DataChunk stored_chunk;
 	vector<optional_idx> sources;
 	mutex lock;
 	bool claimed = false;
@@ -182,8 +225,91 @@ void RemoveRows(InlinedRows &rows, const set<idx_t> &deleted) {
 	rows = std::move(kept);
 }
 
-void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, idx_t snapshot_id, bool with_local,
-                         vector<LakeScanFile> &files) {
+//! Turns the rows' values into columns (typed as the catalog returned them) and drops the values.
+void StoreAsColumns(InlinedRows &rows) {
+	idx_t column_count = rows.column_ids.size();
+	vector<LogicalType> types(column_count, LogicalType::VARCHAR);
+	for (idx_t col = 0; col < column_count; col++) {
+		for (auto &row : rows.rows) {
+			if (!row[col].IsNull()) {
+				types[col] = row[col].type();
+				break;
+			}
+		}
+	}
+	auto stored = make_shared_ptr<ColumnDataCollection>(Allocator::DefaultAllocator(), types);
+	DataChunk chunk;
+	chunk.Initialize(Allocator::DefaultAllocator(), types);
+	for (idx_t row = 0; row < rows.rows.size(); row++) {
+		if (chunk.size() == STANDARD_VECTOR_SIZE) {
+			stored->Append(chunk);
+			chunk.Reset();
+		}
+		for (idx_t col = 0; col < column_count; col++) {
+			chunk.SetValue(col, chunk.size(), rows.rows[row][col]);
+		}
+		chunk.SetCardinality(chunk.size() + 1);
+	}
+	if (chunk.size() > 0) {
+		stored->Append(chunk);
+	}
+	rows.stored = std::move(stored);
+	rows.rows = vector<vector<Value>>();
+}
+
+using CommittedInlinedRows = vector<shared_ptr<const InlinedRows>>;
+
+//! Recent reads of committed inlined rows, by lake, table and snapshot (the snapshot's time is in the
+//! key too, so a lake created again under the same name is never mistaken for the old one).
+struct InlinedRowsCache {
+	mutex lock;
+	unordered_map<string, shared_ptr<const CommittedInlinedRows>> entries;
+	static constexpr idx_t MAX_ENTRIES = 16;
+};
+
+InlinedRowsCache &GetInlinedRowsCache() {
+	static InlinedRowsCache cache;
+	return cache;
+}
+
+shared_ptr<const CommittedInlinedRows> ReadCommittedRows(DuckLakeCatalog &catalog, idx_t table_id,
+                                                         const SnapshotInfo &snapshot, bool cached) {
+	auto read = [&]() {
+		auto rows = catalog.WithMetadata(
+		    [&](MetadataConnection &conn) { return InlinedData::ReadVisible(conn, table_id, snapshot.snapshot_id); });
+		auto result = make_shared_ptr<CommittedInlinedRows>();
+		for (auto &table_rows : rows) {
+			if (cached) {
+				StoreAsColumns(table_rows);
+			}
+			result->push_back(make_shared_ptr<const InlinedRows>(std::move(table_rows)));
+		}
+		return result;
+	};
+	if (!cached) {
+		return read();
+	}
+	auto key = catalog.GetName() + "\n" + catalog.DisplayName() + "\n" + catalog.DataPath() + "\n" +
+	           std::to_string(table_id) + "\n" + std::to_string(snapshot.snapshot_id) + "\n" + snapshot.snapshot_time;
+	auto &cache = GetInlinedRowsCache();
+	{
+		lock_guard<mutex> guard(cache.lock);
+		auto entry = cache.entries.find(key);
+		if (entry != cache.entries.end()) {
+			return entry->second;
+		}
+	}
+	shared_ptr<const CommittedInlinedRows> result = read();
+	lock_guard<mutex> guard(cache.lock);
+	if (cache.entries.size() >= InlinedRowsCache::MAX_ENTRIES) {
+		cache.entries.clear();
+	}
+	cache.entries[key] = result;
+	return result;
+}
+
+void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, const SnapshotInfo &snapshot,
+                         bool with_local, vector<LakeScanFile> &files, bool cached) {
 	auto &catalog = table.GetLakeCatalog();
 	auto table_id = table.GetTableId();
 	auto &transaction = DuckLakeTransaction::Get(context, catalog);
@@ -192,21 +318,23 @@ void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, idx_
 		deletes = transaction.GetInlinedDeletes(table_id);
 	}
 	if (!DuckLakeTransaction::IsLocalId(table_id)) {
-		auto committed = catalog.WithMetadata(
-		    [&](MetadataConnection &conn) { return InlinedData::ReadVisible(conn, table_id, snapshot_id); });
-		for (auto &rows : committed) {
-			auto deleted = deletes.find(rows.table_name);
+		// Rows this transaction deleted and has not committed yet are left out: read them uncached.
+		auto committed = ReadCommittedRows(catalog, table_id, snapshot, cached && deletes.empty());
+		for (auto &rows_ptr : *committed) {
+			auto rows = rows_ptr;
+			auto deleted = deletes.find(rows->table_name);
 			if (deleted != deletes.end()) {
-				// Rows this transaction deleted and has not committed yet.
-				RemoveRows(rows, deleted->second);
+				auto remaining = make_shared_ptr<InlinedRows>(*rows);
+				RemoveRows(*remaining, deleted->second);
+				rows = std::move(remaining);
 			}
-			if (rows.Count() == 0) {
+			if (rows->Count() == 0) {
 				continue;
 			}
 			LakeScanFile file;
-			file.path = INLINED_PREFIX + rows.table_name;
-			file.record_count = rows.Count();
-			file.inlined = make_shared_ptr<const InlinedRows>(std::move(rows));
+			file.path = INLINED_PREFIX + rows->table_name;
+			file.record_count = rows->Count();
+			file.inlined = std::move(rows);
 			files.push_back(std::move(file));
 		}
 	}
@@ -255,7 +383,7 @@ void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, idx_
 void CheckInlinedNoNulls(ClientContext &context, DuckLakeTableEntry &table, const LakeColumnInfo &column) {
 	auto &transaction = DuckLakeTransaction::Get(context, table.GetLakeCatalog());
 	vector<LakeScanFile> files;
-	AddInlinedScanFiles(context, table, transaction.GetSnapshot().snapshot_id, true, files);
+	AddInlinedScanFiles(context, table, transaction.GetSnapshot(), true, files, false);
 	for (auto &file : files) {
 		auto &rows = *file.inlined;
 		optional_idx source;

@@ -15,6 +15,8 @@
 
 namespace duckdb {
 
+class ColumnDataCollection;
+
 //! A row of ducklake_inlined_data_tables.
 struct InlinedDataTableInfo {
 	idx_t table_id = 0;
@@ -35,9 +37,12 @@ struct InlinedRows {
 	//! Per row (catalog rows only): the snapshots that inserted and ended it.
 	vector<idx_t> begin_snapshots;
 	vector<optional_idx> end_snapshots;
+	//! For scans, the values as columns (of the types the catalog returned) instead of `rows`: a
+	//! cached read is scanned by many queries (see inlined_data_reader.cpp).
+	shared_ptr<ColumnDataCollection> stored;
 
 	idx_t Count() const {
-		return rows.size();
+		return row_ids.size();
 	}
 };
 

@@ -22,10 +22,11 @@ bool IsInlinedDataPath(const string &path);
 //! The inlined-data table of such a path; empty for the transaction's own rows.
 string InlinedDataTableOfPath(const string &path);
 
-//! Adds the inlined rows of `table` visible at `snapshot_id` (and, with `with_local`, the
-//! transaction's own) to a scan's files.
-void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, idx_t snapshot_id, bool with_local,
-                         vector<LakeScanFile> &files);
+//! Adds the inlined rows of `table` visible at `snapshot` (and, with `with_local`, the
+//! transaction's own) to a scan's files. With `cached`, committed rows come from a cache of recent
+//! reads (what a snapshot sees never changes) as columns only (InlinedRows::stored).
+void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, const SnapshotInfo &snapshot,
+                         bool with_local, vector<LakeScanFile> &files, bool cached = true);
 
 //! ALTER ... SET NOT NULL: a ConstraintException when a visible inlined row holds NULL in `column`.
 void CheckInlinedNoNulls(ClientContext &context, DuckLakeTableEntry &table, const LakeColumnInfo &column);
