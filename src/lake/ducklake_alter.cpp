@@ -360,6 +360,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		return true;
 	}
 	case AlterTableType::ADD_FIELD: {
+		RefuseNestedChangeWithInlinedRows(context, entry);
 		auto &add = info.Cast<AddFieldInfo>();
 		vector<LakeColumnInfo *> chain;
 		auto &parent = ResolvePath(table, add.column_path, add.column_path.size(), chain);
@@ -379,6 +380,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		return true;
 	}
 	case AlterTableType::REMOVE_FIELD: {
+		RefuseNestedChangeWithInlinedRows(context, entry);
 		auto &remove = info.Cast<RemoveFieldInfo>();
 		vector<LakeColumnInfo *> chain;
 		auto &parent = ResolveFieldParent(table, remove.column_path, chain);
@@ -398,6 +400,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		return true;
 	}
 	case AlterTableType::RENAME_FIELD: {
+		RefuseNestedChangeWithInlinedRows(context, entry);
 		auto &rename = info.Cast<RenameFieldInfo>();
 		vector<LakeColumnInfo *> chain;
 		auto &parent = ResolveFieldParent(table, rename.column_path, chain);

@@ -380,6 +380,19 @@ void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, cons
 	files.push_back(std::move(file));
 }
 
+void RefuseNestedChangeWithInlinedRows(ClientContext &context, DuckLakeTableEntry &table) {
+	auto &transaction = DuckLakeTransaction::Get(context, table.GetLakeCatalog());
+	vector<LakeScanFile> files;
+	AddInlinedScanFiles(context, table, transaction.GetSnapshot(), true, files);
+	if (!files.empty()) {
+		throw NotImplementedException(
+		    "Cannot change the fields of a struct column of lake table \"%s\" while it has inlined rows: write them "
+		    "to Parquet first with CALL ducklake_flush_inlined_data('%s', table_name => '%s') (and commit any "
+		    "inserts of this transaction)",
+		    table.name, table.catalog.GetName(), table.name);
+	}
+}
+
 void CheckInlinedNoNulls(ClientContext &context, DuckLakeTableEntry &table, const LakeColumnInfo &column) {
 	auto &transaction = DuckLakeTransaction::Get(context, table.GetLakeCatalog());
 	vector<LakeScanFile> files;

@@ -28,6 +28,11 @@ string InlinedDataTableOfPath(const string &path);
 void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, const SnapshotInfo &snapshot,
                          bool with_local, vector<LakeScanFile> &files, bool cached = true);
 
+//! Adding, dropping or renaming a struct field: inlined rows store a nested value as text with its
+//! field names, which cannot follow field ids, so the ALTER is refused (NotImplementedException
+//! naming the flush) while the table has inlined rows.
+void RefuseNestedChangeWithInlinedRows(ClientContext &context, DuckLakeTableEntry &table);
+
 //! ALTER ... SET NOT NULL: a ConstraintException when a visible inlined row holds NULL in `column`.
 void CheckInlinedNoNulls(ClientContext &context, DuckLakeTableEntry &table, const LakeColumnInfo &column);
 
