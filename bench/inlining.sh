@@ -23,9 +23,18 @@ queries=(
   "SELECT date_trunc('hour', event_timestamp) AS h, count(*) FROM lake.events GROUP BY h ORDER BY h LIMIT 10"
   "SELECT max(event_id) FROM lake.events WHERE event_type = 'payment'"
 )
+# The floor: the same statements into a table of an in-memory DuckDB database.
+rm -rf ingest && mkdir ingest
+{
+  echo "CREATE TABLE events (event_id BIGINT, event_type VARCHAR, user_id INTEGER, amount DOUBLE, event_timestamp TIMESTAMP);"
+  echo ".timer on"
+  awk -v n="$commits" 'BEGIN { for (c = 0; c < n; c++) printf "INSERT INTO events SELECT i, [%s][i %% 4 + 1], (i * 7919) %% 1000, (i %% 1000) / 10.0, TIMESTAMP %s + INTERVAL (i) SECOND FROM range(%d, %d) t(i);\n", "'"'"'login'"'"', '"'"'click'"'"', '"'"'payment'"'"', '"'"'error'"'"'", "'"'"'2026-01-01'"'"'", c * 10, c * 10 + 10 }'
+} >ingest/plain.sql
+plain=$("$MALLARD" -f ingest/plain.sql 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}')
 echo "## Streaming ingest: $commits commits of 10 rows, one writer (maintenance issue, benchmark 1)"
 echo "| catalog | inlining | median commit (ms) | p99 (ms) | commits/s | 9 queries (s) | CHECKPOINT (s) | 9 queries after (s) |"
 echo "|---|---|---|---|---|---|---|---|"
+echo "| DuckDB in-memory table (floor) | - | $plain | | | | | |"
 backends="sqlite${MALLARD_BENCH_PG:+ postgres}"
 for backend in $backends; do
   for limit in 10 0; do
