@@ -5,6 +5,7 @@
 # MALLARD_BENCH_PG is set (e.g. 'host=127.0.0.1 port=54329 user=postgres'), on a local
 # PostgreSQL catalog; then 9 aggregation queries (total time) and CHECKPOINT lake.
 # Usage: bench/inlining.sh [MALLARD] [WORKDIR] [COMMITS]
+# Commit latencies come from the shell's .timer (millisecond resolution).
 # Prints a Markdown table; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
 MALLARD=$(realpath "${1:-build/mallard}")

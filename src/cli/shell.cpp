@@ -176,7 +176,7 @@ void Shell::RunStatement(const string &sql) {
 	}
 	if (settings.timer) {
 		std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-		printf("Run Time (s): real %.6f\n", elapsed.count());
+		printf("Run Time (s): real %.3f\n", elapsed.count());
 		fflush(stdout);
 	}
 }
