@@ -110,7 +110,7 @@ for backend in $backends; do
   esac
   rm -rf ins && mkdir ins
   {
-    echo "ATTACH 'ducklake:$cat' AS lake (DATA_PATH 'ins/data/');"
+    echo "ATTACH 'ducklake:$cat' AS lake (DATA_PATH 'ins/data/', DATA_INLINING_ROW_LIMIT 0);"  # one Parquet file per commit
     echo "CREATE TABLE lake.t (i INTEGER, s VARCHAR);"
     echo ".timer on"
     for i in $(seq 1 500); do echo "INSERT INTO lake.t VALUES ($i, 'x');"; done

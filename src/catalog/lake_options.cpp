@@ -200,6 +200,9 @@ DataFileWriteOptions DataFileWriteOptions::FromOptions(const case_insensitive_ma
 		if (auto value = get("parquet_row_group_size")) {
 			result.row_group_size = MaxValue<idx_t>(1, std::stoull(*value));
 		}
+		if (auto value = get("data_inlining_row_limit")) {
+			result.data_inlining_row_limit = std::stoull(*value);
+		}
 	} catch (std::exception &) {
 	}
 	return result;

@@ -28,6 +28,48 @@ LogicalType CatalogColumnType(const string &kind) {
 	return LogicalType::VARCHAR;
 }
 
+//! ducklake_inlined_data_<table_id>_<schema_version> (spec: data inlining).
+bool IsInlinedDataTableName(const string &name) {
+	auto prefix = string("ducklake_inlined_data_");
+	if (!StringUtil::StartsWith(name, prefix)) {
+		return false;
+	}
+	auto parts = StringUtil::Split(name.substr(prefix.size()), '_');
+	if (parts.size() != 2) {
+		return false;
+	}
+	for (auto &part : parts) {
+		if (part.empty() || part.find_first_not_of("0123456789") != string::npos) {
+			return false;
+		}
+	}
+	return true;
+}
+
+//! An inlined-data table's rows: row_id, begin_snapshot, end_snapshot, then the user columns as
+//! their stored text.
+MetadataFunctionResult InlinedDataTableRows(DuckLakeCatalog &catalog, const string &name) {
+	auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
+		if (!conn.TableExists(name)) {
+			throw BinderException("Lake \"%s\" has no inlined-data table \"%s\"", catalog.GetName(), name);
+		}
+		return conn.Query("SELECT * FROM " + conn.Table(name) + " ORDER BY row_id, begin_snapshot");
+	});
+	MetadataFunctionResult result;
+	for (idx_t col = 0; col < rows.names.size(); col++) {
+		result.names.push_back(rows.names[col]);
+		result.types.push_back(col < 3 ? LogicalType::BIGINT : LogicalType::VARCHAR);
+	}
+	for (auto &row : rows.rows) {
+		vector<Value> values;
+		for (idx_t col = 0; col < row.size(); col++) {
+			values.push_back(row[col].IsNull() ? Value(result.types[col]) : row[col].DefaultCastAs(result.types[col]));
+		}
+		result.rows.push_back(std::move(values));
+	}
+	return result;
+}
+
 //! ducklake_catalog_table('lake', 'ducklake_snapshot'): the rows of one catalog table, read-only,
 //! typed as the spec declares them. Also what `lake.ducklake_snapshot` shows.
 MetadataFunctionResult CatalogTableFunction(ClientContext &context, DuckLakeCatalog &catalog,
@@ -41,6 +83,9 @@ MetadataFunctionResult CatalogTableFunction(ClientContext &context, DuckLakeCata
 		if (name == table.name) {
 			definition = &table;
 		}
+	}
+	if (!definition && IsInlinedDataTableName(name)) {
+		return InlinedDataTableRows(catalog, name);
 	}
 	if (!definition) {
 		throw BinderException("\"%s\" is not a DuckLake catalog table; the catalog tables are: %s", name,
@@ -92,7 +137,7 @@ optional_ptr<CatalogEntry> LookupCatalogTableView(DuckLakeCatalog &catalog, Duck
 		return nullptr;
 	}
 	auto names = MetadataTableNames();
-	if (std::find(names.begin(), names.end(), lower) == names.end()) {
+	if (std::find(names.begin(), names.end(), lower) == names.end() && !IsInlinedDataTableName(lower)) {
 		return nullptr;
 	}
 	// Cached beside the lake functions; "view:" keeps the keys apart from function names.

@@ -140,6 +140,7 @@ vector<idx_t> ExpireSnapshots(DuckLakeCatalog &catalog, const ExpireSnapshotsReq
 		conn.Execute("DELETE FROM " + conn.Table("ducklake_snapshot_changes") + " WHERE snapshot_id IN (" + list +
 		             "); DELETE FROM " + conn.Table("ducklake_snapshot") + " WHERE snapshot_id IN (" + list + ")");
 		RemoveInvisibleRows(conn, catalog.DataPath());
+		DropInvisibleInlinedData(conn);
 	});
 	return expired;
 }

@@ -130,6 +130,8 @@ MetadataFunctionResult MergeAdjacentFilesFunction(ClientContext &context, DuckLa
                                                   TableFunctionBindInput &input, idx_t first_argument);
 MetadataFunctionResult RewriteDataFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                 TableFunctionBindInput &input, idx_t first_argument);
+MetadataFunctionResult FlushInlinedDataFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                TableFunctionBindInput &input, idx_t first_argument);
 
 const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions() {
 	static const vector<LakeFunctionDefinition> DEFINITIONS = {
@@ -169,6 +171,10 @@ const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions() {
 	     RewriteDataFilesFunction,
 	     {{"schema", LogicalType::VARCHAR}, {"delete_threshold", LogicalType::DOUBLE}},
 	     LogicalType::VARCHAR},
+	    {"flush_inlined_data",
+	     {},
+	     FlushInlinedDataFunction,
+	     {{"schema_name", LogicalType::VARCHAR}, {"table_name", LogicalType::VARCHAR}}},
 	};
 	return DEFINITIONS;
 }

@@ -8,6 +8,7 @@
 
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
+#include "mallard/functions/inlined_changes.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
@@ -186,9 +187,10 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 						continue;
 					}
 					if (change.kind == "compacted_table" || change.kind == "merge_adjacent" ||
-					    change.kind == "rewrite_delete") {
+					    change.kind == "rewrite_delete" || change.kind == "inline_flush") {
 						rewrites = true;
-					} else if (change.kind == "inserted_into_table" || change.kind == "deleted_from_table") {
+					} else if (change.kind == "inserted_into_table" || change.kind == "deleted_from_table" ||
+					           change.kind == "inlined_insert" || change.kind == "inlined_delete") {
 						changes_rows = true;
 					}
 				}
@@ -264,6 +266,8 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			}
 			changes += rows_of(*data_file, file.begin_snapshot, "delete", "file_row_number IN (" + positions + ")");
 		}
+		// Inlined rows (inlined_changes.hpp).
+		changes += InlinedChangeRows(catalog, table.GetTableInfo(), start, end, rewrite_snapshots);
 	}
 	string filter;
 	if (kind == ChangeKind::INSERTIONS) {

@@ -1,5 +1,7 @@
 #include "mallard/lake/ducklake_alter.hpp"
 
+#include "mallard/scan/inlined_data_reader.hpp"
+
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -192,6 +194,7 @@ void CheckNoNulls(ClientContext &context, DuckLakeTableEntry &entry, const LakeC
 			                          column.name, table.name, file.path);
 		}
 	}
+	CheckInlinedNoNulls(context, entry, column);
 }
 
 } // namespace
@@ -357,6 +360,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		return true;
 	}
 	case AlterTableType::ADD_FIELD: {
+		RefuseNestedChangeWithInlinedRows(context, entry);
 		auto &add = info.Cast<AddFieldInfo>();
 		vector<LakeColumnInfo *> chain;
 		auto &parent = ResolvePath(table, add.column_path, add.column_path.size(), chain);
@@ -376,6 +380,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		return true;
 	}
 	case AlterTableType::REMOVE_FIELD: {
+		RefuseNestedChangeWithInlinedRows(context, entry);
 		auto &remove = info.Cast<RemoveFieldInfo>();
 		vector<LakeColumnInfo *> chain;
 		auto &parent = ResolveFieldParent(table, remove.column_path, chain);
@@ -395,6 +400,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		return true;
 	}
 	case AlterTableType::RENAME_FIELD: {
+		RefuseNestedChangeWithInlinedRows(context, entry);
 		auto &rename = info.Cast<RenameFieldInfo>();
 		vector<LakeColumnInfo *> chain;
 		auto &parent = ResolveFieldParent(table, rename.column_path, chain);

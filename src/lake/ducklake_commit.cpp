@@ -26,8 +26,8 @@ string NowUTC() {
 	return Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
 }
 
-//! Table-level column statistics after adding `files` to `existing` (both may be partial). Bounds
-//! stay NULL (unknown) whenever any file's are.
+} // namespace
+
 vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &columns,
                                               const vector<ColumnStatsInfo> &existing, bool had_data,
                                               const vector<DataFileInfo> &files) {
@@ -134,8 +134,6 @@ vector<ColumnStatsInfo> ReadTableColumnStats(MetadataConnection &conn, idx_t tab
 	}
 	return result;
 }
-
-} // namespace
 
 LakeCommit::LakeCommit(DuckLakeTransaction &transaction) : transaction(transaction) {
 }
@@ -244,7 +242,7 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			auto dropped = transaction.dropped_entries.find(object_id);
 			if (dropped != transaction.dropped_entries.end() &&
 			    (other_drops || other_alters || kind == "inserted_into_table" || kind == "deleted_from_table" ||
-			     kind == "compacted_table")) {
+			     kind == "compacted_table" || kind == "inlined_insert" || kind == "inlined_delete")) {
 				conflict("this transaction drops " + dropped->second.schema_name + "." + dropped->second.name +
 				             ", which another transaction changed (" + kind + ")",
 				         row[0]);
@@ -257,6 +255,17 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			auto written = transaction.new_data.find(object_id);
 			if (written != transaction.new_data.end() && (other_drops || other_alters)) {
 				conflict("this transaction inserts into table " + written->second.table->name +
+				             ", which another transaction " + (other_drops ? "dropped" : "altered"),
+				         row[0]);
+			}
+			if (transaction.inlined_deletes.count(object_id) && other_drops) {
+				conflict("this transaction deletes from table " + transaction.inlined_deletes[object_id].table->name +
+				             ", which another transaction dropped",
+				         row[0]);
+			}
+			auto inlined = transaction.new_inlined.find(object_id);
+			if (inlined != transaction.new_inlined.end() && (other_drops || other_alters)) {
+				conflict("this transaction inserts into table " + inlined->second.table->name +
 				             ", which another transaction " + (other_drops ? "dropped" : "altered"),
 				         row[0]);
 			}
@@ -481,8 +490,11 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 			schema_changed = true;
 		}
 	}
+	// Inlined rows first: WriteData adds any data files of the same table to their statistics.
+	WriteInlinedInserts(conn, next.snapshot_id, schema_changed ? latest.schema_version + 1 : latest.schema_version);
 	WriteData(conn, writer, next);
 	WriteDeletes(writer, next);
+	WriteInlinedDeletes(conn, writer, next.snapshot_id);
 
 	if (schema_changed) {
 		next.schema_version = latest.schema_version + 1;

@@ -66,6 +66,7 @@ void CollectDeletedRows(DataChunk &chunk, idx_t filename_index, idx_t position_i
 }
 
 void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows) {
+	StageInlinedDeletes(context, table, rows);
 	if (rows.empty()) {
 		return;
 	}

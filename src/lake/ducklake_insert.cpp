@@ -3,6 +3,7 @@
 #include "mallard/catalog/lake_options.hpp"
 
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_inline_insert.hpp"
 #include "mallard/lake/ducklake_not_null_check.hpp"
 #include "mallard/lake/ducklake_partitioning.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
@@ -389,10 +390,27 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		projection.children.push_back(*input);
 		input = &projection;
 	}
+	optional_ptr<DuckLakeInlineInsert> inline_insert;
+	// Not for rows that keep their row ids (UPDATE), nor under MERGE, which drives the writer chain by
+	// hand from an empty placeholder child (ducklake_merge.cpp).
+	auto inlining_limit = with_row_ids || child.type == PhysicalOperatorType::EMPTY_RESULT
+	                          ? 0
+	                          : DuckLakeInlineInsert::InliningLimit(context, table, child.estimated_cardinality,
+	                                                                write_options.data_inlining_row_limit);
+	if (inlining_limit > 0) {
+		// Small inserts go to the catalog's inlined-data table (spec: data inlining). After the storage
+		// conversions, so inlined rows hold exactly what a data file could (and flush can write them).
+		inline_insert = &planner.Make<DuckLakeInlineInsert>(table, input->types, inlining_limit,
+		                                                     child.estimated_cardinality)
+		                     .Cast<DuckLakeInlineInsert>();
+		inline_insert->children.push_back(*input);
+		input = inline_insert.get();
+	}
 	copy.children.push_back(*input);
 
 	auto &insert = planner.Make<DuckLakeInsert>(table, folder, child.estimated_cardinality);
 	insert.children.push_back(copy);
+	insert.Cast<DuckLakeInsert>().inline_insert = inline_insert;
 	return insert;
 }
 
@@ -488,8 +506,13 @@ SinkFinalizeType DuckLakeInsert::Finalize(Pipeline &pipeline, Event &event, Clie
 SourceResultType DuckLakeInsert::GetData(ExecutionContext &context, DataChunk &chunk,
                                          OperatorSourceInput &input) const {
 	auto &gstate = sink_state->Cast<InsertGlobalState>();
+	auto row_count = gstate.row_count;
+	if (inline_insert) {
+		// Rows kept for inlining count; earlier inlined rows moved into this insert's files do not.
+		row_count = row_count + inline_insert->InlinedRowCount() - inline_insert->MovedRowCount();
+	}
 	chunk.SetCardinality(1);
-	chunk.SetValue(0, 0, Value::BIGINT(NumericCast<int64_t>(gstate.row_count)));
+	chunk.SetValue(0, 0, Value::BIGINT(NumericCast<int64_t>(row_count)));
 	return SourceResultType::FINISHED;
 }
 

@@ -26,6 +26,11 @@ void DuckLakeTransaction::AssignProvisionalRowIds(idx_t table_id, LocalTableData
 				data.next_row_id = stats.next_row_id;
 			}
 		}
+		// Inlined rows of this transaction take their row ids first at commit (ducklake_commit_inlined.cpp).
+		auto inlined = GetLocalInlinedRows(table_id);
+		if (inlined.rows) {
+			data.next_row_id += inlined.rows->size();
+		}
 	}
 	for (auto &file : files) {
 		file.row_id_start = data.next_row_id;

@@ -5,6 +5,7 @@
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
+#include "mallard/scan/inlined_data_reader.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
@@ -134,6 +135,8 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 			}
 		}
 	}
+	// Inlined rows are read as more "files" (spec: data inlining).
+	AddInlinedScanFiles(context, *this, snapshot, !at_clause, files);
 	return MakeLakeScan(context, *this, std::move(files), bind_data);
 }
 

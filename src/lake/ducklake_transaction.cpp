@@ -107,6 +107,7 @@ void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &ent
 			if (IsLocalId(id)) {
 				// Created and dropped in this transaction: it never reaches the catalog.
 				new_data.erase(id);
+				new_inlined.erase(id);
 				return;
 			}
 			// An altered committed object: drop the committed one below.
@@ -117,6 +118,8 @@ void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &ent
 	// Data inserted into a table this transaction drops is never committed.
 	new_data.erase(id);
 	new_deletes.erase(id);
+	new_inlined.erase(id);
+	inlined_deletes.erase(id);
 }
 
 void DuckLakeTransaction::ScanLocalEntries(const string &schema_name,
@@ -203,7 +206,8 @@ void DuckLakeTransaction::SetCommitMessage(Value author_p, Value message_p, Valu
 
 bool DuckLakeTransaction::HasChanges() const {
 	if (!new_schemas.empty() || !dropped_schemas.empty() || !dropped_entries.empty() || !new_data.empty() ||
-	    !new_deletes.empty()) {
+	    !new_deletes.empty() || !new_inlined.empty() ||
+	    !inlined_deletes.empty()) {
 		return true;
 	}
 	for (auto &schema : new_entries) {
@@ -231,6 +235,8 @@ void DuckLakeTransaction::Rollback() {
 	dropped_local_files.clear();
 	new_data.clear();
 	new_deletes.clear();
+	new_inlined.clear();
+	inlined_deletes.clear();
 	new_entries.clear();
 	new_schemas.clear();
 	replaced_entries.clear();

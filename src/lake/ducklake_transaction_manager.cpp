@@ -46,13 +46,14 @@ void DuckLakeTransactionManager::RollbackTransaction(Transaction &transaction) {
 }
 
 void DuckLakeTransactionManager::Checkpoint(ClientContext &context, bool force) {
-	// CHECKPOINT lake runs the maintenance steps in DuckLake's order: (flush inlined data: not yet),
+	// CHECKPOINT lake runs the maintenance steps in DuckLake's order: flush inlined data,
 	// expire snapshots (per expire_older_than; none when unset), merge adjacent files, rewrite
 	// files with many deletes (per rewrite_delete_threshold, 0.95 when unset), clean up scheduled
 	// and orphaned files (per delete_older_than, 1 day when unset).
 	if (catalog.IsReadOnly()) {
 		throw InvalidInputException("Cannot checkpoint lake \"%s\": it is attached read-only", catalog.GetName());
 	}
+	FlushInlinedData(context, catalog, string(), string());
 	ExpireSnapshotsRequest expire;
 	if (OptionCutoff(catalog, "expire_older_than", expire.older_than)) {
 		expire.has_older_than = true;

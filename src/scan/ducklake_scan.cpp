@@ -3,6 +3,7 @@
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/scan/delete_filter.hpp"
 #include "mallard/scan/file_pruning.hpp"
+#include "mallard/scan/inlined_data_reader.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_data.hpp"
@@ -219,6 +220,20 @@ public:
 	shared_ptr<BaseFileReader> CreateReader(ClientContext &context, GlobalTableFunctionState &gstate,
 	                                        const OpenFileInfo &file, idx_t file_idx,
 	                                        const MultiFileBindData &bind_data) override {
+		auto inlined = info->file_index.find(file.path);
+		if (inlined != info->file_index.end() && info->files[inlined->second].inlined) {
+			// Inlined rows (inlined_data_reader.hpp): the columns they hold, by column id, and their row ids.
+			auto &scan_file = info->files[inlined->second];
+			vector<MultiFileColumnDefinition> columns;
+			for (auto &column : info->table.GetTableInfo().columns) {
+				auto &ids = scan_file.inlined->column_ids;
+				if (std::find(ids.begin(), ids.end(), column.column_id) != ids.end()) {
+					columns.push_back(ColumnDefinition(column));
+				}
+			}
+			columns.push_back(RowIdColumn());
+			return CreateInlinedDataReader(file, scan_file, std::move(columns));
+		}
 		try {
 			auto reader = MultiFileReader::CreateReader(context, gstate, file, file_idx, bind_data);
 			auto entry = info->file_index.find(file.path);

@@ -9,7 +9,8 @@
 # Usage: maintenance_concurrency.sh MALLARD sqlite|postgres (a DuckDB-file catalog takes one process)
 source "$(dirname "$0")/lib.sh" "$@"
 
-"$MALLARD" -c "ATTACH 'ducklake:$catalog' AS lake (DATA_PATH '$data')" \
+# Compaction of data files is what this checks: the lake is created without data inlining.
+"$MALLARD" -c "ATTACH 'ducklake:$catalog' AS lake (DATA_PATH '$data', DATA_INLINING_ROW_LIMIT 0)" \
   -c "CREATE TABLE lake.t (i INTEGER)" || exit 1
 
 rows=150

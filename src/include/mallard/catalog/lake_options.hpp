@@ -53,6 +53,8 @@ struct DataFileWriteOptions {
 	string compression = "zstd";
 	optional_idx compression_level;
 	idx_t row_group_size = 122880;
+	//! Inserts of at most this many rows go to the catalog's inlined-data tables (0: never).
+	idx_t data_inlining_row_limit = 10;
 
 	static DataFileWriteOptions FromOptions(const case_insensitive_map_t<string> &options);
 };

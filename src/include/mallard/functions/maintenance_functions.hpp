@@ -16,6 +16,7 @@
 namespace duckdb {
 
 class DuckLakeCatalog;
+class MetadataConnection;
 
 //! set_option, options, expire_snapshots, cleanup_old_files, delete_orphaned_files,
 //! merge_adjacent_files, rewrite_data_files.
@@ -54,6 +55,18 @@ struct FileCleanupRequest {
 vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog, const FileCleanupRequest &request);
 vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &catalog,
                                    const FileCleanupRequest &request);
+
+//! ducklake_flush_inlined_data: one result per table whose inlined rows were written to Parquet.
+struct FlushInlinedResult {
+	string schema_name;
+	string table_name;
+	idx_t rows_flushed = 0;
+	idx_t files_created = 0;
+};
+vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCatalog &catalog, const string &schema_name,
+                                            const string &table_name);
+//! Part of expiry: drops inlined rows and inlined-data tables no remaining snapshot can see.
+void DropInvisibleInlinedData(MetadataConnection &conn);
 
 //! ducklake_merge_adjacent_files: one result per table whose files were merged.
 struct MergeFilesRequest {

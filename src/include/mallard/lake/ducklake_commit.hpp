@@ -23,6 +23,14 @@ class DuckLakeTableEntry;
 class DuckLakeTransaction;
 class SnapshotWriter;
 
+//! Table-level column statistics after adding `files` to `existing` (both may be partial). Bounds
+//! stay NULL (unknown) whenever any file's are.
+vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &columns,
+                                              const vector<ColumnStatsInfo> &existing, bool had_data,
+                                              const vector<DataFileInfo> &files);
+//! A table's rows of ducklake_table_column_stats.
+vector<ColumnStatsInfo> ReadTableColumnStats(MetadataConnection &conn, idx_t table_id);
+
 class LakeCommit {
 public:
 	explicit LakeCommit(DuckLakeTransaction &transaction);
@@ -58,6 +66,12 @@ private:
 	void WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next);
 	//! Writes the delete file of `prepared` with its new positions deleted in `snapshot_id`.
 	void WriteDeleteFile(PreparedDelete &prepared, idx_t snapshot_id);
+
+	//! Writes the transaction's inlined rows into the catalog's inlined-data tables (see
+	//! ducklake_commit_inlined.cpp).
+	void WriteInlinedInserts(MetadataConnection &conn, idx_t snapshot_id, idx_t schema_version);
+	//! Ends the committed inlined rows this transaction deleted; a conflict when another one did first.
+	void WriteInlinedDeletes(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id);
 
 	//! A local id (of a schema, table or view created here) mapped to its real id.
 	idx_t RealId(idx_t id) const;

@@ -25,6 +25,9 @@ void CollectDeletedRows(DataChunk &chunk, idx_t filename_index, idx_t position_i
 //! Hands deleted rows to the transaction, keyed by data file; a clear error for rows of files this
 //! transaction wrote itself (not supported yet).
 void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows);
+//! Takes the inlined rows out of `rows` and stages their deletes (ducklake_local_inlined.cpp): the
+//! commit ends them in the catalog instead of writing delete files (spec: data inlining).
+void StageInlinedDeletes(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows);
 
 //! DELETE: a sink over the rows to delete; returns their count.
 class DuckLakeDelete : public PhysicalOperator {

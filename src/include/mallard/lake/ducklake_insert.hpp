@@ -13,6 +13,7 @@
 
 namespace duckdb {
 
+class DuckLakeInlineInsert;
 class DuckLakeTableEntry;
 struct DataFileWriteOptions;
 class PhysicalPlanGenerator;
@@ -42,6 +43,8 @@ public:
 	DuckLakeTableEntry &table;
 	//! Where the files go; stored paths are relative to it.
 	string data_folder;
+	//! Collects small inserts for data inlining (see ducklake_inline_insert.hpp); null when not planned.
+	optional_ptr<DuckLakeInlineInsert> inline_insert;
 
 public:
 	unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext &context) const override;

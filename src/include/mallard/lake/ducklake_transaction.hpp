@@ -11,6 +11,7 @@
 #include "mallard/storage/delete_file.hpp"
 
 #include "duckdb/common/case_insensitive_map.hpp"
+#include "duckdb/common/set.hpp"
 #include "duckdb/common/unordered_set.hpp"
 #include "duckdb/transaction/transaction.hpp"
 
@@ -99,6 +100,33 @@ public:
 	//! add more while a scan of the same statement runs.
 	map<idx_t, LocalFileDeletes> GetLocalDeletes(idx_t table_id);
 
+	//! Rows of small inserts kept for the catalog's inlined-data tables (spec: data inlining), in
+	//! the table's column order; see ducklake_local_inlined.cpp.
+	struct LocalInlinedRows {
+		DuckLakeTableEntry *table = nullptr;
+		//! Replaced, never changed in place: running scans hold the old list.
+		shared_ptr<const vector<vector<Value>>> rows;
+		//! Positions of rows deleted again here: kept as tombstones so positions and provisional row
+		//! ids stay stable (null when none).
+		shared_ptr<const set<idx_t>> deleted;
+		//! Provisional row id of the first row (the table's next_row_id when a scan first needed it).
+		optional_idx first_row_id;
+	};
+	void AddInlinedRows(DuckLakeTableEntry &table, vector<vector<Value>> rows);
+	//! The inlined rows inserted here into a table (rows is null when none).
+	LocalInlinedRows GetLocalInlinedRows(idx_t table_id);
+	//! Removes them (a larger insert writes them into a data file instead) and returns them.
+	vector<vector<Value>> TakeLocalInlinedRows(idx_t table_id);
+	//! Marks rows at these positions of the table's local inlined rows as deleted again here.
+	void DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &positions);
+	//! Records the provisional row id of the table's first local inlined row (once).
+	idx_t SetLocalInlinedFirstRowId(idx_t table_id, idx_t first_row_id);
+	//! Committed inlined rows deleted here (spec: inlined deletes), by their inlined-data table.
+	void AddInlinedDeletes(DuckLakeTableEntry &table, const string &inlined_table, const vector<idx_t> &row_ids);
+	//! The row ids this transaction deleted from a table's committed inlined rows, by inlined-data
+	//! table (a copy).
+	map<string, set<idx_t>> GetInlinedDeletes(idx_t table_id);
+
 	void SetCommitMessage(Value author, Value message, Value extra_info);
 
 	bool HasChanges() const;
@@ -153,6 +181,14 @@ private:
 	//! Rows deleted here, by committed table id; guarded by deletes_lock (sinks run in parallel).
 	map<idx_t, LocalTableDeletes> new_deletes;
 	std::mutex deletes_lock;
+	//! Inlined rows inserted here, by (possibly local) table id; guarded by deletes_lock.
+	map<idx_t, LocalInlinedRows> new_inlined;
+	struct InlinedDeletes {
+		DuckLakeTableEntry *table;
+		map<string, set<idx_t>> row_ids;
+	};
+	//! Committed inlined rows deleted here, by table id; guarded by deletes_lock.
+	map<idx_t, InlinedDeletes> inlined_deletes;
 	//! Local entries replaced by a later ALTER; kept alive because plans and new_data may still
 	//! point at them until the transaction ends.
 	vector<unique_ptr<CatalogEntry>> replaced_entries;

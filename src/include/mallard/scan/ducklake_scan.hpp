@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/storage/delete_file.hpp"
 
@@ -35,6 +36,11 @@ struct LakeScanFile {
 	idx_t delete_count = 0;
 	//! Positions the scanning transaction deleted and has not committed yet (may be null).
 	shared_ptr<const DeletePositions> local_deletes;
+	//! Set for the rows of an inlined-data table (or the transaction's own inlined rows), which the
+	//! scan reads as one more "file" (see inlined_data_reader.hpp).
+	shared_ptr<const InlinedRows> inlined;
+	//! The transaction's own inlined rows: their file_row_number is their position in its list.
+	bool inlined_local = false;
 };
 
 //! Builds the table function that scans `table` over `files`, and binds it.

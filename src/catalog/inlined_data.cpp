@@ -1,0 +1,275 @@
+#include "mallard/catalog/inlined_data.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+
+#include "duckdb/common/string_util.hpp"
+
+namespace duckdb {
+
+namespace {
+
+idx_t ToId(const Value &value) {
+	return NumericCast<idx_t>(value.GetValue<int64_t>());
+}
+
+string ValueColumns(MetadataConnection &conn, const vector<string> &names) {
+	string result;
+	for (auto &name : names) {
+		result += ", " + MetadataConnection::Identifier(name);
+	}
+	return result;
+}
+
+bool IsFloat(const LogicalType &type) {
+	return type.id() == LogicalTypeId::FLOAT || type.id() == LogicalTypeId::DOUBLE;
+}
+
+} // namespace
+
+string InlinedData::TableName(idx_t table_id, idx_t schema_version) {
+	return "ducklake_inlined_data_" + std::to_string(table_id) + "_" + std::to_string(schema_version);
+}
+
+LogicalType InlinedData::StoredType(const LogicalType &type) {
+	switch (type.id()) {
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+		return LogicalType::BIGINT;
+	case LogicalTypeId::BOOLEAN:
+		return LogicalType::BOOLEAN;
+	default:
+		// Text is the one representation every backend holds exactly (unsigned 64-bit, 128-bit,
+		// decimals, floats, temporal and nested values): DuckDB casts it back losslessly.
+		return LogicalType::VARCHAR;
+	}
+}
+
+Value InlinedData::ToStored(const Value &value) {
+	auto stored = StoredType(value.type());
+	if (value.IsNull()) {
+		return Value(stored);
+	}
+	if (stored.id() == LogicalTypeId::VARCHAR) {
+		return Value(value.ToString());
+	}
+	return value.DefaultCastAs(stored);
+}
+
+vector<InlinedDataTableInfo> InlinedData::ListTables(MetadataConnection &conn, idx_t table_id) {
+	vector<InlinedDataTableInfo> result;
+	auto rows = conn.Query("SELECT table_id, table_name, schema_version FROM " +
+	                       conn.Table("ducklake_inlined_data_tables") + " WHERE table_id = " +
+	                       std::to_string(table_id) + " ORDER BY schema_version");
+	for (auto &row : rows.rows) {
+		InlinedDataTableInfo info;
+		info.table_id = ToId(row[0]);
+		info.table_name = row[1].ToString();
+		info.schema_version = ToId(row[2]);
+		result.push_back(std::move(info));
+	}
+	return result;
+}
+
+vector<InlinedDataTableInfo> InlinedData::ListAllTables(MetadataConnection &conn) {
+	vector<InlinedDataTableInfo> result;
+	auto rows = conn.Query("SELECT table_id, table_name, schema_version FROM " +
+	                       conn.Table("ducklake_inlined_data_tables") + " ORDER BY table_id, schema_version");
+	for (auto &row : rows.rows) {
+		InlinedDataTableInfo info;
+		info.table_id = ToId(row[0]);
+		info.table_name = row[1].ToString();
+		info.schema_version = ToId(row[2]);
+		result.push_back(std::move(info));
+	}
+	return result;
+}
+
+vector<pair<string, idx_t>> InlinedData::ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
+	// Rows are inlined into the table made for the columns the table had then: the columns visible at
+	// the snapshot of its first row are its columns.
+	auto first_row = "(SELECT min(begin_snapshot) FROM " + conn.Table(table.table_name) + ")";
+	auto rows = conn.Query("SELECT column_name, column_id FROM " + conn.Table("ducklake_column") +
+	                       " WHERE table_id = " + std::to_string(table.table_id) +
+	                       " AND parent_column IS NULL AND begin_snapshot <= " + first_row +
+	                       " AND (end_snapshot IS NULL OR end_snapshot > " + first_row + ") ORDER BY column_order");
+	vector<pair<string, idx_t>> result;
+	for (auto &row : rows.rows) {
+		result.emplace_back(row[0].ToString(), ToId(row[1]));
+	}
+	return result;
+}
+
+vector<InlinedRows> InlinedData::ReadRows(MetadataConnection &conn, idx_t table_id, const string &condition) {
+	vector<InlinedRows> result;
+	for (auto &table : ListTables(conn, table_id)) {
+		auto columns = ReadColumns(conn, table);
+		vector<string> names;
+		InlinedRows rows;
+		rows.table_name = table.table_name;
+		for (auto &column : columns) {
+			names.push_back(column.first);
+			rows.column_ids.push_back(column.second);
+		}
+		auto data = conn.Query("SELECT row_id, begin_snapshot, end_snapshot" + ValueColumns(conn, names) + " FROM " +
+		                       conn.Table(table.table_name) + " WHERE " + condition);
+		for (auto &row : data.rows) {
+			rows.row_ids.push_back(row[0].GetValue<int64_t>());
+			rows.begin_snapshots.push_back(ToId(row[1]));
+			rows.end_snapshots.push_back(row[2].IsNull() ? optional_idx() : optional_idx(ToId(row[2])));
+			rows.rows.emplace_back(row.begin() + 3, row.end());
+		}
+		if (rows.Count() > 0) {
+			result.push_back(std::move(rows));
+		}
+	}
+	return result;
+}
+
+vector<InlinedRows> InlinedData::ReadVisible(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id) {
+	auto snapshot = std::to_string(snapshot_id);
+	return ReadRows(conn, table_id,
+	                "begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot + ")");
+}
+
+string InlinedData::PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t schema_version,
+                                 const vector<LakeColumnInfo> &columns, bool columns_changed_here) {
+	auto table = std::to_string(table_id);
+	idx_t version = schema_version;
+	bool registered = false;
+	if (!columns_changed_here) {
+		// The table's schema version: that of the first snapshot after its columns last changed, so
+		// DDL on other tables does not start a new inlined-data table.
+		auto column = conn.Table("ducklake_column");
+		auto last_change = "(SELECT max(x) FROM (SELECT max(begin_snapshot) AS x FROM " + column + " WHERE table_id = " +
+		                   table + " UNION ALL SELECT max(end_snapshot) AS x FROM " + column + " WHERE table_id = " +
+		                   table + ") changes)";
+		auto rows = conn.Query("SELECT s.schema_version, (SELECT count(*) FROM " +
+		                       conn.Table("ducklake_inlined_data_tables") + " i WHERE i.table_id = " + table +
+		                       " AND i.schema_version = s.schema_version) FROM " + conn.Table("ducklake_snapshot") +
+		                       " s WHERE s.snapshot_id >= " + last_change + " ORDER BY s.snapshot_id LIMIT 1");
+		if (rows.RowCount() > 0) {
+			version = ToId(rows.rows[0][0]);
+			registered = rows.rows[0][1].GetValue<int64_t>() > 0;
+		}
+	}
+	auto name = TableName(table_id, version);
+	if (registered) {
+		return name;
+	}
+	string sql = "CREATE TABLE IF NOT EXISTS " + conn.Table(name) + " (row_id " + conn.ColumnType("BIGINT") +
+	             ", begin_snapshot " + conn.ColumnType("BIGINT") + ", end_snapshot " + conn.ColumnType("BIGINT");
+	for (auto &column : columns) {
+		sql += ", " + MetadataConnection::Identifier(column.name) + " " +
+		       conn.ColumnType(StoredType(column.type).ToString());
+	}
+	conn.Execute(sql + ")");
+	auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_inlined_data_tables") +
+	                         " WHERE table_id = " + table + " AND schema_version = " + std::to_string(version));
+	if (exists.rows[0][0].GetValue<int64_t>() == 0) {
+		conn.Execute("INSERT INTO " + conn.Table("ducklake_inlined_data_tables") +
+		             " (table_id, table_name, schema_version) VALUES (" + table + ", " + MetadataConnection::Literal(name) +
+		             ", " + std::to_string(version) + ")");
+	}
+	return name;
+}
+
+string InlinedData::InsertStatement(MetadataConnection &conn, const string &table_name,
+                                    const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
+                                    idx_t snapshot_id, const vector<vector<Value>> &rows) {
+	vector<string> names;
+	for (auto &column : columns) {
+		names.push_back(column.name);
+	}
+	string sql = "INSERT INTO " + conn.Table(table_name) + " (row_id, begin_snapshot, end_snapshot" +
+	             ValueColumns(conn, names) + ") VALUES ";
+	auto snapshot = std::to_string(snapshot_id);
+	for (idx_t i = 0; i < rows.size(); i++) {
+		sql += i == 0 ? "(" : ", (";
+		sql += std::to_string(row_ids[i]) + ", " + snapshot + ", NULL";
+		// (A transaction's rows may carry partition key values after the columns.)
+		for (idx_t col = 0; col < columns.size(); col++) {
+			sql += ", " + MetadataConnection::Literal(ToStored(rows[i][col]));
+		}
+		sql += ")";
+	}
+	return sql;
+}
+
+namespace {
+
+//! Statistics of one column's values; struct fields recursively (as CollectStatsColumns lists them).
+void CollectStats(const LakeColumnInfo &column, const vector<Value> &values, vector<ColumnStatsInfo> &result) {
+	if (!column.children.empty()) {
+		if (column.type.id() != LogicalTypeId::STRUCT) {
+			return; // lists and maps carry no statistics
+		}
+		for (idx_t i = 0; i < column.children.size(); i++) {
+			vector<Value> child_values;
+			child_values.reserve(values.size());
+			for (auto &value : values) {
+				if (value.IsNull()) {
+					child_values.push_back(Value());
+					continue;
+				}
+				auto &children = StructValue::GetChildren(value);
+				child_values.push_back(i < children.size() ? children[i] : Value());
+			}
+			CollectStats(column.children[i], child_values, result);
+		}
+		return;
+	}
+	ColumnStatsInfo stats;
+	stats.column_id = column.column_id;
+	idx_t nulls = 0;
+	bool nan = false;
+	Value min, max;
+	for (auto &value : values) {
+		if (value.IsNull()) {
+			nulls++;
+			continue;
+		}
+		if (IsFloat(column.type) && Value::IsNan(value.GetValue<double>())) {
+			nan = true;
+			continue;
+		}
+		if (min.IsNull() || value < min) {
+			min = value;
+		}
+		if (max.IsNull() || value > max) {
+			max = value;
+		}
+	}
+	stats.null_count = nulls;
+	stats.value_count = values.size() - nulls;
+	if (!min.IsNull()) {
+		stats.min_value = Value(min.ToString());
+		stats.max_value = Value(max.ToString());
+	}
+	if (IsFloat(column.type)) {
+		stats.contains_nan = Value::BOOLEAN(nan);
+	}
+	result.push_back(std::move(stats));
+}
+
+} // namespace
+
+vector<ColumnStatsInfo> InlinedData::ComputeStats(const vector<LakeColumnInfo> &columns,
+                                                  const vector<vector<Value>> &rows) {
+	vector<ColumnStatsInfo> result;
+	for (idx_t col = 0; col < columns.size(); col++) {
+		vector<Value> values;
+		values.reserve(rows.size());
+		for (auto &row : rows) {
+			values.push_back(row[col]);
+		}
+		CollectStats(columns[col], values, result);
+	}
+	return result;
+}
+
+} // namespace duckdb

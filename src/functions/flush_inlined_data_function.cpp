@@ -1,0 +1,254 @@
+// ducklake_flush_inlined_data (spec: data inlining): writes the live inlined rows of each table into
+// one Parquet file that keeps their row ids (_ducklake_internal_row_id), and in the same new snapshot
+// ends those rows, so time travel to older snapshots still reads them inlined and table_changes
+// sees no change (the snapshot is marked inline_flush, a rewrite). Inlined-data tables that no
+// remaining snapshot can see are dropped by expiry (DropInvisibleInlinedData).
+#include "mallard/catalog/inlined_data.hpp"
+#include "mallard/catalog/lake_options.hpp"
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/functions/maintenance_functions.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/storage/lake_paths.hpp"
+
+#include "duckdb/common/file_system.hpp"
+#include "duckdb/common/multi_file/multi_file_reader.hpp"
+#include "duckdb/common/types/timestamp.hpp"
+#include "duckdb/main/client_context.hpp"
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database.hpp"
+#include "duckdb/parser/keyword_helper.hpp"
+
+namespace duckdb {
+
+namespace {
+
+string Ident(const string &name) {
+	return KeywordHelper::WriteQuoted(name, '"');
+}
+
+//! The live inlined rows of a table that were committed at or before `snapshot_id`, per
+//! inlined-data table.
+string LiveCondition(idx_t snapshot_id) {
+	return "begin_snapshot <= " + std::to_string(snapshot_id) + " AND end_snapshot IS NULL";
+}
+
+idx_t CountLiveRows(MetadataConnection &conn, const vector<InlinedDataTableInfo> &tables, idx_t snapshot_id) {
+	idx_t count = 0;
+	for (auto &table : tables) {
+		auto rows = conn.Query("SELECT count(*) FROM " + conn.Table(table.table_name) + " WHERE " +
+		                       LiveCondition(snapshot_id));
+		count += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
+	}
+	return count;
+}
+
+//! Writes the inlined rows visible at the snapshot through the lake's own scan (which maps older
+//! inlined tables to the current columns) into one Parquet file with their row ids.
+DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, const LakeSchemaInfo &schema,
+                              const LakeTableInfo &table, idx_t snapshot_id, const string &folder,
+                              const DataFileWriteOptions &options, idx_t expected_rows) {
+	string select;
+	for (auto &column : table.columns) {
+		auto storage = ParquetStorageType(column.type);
+		auto name = Ident(column.name);
+		select += (storage == column.type ? name : "CAST(" + name + " AS " + storage.ToString() + ") AS " + name) + ", ";
+	}
+	select += "rowid AS _ducklake_internal_row_id";
+	auto field_ids = FieldIds(table.columns);
+	child_list_t<Value> with_row_id;
+	auto &fields = StructValue::GetChildren(field_ids);
+	auto &field_types = StructType::GetChildTypes(field_ids.type());
+	for (idx_t i = 0; i < fields.size(); i++) {
+		with_row_id.emplace_back(field_types[i].first, fields[i]);
+	}
+	with_row_id.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
+	string copy_options = "FORMAT parquet, FIELD_IDS " + Value::STRUCT(std::move(with_row_id)).ToSQLString() +
+	                      ", COMPRESSION '" + options.compression + "', ROW_GROUP_SIZE " +
+	                      std::to_string(options.row_group_size);
+	if (options.compression_level.IsValid() && options.compression == "zstd") {
+		copy_options += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
+	}
+	auto file_name = LakePaths::NewDataFileName();
+	auto path = folder + file_name;
+	auto &fs = FileSystem::GetFileSystem(context);
+	if (!fs.DirectoryExists(folder)) {
+		fs.CreateDirectory(folder);
+	}
+	// The scan's "file" name of inlined rows starts with ducklake-inlined:// (inlined_data_reader.hpp).
+	auto query = "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
+	             Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
+	             ") WHERE starts_with(filename, 'ducklake-inlined://') ORDER BY rowid";
+	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
+	// A separate connection: the COPY is a query of its own, reading the lake at that snapshot.
+	Connection connection(DatabaseInstance::GetDatabase(context));
+	auto result = connection.Query(sql);
+	if (result->HasError()) {
+		fs.TryRemoveFile(path);
+		result->ThrowError("Flushing inlined data of table " + table.name + ": ");
+	}
+	auto written = result->Fetch();
+	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
+	if (written_rows != expected_rows) {
+		fs.TryRemoveFile(path);
+		throw IOException("Flushing inlined data of table %s: wrote %llu rows where %llu are inlined", table.name,
+		                  written_rows, expected_rows);
+	}
+	DataFileInfo file;
+	file.path = file_name;
+	file.path_is_relative = true;
+	file.record_count = written_rows;
+	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
+	file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
+	return file;
+}
+
+} // namespace
+
+vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCatalog &catalog, const string &schema_name,
+                                            const string &table_name) {
+	if (catalog.IsReadOnly()) {
+		throw InvalidInputException("Cannot flush inlined data of lake \"%s\": it is attached read-only",
+		                            catalog.GetName());
+	}
+	auto targets = SelectMaintenanceTables(catalog, schema_name, table_name);
+	auto snapshot_id = targets.snapshot.snapshot_id;
+	vector<FlushInlinedResult> results;
+	auto &fs = FileSystem::GetFileSystem(context);
+	for (auto &target : targets.tables) {
+		auto &schema = *target.first;
+		auto &table = *target.second;
+		vector<InlinedDataTableInfo> inlined_tables;
+		idx_t live_rows = 0;
+		case_insensitive_map_t<string> options;
+		catalog.WithMetadata([&](MetadataConnection &conn) {
+			inlined_tables = InlinedData::ListTables(conn, table.table_id);
+			live_rows = CountLiveRows(conn, inlined_tables, snapshot_id);
+			if (live_rows > 0) {
+				options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
+			}
+		});
+		if (live_rows == 0) {
+			continue;
+		}
+		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
+		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
+		auto file = WriteFlushedFile(context, catalog, schema, table, snapshot_id, folder,
+		                             DataFileWriteOptions::FromOptions(options), live_rows);
+		bool committed = false;
+		try {
+			LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+				committed = false;
+				// A concurrent delete (or flush) of these rows, or a drop of the table: nothing to do.
+				auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
+				                         std::to_string(table.table_id) + " AND end_snapshot IS NULL");
+				if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
+				    CountLiveRows(conn, inlined_tables, snapshot_id) != live_rows) {
+					return;
+				}
+				int64_t first_row_id = NumericLimits<int64_t>::Maximum();
+				for (auto &inlined : inlined_tables) {
+					auto rows = conn.Query("SELECT min(row_id) FROM " + conn.Table(inlined.table_name) + " WHERE " +
+					                       LiveCondition(snapshot_id));
+					if (!rows.rows[0][0].IsNull()) {
+						first_row_id = MinValue(first_row_id, rows.rows[0][0].GetValue<int64_t>());
+					}
+				}
+				auto latest = MetadataReader::LatestSnapshot(conn);
+				SnapshotInfo next = latest;
+				next.snapshot_id = latest.snapshot_id + 1;
+				next.snapshot_time = Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
+				DataFileInfo flushed = file;
+				flushed.data_file_id = next.next_file_id++;
+				flushed.row_id_start = NumericCast<idx_t>(first_row_id);
+				SnapshotWriter writer(conn, next.snapshot_id);
+				writer.AddDataFiles(table.table_id, {flushed});
+				TableStatsInfo stats;
+				bool stats_exist = MetadataReader::TryReadTableStats(conn, table.table_id, stats);
+				stats.file_size_bytes += flushed.file_size_bytes;
+				writer.WriteTableStats(table.table_id, stats, stats_exist);
+				writer.AddSnapshot(next, "inline_flush:" + std::to_string(table.table_id), Value(), Value(), Value());
+				writer.Execute();
+				for (auto &inlined : inlined_tables) {
+					conn.Execute("UPDATE " + conn.Table(inlined.table_name) + " SET end_snapshot = " +
+					             std::to_string(next.snapshot_id) + " WHERE " + LiveCondition(snapshot_id));
+				}
+				committed = true;
+			});
+		} catch (...) {
+			fs.TryRemoveFile(folder + file.path);
+			throw;
+		}
+		if (!committed) {
+			fs.TryRemoveFile(folder + file.path);
+			continue;
+		}
+		FlushInlinedResult result;
+		result.schema_name = schema.name;
+		result.table_name = table.name;
+		result.rows_flushed = live_rows;
+		result.files_created = 1;
+		results.push_back(std::move(result));
+	}
+	return results;
+}
+
+void DropInvisibleInlinedData(MetadataConnection &conn) {
+	// A row is visible at snapshot S when begin_snapshot <= S < end_snapshot: rows ended before the
+	// oldest remaining snapshot are seen by none; a table left without rows any snapshot sees is dropped
+	// (inserts make a new one when they need it).
+	auto oldest = conn.Query("SELECT min(snapshot_id) FROM " + conn.Table("ducklake_snapshot"));
+	if (oldest.rows.empty() || oldest.rows[0][0].IsNull()) {
+		return;
+	}
+	auto first = std::to_string(oldest.rows[0][0].GetValue<int64_t>());
+	for (auto &inlined : InlinedData::ListAllTables(conn)) {
+		if (!conn.TableExists(inlined.table_name)) {
+			continue;
+		}
+		auto table = conn.Table(inlined.table_name);
+		conn.Execute("DELETE FROM " + table + " WHERE end_snapshot IS NOT NULL AND end_snapshot <= " + first);
+		auto rows = conn.Query("SELECT count(*) FROM " + table);
+		if (rows.rows[0][0].GetValue<int64_t>() > 0) {
+			continue;
+		}
+		conn.Execute("DROP TABLE " + table);
+		conn.Execute("DELETE FROM " + conn.Table("ducklake_inlined_data_tables") + " WHERE table_name = " +
+		             MetadataConnection::Literal(inlined.table_name));
+	}
+}
+
+MetadataFunctionResult FlushInlinedDataFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                                TableFunctionBindInput &input, idx_t first_argument) {
+	string schema_name;
+	string table_name;
+	for (auto &parameter : input.named_parameters) {
+		auto name = StringUtil::Lower(parameter.first);
+		if (parameter.second.IsNull()) {
+			continue;
+		}
+		if (name == "schema_name") {
+			schema_name = parameter.second.ToString();
+		} else if (name == "table_name") {
+			table_name = parameter.second.ToString();
+		}
+	}
+	MetadataFunctionResult result;
+	result.names = {"schema_name", "table_name", "rows_flushed", "files_created"};
+	result.types = {LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::BIGINT, LogicalType::BIGINT};
+	auto lake = &catalog;
+	result.run = [lake, schema_name, table_name](ClientContext &context) {
+		vector<vector<Value>> rows;
+		for (auto &flushed : FlushInlinedData(context, *lake, schema_name, table_name)) {
+			rows.push_back({Value(flushed.schema_name), Value(flushed.table_name),
+			                Value::BIGINT(NumericCast<int64_t>(flushed.rows_flushed)),
+			                Value::BIGINT(NumericCast<int64_t>(flushed.files_created))});
+		}
+		return rows;
+	};
+	return result;
+}
+
+} // namespace duckdb

@@ -1,0 +1,85 @@
+//===----------------------------------------------------------------------===//
+// mallard/catalog/inlined_data.hpp
+//
+// Data inlining (spec: ducklake_inlined_data_tables): small inserts live in catalog tables
+// ducklake_inlined_data_<table_id>_<schema_version> instead of Parquet files. Each holds row_id,
+// begin_snapshot, end_snapshot, then the table's top-level columns (by name) as they were at that
+// schema version; a row is visible at snapshot S when begin_snapshot <= S AND (end_snapshot IS NULL
+// OR S < end_snapshot). Integers and booleans are stored in the catalog's own types, every other
+// type as VARCHAR (the value's text, cast back on reading), so all three backends hold any type.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/catalog/metadata_store.hpp"
+
+namespace duckdb {
+
+class ColumnDataCollection;
+
+//! A row of ducklake_inlined_data_tables.
+struct InlinedDataTableInfo {
+	idx_t table_id = 0;
+	string table_name;
+	idx_t schema_version = 0;
+};
+
+//! Rows of one inlined-data table (or of a transaction's uncommitted inserts).
+struct InlinedRows {
+	//! The catalog table they come from; empty for a transaction's own rows.
+	string table_name;
+	//! The top-level column ids of the value columns, in order.
+	vector<idx_t> column_ids;
+	vector<int64_t> row_ids;
+	//! Per row: the values of column_ids, as stored (BIGINT, BOOLEAN or VARCHAR) or, for a
+	//! transaction's own rows, as the table's types.
+	vector<vector<Value>> rows;
+	//! Per row (catalog rows only): the snapshots that inserted and ended it.
+	vector<idx_t> begin_snapshots;
+	vector<optional_idx> end_snapshots;
+	//! For scans, the values as columns (of the types the catalog returned) instead of `rows`: a
+	//! cached read is scanned by many queries (see inlined_data_reader.cpp).
+	shared_ptr<ColumnDataCollection> stored;
+
+	idx_t Count() const {
+		return row_ids.size();
+	}
+};
+
+struct InlinedData {
+	static string TableName(idx_t table_id, idx_t schema_version);
+	//! How a column of `type` is stored: BIGINT (integers that fit), BOOLEAN, or VARCHAR.
+	static LogicalType StoredType(const LogicalType &type);
+	//! `value` converted to its stored form.
+	static Value ToStored(const Value &value);
+
+	//! The inlined-data tables of a table, oldest schema version first.
+	static vector<InlinedDataTableInfo> ListTables(MetadataConnection &conn, idx_t table_id);
+	//! Every registered inlined-data table of the lake.
+	static vector<InlinedDataTableInfo> ListAllTables(MetadataConnection &conn);
+	//! The user columns of an inlined-data table: (name in the catalog table, column id), read from
+	//! ducklake_column as it was at the table's schema version.
+	static vector<pair<string, idx_t>> ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table);
+	//! The rows of a table's inlined-data tables matching `condition` (SQL over begin_snapshot and
+	//! end_snapshot), one InlinedRows per inlined-data table that has any.
+	static vector<InlinedRows> ReadRows(MetadataConnection &conn, idx_t table_id, const string &condition);
+	//! The rows visible at a snapshot.
+	static vector<InlinedRows> ReadVisible(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
+
+	//! The name of the inlined-data table that holds new rows for `columns` (the table's columns as
+	//! of this commit), creating and registering it when the table's columns changed since the
+	//! newest one was made. `schema_version` is the version of the snapshot being committed;
+	//! `columns_changed_here` says the committing transaction altered the table itself.
+	static string PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t schema_version,
+	                           const vector<LakeColumnInfo> &columns, bool columns_changed_here);
+	//! The INSERT statement for rows (values in column order) with their row ids.
+	static string InsertStatement(MetadataConnection &conn, const string &table_name,
+	                              const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
+	                              idx_t snapshot_id, const vector<vector<Value>> &rows);
+	//! Column statistics of inlined rows, as a data file's (top-level primitive columns only; other
+	//! columns stay unknown).
+	static vector<ColumnStatsInfo> ComputeStats(const vector<LakeColumnInfo> &columns,
+	                                            const vector<vector<Value>> &rows);
+};
+
+} // namespace duckdb

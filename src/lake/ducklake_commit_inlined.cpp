@@ -1,0 +1,141 @@
+// The commit of inlined inserts (spec: data inlining): the rows a transaction kept for inlining go
+// into the table's inlined-data table with the snapshot as begin_snapshot, taking row ids from
+// next_row_id exactly as a data file would.
+#include "mallard/catalog/inlined_data.hpp"
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_catalog_set.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+
+namespace duckdb {
+
+namespace {
+
+//! Rows collected with the columns the table had at insert time, as the columns it has now (an
+//! ALTER later in the same transaction): by column id, added columns take their initial default.
+vector<vector<Value>> ToCurrentColumns(const vector<LakeColumnInfo> &inserted_with, const vector<LakeColumnInfo> &now,
+                                       const vector<vector<Value>> &rows) {
+	vector<vector<Value>> result;
+	result.reserve(rows.size());
+	for (auto &row : rows) {
+		vector<Value> values;
+		for (auto &column : now) {
+			Value value(column.type);
+			for (idx_t i = 0; i < inserted_with.size(); i++) {
+				if (inserted_with[i].column_id == column.column_id) {
+					value = row[i].DefaultCastAs(column.type);
+				}
+			}
+			bool found = false;
+			for (auto &old_column : inserted_with) {
+				found = found || old_column.column_id == column.column_id;
+			}
+			if (!found && !column.initial_default.IsNull()) {
+				value = column.initial_default.DefaultCastAs(column.type);
+			}
+			values.push_back(std::move(value));
+		}
+		result.push_back(std::move(values));
+	}
+	return result;
+}
+
+} // namespace
+
+void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, idx_t snapshot_id, idx_t schema_version) {
+	for (auto &entry : transaction.new_inlined) {
+		auto &local = entry.second;
+		if (!local.rows || local.rows->empty()) {
+			continue;
+		}
+		auto table_id = RealId(entry.first);
+		bool new_table = DuckLakeTransaction::IsLocalId(entry.first);
+		auto &inserted_with = local.table->GetTableInfo().columns;
+		auto &columns = CurrentColumns(entry.first, *local.table);
+		bool altered_here = new_table || &columns != &inserted_with;
+
+		TableStatsInfo stats;
+		bool stats_exist = false;
+		vector<ColumnStatsInfo> column_stats;
+		if (!new_table) {
+			stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
+			column_stats = ReadTableColumnStats(conn, table_id);
+		}
+		if (local.deleted && local.first_row_id.IsValid() && local.first_row_id.GetIndex() != stats.next_row_id) {
+			// An UPDATE here may have carried the provisional row ids into new rows.
+			throw TransactionException("Transaction conflict on lake \"%s\": another transaction inserted into "
+			                           "table \"%s\" while this one changed rows it inserted itself",
+			                           transaction.GetCatalog().GetName(), local.table->name);
+		}
+		// Rows deleted again here keep their row ids unused, as for data files.
+		vector<vector<Value>> rows;
+		vector<int64_t> row_ids;
+		for (idx_t i = 0; i < local.rows->size(); i++) {
+			if (local.deleted && local.deleted->count(i)) {
+				continue;
+			}
+			rows.push_back((*local.rows)[i]);
+			row_ids.push_back(NumericCast<int64_t>(stats.next_row_id + i));
+		}
+		if (&columns != &inserted_with) {
+			rows = ToCurrentColumns(inserted_with, columns, rows);
+		}
+		bool had_data = stats.record_count > 0;
+		stats.next_row_id += local.rows->size();
+		stats.record_count += rows.size();
+		// Written now rather than batched: data files of the same table in this commit (an UPDATE)
+		// read these statistics in WriteData and add to them.
+		SnapshotWriter stats_writer(conn, snapshot_id);
+		stats_writer.WriteTableStats(table_id, stats, stats_exist);
+		if (!rows.empty()) {
+			auto inlined_table = InlinedData::PrepareTable(conn, table_id, schema_version, columns, altered_here);
+			conn.Execute(InlinedData::InsertStatement(conn, inlined_table, columns, row_ids, snapshot_id, rows));
+			DataFileInfo inlined;
+			inlined.record_count = rows.size();
+			inlined.column_stats = InlinedData::ComputeStats(columns, rows);
+			stats_writer.WriteTableColumnStats(table_id,
+			                                   MergeTableColumnStats(columns, column_stats, had_data, {inlined}));
+			changes.push_back("inlined_insert:" + std::to_string(table_id));
+		}
+		stats_writer.Execute();
+	}
+}
+
+void LakeCommit::WriteInlinedDeletes(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id) {
+	auto snapshot = std::to_string(snapshot_id);
+	for (auto &entry : transaction.inlined_deletes) {
+		auto table_id = entry.first;
+		idx_t deleted = 0;
+		for (auto &inlined_table : entry.second.row_ids) {
+			if (inlined_table.second.empty()) {
+				continue;
+			}
+			vector<string> ids;
+			for (auto row_id : inlined_table.second) {
+				ids.push_back(std::to_string(row_id));
+			}
+			auto in_list = "row_id IN (" + StringUtil::Join(ids, ", ") + ")";
+			auto table = conn.Table(inlined_table.first);
+			conn.Execute("UPDATE " + table + " SET end_snapshot = " + snapshot + " WHERE " + in_list +
+			             " AND end_snapshot IS NULL");
+			auto ended = conn.Query("SELECT count(*) FROM " + table + " WHERE " + in_list + " AND end_snapshot = " +
+			                        snapshot);
+			if (NumericCast<idx_t>(ended.rows[0][0].GetValue<int64_t>()) != inlined_table.second.size()) {
+				// Another transaction deleted (or flushed) one of these rows since this one started.
+				throw TransactionException("Transaction conflict on lake \"%s\": rows this transaction deletes "
+				                           "from table \"%s\" were deleted or moved by another transaction",
+				                           transaction.GetCatalog().GetName(), entry.second.table->name);
+			}
+			deleted += inlined_table.second.size();
+		}
+		if (deleted > 0) {
+			writer.SubtractTableRecords(table_id, deleted);
+			changes.push_back("inlined_delete:" + std::to_string(table_id));
+		}
+	}
+}
+
+} // namespace duckdb
