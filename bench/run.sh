@@ -95,36 +95,35 @@ pq_q="SELECT count(*), sum(amount) FROM read_parquet('many/data/main/events/*.pa
 compare "$attach" "$lake_q" "$pq_q" speedup
 
 echo "## 3. Single-row autocommit inserts (500 commits, one writer)"
-echo "| catalog | median (ms) | p99 (ms) | commits/s | DuckDB table insert median (ms) |"
-echo "|---|---|---|---|---|"
+# mallard_commit_latency times each INSERT with a microsecond clock (the shell's .timer has ms).
+LATENCY="$(dirname "$MALLARD")/bench/mallard_commit_latency"
+echo "| catalog | Parquet file per commit: median / p99 (ms), commits/s | inlined (default limit): median / p99 (ms), commits/s |"
+echo "|---|---|---|"
 # PostgreSQL too when a server is given: MALLARD_BENCH_PG='host=127.0.0.1 port=54329 user=postgres'
 backends="duckdb sqlite${MALLARD_BENCH_PG:+ postgres}"
-for backend in $backends; do
-  case $backend in
-    duckdb) cat="ins/catalog.ducklake" ;;
-    sqlite) cat="sqlite:ins/catalog.sqlite" ;;
-    postgres)
-      db="mallard_bench_$$"
-      psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "CREATE DATABASE $db" >/dev/null
-      cat="postgres:$MALLARD_BENCH_PG dbname=$db" ;;
-  esac
+latency() { # latency CATALOG INLINING_LIMIT|"" -> "median / p99, rate"
+  local limit_args=()
+  [ -n "$2" ] && limit_args=(--inlining-limit "$2")
   rm -rf ins && mkdir ins
-  {
-    echo "ATTACH 'ducklake:$cat' AS lake (DATA_PATH 'ins/data/', DATA_INLINING_ROW_LIMIT 0);"  # one Parquet file per commit
-    echo "CREATE TABLE lake.t (i INTEGER, s VARCHAR);"
-    echo ".timer on"
-    for i in $(seq 1 500); do echo "INSERT INTO lake.t VALUES ($i, 'x');"; done
-  } >ins.sql
-  { echo "CREATE TABLE t (i INTEGER, s VARCHAR);"; echo ".timer on";
-    for i in $(seq 1 500); do echo "INSERT INTO t VALUES ($i, 'x');"; done; } >plain.sql
-  "$MALLARD" -f ins.sql 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | sort -g >lat.txt
-  "$MALLARD" -f plain.sql 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | sort -g >plain.txt
-  median=$(awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}' lat.txt)
-  p99=$(awk '{a[NR]=$1} END {printf "%.2f", a[int(NR*0.99)] * 1000}' lat.txt)
-  rate=$(awk '{s+=$1} END {printf "%.0f", NR / s}' lat.txt)
-  plain_median=$(awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}' plain.txt)
-  echo "| $backend | $median | $p99 | $rate | $plain_median |"
+  "$LATENCY" --attach "ducklake:$1" --data-path ins/data/ --commits 500 "${limit_args[@]}" |
+    awk '{printf "%s / %s, %s", $6, $8, $10}'
+}
+for backend in $backends; do
+  row="| $backend"
+  for limit in 0 ""; do
+    case $backend in
+      duckdb) cat="ins/catalog.ducklake" ;;
+      sqlite) cat="sqlite:ins/catalog.sqlite" ;;
+      postgres)
+        db="mallard_bench_$$_${limit:-d}"
+        psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "CREATE DATABASE $db" >/dev/null
+        cat="postgres:$MALLARD_BENCH_PG dbname=$db" ;;
+    esac
+    row="$row | $(latency "$cat" "$limit")"
+  done
+  echo "$row |"
 done
+echo "| plain DuckDB table | $("$LATENCY" --plain --commits 500 | awk '{printf "%s / %s, %s", $6, $8, $10}') | |"
 
 echo "## 5. One day out of a year of events partitioned by day (365 partitions, 4M rows)"
 rm -rf part && mkdir part

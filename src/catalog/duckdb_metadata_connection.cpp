@@ -38,11 +38,23 @@ string CanonicalPath(const string &path) {
 	return string(cwd) + "/" + path;
 }
 
+} // namespace
+
+//! Counts the committed writes to one catalog file. They all come from this process (DuckDB's file
+//! lock), under `lock`, so the count names the file's state (MetadataConnection::CommitVersion).
+struct CatalogFileVersion {
+	std::mutex lock;
+	idx_t version = 0;
+};
+
+namespace {
+
 //! The DuckDB instances of the catalog files this process has open. An instance is destroyed
 //! under the lock when its last connection goes, so a new one never opens the file while the old
 //! one still checkpoints it.
 struct OpenCatalogFile {
 	unique_ptr<DuckDB> database;
+	shared_ptr<CatalogFileVersion> version = make_shared_ptr<CatalogFileVersion>();
 	idx_t connections = 0;
 	bool read_only = false;
 };
@@ -52,7 +64,8 @@ std::mutex &open_files_lock = *new std::mutex();
 unordered_map<string, OpenCatalogFile> &open_files = *new unordered_map<string, OpenCatalogFile>();
 idx_t in_memory_count = 0;
 
-DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, string &key) {
+DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, string &key,
+                           shared_ptr<CatalogFileVersion> &version) {
 	auto &path = location.target;
 	auto name = location.DisplayName();
 	bool in_memory = path == ":memory:";
@@ -69,6 +82,7 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 			                  name);
 		}
 		entry->second.connections++;
+		version = entry->second.version;
 		return *entry->second.database;
 	}
 	DBConfig config;
@@ -93,6 +107,7 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 	file.connections = 1;
 	file.read_only = read_only;
 	auto &database = *file.database;
+	version = file.version;
 	open_files[key] = std::move(file);
 	return database;
 }
@@ -141,7 +156,7 @@ Value ConvertValue(const Value &value) {
 DuckDBMetadataConnection::DuckDBMetadataConnection(const MetadataLocation &location_p, bool read_only_p) {
 	location = location_p;
 	read_only = read_only_p;
-	database = &AcquireCatalogFile(location, read_only, file_key);
+	database = &AcquireCatalogFile(location, read_only, file_key, file_version);
 	try {
 		connection = make_uniq<Connection>(*database);
 		if (!location.metadata_schema.empty() && !read_only) {
@@ -205,7 +220,19 @@ unique_ptr<MaterializedQueryResult> DuckDBMetadataConnection::Run(const string &
 }
 
 void DuckDBMetadataConnection::Execute(const string &sql) {
-	Run(sql);
+	if (InTransaction()) {
+		Run(sql);
+		return;
+	}
+	// Each statement commits by itself: count it as a write, failed or not (some may have run).
+	std::lock_guard<std::mutex> guard(file_version->lock);
+	try {
+		Run(sql);
+	} catch (...) {
+		file_version->version++;
+		throw;
+	}
+	file_version->version++;
 }
 
 MetadataResult DuckDBMetadataConnection::Query(const string &sql) {
@@ -241,7 +268,19 @@ void DuckDBMetadataConnection::Commit() {
 	if (!InTransaction()) {
 		throw TransactionException("No transaction on catalog %s to commit", location.DisplayName());
 	}
-	Run("COMMIT");
+	std::lock_guard<std::mutex> guard(file_version->lock);
+	try {
+		Run("COMMIT");
+	} catch (...) {
+		file_version->version++;
+		throw;
+	}
+	file_version->version++;
+}
+
+optional_idx DuckDBMetadataConnection::CommitVersion() {
+	std::lock_guard<std::mutex> guard(file_version->lock);
+	return file_version->version;
 }
 
 void DuckDBMetadataConnection::Rollback() {

@@ -183,8 +183,8 @@ string MetadataReader::VisibleAt(idx_t snapshot_id, const string &alias) {
 
 SnapshotInfo MetadataReader::LatestSnapshot(MetadataConnection &conn) {
 	auto table = conn.Table("ducklake_snapshot");
-	auto result = conn.Query(StringUtil::Format("SELECT %s FROM %s WHERE snapshot_id = (SELECT max(snapshot_id) FROM %s)",
-	                                            SNAPSHOT_COLUMNS, table, table));
+	auto result = conn.Query(
+	    StringUtil::Format("SELECT %s FROM %s ORDER BY snapshot_id DESC LIMIT 1", SNAPSHOT_COLUMNS, table));
 	if (result.RowCount() != 1) {
 		throw IOException("DuckLake catalog %s has no snapshots", conn.GetLocation().DisplayName());
 	}

@@ -75,6 +75,7 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 		LakeCommit::RunCatalogTransaction(*lake, [&](MetadataConnection &conn) {
 			LakeOptions::Write(conn, option_name, value, scope);
 		});
+		lake->GetWriteCache().InvalidateOptions();
 		return vector<vector<Value>>();
 	};
 	return result;

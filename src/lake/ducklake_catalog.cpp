@@ -74,7 +74,7 @@ SnapshotInfo DuckLakeCatalog::GetStartSnapshot() {
 	if (pinned_snapshot) {
 		return *pinned_snapshot;
 	}
-	return WithMetadata([](MetadataConnection &conn) { return MetadataReader::LatestSnapshot(conn); });
+	return WithMetadata([&](MetadataConnection &conn) { return write_cache.LatestSnapshot(conn); });
 }
 
 SnapshotInfo DuckLakeCatalog::ResolveAtClause(const BoundAtClause &at_clause) {

@@ -152,6 +152,19 @@ idx_t LakeCommit::RealId(idx_t id) const {
 void LakeCommit::Run() {
 	PrepareDeletes();
 	RunCatalogTransaction(transaction.GetCatalog(), [&](MetadataConnection &conn) { Attempt(conn); });
+	auto &catalog = transaction.GetCatalog();
+	auto &cache = catalog.GetWriteCache();
+	for (auto &entry : written_stats) {
+		cache.PutTableStats(entry.first, committed_snapshot, std::move(entry.second));
+	}
+	if (version_before.IsValid()) {
+		catalog.WithMetadata([&](MetadataConnection &conn) {
+			auto version = conn.CommitVersion();
+			if (version.IsValid() && version.GetIndex() == version_before.GetIndex() + 1) {
+				cache.PutLatestSnapshot(version.GetIndex(), committed_info);
+			}
+		});
+	}
 }
 
 void LakeCommit::RunCatalogTransaction(DuckLakeCatalog &catalog,
@@ -310,7 +323,14 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		TableStatsInfo stats;
 		bool stats_exist = false;
 		vector<ColumnStatsInfo> column_stats;
-		if (!new_table) {
+		CachedTableStats cached;
+		if (!new_table &&
+		    transaction.GetCatalog().GetWriteCache().TryGetTableStats(table_id, next.snapshot_id - 1, cached)) {
+			// This process wrote them in the latest snapshot: nobody changed them since.
+			stats = cached.stats;
+			stats_exist = cached.exists;
+			column_stats = std::move(cached.column_stats);
+		} else if (!new_table) {
 			stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
 			column_stats = ReadTableColumnStats(conn, table_id);
 		}
@@ -355,12 +375,14 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		if (files.empty()) {
 			// Every row this transaction inserted was deleted again: only next_row_id moves.
 			writer.WriteTableStats(table_id, stats, stats_exist);
+			written_stats[table_id] = CachedTableStats {stats, true, std::move(column_stats)};
 			continue;
 		}
 		writer.AddDataFiles(table_id, files);
 		writer.WriteTableStats(table_id, stats, stats_exist);
-		writer.WriteTableColumnStats(
-		    table_id, MergeTableColumnStats(CurrentColumns(entry.first, *data.table), column_stats, had_data, files));
+		auto merged = MergeTableColumnStats(CurrentColumns(entry.first, *data.table), column_stats, had_data, files);
+		writer.WriteTableColumnStats(table_id, merged);
+		written_stats[table_id] = CachedTableStats {stats, true, std::move(merged)};
 		changes.push_back("inserted_into_table:" + std::to_string(table_id));
 	}
 }
@@ -419,20 +441,24 @@ void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entr
 
 void LakeCommit::Attempt(MetadataConnection &conn) {
 	auto &base = transaction.GetSnapshot();
+	auto &cache = transaction.GetCatalog().GetWriteCache();
 	if (transaction.commit_message.IsNull() &&
-	    MetadataReader::ReadMetadataValue(conn, "require_commit_message").ToString() == "true") {
+	    cache.ReadOptions(conn, optional_idx(), optional_idx())["require_commit_message"] == "true") {
 		throw TransactionException("Lake \"%s\" requires a commit message (option require_commit_message): call "
 		                           "CALL %s.set_commit_message('author', 'message') in the transaction before "
 		                           "committing",
 		                           transaction.GetCatalog().GetName(), transaction.GetCatalog().GetName());
 	}
-	auto latest = MetadataReader::LatestSnapshot(conn);
+	// Read first thing: when the commit ends at the next version, nobody wrote in between.
+	version_before = conn.CommitVersion();
+	auto latest = cache.LatestSnapshot(conn);
 	if (latest.snapshot_id != base.snapshot_id) {
 		CheckConflicts(conn, base.snapshot_id);
 		CheckDeleteConflicts(conn, base.snapshot_id);
 	}
 	local_to_real.clear();
 	changes.clear();
+	written_stats.clear();
 
 	SnapshotInfo next = latest;
 	next.snapshot_id = latest.snapshot_id + 1;
@@ -505,6 +531,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	                   transaction.commit_extra_info);
 	writer.Execute();
 	committed_snapshot = next.snapshot_id;
+	committed_info = next;
 }
 
 } // namespace duckdb

@@ -27,7 +27,9 @@ void LakeCommit::PrepareDeletes() {
 	// Each position carries the snapshot that deleted it; the commit most likely lands on the next
 	// snapshot, and WriteDeletes writes the file again in the rare case it does not.
 	auto expected_snapshot =
-	    catalog.WithMetadata([](MetadataConnection &conn) { return MetadataReader::LatestSnapshot(conn); }).snapshot_id + 1;
+	    catalog.WithMetadata([&](MetadataConnection &conn) { return catalog.GetWriteCache().LatestSnapshot(conn); })
+	        .snapshot_id +
+	    1;
 	PrepareLocalFileDeletes(expected_snapshot);
 	for (auto &table_entry : transaction.new_deletes) {
 		auto &table = *table_entry.second.table;
@@ -183,6 +185,8 @@ void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
 	}
 	for (auto &entry : deleted_rows) {
 		writer.SubtractTableRecords(entry.first, entry.second);
+		// Changed relative to what the catalog holds: not known here without reading it back.
+		written_stats.erase(entry.first);
 	}
 }
 

@@ -258,8 +258,9 @@ DataFileWriteOptions ReadDataFileWriteOptions(DuckLakeTableEntry &table) {
 	if (!DuckLakeTransaction::IsLocalId(info.table_id)) {
 		table_id = info.table_id;
 	}
-	auto options = table.GetLakeCatalog().WithMetadata(
-	    [&](MetadataConnection &conn) { return LakeOptions::ReadEffective(conn, schema_id, table_id); });
+	auto &catalog = table.GetLakeCatalog();
+	auto options = catalog.WithMetadata(
+	    [&](MetadataConnection &conn) { return catalog.GetWriteCache().ReadOptions(conn, schema_id, table_id); });
 	return DataFileWriteOptions::FromOptions(options);
 }
 

@@ -19,7 +19,10 @@ void DuckLakeTransaction::AssignProvisionalRowIds(idx_t table_id, LocalTableData
 	if (!data.next_row_id_known) {
 		data.next_row_id_known = true;
 		data.next_row_id = 0;
-		if (!IsLocalId(table_id)) {
+		CachedTableStats cached;
+		if (!IsLocalId(table_id) && catalog.GetWriteCache().TryGetTableStats(table_id, snapshot.snapshot_id, cached)) {
+			data.next_row_id = cached.stats.next_row_id;
+		} else if (!IsLocalId(table_id)) {
 			TableStatsInfo stats;
 			if (catalog.WithMetadata(
 			        [&](MetadataConnection &conn) { return MetadataReader::TryReadTableStats(conn, table_id, stats); })) {

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # A private PostgreSQL server for the catalog-backend tests: Debian's postgresql binaries, a
-# throw-away cluster on 127.0.0.1:54329, trust auth for loopback, fsync off (test data only).
+# throw-away cluster on 127.0.0.1:54329, trust auth for loopback, fsync off (test data only;
+# MALLARD_PG_DURABLE=1 keeps it on).
 #
 # Usage: test/scripts/postgres.sh start|stop|status|fixture-start|fixture-stop
 #   MALLARD_PG_DIR   cluster folder (default /tmp/mallard-pg)
 #   MALLARD_PG_PORT  port (default 54329; the runner's default MALLARD_TEST_PG expects 54329)
+#   MALLARD_PG_DURABLE=1  a new cluster keeps PostgreSQL's durable defaults (fsync and synchronous
+#                    commit on), for benchmarks that must pay what a production server pays
 # fixture-start/-stop are CTest's pg_server fixture: start/stop, unless MALLARD_TEST_PG says the
 # tests use another server (any other conninfo) or none (`skip`).
 #
@@ -67,11 +70,11 @@ init_cluster() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$data'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 200
 EOF
+  if [ "${MALLARD_PG_DURABLE:-0}" != 1 ]; then
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$data/postgresql.conf"
+  fi
   # Loopback only, no passwords: the cluster holds nothing but test catalogs.
   cat >"$data/pg_hba.conf" <<EOF
 local all all trust

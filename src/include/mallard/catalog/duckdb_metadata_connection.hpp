@@ -14,6 +14,7 @@ class DuckDB;
 class Connection;
 class ErrorData;
 class MaterializedQueryResult;
+struct CatalogFileVersion;
 
 //! All connections of this process to one catalog file share one DuckDB instance, each with its
 //! own duckdb::Connection: DuckDB's file lock is per process, so two instances on one file would
@@ -36,6 +37,7 @@ public:
 	void Commit() override;
 	void Rollback() override;
 	bool InTransaction() const override;
+	optional_idx CommitVersion() override;
 
 	bool TableExists(const string &name) override;
 	vector<string> ListTables() override;
@@ -52,6 +54,8 @@ private:
 	DuckDB *database = nullptr;
 	string file_key;
 	unique_ptr<Connection> connection;
+	//! Shared by all connections of this process to the file.
+	shared_ptr<CatalogFileVersion> file_version;
 };
 
 } // namespace duckdb

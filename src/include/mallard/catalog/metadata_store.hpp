@@ -11,6 +11,7 @@
 #include "duckdb/common/common.hpp"
 #include "duckdb/common/exception.hpp"
 #include "duckdb/common/exception/transaction_exception.hpp"
+#include "duckdb/common/optional_idx.hpp"
 #include "duckdb/common/types/value.hpp"
 
 namespace duckdb {
@@ -74,6 +75,14 @@ public:
 	virtual void Execute(const string &sql) = 0;
 	//! Runs one query and returns its rows.
 	virtual MetadataResult Query(const string &sql) = 0;
+
+	//! A number that grows with every committed write to the catalog database, when all writes pass
+	//! through this process (a DuckDB file is open in one process at a time): what was read while
+	//! it had one value is still current as long as it keeps it. Invalid (the default) when other
+	//! processes may write.
+	virtual optional_idx CommitVersion() {
+		return optional_idx();
+	}
 
 	//! Starts a read-write transaction. SQLite takes its write lock up front (BEGIN IMMEDIATE), so
 	//! two writers never deadlock upgrading a read lock; a busy database is waited on, never

@@ -8,6 +8,7 @@
 
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/catalog/metadata_store.hpp"
+#include "mallard/lake/ducklake_write_cache.hpp"
 
 #include "duckdb/catalog/catalog.hpp"
 #include "duckdb/common/mutex.hpp"
@@ -110,6 +111,11 @@ public:
 	CatalogEntry &GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
 	                               const std::function<unique_ptr<CatalogEntry>()> &create);
 
+	//! Table stats and options kept between this process's own commits.
+	LakeWriteCache &GetWriteCache() {
+		return write_cache;
+	}
+
 	//! The snapshot the last commit of a connection made (last_committed_snapshot()).
 	void SetLastCommittedSnapshot(connection_t connection, idx_t snapshot_id);
 	optional_idx GetLastCommittedSnapshot(connection_t connection);
@@ -131,6 +137,8 @@ private:
 	mutex functions_lock;
 	map<pair<SchemaCatalogEntry *, string>, unique_ptr<CatalogEntry>> function_entries;
 	unordered_map<connection_t, idx_t> last_commits;
+
+	LakeWriteCache write_cache;
 };
 
 } // namespace duckdb

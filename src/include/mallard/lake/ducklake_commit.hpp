@@ -12,6 +12,7 @@
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/storage/delete_file.hpp"
+#include "mallard/lake/ducklake_write_cache.hpp"
 
 #include <functional>
 
@@ -80,6 +81,11 @@ private:
 	unordered_map<idx_t, idx_t> local_to_real;
 	vector<string> changes;
 	idx_t committed_snapshot = 0;
+	SnapshotInfo committed_info;
+	//! The catalog's CommitVersion when the last attempt began (valid for DuckDB-file catalogs).
+	optional_idx version_before;
+	//! Table stats this commit wrote in full, for the catalog's write cache once committed.
+	unordered_map<idx_t, CachedTableStats> written_stats;
 	//! One per data file this transaction deleted from.
 	struct PreparedDelete {
 		idx_t table_id;

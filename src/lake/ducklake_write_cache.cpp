@@ -1,0 +1,74 @@
+#include "mallard/lake/ducklake_write_cache.hpp"
+
+#include "mallard/catalog/lake_options.hpp"
+#include "mallard/catalog/metadata_reader.hpp"
+
+namespace duckdb {
+
+constexpr std::chrono::milliseconds LakeWriteCache::OPTIONS_LIFETIME;
+
+SnapshotInfo LakeWriteCache::LatestSnapshot(MetadataConnection &conn) {
+	// Read before the query: a write landing in between leaves the entry under a
+	// version that has already passed, where nobody looks it up again.
+	auto version = conn.CommitVersion();
+	if (version.IsValid()) {
+		lock_guard<mutex> guard(lock);
+		if (latest_version == version) {
+			return latest;
+		}
+	}
+	auto result = MetadataReader::LatestSnapshot(conn);
+	if (version.IsValid()) {
+		PutLatestSnapshot(version.GetIndex(), result);
+	}
+	return result;
+}
+
+void LakeWriteCache::PutLatestSnapshot(idx_t commit_version, const SnapshotInfo &snapshot) {
+	lock_guard<mutex> guard(lock);
+	latest_version = commit_version;
+	latest = snapshot;
+}
+
+bool LakeWriteCache::TryGetTableStats(idx_t table_id, idx_t snapshot_id, CachedTableStats &result) {
+	lock_guard<mutex> guard(lock);
+	auto entry = table_stats.find(table_id);
+	if (entry == table_stats.end() || entry->second.snapshot_id != snapshot_id) {
+		return false;
+	}
+	result = entry->second.stats;
+	return true;
+}
+
+void LakeWriteCache::PutTableStats(idx_t table_id, idx_t snapshot_id, CachedTableStats stats) {
+	lock_guard<mutex> guard(lock);
+	// One entry per table, the newest: a lake has few tables written by one
+	// process.
+	table_stats[table_id] = StatsEntry {snapshot_id, std::move(stats)};
+}
+
+case_insensitive_map_t<string> LakeWriteCache::ReadOptions(MetadataConnection &conn, optional_idx schema_id,
+                                                           optional_idx table_id) {
+	// DConstants::INVALID_INDEX stands for "no scope id" in the key.
+	auto key = make_pair(schema_id.IsValid() ? schema_id.GetIndex() : DConstants::INVALID_INDEX,
+	                     table_id.IsValid() ? table_id.GetIndex() : DConstants::INVALID_INDEX);
+	auto now = std::chrono::steady_clock::now();
+	{
+		lock_guard<mutex> guard(lock);
+		auto entry = options.find(key);
+		if (entry != options.end() && now - entry->second.read_at < OPTIONS_LIFETIME) {
+			return entry->second.options;
+		}
+	}
+	auto result = LakeOptions::ReadEffective(conn, schema_id, table_id);
+	lock_guard<mutex> guard(lock);
+	options[key] = OptionsEntry {now, result};
+	return result;
+}
+
+void LakeWriteCache::InvalidateOptions() {
+	lock_guard<mutex> guard(lock);
+	options.clear();
+}
+
+} // namespace duckdb
