@@ -312,6 +312,23 @@ const vector<LakeColumnInfo> &LakeCommit::CurrentColumns(idx_t table_id, DuckLak
 	return written_to.GetTableInfo().columns;
 }
 
+CachedTableStats LakeCommit::ReadStatsForCommit(MetadataConnection &conn, idx_t table_id, idx_t latest_snapshot) {
+	// Written earlier in this commit (inlined rows before data files): the catalog has them too,
+	// but the write cache still holds those of the latest snapshot.
+	auto own = written_stats.find(table_id);
+	if (own != written_stats.end()) {
+		return own->second;
+	}
+	CachedTableStats result;
+	if (transaction.GetCatalog().GetWriteCache().TryGetTableStats(table_id, latest_snapshot, result)) {
+		// This process wrote them in the latest snapshot: nobody changed them since.
+		return result;
+	}
+	result.exists = MetadataReader::TryReadTableStats(conn, table_id, result.stats);
+	result.column_stats = ReadTableColumnStats(conn, table_id);
+	return result;
+}
+
 void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next) {
 	for (auto &entry : transaction.new_data) {
 		auto &data = entry.second;
@@ -320,20 +337,13 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		}
 		auto table_id = RealId(entry.first);
 		bool new_table = DuckLakeTransaction::IsLocalId(entry.first);
-		TableStatsInfo stats;
-		bool stats_exist = false;
-		vector<ColumnStatsInfo> column_stats;
-		CachedTableStats cached;
-		if (!new_table &&
-		    transaction.GetCatalog().GetWriteCache().TryGetTableStats(table_id, next.snapshot_id - 1, cached)) {
-			// This process wrote them in the latest snapshot: nobody changed them since.
-			stats = cached.stats;
-			stats_exist = cached.exists;
-			column_stats = std::move(cached.column_stats);
-		} else if (!new_table) {
-			stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
-			column_stats = ReadTableColumnStats(conn, table_id);
+		CachedTableStats current;
+		if (!new_table) {
+			current = ReadStatsForCommit(conn, table_id, next.snapshot_id - 1);
 		}
+		auto &stats = current.stats;
+		bool stats_exist = current.exists;
+		auto &column_stats = current.column_stats;
 		bool had_data = stats.record_count > 0;
 		vector<DataFileInfo> files;
 		for (auto &local_file : data.files) {

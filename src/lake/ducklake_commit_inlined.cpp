@@ -57,13 +57,13 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, idx_t snapshot_id
 		auto &columns = CurrentColumns(entry.first, *local.table);
 		bool altered_here = new_table || &columns != &inserted_with;
 
-		TableStatsInfo stats;
-		bool stats_exist = false;
-		vector<ColumnStatsInfo> column_stats;
+		CachedTableStats current;
 		if (!new_table) {
-			stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
-			column_stats = ReadTableColumnStats(conn, table_id);
+			current = ReadStatsForCommit(conn, table_id, snapshot_id - 1);
 		}
+		auto &stats = current.stats;
+		bool stats_exist = current.exists;
+		auto &column_stats = current.column_stats;
 		if (local.deleted && local.first_row_id.IsValid() && local.first_row_id.GetIndex() != stats.next_row_id) {
 			// An UPDATE here may have carried the provisional row ids into new rows.
 			throw TransactionException("Transaction conflict on lake \"%s\": another transaction inserted into "
@@ -96,11 +96,13 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, idx_t snapshot_id
 			DataFileInfo inlined;
 			inlined.record_count = rows.size();
 			inlined.column_stats = InlinedData::ComputeStats(columns, rows);
-			stats_writer.WriteTableColumnStats(table_id,
-			                                   MergeTableColumnStats(columns, column_stats, had_data, {inlined}));
+			column_stats = MergeTableColumnStats(columns, column_stats, had_data, {inlined});
+			stats_writer.WriteTableColumnStats(table_id, column_stats);
 			changes.push_back("inlined_insert:" + std::to_string(table_id));
 		}
 		stats_writer.Execute();
+		current.exists = true;
+		written_stats[table_id] = std::move(current);
 	}
 }
 
@@ -133,6 +135,7 @@ void LakeCommit::WriteInlinedDeletes(MetadataConnection &conn, SnapshotWriter &w
 		}
 		if (deleted > 0) {
 			writer.SubtractTableRecords(table_id, deleted);
+			written_stats.erase(table_id);
 			changes.push_back("inlined_delete:" + std::to_string(table_id));
 		}
 	}

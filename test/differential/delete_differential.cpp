@@ -161,6 +161,7 @@ private:
 		     }},
 		    {"expire", [&]() { return ExpireSomeVersions(lake, versions); }},
 		    {"cleanup", [&]() { return "CALL ducklake_cleanup_old_files('" + lake + "', cleanup_all => true)"; }},
+		    {"flush", [&]() { return "CALL ducklake_flush_inlined_data('" + lake + "')"; }},
 		};
 		// Merging is the step with the most ways to go wrong: it gets more turns.
 		auto pick = Rand(0, steps.size() + 2);

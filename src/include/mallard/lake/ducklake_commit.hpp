@@ -51,6 +51,8 @@ private:
 	void Attempt(MetadataConnection &conn);
 	void CheckConflicts(MetadataConnection &conn, idx_t since_snapshot);
 	void WriteData(MetadataConnection &conn, SnapshotWriter &writer, SnapshotInfo &next);
+	//! The table's stats as this commit builds on them: written earlier in it, cached, or read.
+	CachedTableStats ReadStatsForCommit(MetadataConnection &conn, idx_t table_id, idx_t latest_snapshot);
 	//! Writes what an ALTER changed on a committed table or view.
 	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer, SnapshotInfo &next);
 	//! The columns of the table as this transaction leaves it (after any ALTER).
