@@ -15,8 +15,8 @@
 #
 # Measured (`.timer` of the mallard shell): the point query `event_id = 543215` (prunes 99,999 of
 # 100,000 files by column statistics and reads one) as the first query of a new process right after
-# ATTACH, and warm (median of 5 in one process); the same query on a table of FILES/100 files shows
-# that the warm time follows the files, not the snapshots.
+# ATTACH, and warm (median of 5 in one process). Run it with FILES=1000 as well to see how the times
+# grow with the lake.
 set -euo pipefail
 MALLARD=$(realpath "${1:-build/mallard}")
 work=$(realpath -m "${2:-bench/data}")/planning

@@ -1,5 +1,7 @@
 #include "mallard/scan/catalog_pruning.hpp"
 
+#include "mallard/scan/file_pruning.hpp"
+
 #include "duckdb/planner/filter/conjunction_filter.hpp"
 #include "duckdb/planner/filter/constant_filter.hpp"
 
@@ -89,17 +91,11 @@ string CatalogPruning::CandidateFiles(const MetadataConnection &conn, idx_t tabl
 	auto max = IntegerOrNull(conn.GetType(), "max_value");
 	string result;
 	for (auto &entry : filters.filters) {
-		if (entry.first >= column_ids.size()) {
+		auto column_entry = FilteredColumn(columns, column_ids, entry.first);
+		if (!column_entry || !IsSmallInteger(column_entry->type)) {
 			continue;
 		}
-		auto column_index = column_ids[entry.first];
-		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
-			continue;
-		}
-		auto &column = columns[column_index];
-		if (!IsSmallInteger(column.type)) {
-			continue;
-		}
+		auto &column = *column_entry;
 		auto proof = ExclusionProof(*entry.second, min, max);
 		if (proof.empty()) {
 			continue;

@@ -160,29 +160,37 @@ FilterPropagateResult CheckFileColumn(const TableFilter &filter, const LakeColum
 
 } // namespace
 
+const LakeColumnInfo *FilteredColumn(const vector<LakeColumnInfo> &columns, const vector<column_t> &column_ids,
+                                     idx_t filter_index) {
+	if (filter_index >= column_ids.size()) {
+		return nullptr;
+	}
+	auto column_index = column_ids[filter_index];
+	if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
+		return nullptr;
+	}
+	return &columns[column_index];
+}
+
 bool FileCanBeSkipped(DuckLakeTableEntry &table, const FileStatsView &file, const vector<column_t> &column_ids,
                       TableFilterSet &filters, bool *by_partition) {
 	auto &columns = table.GetTableInfo().columns;
 	for (auto &entry : filters.filters) {
-		auto local_index = entry.first;
-		if (local_index >= column_ids.size()) {
-			continue;
-		}
-		auto column_index = column_ids[local_index];
-		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
+		auto column = FilteredColumn(columns, column_ids, entry.first);
+		if (!column) {
 			continue;
 		}
 		// The partition values bound every row of the file, whatever its statistics say.
 		unique_ptr<BaseStatistics> partition_stats;
 		if (!file.partition_values.empty() &&
-		    PartitionValueStatistics(columns[column_index], file.partition_values, partition_stats) &&
+		    PartitionValueStatistics(*column, file.partition_values, partition_stats) &&
 		    entry.second->CheckStatistics(*partition_stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
 			if (by_partition) {
 				*by_partition = true;
 			}
 			return true;
 		}
-		if (CheckFileColumn(*entry.second, columns[column_index], file) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
+		if (CheckFileColumn(*entry.second, *column, file) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
 			return true;
 		}
 	}

@@ -310,17 +310,10 @@ bool LakeScanInfo::PreFilter(const vector<column_t> &column_ids, const TableFilt
 	vector<bool> alive(committed_count, true);
 	bool used = false;
 	for (auto &entry : filters.filters) {
-		if (entry.first >= column_ids.size()) {
-			continue;
-		}
-		auto column_index = column_ids[entry.first];
-		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
-			continue;
-		}
-		auto &column = columns[column_index];
-		auto bounds = committed->GetColumnBounds(column.column_id, column.type);
+		auto column = FilteredColumn(columns, column_ids, entry.first);
+		auto bounds = column ? committed->GetColumnBounds(column->column_id, column->type) : nullptr;
 		if (bounds) {
-			used = PruneFilter(*bounds, column.type, *entry.second, alive) || used;
+			used = PruneFilter(*bounds, column->type, *entry.second, alive) || used;
 		}
 	}
 	if (!used) {

@@ -23,6 +23,11 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 //! has no usable statistics.
 bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<BaseStatistics> &result);
 
+//! The table column a scan's filter applies to (filters are keyed by position in the scan's
+//! `column_ids`, which index the table's columns); null for virtual columns.
+const LakeColumnInfo *FilteredColumn(const vector<LakeColumnInfo> &columns, const vector<column_t> &column_ids,
+                                     idx_t filter_index);
+
 //! What pruning reads of one data file.
 struct FileStatsView {
 	const vector<ColumnStatsInfo> &column_stats;
