@@ -149,11 +149,17 @@ void ReadPartitionSpecs(MetadataConnection &conn, idx_t snapshot_id, vector<Lake
 } // namespace
 
 void MetadataReader::ReadDeleteFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-                                     vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index) {
+                                     vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
+                                     const string &file_condition) {
+	string of_files;
+	if (!file_condition.empty()) {
+		of_files = StringUtil::Format(" AND data_file_id IN (SELECT f.data_file_id FROM %s f WHERE f.table_id = %llu AND %s)",
+		                              conn.Table("ducklake_data_file"), table_id, file_condition);
+	}
 	auto rows = conn.Query(StringUtil::Format(
 	    "SELECT data_file_id, delete_file_id, path, path_is_relative, delete_count, file_size_bytes, footer_size, "
-	    "begin_snapshot FROM %s WHERE table_id = %llu AND %s",
-	    conn.Table("ducklake_delete_file"), table_id, VisibleAt(snapshot_id)));
+	    "begin_snapshot FROM %s WHERE table_id = %llu AND %s%s",
+	    conn.Table("ducklake_delete_file"), table_id, VisibleAt(snapshot_id), of_files));
 	for (auto &row : rows.rows) {
 		auto it = file_index.find(GetId(row[0]));
 		if (it == file_index.end()) {
@@ -331,12 +337,14 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 	return catalog;
 }
 
-vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id) {
+vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                                   const string &file_condition) {
 	vector<DataFileInfo> files;
-	auto visible = VisibleAt(snapshot_id);
+	// `file_condition` (on data file alias f) narrows every query below to the same files.
+	auto visible = VisibleAt(snapshot_id, "f") + (file_condition.empty() ? "" : " AND (" + file_condition + ")");
 	auto rows = conn.Query(StringUtil::Format(
 	    "SELECT data_file_id, path, path_is_relative, record_count, file_size_bytes, footer_size, row_id_start, "
-	    "partition_id, begin_snapshot FROM %s WHERE table_id = %llu AND %s ORDER BY file_order, data_file_id",
+	    "partition_id, begin_snapshot FROM %s f WHERE table_id = %llu AND %s ORDER BY file_order, data_file_id",
 	    conn.Table("ducklake_data_file"), table_id, visible));
 	unordered_map<idx_t, idx_t> file_index;
 	for (auto &row : rows.rows) {
@@ -362,14 +370,13 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	if (files.empty()) {
 		return files;
 	}
-	ReadDeleteFiles(conn, table_id, snapshot_id, files, file_index);
+	ReadDeleteFiles(conn, table_id, snapshot_id, files, file_index, file_condition);
 	// Only the statistics of this table's visible files: planning cost follows the table, not the lake.
 	auto stats = conn.Query(StringUtil::Format(
 	    "SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, s.null_count, s.min_value, "
 	    "s.max_value, s.contains_nan FROM %s s JOIN %s f ON s.data_file_id = f.data_file_id "
 	    "WHERE s.table_id = %llu AND f.table_id = %llu AND %s",
-	    conn.Table("ducklake_file_column_stats"), conn.Table("ducklake_data_file"), table_id, table_id,
-	    VisibleAt(snapshot_id, "f")));
+	    conn.Table("ducklake_file_column_stats"), conn.Table("ducklake_data_file"), table_id, table_id, visible));
 	for (auto &row : stats.rows) {
 		auto it = file_index.find(GetId(row[0]));
 		if (it == file_index.end()) {
@@ -394,7 +401,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	for (auto &file : files) {
 		if (file.partition_id.IsValid()) {
 			// Unpartitioned tables skip this query.
-			ReadFilePartitionValues(conn, table_id, snapshot_id, files, file_index);
+			ReadFilePartitionValues(conn, table_id, snapshot_id, files, file_index, file_condition);
 			break;
 		}
 	}
@@ -402,8 +409,8 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 }
 
 void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-                                             vector<DataFileInfo> &files,
-                                             const unordered_map<idx_t, idx_t> &file_index) {
+                                             vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
+                                             const string &file_condition) {
 	// Each value with the key's column and transform from the spec the file was written with.
 	auto rows = conn.Query(StringUtil::Format(
 	    "SELECT v.data_file_id, v.partition_key_index, c.column_id, c.transform, v.partition_value FROM %s v "
@@ -411,7 +418,8 @@ void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t tab
 	    "c.table_id = f.table_id AND c.partition_key_index = v.partition_key_index "
 	    "WHERE v.table_id = %llu AND f.table_id = %llu AND %s",
 	    conn.Table("ducklake_file_partition_value"), conn.Table("ducklake_data_file"),
-	    conn.Table("ducklake_partition_column"), table_id, table_id, VisibleAt(snapshot_id, "f")));
+	    conn.Table("ducklake_partition_column"), table_id, table_id,
+	    VisibleAt(snapshot_id, "f") + (file_condition.empty() ? "" : " AND (" + file_condition + ")")));
 	for (auto &row : rows.rows) {
 		auto it = file_index.find(GetId(row[0]));
 		if (it == file_index.end() || row[4].IsNull()) {
@@ -424,6 +432,54 @@ void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t tab
 		value.value = GetString(row[4]);
 		files[it->second].partition_values.push_back(std::move(value));
 	}
+}
+
+idx_t MetadataReader::CountDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id) {
+	auto rows = conn.Query(StringUtil::Format("SELECT count(*) FROM %s WHERE table_id = %llu AND %s",
+	                                          conn.Table("ducklake_data_file"), table_id, VisibleAt(snapshot_id)));
+	return rows.RowCount() == 0 ? 0 : GetId(rows.rows[0][0]);
+}
+
+FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &from,
+                                                    idx_t to_snapshot_id) {
+	// One statement, so the answer is consistent: an expire committed between two queries could
+	// otherwise delete rows of files ended after `from` that the second query then misses.
+	auto table = std::to_string(table_id);
+	auto old_id = std::to_string(from.snapshot_id);
+	auto new_id = std::to_string(to_snapshot_id);
+	// Files committed after `from` have ids from its next_file_id on, even when a writer gave them an
+	// older begin_snapshot; either test finds them.
+	auto added = [&](const string &id_column) {
+		return "(begin_snapshot > " + old_id + " OR " + id_column + " >= " + std::to_string(from.next_file_id) +
+		       ") AND begin_snapshot <= " + new_id;
+	};
+	auto ended = "(end_snapshot > " + old_id + " AND end_snapshot <= " + new_id + ")";
+	auto rows = conn.Query(
+	    "SELECT 0, snapshot_id FROM " + conn.Table("ducklake_snapshot") + " WHERE snapshot_id = " + old_id +
+	    " UNION ALL SELECT 1, data_file_id FROM " + conn.Table("ducklake_data_file") + " WHERE table_id = " + table +
+	    " AND " + ended + " UNION ALL SELECT 2, data_file_id FROM " + conn.Table("ducklake_data_file") +
+	    " WHERE table_id = " + table + " AND " + added("data_file_id") + " AND (end_snapshot IS NULL OR end_snapshot > " +
+	    new_id + ") UNION ALL SELECT 3, data_file_id FROM " + conn.Table("ducklake_delete_file") +
+	    " WHERE table_id = " + table + " AND ((" + added("delete_file_id") + ") OR " + ended + ")");
+	FileListChanges changes;
+	for (auto &row : rows.rows) {
+		auto id = GetId(row[1]);
+		switch (row[0].GetValue<int64_t>()) {
+		case 0:
+			changes.from_exists = true;
+			break;
+		case 1:
+			changes.ended_files.insert(id);
+			break;
+		case 2:
+			changes.added_files.insert(id);
+			break;
+		default:
+			changes.delete_changed_files.insert(id);
+			break;
+		}
+	}
+	return changes;
 }
 
 bool MetadataReader::TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats) {

@@ -8,6 +8,7 @@
 #include "mallard/lake/ducklake_partitioning.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/scan/scan_file_list.hpp"
 
 #include "duckdb/common/enum_util.hpp"
 #include "duckdb/execution/expression_executor.hpp"
@@ -169,8 +170,10 @@ void CheckNoNulls(ClientContext &context, DuckLakeTableEntry &entry, const LakeC
 	auto &transaction = DuckLakeTransaction::Get(context, catalog);
 	vector<DataFileInfo> files;
 	if (!DuckLakeTransaction::IsLocalId(table.table_id)) {
-		auto committed = catalog.GetDataFiles(table.table_id, transaction.GetSnapshot().snapshot_id);
-		files = *committed;
+		auto committed = catalog.GetDataFiles(entry, transaction.GetSnapshot());
+		for (auto &file : committed->files) {
+			files.push_back(file->info);
+		}
 	}
 	auto local = transaction.GetLocalDataFiles(table.table_id);
 	if (local) {

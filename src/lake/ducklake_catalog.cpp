@@ -5,6 +5,7 @@
 #include "mallard/lake/ducklake_catalog_set.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/lake_file_cache.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/types/timestamp.hpp"
@@ -18,7 +19,7 @@
 namespace duckdb {
 
 DuckLakeCatalog::DuckLakeCatalog(AttachedDatabase &db, DuckLakeOptions options_p)
-    : Catalog(db), options(std::move(options_p)) {
+    : Catalog(db), options(std::move(options_p)), file_cache(make_uniq<LakeFileCache>()) {
 }
 
 DuckLakeCatalog::~DuckLakeCatalog() {
@@ -148,25 +149,13 @@ shared_ptr<LakeCatalogSet> DuckLakeCatalog::GetCatalogSet(const SnapshotInfo &sn
 	return inserted.first->second;
 }
 
-shared_ptr<const vector<DataFileInfo>> DuckLakeCatalog::GetDataFiles(idx_t table_id, idx_t snapshot_id) {
-	auto key = make_pair(table_id, snapshot_id);
-	{
-		lock_guard<mutex> guard(data_files_lock);
-		auto entry = data_files.find(key);
-		if (entry != data_files.end()) {
-			return entry->second;
-		}
-	}
-	auto files = make_shared_ptr<const vector<DataFileInfo>>(WithMetadata(
-	    [&](MetadataConnection &conn) { return MetadataReader::ReadDataFiles(conn, table_id, snapshot_id); }));
-	lock_guard<mutex> guard(data_files_lock);
-	// A small cache: the current snapshot of each busy table, not the lake's history.
-	static constexpr idx_t MAX_CACHED_FILE_LISTS = 64;
-	if (data_files.size() >= MAX_CACHED_FILE_LISTS) {
-		data_files.clear();
-	}
-	data_files[key] = files;
-	return files;
+shared_ptr<const ScanFileList> DuckLakeCatalog::GetDataFiles(DuckLakeTableEntry &table, const SnapshotInfo &snapshot) {
+	return file_cache->Get(*this, table, snapshot);
+}
+
+shared_ptr<const ScanFileList> DuckLakeCatalog::GetDataFilesIfCheap(DuckLakeTableEntry &table,
+                                                                    const SnapshotInfo &snapshot) {
+	return file_cache->GetIfCheap(*this, table, snapshot);
 }
 
 CatalogEntry &DuckLakeCatalog::GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,

@@ -3,6 +3,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/scan/scan_file_list.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/types/vector.hpp"
@@ -74,11 +75,11 @@ void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, Deleted
 	auto &transaction = DuckLakeTransaction::Get(context, catalog);
 	auto folder = table.GetDataFolder();
 	unordered_map<string, const DataFileInfo *> by_path;
-	shared_ptr<const vector<DataFileInfo>> committed;
+	shared_ptr<const ScanFileList> committed;
 	if (!DuckLakeTransaction::IsLocalId(table.GetTableId())) {
-		committed = catalog.GetDataFiles(table.GetTableId(), transaction.GetSnapshot().snapshot_id);
-		for (auto &file : *committed) {
-			by_path[LakePaths::Resolve(folder, file.path, file.path_is_relative)] = &file;
+		committed = catalog.GetDataFiles(table, transaction.GetSnapshot());
+		for (auto &file : committed->files) {
+			by_path[file->path] = &file->info;
 		}
 	}
 	// Rows this transaction inserted itself live in its local files (ducklake_local_deletes.cpp).

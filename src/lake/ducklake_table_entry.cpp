@@ -6,6 +6,7 @@
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
 #include "mallard/scan/inlined_data_reader.hpp"
+#include "mallard/scan/scan_file_list.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
@@ -87,57 +88,70 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 		snapshot = transaction.GetSnapshot();
 		local_files = transaction.GetLocalDataFiles(table_info.table_id);
 	}
-	shared_ptr<const vector<DataFileInfo>> committed;
+	// Inlined rows are read as more "files" (spec: data inlining), added to the scan's own files.
+	vector<LakeScanFile> inlined_files;
+	AddInlinedScanFiles(context, *this, snapshot, !at_clause, inlined_files);
+	// The committed files come shared from the catalog's cache (built once per snapshot); only the
+	// transaction's own files and deletes are added per scan.
+	shared_ptr<const ScanFileList> committed;
 	if (!DuckLakeTransaction::IsLocalId(table_info.table_id)) {
-		committed = lake_catalog.GetDataFiles(table_info.table_id, snapshot.snapshot_id);
+		map<idx_t, DuckLakeTransaction::LocalFileDeletes> local_deletes;
+		if (!at_clause) {
+			local_deletes = transaction.GetLocalDeletes(table_info.table_id);
+		}
+		if ((!local_files || local_files->empty()) && local_deletes.empty() && inlined_files.empty()) {
+			committed = lake_catalog.GetDataFilesIfCheap(*this, snapshot);
+			if (!committed) {
+				// The table's first scan: its filters, known at execution, may narrow what is read.
+				DeferredFileList deferred;
+				deferred.snapshot = snapshot;
+				TableStatsInfo stats;
+				lake_catalog.WithMetadata([&](MetadataConnection &conn) {
+					return MetadataReader::TryReadTableStats(conn, table_info.table_id, stats);
+				});
+				deferred.estimated_rows = stats.record_count;
+				return MakeLakeScan(context, make_shared_ptr<LakeScanInfo>(*this, std::move(deferred)), bind_data);
+			}
+		} else {
+			committed = lake_catalog.GetDataFiles(*this, snapshot);
+		}
 	}
 	auto folder = GetDataFolder();
 	vector<LakeScanFile> files;
-	auto add_file = [&](const DataFileInfo &file) {
-		LakeScanFile scan_file;
-		scan_file.path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
-		scan_file.data_file_id = file.data_file_id;
-		scan_file.row_id_start = file.row_id_start;
-		scan_file.record_count = file.record_count;
-		scan_file.file_size_bytes = file.file_size_bytes;
-		scan_file.column_stats = file.column_stats;
-		scan_file.partition_values = file.partition_values;
-		scan_file.begin_snapshot = file.begin_snapshot;
-		if (file.has_delete_file) {
-			scan_file.delete_file_path =
-			    LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
-			scan_file.delete_count = file.delete_file.delete_count;
-		}
-		files.push_back(std::move(scan_file));
-	};
-	map<idx_t, DuckLakeTransaction::LocalFileDeletes> local_deletes;
-	if (!at_clause && !DuckLakeTransaction::IsLocalId(table_info.table_id)) {
-		local_deletes = transaction.GetLocalDeletes(table_info.table_id);
-	}
-	if (committed) {
-		for (auto &file : *committed) {
-			add_file(file);
-			auto local = local_deletes.find(file.data_file_id);
-			if (local != local_deletes.end()) {
-				files.back().local_deletes = local->second.positions;
-				files.back().delete_count += local->second.positions->size();
-			}
-		}
-	}
 	if (local_files) {
 		for (auto &file : *local_files) {
-			add_file(file);
+			LakeScanFile scan_file;
+			scan_file.path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
+			scan_file.data_file_id = file.data_file_id;
+			scan_file.row_id_start = file.row_id_start;
+			scan_file.record_count = file.record_count;
+			scan_file.file_size_bytes = file.file_size_bytes;
+			scan_file.column_stats = file.column_stats;
+			scan_file.partition_values = file.partition_values;
+			scan_file.begin_snapshot = file.begin_snapshot;
 			// Rows this transaction inserted and deleted again (ducklake_local_deletes.cpp).
 			auto deleted = transaction.GetLocalFileDeletes(table_info.table_id, file.path);
 			if (deleted) {
-				files.back().local_deletes = deleted;
-				files.back().delete_count += deleted->size();
+				scan_file.local_deletes = deleted;
+				scan_file.delete_count += deleted->size();
+			}
+			files.push_back(std::move(scan_file));
+		}
+	}
+	for (auto &file : inlined_files) {
+		files.push_back(std::move(file));
+	}
+	auto info = make_shared_ptr<LakeScanInfo>(*this, committed, std::move(files));
+	if (!at_clause && committed) {
+		auto local_deletes = transaction.GetLocalDeletes(table_info.table_id);
+		for (idx_t i = 0; !local_deletes.empty() && i < committed->files.size(); i++) {
+			auto local = local_deletes.find(committed->files[i]->info.data_file_id);
+			if (local != local_deletes.end()) {
+				info->AddLocalDeletes(i, local->second.positions);
 			}
 		}
 	}
-	// Inlined rows are read as more "files" (spec: data inlining).
-	AddInlinedScanFiles(context, *this, snapshot, !at_clause, files);
-	return MakeLakeScan(context, *this, std::move(files), bind_data);
+	return MakeLakeScan(context, std::move(info), bind_data);
 }
 
 TableStorageInfo DuckLakeTableEntry::GetStorageInfo(ClientContext &context) {

@@ -4,6 +4,7 @@
 #include "mallard/scan/delete_filter.hpp"
 #include "mallard/scan/file_pruning.hpp"
 #include "mallard/scan/inlined_data_reader.hpp"
+#include "mallard/scan/scan_file_list.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_data.hpp"
@@ -25,56 +26,63 @@ namespace duckdb {
 
 namespace {
 
-//! What every copy of the reader and file list of one scan shares.
-struct LakeScanInfo : public TableFunctionInfo {
-	LakeScanInfo(DuckLakeTableEntry &table, vector<LakeScanFile> files_p) : table(table), files(std::move(files_p)) {
-		for (idx_t i = 0; i < files.size(); i++) {
-			file_index[files[i].path] = i;
-		}
-	}
-
-	DuckLakeTableEntry &table;
-	vector<LakeScanFile> files;
-	unordered_map<string, idx_t> file_index;
-};
-
-//! The files of one scan, after pruning: indexes into LakeScanInfo::files.
+//! The files of one scan, after pruning: positions in its LakeScanInfo. Before pruning the list is
+//! "every file", so that binding and planning never need the file list itself.
 class LakeFileList : public MultiFileList {
 public:
 	LakeFileList(shared_ptr<LakeScanInfo> info_p, vector<idx_t> selected_p, idx_t pruned_by_partition = 0)
-	    : MultiFileList(ToOpenFiles(*info_p, selected_p), FileGlobOptions::ALLOW_EMPTY), info(std::move(info_p)),
+	    : MultiFileList(vector<OpenFileInfo>(), FileGlobOptions::ALLOW_EMPTY), info(std::move(info_p)),
 	      selected(std::move(selected_p)), pruned_by_partition(pruned_by_partition) {
 	}
-
-	static vector<OpenFileInfo> ToOpenFiles(const LakeScanInfo &info, const vector<idx_t> &selected) {
-		vector<OpenFileInfo> result;
-		for (auto idx : selected) {
-			result.emplace_back(info.files[idx].path);
-		}
-		return result;
+	//! Every file of the scan.
+	explicit LakeFileList(shared_ptr<LakeScanInfo> info_p)
+	    : MultiFileList(vector<OpenFileInfo>(), FileGlobOptions::ALLOW_EMPTY), info(std::move(info_p)),
+	      all_files(true), pruned_by_partition(0) {
 	}
 
 	vector<OpenFileInfo> GetAllFiles() override {
-		return ToOpenFiles(*info, selected);
+		vector<OpenFileInfo> result;
+		for (idx_t i = 0; i < Count(); i++) {
+			result.emplace_back(info->Path(At(i)));
+		}
+		return result;
 	}
 	FileExpandResult GetExpandResult() override {
-		if (selected.empty()) {
+		if (all_files && info->IsDeferred()) {
+			// Only sizes the scan's threads; not worth reading the list for.
+			return FileExpandResult::MULTIPLE_FILES;
+		}
+		if (Count() == 0) {
 			return FileExpandResult::NO_FILES;
 		}
-		return selected.size() == 1 ? FileExpandResult::SINGLE_FILE : FileExpandResult::MULTIPLE_FILES;
+		return Count() == 1 ? FileExpandResult::SINGLE_FILE : FileExpandResult::MULTIPLE_FILES;
 	}
 	idx_t GetTotalFileCount() override {
-		return selected.size();
+		return Count();
 	}
 	unique_ptr<NodeStatistics> GetCardinality(ClientContext &context) override {
+		if (all_files && info->IsDeferred()) {
+			auto rows = info->GetDeferred().estimated_rows;
+			return make_uniq<NodeStatistics>(rows, rows);
+		}
+		if (all_files) {
+			auto rows = info->TotalVisibleRowCount();
+			return make_uniq<NodeStatistics>(rows, rows);
+		}
 		idx_t rows = 0;
-		for (auto idx : selected) {
-			rows += info->files[idx].record_count - info->files[idx].delete_count;
+		for (idx_t i = 0; i < Count(); i++) {
+			rows += info->VisibleRowCount(At(i));
 		}
 		return make_uniq<NodeStatistics>(rows, rows);
 	}
 	unique_ptr<MultiFileList> Copy() override {
+		if (all_files) {
+			return make_uniq<LakeFileList>(info);
+		}
 		return make_uniq<LakeFileList>(info, selected, pruned_by_partition);
+	}
+	const shared_ptr<LakeScanInfo> &GetInfo() const {
+		return info;
 	}
 	//! Files skipped because their partition values exclude the filter.
 	idx_t GetPrunedByPartition() const {
@@ -82,26 +90,41 @@ public:
 	}
 	//! Every file of the table visible to the scan, before pruning.
 	idx_t GetTableFileCount() const {
-		return info->files.size();
+		return info->TableFileCount();
 	}
 
 	//! Skips files whose catalog min/max statistics prove that no row passes the filters: a pruned
-	//! file is never opened.
+	//! file is never opened. A scan whose list is not read yet asks the catalog for the files the
+	//! filters may match (catalog_pruning.hpp) instead of reading every file's entry.
 	unique_ptr<MultiFileList> DynamicFilterPushdown(ClientContext &context, const MultiFileOptions &options,
 	                                                const vector<string> &names, const vector<LogicalType> &types,
 	                                                const vector<column_t> &column_ids,
 	                                                TableFilterSet &filters) const override {
+		if (all_files && info->IsDeferred()) {
+			auto narrowed = info->Narrow(column_ids, filters);
+			if (narrowed) {
+				LakeFileList candidates(std::move(narrowed));
+				auto result = candidates.DynamicFilterPushdown(context, options, names, types, column_ids, filters);
+				return result ? std::move(result) : candidates.Copy();
+			}
+		}
+		// A big list is first cut down by the integer bounds of its filtered columns, so only the
+		// survivors are checked one by one.
+		vector<idx_t> survivors;
+		bool prefiltered = all_files && info->PreFilter(column_ids, filters, survivors);
+		auto count = prefiltered ? survivors.size() : Count();
 		vector<idx_t> kept;
 		idx_t by_partition_count = pruned_by_partition;
-		for (auto idx : selected) {
+		for (idx_t i = 0; i < count; i++) {
+			auto idx = prefiltered ? survivors[i] : At(i);
 			bool by_partition = false;
-			if (!FileCanBeSkipped(info->table, info->files[idx], column_ids, filters, &by_partition)) {
+			if (!info->CanBeSkipped(idx, column_ids, filters, &by_partition)) {
 				kept.push_back(idx);
 			} else if (by_partition) {
 				by_partition_count++;
 			}
 		}
-		if (kept.size() == selected.size()) {
+		if (kept.size() == Count()) {
 			return nullptr;
 		}
 		return make_uniq<LakeFileList>(info, std::move(kept), by_partition_count);
@@ -109,16 +132,24 @@ public:
 
 protected:
 	OpenFileInfo GetFile(idx_t i) override {
-		if (i >= selected.size()) {
+		if (i >= Count()) {
 			return OpenFileInfo("");
 		}
-		return OpenFileInfo(info->files[selected[i]].path);
+		return OpenFileInfo(info->Path(At(i)));
 	}
 
 private:
 	shared_ptr<LakeScanInfo> info;
+	bool all_files = false;
 	vector<idx_t> selected;
 	idx_t pruned_by_partition;
+
+	idx_t Count() const {
+		return all_files ? info->FileCount() : selected.size();
+	}
+	idx_t At(idx_t i) const {
+		return all_files ? i : selected[i];
+	}
 };
 
 MultiFileColumnDefinition ColumnDefinition(const LakeColumnInfo &column) {
@@ -152,11 +183,7 @@ public:
 
 	shared_ptr<MultiFileList> CreateFileList(ClientContext &context, const vector<string> &paths,
 	                                         const FileGlobInput &glob_input) override {
-		vector<idx_t> all;
-		for (idx_t i = 0; i < info->files.size(); i++) {
-			all.push_back(i);
-		}
-		return make_shared_ptr<LakeFileList>(info, std::move(all));
+		return make_shared_ptr<LakeFileList>(info);
 	}
 
 	//! The schema comes from the catalog, not from the files: columns map by field id.
@@ -190,8 +217,9 @@ public:
 			return MultiFileReader::GetVirtualColumnExpression(context, reader_data, local_columns, column_id, type,
 			                                                   local_index, global_reference);
 		}
-		auto entry = info->file_index.find(reader_data.reader->GetFileName());
-		if (entry == info->file_index.end()) {
+		auto located = info->Locate(reader_data.reader->GetFileName());
+		auto entry = located.second;
+		if (!entry.IsValid()) {
 			throw InternalException("Lake scan opened a file it does not know: %s", reader_data.reader->GetFileName());
 		}
 		for (auto &local : local_columns) {
@@ -204,7 +232,7 @@ public:
 		}
 		column_id = COLUMN_IDENTIFIER_FILE_ROW_NUMBER;
 		auto row_number = make_uniq<BoundReferenceExpression>(LogicalType::BIGINT, local_index.GetIndex());
-		auto start = info->files[entry->second].row_id_start;
+		auto start = located.first->RowIdStart(entry.GetIndex());
 		if (start == 0) {
 			return std::move(row_number);
 		}
@@ -220,10 +248,11 @@ public:
 	shared_ptr<BaseFileReader> CreateReader(ClientContext &context, GlobalTableFunctionState &gstate,
 	                                        const OpenFileInfo &file, idx_t file_idx,
 	                                        const MultiFileBindData &bind_data) override {
-		auto inlined = info->file_index.find(file.path);
-		if (inlined != info->file_index.end() && info->files[inlined->second].inlined) {
+		auto located = info->Locate(file.path);
+		auto local_file = located.second.IsValid() ? located.first->LocalFile(located.second.GetIndex()) : nullptr;
+		if (local_file && local_file->inlined) {
 			// Inlined rows (inlined_data_reader.hpp): the columns they hold, by column id, and their row ids.
-			auto &scan_file = info->files[inlined->second];
+			auto &scan_file = *local_file;
 			vector<MultiFileColumnDefinition> columns;
 			for (auto &column : info->table.GetTableInfo().columns) {
 				auto &ids = scan_file.inlined->column_ids;
@@ -236,15 +265,16 @@ public:
 		}
 		try {
 			auto reader = MultiFileReader::CreateReader(context, gstate, file, file_idx, bind_data);
-			auto entry = info->file_index.find(file.path);
-			if (entry != info->file_index.end()) {
-				auto &scan_file = info->files[entry->second];
+			auto entry = located.second;
+			if (entry.IsValid()) {
+				auto &delete_file_path = located.first->DeleteFilePath(entry.GetIndex());
+				auto local_deletes = located.first->LocalDeletes(entry.GetIndex());
 				shared_ptr<const DeletePositions> committed;
-				if (!scan_file.delete_file_path.empty()) {
-					committed = DeleteFiles::Read(*context.db, scan_file.delete_file_path);
+				if (!delete_file_path.empty()) {
+					committed = DeleteFiles::Read(*context.db, delete_file_path);
 				}
-				if (committed || scan_file.local_deletes) {
-					reader->deletion_filter = make_uniq<LakeDeleteFilter>(committed, scan_file.local_deletes);
+				if (committed || local_deletes) {
+					reader->deletion_filter = make_uniq<LakeDeleteFilter>(committed, local_deletes);
 				}
 			}
 			return reader;
@@ -295,10 +325,11 @@ vector<PartitionStatistics> LakeScanPartitionStats(ClientContext &context, GetPa
 	vector<PartitionStatistics> result;
 	auto &multi_file_data = input.bind_data->Cast<MultiFileBindData>();
 	auto &reader = multi_file_data.multi_file_reader->Cast<LakeMultiFileReader>();
-	for (auto &file : reader.GetScanInfo().files) {
+	auto &info = reader.GetScanInfo();
+	for (idx_t i = 0; i < info.FileCount(); i++) {
 		PartitionStatistics stats;
-		stats.row_start = file.row_id_start;
-		stats.count = file.record_count - file.delete_count;
+		stats.row_start = info.RowIdStart(i);
+		stats.count = info.VisibleRowCount(i);
 		stats.count_type = CountType::COUNT_EXACT;
 		result.push_back(stats);
 	}
@@ -327,9 +358,14 @@ virtual_column_map_t LakeScanVirtualColumns(ClientContext &context, optional_ptr
 
 TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,
                            unique_ptr<FunctionData> &bind_data) {
+	return MakeLakeScan(context, make_shared_ptr<LakeScanInfo>(table, nullptr, std::move(files)), bind_data);
+}
+
+TableFunction MakeLakeScan(ClientContext &context, shared_ptr<LakeScanInfo> info, unique_ptr<FunctionData> &bind_data) {
+	auto &table = info->table;
 	auto &entry = Catalog::GetEntry<TableFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, "parquet_scan");
 	auto function = entry.functions.GetFunctionByArguments(context, {LogicalType::VARCHAR});
-	function.function_info = make_shared_ptr<LakeScanInfo>(table, std::move(files));
+	function.function_info = std::move(info);
 	function.get_multi_file_reader = LakeMultiFileReader::Create;
 	function.get_bind_info = LakeScanBindInfo;
 	function.get_virtual_columns = LakeScanVirtualColumns;

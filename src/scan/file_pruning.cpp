@@ -99,8 +99,27 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 
 namespace {
 
+//! The position of a column's entry in the file's statistics, or -1.
+int64_t FindColumnStats(const FileStatsView &file, idx_t column_id) {
+	for (idx_t i = 0; i < file.column_stats.size(); i++) {
+		if (file.column_stats[i].column_id == column_id) {
+			return int64_t(i);
+		}
+	}
+	return -1;
+}
+
+//! The file's prebuilt typed statistics of a column, when built for the column's current type.
+const BaseStatistics *TypedColumnStatistics(const LakeColumnInfo &column, const FileStatsView &file, int64_t index) {
+	if (index < 0 || !file.typed_stats || idx_t(index) >= file.typed_stats->size()) {
+		return nullptr;
+	}
+	auto &typed = (*file.typed_stats)[idx_t(index)];
+	return typed.GetType() == column.type ? &typed : nullptr;
+}
+
 //! A column's statistics in one file; a struct's are its fields' (so filters on s.a prune too).
-BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const LakeScanFile &file) {
+BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const FileStatsView &file) {
 	if (column.type.id() == LogicalTypeId::STRUCT && column.children.size() == StructType::GetChildCount(column.type)) {
 		auto stats = StructStats::CreateUnknown(column.type);
 		for (idx_t i = 0; i < column.children.size(); i++) {
@@ -108,13 +127,12 @@ BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const LakeScan
 		}
 		return stats;
 	}
-	const ColumnStatsInfo *column_stats = nullptr;
-	for (auto &stats : file.column_stats) {
-		if (stats.column_id == column.column_id) {
-			column_stats = &stats;
-			break;
-		}
+	auto index = FindColumnStats(file, column.column_id);
+	auto typed = TypedColumnStatistics(column, file, index);
+	if (typed) {
+		return typed->Copy();
 	}
+	const ColumnStatsInfo *column_stats = index < 0 ? nullptr : &file.column_stats[idx_t(index)];
 	if (!column_stats && column.children.empty() && file.begin_snapshot.IsValid() &&
 	    column.created_snapshot.IsValid() && file.begin_snapshot.GetIndex() < column.created_snapshot.GetIndex()) {
 		// The file was committed before the column was added: every row reads its initial default.
@@ -126,36 +144,63 @@ BaseStatistics FileColumnStatistics(const LakeColumnInfo &column, const LakeScan
 	return StatisticsFromCatalog(column.type, column_stats, file.record_count);
 }
 
+FilterPropagateResult CheckFileColumn(const TableFilter &filter, const LakeColumnInfo &column,
+                                      const FileStatsView &file) {
+	if (column.children.empty()) {
+		// The common case checks the shared prebuilt statistics in place, without a copy (checking
+		// only reads them).
+		auto typed = TypedColumnStatistics(column, file, FindColumnStats(file, column.column_id));
+		if (typed) {
+			return filter.CheckStatistics(const_cast<BaseStatistics &>(*typed));
+		}
+	}
+	auto stats = FileColumnStatistics(column, file);
+	return filter.CheckStatistics(stats);
+}
+
 } // namespace
 
-bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
+const LakeColumnInfo *FilteredColumn(const vector<LakeColumnInfo> &columns, const vector<column_t> &column_ids,
+                                     idx_t filter_index) {
+	if (filter_index >= column_ids.size()) {
+		return nullptr;
+	}
+	auto column_index = column_ids[filter_index];
+	if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
+		return nullptr;
+	}
+	return &columns[column_index];
+}
+
+bool FileCanBeSkipped(DuckLakeTableEntry &table, const FileStatsView &file, const vector<column_t> &column_ids,
                       TableFilterSet &filters, bool *by_partition) {
 	auto &columns = table.GetTableInfo().columns;
 	for (auto &entry : filters.filters) {
-		auto local_index = entry.first;
-		if (local_index >= column_ids.size()) {
-			continue;
-		}
-		auto column_index = column_ids[local_index];
-		if (IsVirtualColumn(column_index) || column_index >= columns.size()) {
+		auto column = FilteredColumn(columns, column_ids, entry.first);
+		if (!column) {
 			continue;
 		}
 		// The partition values bound every row of the file, whatever its statistics say.
 		unique_ptr<BaseStatistics> partition_stats;
 		if (!file.partition_values.empty() &&
-		    PartitionValueStatistics(columns[column_index], file.partition_values, partition_stats) &&
+		    PartitionValueStatistics(*column, file.partition_values, partition_stats) &&
 		    entry.second->CheckStatistics(*partition_stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
 			if (by_partition) {
 				*by_partition = true;
 			}
 			return true;
 		}
-		auto stats = FileColumnStatistics(columns[column_index], file);
-		if (entry.second->CheckStatistics(stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
+		if (CheckFileColumn(*entry.second, *column, file) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
 			return true;
 		}
 	}
 	return false;
+}
+
+bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
+                      TableFilterSet &filters, bool *by_partition) {
+	FileStatsView view {file.column_stats, nullptr, file.partition_values, file.begin_snapshot, file.record_count};
+	return FileCanBeSkipped(table, view, column_ids, filters, by_partition);
 }
 
 } // namespace duckdb

@@ -9,7 +9,25 @@
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/catalog/metadata_store.hpp"
 
+#include "duckdb/common/set.hpp"
+
 namespace duckdb {
+
+//! The data files of one table that changed between two snapshots (by data_file_id).
+struct FileListChanges {
+	//! False when the older snapshot no longer exists (expired): the difference is then unknown.
+	bool from_exists = false;
+	//! Files visible at the older snapshot and ended by the newer one.
+	set<idx_t> ended_files;
+	//! Files committed after the older snapshot and visible at the newer one.
+	set<idx_t> added_files;
+	//! Files whose delete file was added or ended in between.
+	set<idx_t> delete_changed_files;
+
+	bool Empty() const {
+		return ended_files.empty() && added_files.empty() && delete_changed_files.empty();
+	}
+};
 
 struct MetadataReader {
 	//! The SQL condition "row visible at snapshot", for tables with begin/end_snapshot columns.
@@ -23,15 +41,24 @@ struct MetadataReader {
 
 	//! Schemas, tables (with columns and comments) and views visible at the snapshot.
 	static LakeCatalogInfo ReadCatalog(MetadataConnection &conn, idx_t snapshot_id);
-	//! The data files of a table visible at the snapshot, with their column statistics.
-	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
+	//! The data files of a table visible at the snapshot, with their column statistics; only those
+	//! meeting `file_condition` (SQL on the data file row, alias f) when one is given.
+	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+	                                          const string &file_condition = string());
 	//! Fills DataFileInfo::partition_values of `files` (file_index: data_file_id -> position).
 	static void ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-	                                    vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index);
+	                                    vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
+	                                    const string &file_condition = string());
 	//! Attaches to `files` (indexed by data_file_id through `file_index`) the delete files visible at
 	//! the snapshot.
 	static void ReadDeleteFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-	                            vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index);
+	                            vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
+	                            const string &file_condition = string());
+	//! How many data files of the table are visible at the snapshot.
+	static idx_t CountDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
+	//! How a table's visible data files differ between snapshot `from` and a later one.
+	static FileListChanges ReadFileListChanges(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &from,
+	                                           idx_t to_snapshot_id);
 	//! False (and zero stats) when the table has no ducklake_table_stats row yet.
 	static bool TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats);
 

@@ -17,6 +17,9 @@ namespace duckdb {
 
 class LakeCatalogSet;
 class BoundAtClause;
+class DuckLakeTableEntry;
+class LakeFileCache;
+class ScanFileList;
 
 //! ATTACH options, validated (spec: "Attaching a DuckLake").
 struct DuckLakeOptions {
@@ -103,9 +106,12 @@ public:
 	//! The DDL state (schemas, tables, views) at a snapshot, cached by schema_version.
 	shared_ptr<LakeCatalogSet> GetCatalogSet(const SnapshotInfo &snapshot);
 
-	//! The data files of a table visible at a snapshot. What a snapshot sees never changes, so
-	//! repeated scans at the same snapshot reuse one catalog read.
-	shared_ptr<const vector<DataFileInfo>> GetDataFiles(idx_t table_id, idx_t snapshot_id);
+	//! The committed data files of a table visible at a snapshot, shared by every scan at it and
+	//! refreshed incrementally for newer snapshots (lake_file_cache.hpp).
+	shared_ptr<const ScanFileList> GetDataFiles(DuckLakeTableEntry &table, const SnapshotInfo &snapshot);
+	//! The same when it needs no read of the whole list; null for a table's first scan, which may
+	//! read only the files its filters keep.
+	shared_ptr<const ScanFileList> GetDataFilesIfCheap(DuckLakeTableEntry &table, const SnapshotInfo &snapshot);
 
 	//! Table function entries handed out for lake.fn() lookups live as long as the catalog.
 	CatalogEntry &GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
@@ -131,8 +137,7 @@ private:
 	mutex sets_lock;
 	map<idx_t, shared_ptr<LakeCatalogSet>> catalog_sets;
 
-	mutex data_files_lock;
-	map<pair<idx_t, idx_t>, shared_ptr<const vector<DataFileInfo>>> data_files;
+	unique_ptr<LakeFileCache> file_cache;
 
 	mutex functions_lock;
 	map<pair<SchemaCatalogEntry *, string>, unique_ptr<CatalogEntry>> function_entries;

@@ -43,8 +43,12 @@ struct LakeScanFile {
 	bool inlined_local = false;
 };
 
+struct LakeScanInfo;
+
 //! Builds the table function that scans `table` over `files`, and binds it.
 TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,
                            unique_ptr<FunctionData> &bind_data);
+//! The same over a table's shared committed file list plus the transaction's own (scan_file_list.hpp).
+TableFunction MakeLakeScan(ClientContext &context, shared_ptr<LakeScanInfo> info, unique_ptr<FunctionData> &bind_data);
 
 } // namespace duckdb

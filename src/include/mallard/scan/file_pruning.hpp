@@ -9,6 +9,7 @@
 #include "mallard/catalog/lake_metadata.hpp"
 
 #include "duckdb/planner/table_filter.hpp"
+#include "duckdb/storage/statistics/base_statistics.hpp"
 
 namespace duckdb {
 
@@ -22,9 +23,26 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 //! has no usable statistics.
 bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<BaseStatistics> &result);
 
+//! The table column a scan's filter applies to (filters are keyed by position in the scan's
+//! `column_ids`, which index the table's columns); null for virtual columns.
+const LakeColumnInfo *FilteredColumn(const vector<LakeColumnInfo> &columns, const vector<column_t> &column_ids,
+                                     idx_t filter_index);
+
+//! What pruning reads of one data file.
+struct FileStatsView {
+	const vector<ColumnStatsInfo> &column_stats;
+	//! Parallel to column_stats, already cast (scan_file_list.hpp); null when not built.
+	const vector<BaseStatistics> *typed_stats;
+	const vector<FilePartitionValue> &partition_values;
+	optional_idx begin_snapshot;
+	idx_t record_count;
+};
+
 //! True when the statistics prove no row of `file` passes `filters` (keyed by position in
 //! `column_ids`, which index the table's columns). The file's partition values count as statistics;
 //! `by_partition` is set when they were the proof.
+bool FileCanBeSkipped(DuckLakeTableEntry &table, const FileStatsView &file, const vector<column_t> &column_ids,
+                      TableFilterSet &filters, bool *by_partition = nullptr);
 bool FileCanBeSkipped(DuckLakeTableEntry &table, const LakeScanFile &file, const vector<column_t> &column_ids,
                       TableFilterSet &filters, bool *by_partition = nullptr);
 

@@ -1,0 +1,176 @@
+#include "mallard/lake/lake_file_cache.hpp"
+
+#include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
+
+namespace duckdb {
+
+namespace {
+
+//! Lists kept per lake: the current snapshot of each busy table and a few time-travel targets. Lists
+//! of consecutive snapshots share their entries, so this bounds bookkeeping more than memory.
+constexpr idx_t MAX_CACHED_LISTS = 64;
+//! Re-reading this many changed files costs about as much as reading the table's list again.
+constexpr idx_t MAX_CHANGED_FILES = 2000;
+
+} // namespace
+
+shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
+                                                  const SnapshotInfo &snapshot) {
+	return Get(catalog, table, snapshot, true);
+}
+
+shared_ptr<const ScanFileList> LakeFileCache::GetIfCheap(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
+                                                         const SnapshotInfo &snapshot) {
+	return Get(catalog, table, snapshot, false);
+}
+
+shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
+                                                  const SnapshotInfo &snapshot, bool allow_full_read) {
+	auto table_id = table.GetTableId();
+	auto key = make_pair(table_id, snapshot.snapshot_id);
+	auto folder = table.GetDataFolder();
+	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
+	shared_ptr<const ScanFileList> base;
+	{
+		lock_guard<mutex> guard(lock);
+		auto entry = lists.find(key);
+		if (entry != lists.end() && entry->second->folder == folder && entry->second->types == types) {
+			return entry->second;
+		}
+		// The newest list of this table at an older snapshot, read with the same column types.
+		auto older = lists.lower_bound(key);
+		while (older != lists.begin()) {
+			--older;
+			if (older->first.first != table_id) {
+				break;
+			}
+			if (older->second->folder == folder && older->second->types == types) {
+				base = older->second;
+				break;
+			}
+		}
+		if (!base && !allow_full_read && narrowed_tables.insert(table_id).second) {
+			return nullptr;
+		}
+	}
+	auto list = catalog.WithMetadata([&](MetadataConnection &conn) {
+		shared_ptr<const ScanFileList> result;
+		if (base) {
+			result = ReadChanges(conn, base, snapshot);
+		}
+		if (!result) {
+			result = ReadFull(conn, table_id, snapshot, folder, types);
+		}
+		return result;
+	});
+	lock_guard<mutex> guard(lock);
+	lists[key] = list;
+	while (lists.size() > MAX_CACHED_LISTS) {
+		// Drop the oldest snapshot's list: old snapshots are the least likely to be read again.
+		auto oldest = lists.begin();
+		for (auto it = lists.begin(); it != lists.end(); ++it) {
+			if (it->first.second < oldest->first.second) {
+				oldest = it;
+			}
+		}
+		lists.erase(oldest);
+	}
+	return list;
+}
+
+shared_ptr<const ScanFileList> LakeFileCache::ReadFull(MetadataConnection &conn, idx_t table_id,
+                                                       const SnapshotInfo &snapshot, const string &folder,
+                                                       StatsColumnTypes types) {
+	auto data_files = MetadataReader::ReadDataFiles(conn, table_id, snapshot.snapshot_id);
+	vector<shared_ptr<const LakeFileEntry>> files;
+	files.reserve(data_files.size());
+	for (auto &file : data_files) {
+		files.push_back(LakeFileEntry::Create(std::move(file), folder, types));
+	}
+	return make_shared_ptr<const ScanFileList>(table_id, snapshot, folder, std::move(types), std::move(files));
+}
+
+shared_ptr<const ScanFileList> LakeFileCache::ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
+                                                             const SnapshotInfo &snapshot, const string &condition) {
+	auto folder = table.GetDataFolder();
+	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
+	// The condition costs a pass over the table's statistics: evaluate it once, then read the
+	// few files it keeps by id (the file, delete file and statistics queries each filter by it).
+	auto ids = conn.Query(StringUtil::Format("SELECT f.data_file_id FROM %s f WHERE f.table_id = %llu AND %s AND (%s)",
+	                                         conn.Table("ducklake_data_file"), table.GetTableId(),
+	                                         MetadataReader::VisibleAt(snapshot.snapshot_id, "f"), condition));
+	auto by_id = condition;
+	if (ids.RowCount() <= MAX_CHANGED_FILES) {
+		by_id = "f.data_file_id IN (";
+		for (idx_t i = 0; i < ids.RowCount(); i++) {
+			by_id += (i == 0 ? "" : ", ") + std::to_string(ids.rows[i][0].GetValue<int64_t>());
+		}
+		by_id += ids.RowCount() == 0 ? "NULL)" : ")";
+	}
+	vector<shared_ptr<const LakeFileEntry>> files;
+	for (auto &file : MetadataReader::ReadDataFiles(conn, table.GetTableId(), snapshot.snapshot_id, by_id)) {
+		files.push_back(LakeFileEntry::Create(std::move(file), folder, types));
+	}
+	return make_shared_ptr<const ScanFileList>(table.GetTableId(), snapshot, folder, std::move(types),
+	                                           std::move(files));
+}
+
+shared_ptr<const ScanFileList> LakeFileCache::ReadChanges(MetadataConnection &conn,
+                                                          const shared_ptr<const ScanFileList> &base,
+                                                          const SnapshotInfo &snapshot) {
+	auto changes = MetadataReader::ReadFileListChanges(conn, base->table_id, base->snapshot, snapshot.snapshot_id);
+	if (!changes.from_exists) {
+		return nullptr;
+	}
+	if (changes.Empty()) {
+		// Nothing of this table changed: the older list is this snapshot's list too.
+		return base;
+	}
+	// Files to read again: new ones, and those whose delete file changed (entries are immutable).
+	set<idx_t> reread = changes.added_files;
+	reread.insert(changes.delete_changed_files.begin(), changes.delete_changed_files.end());
+	if (reread.size() > MAX_CHANGED_FILES) {
+		return nullptr;
+	}
+	unordered_map<idx_t, shared_ptr<const LakeFileEntry>> fresh;
+	vector<idx_t> fresh_order;
+	if (!reread.empty()) {
+		string ids;
+		for (auto id : reread) {
+			ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+		}
+		for (auto &file : MetadataReader::ReadDataFiles(conn, base->table_id, snapshot.snapshot_id,
+		                                                "f.data_file_id IN (" + ids + ")")) {
+			auto id = file.data_file_id;
+			fresh_order.push_back(id);
+			fresh[id] = LakeFileEntry::Create(std::move(file), base->folder, base->types);
+		}
+	}
+	// Unchanged files keep their entries and their place; a re-read file takes its old place (so
+	// scan order stays insertion order); new files follow in catalog order.
+	vector<shared_ptr<const LakeFileEntry>> files;
+	files.reserve(base->files.size() + fresh.size());
+	for (auto &entry : base->files) {
+		auto id = entry->info.data_file_id;
+		if (changes.ended_files.count(id) == 0 && reread.count(id) == 0) {
+			files.push_back(entry);
+			continue;
+		}
+		auto replacement = fresh.find(id);
+		if (replacement != fresh.end()) {
+			files.push_back(replacement->second);
+			fresh.erase(replacement);
+		}
+	}
+	for (auto id : fresh_order) {
+		auto entry = fresh.find(id);
+		if (entry != fresh.end()) {
+			files.push_back(entry->second);
+		}
+	}
+	return make_shared_ptr<const ScanFileList>(base->table_id, snapshot, base->folder, base->types, std::move(files));
+}
+
+} // namespace duckdb
