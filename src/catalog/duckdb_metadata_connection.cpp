@@ -1,5 +1,7 @@
 #include "mallard/catalog/duckdb_metadata_connection.hpp"
 
+#include "mallard/catalog/ducklake_types.hpp"
+
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/main/config.hpp"
@@ -134,18 +136,13 @@ Value ConvertValue(const Value &value) {
 	if (value.IsNull()) {
 		return Value();
 	}
+	if (FitsBigint(value.type())) {
+		return Value::BIGINT(value.GetValue<int64_t>());
+	}
 	switch (value.type().id()) {
 	case LogicalTypeId::BOOLEAN:
 	case LogicalTypeId::BLOB:
 		return value;
-	case LogicalTypeId::TINYINT:
-	case LogicalTypeId::SMALLINT:
-	case LogicalTypeId::INTEGER:
-	case LogicalTypeId::BIGINT:
-	case LogicalTypeId::UTINYINT:
-	case LogicalTypeId::USMALLINT:
-	case LogicalTypeId::UINTEGER:
-		return Value::BIGINT(value.GetValue<int64_t>());
 	default:
 		return Value(value.ToString());
 	}

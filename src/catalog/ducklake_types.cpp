@@ -131,4 +131,19 @@ bool TryCastValue(const Value &value, const LogicalType &type, Value &result) {
 	return value.DefaultTryCastAs(type, result, &error);
 }
 
+bool FitsBigint(const LogicalType &type) {
+	switch (type.id()) {
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+		return true;
+	default:
+		return false;
+	}
+}
+
 } // namespace duckdb

@@ -1,5 +1,7 @@
 #include "mallard/catalog/inlined_data.hpp"
 
+#include "mallard/catalog/ducklake_types.hpp"
+
 #include "mallard/catalog/metadata_reader.hpp"
 
 #include "duckdb/common/string_util.hpp"
@@ -31,22 +33,15 @@ string InlinedData::TableName(idx_t table_id, idx_t schema_version) {
 }
 
 LogicalType InlinedData::StoredType(const LogicalType &type) {
-	switch (type.id()) {
-	case LogicalTypeId::TINYINT:
-	case LogicalTypeId::SMALLINT:
-	case LogicalTypeId::INTEGER:
-	case LogicalTypeId::BIGINT:
-	case LogicalTypeId::UTINYINT:
-	case LogicalTypeId::USMALLINT:
-	case LogicalTypeId::UINTEGER:
+	if (FitsBigint(type)) {
 		return LogicalType::BIGINT;
-	case LogicalTypeId::BOOLEAN:
-		return LogicalType::BOOLEAN;
-	default:
-		// Text is the one representation every backend holds exactly (unsigned 64-bit, 128-bit,
-		// decimals, floats, temporal and nested values): DuckDB casts it back losslessly.
-		return LogicalType::VARCHAR;
 	}
+	if (type.id() == LogicalTypeId::BOOLEAN) {
+		return LogicalType::BOOLEAN;
+	}
+	// Text is the one representation every backend holds exactly (unsigned 64-bit, 128-bit,
+	// decimals, floats, temporal and nested values): DuckDB casts it back losslessly.
+	return LogicalType::VARCHAR;
 }
 
 Value InlinedData::ToStored(const Value &value) {

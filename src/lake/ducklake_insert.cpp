@@ -406,6 +406,13 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		                     .Cast<DuckLakeInlineInsert>();
 		inline_insert->children.push_back(*input);
 		input = inline_insert.get();
+		if (!copy_op.partition_output) {
+			// A file only when rows reach it: with one file per thread, DuckDB writes an empty file
+			// for no rows, which each inlined insert would create and delete again. A small insert
+			// gains nothing from parallel writers.
+			copy_op.per_thread_output = false;
+			copy_op.write_empty_file = false;
+		}
 	}
 	copy.children.push_back(*input);
 

@@ -1,5 +1,7 @@
 #include "mallard/scan/catalog_pruning.hpp"
 
+#include "mallard/catalog/ducklake_types.hpp"
+
 #include "mallard/scan/file_pruning.hpp"
 
 #include "duckdb/planner/filter/conjunction_filter.hpp"
@@ -8,22 +10,6 @@
 namespace duckdb {
 
 namespace {
-
-//! Integer types whose every value fits a BIGINT: their bounds are compared as numbers.
-bool IsSmallInteger(const LogicalType &type) {
-	switch (type.id()) {
-	case LogicalTypeId::TINYINT:
-	case LogicalTypeId::SMALLINT:
-	case LogicalTypeId::INTEGER:
-	case LogicalTypeId::BIGINT:
-	case LogicalTypeId::UTINYINT:
-	case LogicalTypeId::USMALLINT:
-	case LogicalTypeId::UINTEGER:
-		return true;
-	default:
-		return false;
-	}
-}
 
 //! SQL true only when bounds `min`/`max` prove no value passes `filter`; empty when not decidable.
 string ExclusionProof(const TableFilter &filter, const string &min, const string &max) {
@@ -92,7 +78,7 @@ string CatalogPruning::CandidateFiles(const MetadataConnection &conn, idx_t tabl
 	string result;
 	for (auto &entry : filters.filters) {
 		auto column_entry = FilteredColumn(columns, column_ids, entry.first);
-		if (!column_entry || !IsSmallInteger(column_entry->type)) {
+		if (!column_entry || !FitsBigint(column_entry->type)) {
 			continue;
 		}
 		auto &column = *column_entry;

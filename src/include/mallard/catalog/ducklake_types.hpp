@@ -21,6 +21,9 @@ LogicalType FromDuckLakeTypeName(const string &name);
 //! Whether a DuckLake type name is nested (struct, list, map).
 bool IsNestedDuckLakeType(const string &name);
 
+//! Integer types whose every value fits a BIGINT: the catalog stores and compares them as BIGINT.
+bool FitsBigint(const LogicalType &type);
+
 } // namespace duckdb
 
 #include "mallard/catalog/lake_metadata.hpp"
