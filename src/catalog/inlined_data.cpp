@@ -55,11 +55,11 @@ Value InlinedData::ToStored(const Value &value) {
 	return value.DefaultCastAs(stored);
 }
 
-vector<InlinedDataTableInfo> InlinedData::ListTables(MetadataConnection &conn, idx_t table_id) {
+//! The rows of ducklake_inlined_data_tables that `where_and_order` selects, in its order.
+static vector<InlinedDataTableInfo> QueryInlinedTables(MetadataConnection &conn, const string &where_and_order) {
 	vector<InlinedDataTableInfo> result;
 	auto rows = conn.Query("SELECT table_id, table_name, schema_version FROM " +
-	                       conn.Table("ducklake_inlined_data_tables") + " WHERE table_id = " +
-	                       std::to_string(table_id) + " ORDER BY schema_version");
+	                       conn.Table("ducklake_inlined_data_tables") + where_and_order);
 	for (auto &row : rows.rows) {
 		InlinedDataTableInfo info;
 		info.table_id = ToId(row[0]);
@@ -70,18 +70,12 @@ vector<InlinedDataTableInfo> InlinedData::ListTables(MetadataConnection &conn, i
 	return result;
 }
 
+vector<InlinedDataTableInfo> InlinedData::ListTables(MetadataConnection &conn, idx_t table_id) {
+	return QueryInlinedTables(conn, " WHERE table_id = " + std::to_string(table_id) + " ORDER BY schema_version");
+}
+
 vector<InlinedDataTableInfo> InlinedData::ListAllTables(MetadataConnection &conn) {
-	vector<InlinedDataTableInfo> result;
-	auto rows = conn.Query("SELECT table_id, table_name, schema_version FROM " +
-	                       conn.Table("ducklake_inlined_data_tables") + " ORDER BY table_id, schema_version");
-	for (auto &row : rows.rows) {
-		InlinedDataTableInfo info;
-		info.table_id = ToId(row[0]);
-		info.table_name = row[1].ToString();
-		info.schema_version = ToId(row[2]);
-		result.push_back(std::move(info));
-	}
-	return result;
+	return QueryInlinedTables(conn, " ORDER BY table_id, schema_version");
 }
 
 vector<pair<string, idx_t>> InlinedData::ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
