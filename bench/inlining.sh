@@ -4,7 +4,8 @@
 # data inlining (limit 10, the default) and without (limit 0), on a SQLite catalog and, when
 # MALLARD_BENCH_PG is set (e.g. 'host=127.0.0.1 port=54329 user=postgres'), on a local
 # PostgreSQL catalog; then 9 aggregation queries (total time) and CHECKPOINT lake.
-# Usage: bench/inlining.sh [MALLARD] [WORKDIR] [COMMITS]
+# Usage: bench/inlining.sh [MALLARD] [WORKDIR] [COMMITS]   (MALLARD_BENCH_LIMITS="10" runs only the
+# inlined configuration; default "10 0")
 # Commit latencies come from the shell's .timer (millisecond resolution).
 # Prints a Markdown table; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
@@ -38,7 +39,7 @@ echo "|---|---|---|---|---|---|---|---|"
 echo "| DuckDB in-memory table (floor) | - | $plain | | | | | |"
 backends="sqlite${MALLARD_BENCH_PG:+ postgres}"
 for backend in $backends; do
-  for limit in 10 0; do
+  for limit in ${MALLARD_BENCH_LIMITS:-10 0}; do
     rm -rf ingest && mkdir ingest
     case $backend in
       sqlite) cat="sqlite:ingest/catalog.sqlite" ;;
