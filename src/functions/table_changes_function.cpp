@@ -81,12 +81,14 @@ idx_t ResolveBound(DuckLakeCatalog &catalog, const Value &bound, bool is_start) 
 	return NumericCast<idx_t>(id.GetValue<int64_t>());
 }
 
-//! read_parquet's schema argument: the table's columns by field id, plus the explicit row ids.
-string SchemaArgument(const vector<LakeColumnInfo> &columns, const string &name_prefix = string()) {
+//! read_parquet's schema argument: the table's columns by field id, named name_prefix0,
+//! name_prefix1, ... (no table column name can clash with read_parquet's own columns), plus the
+//! explicit row ids.
+string SchemaArgument(const vector<LakeColumnInfo> &columns, const string &name_prefix) {
 	string result = "MAP {";
 	for (idx_t i = 0; i < columns.size(); i++) {
 		auto &column = columns[i];
-		auto name = name_prefix.empty() ? column.name : name_prefix + std::to_string(i);
+		auto name = name_prefix + std::to_string(i);
 		// Aliased types (JSON) are read as their storage type and cast back in the select list.
 		auto read_type = column.type.HasAlias() ? LogicalType(column.type.id()) : column.type;
 		// Every entry of the MAP has one type: defaults go in as text, which the reader casts.
@@ -117,11 +119,15 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 	string column_list;
 	string read_list;
 	string typed_nulls;
-	for (auto &column : columns) {
+	// Files are read with the columns named c0, c1, ... (SchemaArgument): a column of the table named
+	// like read_parquet's file_row_number or the row id column cannot capture them.
+	for (idx_t i = 0; i < columns.size(); i++) {
+		auto &column = columns[i];
+		auto stored = "c" + std::to_string(i);
 		column_list += ", " + Ident(column.name);
-		read_list += column.type.HasAlias()
-		                 ? ", CAST(" + Ident(column.name) + " AS " + column.type.ToString() + ") AS " + Ident(column.name)
-		                 : ", " + Ident(column.name);
+		read_list += column.type.HasAlias() ? ", CAST(" + stored + " AS " + column.type.ToString() + ") AS " +
+		                                          Ident(column.name)
+		                                    : ", " + stored + " AS " + Ident(column.name);
 		typed_nulls += ", NULL::" + column.type.ToString() + " AS " + Ident(column.name);
 	}
 	// Start with an empty, typed result: the range may hold no change at all.
@@ -199,12 +205,12 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				}
 			}
 		});
-		auto schema = SchemaArgument(columns);
+		auto schema = SchemaArgument(columns, "c");
 		auto rows_of = [&](const ChangeFile &file, idx_t snapshot, const string &type, const string &where) {
 			return " UNION ALL SELECT " + std::to_string(snapshot) +
 			       ", coalesce(_ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 			       " + file_row_number), '" + type + "'" + read_list + " FROM read_parquet(" + Quote(file.path) +
-			       ", schema = " + schema + ", file_row_number = true)" + (where.empty() ? "" : " WHERE " + where);
+			       ", schema = " + schema + ")" + (where.empty() ? "" : " WHERE " + where);
 		};
 		// The delete file of a data file that ended at (or was replaced at) a snapshot.
 		auto delete_file_ending_at = [&](idx_t data_file_id, idx_t snapshot) -> const ChangeFile * {
