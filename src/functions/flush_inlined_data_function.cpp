@@ -57,22 +57,8 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 		select += (storage == column.type ? name : "CAST(" + name + " AS " + storage.ToString() + ") AS " + name) + ", ";
 	}
 	select += "rowid AS _ducklake_internal_row_id";
-	auto field_ids = FieldIds(table.columns);
-	child_list_t<Value> with_row_id;
-	auto &fields = StructValue::GetChildren(field_ids);
-	auto &field_types = StructType::GetChildTypes(field_ids.type());
-	for (idx_t i = 0; i < fields.size(); i++) {
-		with_row_id.emplace_back(field_types[i].first, fields[i]);
-	}
-	with_row_id.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
-	string copy_options = "FORMAT parquet, FIELD_IDS " + Value::STRUCT(std::move(with_row_id)).ToSQLString() +
-	                      ", COMPRESSION '" + options.compression + "', ROW_GROUP_SIZE " +
-	                      std::to_string(options.row_group_size);
-	if (options.compression_level.IsValid() && options.compression == "zstd") {
-		copy_options += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
-	}
+	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
 	auto file_name = LakePaths::NewDataFileName();
-	auto path = folder + file_name;
 	auto &fs = FileSystem::GetFileSystem(context);
 	if (!fs.DirectoryExists(folder)) {
 		fs.CreateDirectory(folder);
@@ -81,28 +67,8 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 	auto query = "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
 	             Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
 	             ") WHERE starts_with(filename, 'ducklake-inlined://') ORDER BY rowid";
-	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
-	// A separate connection: the COPY is a query of its own, reading the lake at that snapshot.
-	Connection connection(DatabaseInstance::GetDatabase(context));
-	auto result = connection.Query(sql);
-	if (result->HasError()) {
-		fs.TryRemoveFile(path);
-		result->ThrowError("Flushing inlined data of table " + table.name + ": ");
-	}
-	auto written = result->Fetch();
-	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
-	if (written_rows != expected_rows) {
-		fs.TryRemoveFile(path);
-		throw IOException("Flushing inlined data of table %s: wrote %llu rows where %llu are inlined", table.name,
-		                  written_rows, expected_rows);
-	}
-	DataFileInfo file;
-	file.path = file_name;
-	file.path_is_relative = true;
-	file.record_count = written_rows;
-	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
-	file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
-	return file;
+	return CopyToDataFile(context, query, copy_options, folder, file_name, expected_rows, "Flushing inlined data",
+	                      table.name);
 }
 
 } // namespace

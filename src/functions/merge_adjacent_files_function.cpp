@@ -316,7 +316,6 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 			file_name = first.path.substr(0, slash + 1) + file_name;
 		}
 	}
-	auto path = folder + file_name;
 	bool positional = KeepsPositionalRowIds(group);
 	bool same_schema = true;
 	for (auto &file : group) {
@@ -341,31 +340,11 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 	}
 	auto copy_options =
 	    ParquetCopyOptions(positional ? FieldIds(table.columns) : FieldIdsWithRowId(table.columns), options);
-	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
-	// A separate connection: the COPY is a query of its own.
-	Connection connection(DatabaseInstance::GetDatabase(context));
-	auto result = connection.Query(sql);
-	auto &fs = FileSystem::GetFileSystem(context);
-	if (result->HasError()) {
-		fs.TryRemoveFile(path);
-		result->ThrowError("Merging files of table " + table.name + ": ");
-	}
-	auto written = result->Fetch();
-	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
-	if (written_rows != record_count) {
-		fs.TryRemoveFile(path);
-		throw IOException("Merging files of table %s: wrote %llu rows where the files hold %llu live rows",
-		                  table.name, written_rows, record_count);
-	}
-	DataFileInfo merged;
-	merged.path = file_name;
-	merged.path_is_relative = true;
-	merged.record_count = record_count;
+	auto merged =
+	    CopyToDataFile(context, query, copy_options, folder, file_name, record_count, "Merging files", table.name);
 	merged.row_id_start = first.row_id_start;
 	merged.partition_id = first.partition_id;
 	merged.partition_values = first.partition_values;
-	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
-	merged.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
 	merged.column_stats = CombineFileStats(table.columns, group);
 	return merged;
 }

@@ -74,40 +74,19 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
 	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
 	auto file_name = LakePaths::NewDataFileName();
-	auto path = folder + file_name;
 	if (file.partition_id.IsValid()) {
 		// Partitioned files live in their Hive folder: the new one goes beside its source.
 		auto slash = file.path.rfind('/');
 		if (file.path_is_relative && slash != string::npos) {
 			file_name = file.path.substr(0, slash + 1) + file_name;
-			path = folder + file_name;
 		}
 	}
-	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
-	Connection connection(DatabaseInstance::GetDatabase(context));
-	auto result = connection.Query(sql);
-	auto &fs = FileSystem::GetFileSystem(context);
-	if (result->HasError()) {
-		fs.TryRemoveFile(path);
-		result->ThrowError("Rewriting a data file of table " + table.name + ": ");
-	}
-	auto written = result->Fetch();
-	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
-	auto expected = file.record_count - file.delete_file.delete_count;
-	if (written_rows != expected) {
-		fs.TryRemoveFile(path);
-		throw IOException("Rewriting a data file of table %s: wrote %llu rows where %llu are not deleted", table.name,
-		                  written_rows, expected);
-	}
-	DataFileInfo rewritten;
-	rewritten.path = file_name;
-	rewritten.path_is_relative = true;
-	rewritten.record_count = written_rows;
+	auto rewritten = CopyToDataFile(context, query, copy_options, folder, file_name,
+	                                file.record_count - file.delete_file.delete_count, "Rewriting a data file",
+	                                table.name);
 	rewritten.row_id_start = file.row_id_start;
 	rewritten.partition_id = file.partition_id;
 	rewritten.partition_values = file.partition_values;
-	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
-	rewritten.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
 	rewritten.column_stats = SubsetStats(file.column_stats);
 	return rewritten;
 }

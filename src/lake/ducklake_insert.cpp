@@ -30,6 +30,9 @@
 #include "duckdb/planner/operator/logical_create_table.hpp"
 #include "duckdb/planner/operator/logical_insert.hpp"
 #include "duckdb/planner/parsed_data/bound_create_table_info.hpp"
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database.hpp"
+#include "duckdb/main/materialized_query_result.hpp"
 
 namespace duckdb {
 
@@ -190,6 +193,35 @@ string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &op
 		result += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
 	}
 	return result;
+}
+
+DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
+                            const string &folder, const string &file_name, idx_t expected_rows, const string &action,
+                            const string &table_name) {
+	auto path = folder + file_name;
+	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
+	// A separate connection: the COPY is a query of its own.
+	Connection connection(DatabaseInstance::GetDatabase(context));
+	auto result = connection.Query(sql);
+	auto &fs = FileSystem::GetFileSystem(context);
+	if (result->HasError()) {
+		fs.TryRemoveFile(path);
+		result->ThrowError(action + " of table " + table_name + ": ");
+	}
+	auto written = result->Fetch();
+	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
+	if (written_rows != expected_rows) {
+		fs.TryRemoveFile(path);
+		throw IOException("%s of table %s: wrote %llu rows where %llu were expected", action, table_name,
+		                  written_rows, expected_rows);
+	}
+	DataFileInfo file;
+	file.path = file_name;
+	file.path_is_relative = true;
+	file.record_count = written_rows;
+	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
+	file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
+	return file;
 }
 
 namespace {

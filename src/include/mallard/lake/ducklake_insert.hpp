@@ -29,6 +29,12 @@ Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns);
 string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &read_prefix);
 //! The options of a Parquet COPY writing a data file with `field_ids` (maintenance rewrites).
 string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options);
+//! Runs COPY (query) TO folder + file_name (copy_options) on a connection of its own and checks it
+//! wrote `expected_rows`; on any failure the file is removed and the error names `action` and the
+//! table. Returns the file's path (relative to `folder`), row count and size.
+DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
+                            const string &folder, const string &file_name, idx_t expected_rows, const string &action,
+                            const string &table_name);
 
 class DuckLakeInsert : public PhysicalOperator {
 public:
