@@ -29,17 +29,22 @@ string Ident(const string &name) {
 	return KeywordHelper::WriteQuoted(name, '"');
 }
 
-//! The live inlined rows of a table that were committed at or before `snapshot_id`, per
-//! inlined-data table.
+//! The inlined rows committed at or before `snapshot_id` that no commit has ended yet (deleted or
+//! flushed), whatever the snapshot.
 string LiveCondition(idx_t snapshot_id) {
 	return "begin_snapshot <= " + std::to_string(snapshot_id) + " AND end_snapshot IS NULL";
 }
 
-idx_t CountLiveRows(MetadataConnection &conn, const vector<InlinedDataTableInfo> &tables, idx_t snapshot_id) {
+//! The inlined rows of a table visible at `snapshot_id`: what the flushed file holds.
+string VisibleCondition(idx_t snapshot_id) {
+	auto snapshot = std::to_string(snapshot_id);
+	return "begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot + ")";
+}
+
+idx_t CountRows(MetadataConnection &conn, const vector<InlinedDataTableInfo> &tables, const string &condition) {
 	idx_t count = 0;
 	for (auto &table : tables) {
-		auto rows = conn.Query("SELECT count(*) FROM " + conn.Table(table.table_name) + " WHERE " +
-		                       LiveCondition(snapshot_id));
+		auto rows = conn.Query("SELECT count(*) FROM " + conn.Table(table.table_name) + " WHERE " + condition);
 		count += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
 	}
 	return count;
@@ -91,7 +96,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		case_insensitive_map_t<string> options;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			inlined_tables = InlinedData::ListTables(conn, table.table_id);
-			live_rows = CountLiveRows(conn, inlined_tables, snapshot_id);
+			live_rows = CountRows(conn, inlined_tables, VisibleCondition(snapshot_id));
 			if (live_rows > 0) {
 				options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
 			}
@@ -107,11 +112,15 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		try {
 			LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
 				committed = false;
-				// A concurrent delete (or flush) of these rows, or a drop of the table: nothing to do.
+				// Read before checking what changed: a commit landing after this read takes the snapshot
+				// id this one wants and fails it, while the checks (which see whatever committed before
+				// them on PostgreSQL's read-committed transactions) cover every commit up to it.
+				auto latest = MetadataReader::LatestSnapshot(conn);
+				// A delete (or flush) of these rows since the snapshot, or a drop of the table: nothing to do.
 				auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
 				                         std::to_string(table.table_id) + " AND end_snapshot IS NULL");
 				if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
-				    CountLiveRows(conn, inlined_tables, snapshot_id) != live_rows) {
+				    CountRows(conn, inlined_tables, LiveCondition(snapshot_id)) != live_rows) {
 					return;
 				}
 				int64_t first_row_id = NumericLimits<int64_t>::Maximum();
@@ -122,7 +131,6 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 						first_row_id = MinValue(first_row_id, rows.rows[0][0].GetValue<int64_t>());
 					}
 				}
-				auto latest = MetadataReader::LatestSnapshot(conn);
 				SnapshotInfo next = latest;
 				next.snapshot_id = latest.snapshot_id + 1;
 				next.snapshot_time = Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
@@ -137,9 +145,19 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 				writer.WriteTableStats(table.table_id, stats, stats_exist);
 				writer.AddSnapshot(next, "inline_flush:" + std::to_string(table.table_id), Value(), Value(), Value());
 				writer.Execute();
+				idx_t ended = 0;
 				for (auto &inlined : inlined_tables) {
-					conn.Execute("UPDATE " + conn.Table(inlined.table_name) + " SET end_snapshot = " +
-					             std::to_string(next.snapshot_id) + " WHERE " + LiveCondition(snapshot_id));
+					auto table_name = conn.Table(inlined.table_name);
+					auto next_id = std::to_string(next.snapshot_id);
+					conn.Execute("UPDATE " + table_name + " SET end_snapshot = " + next_id + " WHERE " +
+					             LiveCondition(snapshot_id));
+					auto rows = conn.Query("SELECT count(*) FROM " + table_name + " WHERE end_snapshot = " + next_id);
+					ended += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
+				}
+				if (ended != live_rows) {
+					// The file holds rows another commit ended meanwhile: try again, and the check above
+					// then finds the change and leaves the table alone.
+					throw MetadataConflictException("inlined rows changed during the flush");
 				}
 				committed = true;
 			});

@@ -356,6 +356,10 @@ bool CommitMerge(DuckLakeCatalog &catalog, idx_t table_id, const vector<vector<M
 	bool committed = false;
 	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
 		committed = false;
+		// Read before checking what changed: a commit landing after this read takes the snapshot id this
+		// one wants and fails it, while the checks (which see whatever committed before them on
+		// PostgreSQL's read-committed transactions) cover every commit up to it.
+		auto latest = MetadataReader::LatestSnapshot(conn);
 		string sources;
 		idx_t source_count = 0;
 		idx_t source_bytes = 0;
@@ -392,7 +396,6 @@ bool CommitMerge(DuckLakeCatalog &catalog, idx_t table_id, const vector<vector<M
 				return;
 			}
 		}
-		auto latest = MetadataReader::LatestSnapshot(conn);
 		SnapshotInfo next = latest;
 		next.snapshot_id = latest.snapshot_id + 1;
 		next.snapshot_time = Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";

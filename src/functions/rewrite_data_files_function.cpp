@@ -97,6 +97,10 @@ bool CommitRewrite(DuckLakeCatalog &catalog, idx_t table_id, vector<RewrittenFil
 	bool committed = false;
 	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
 		committed = false;
+		// Read before checking what changed: a commit landing after this read takes the snapshot id this
+		// one wants and fails it, while the checks (which see whatever committed before them on
+		// PostgreSQL's read-committed transactions) cover every commit up to it.
+		auto latest = MetadataReader::LatestSnapshot(conn);
 		for (auto &file : files) {
 			file.source.has_delete_file = true;
 		}
@@ -124,7 +128,6 @@ bool CommitRewrite(DuckLakeCatalog &catalog, idx_t table_id, vector<RewrittenFil
 		if (still_valid.empty()) {
 			return;
 		}
-		auto latest = MetadataReader::LatestSnapshot(conn);
 		SnapshotInfo next = latest;
 		next.snapshot_id = latest.snapshot_id + 1;
 		next.snapshot_time = Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";

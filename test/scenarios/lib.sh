@@ -1,6 +1,6 @@
 # Helpers shared by the end-to-end scenario scripts.
 # Usage in a script: source lib.sh "$@"   (arguments: MALLARD BACKEND)
-# Sets MALLARD, backend, dir (a temporary folder removed at exit), catalog (the text after
+# Sets MALLARD, backend, dir (a temporary folder removed at exit, unless KEEP_SCENARIO_DIR is set), catalog (the text after
 # `ducklake:` of a fresh catalog on that backend) and data (its DATA_PATH).
 set -uo pipefail
 MALLARD=$1
@@ -44,6 +44,6 @@ lake_query() { # lake_query CATALOG DATA_PATH SQL
 }
 
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap '[ -n "${KEEP_SCENARIO_DIR:-}" ] || rm -rf "$dir"' EXIT
 catalog=$(new_catalog "$backend" "$dir") || { echo "cannot create a $backend catalog" >&2; exit 1; }
 data="$dir/data/"
