@@ -1,6 +1,7 @@
 #include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/functions/maintenance_parameters.hpp"
 
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/storage/lake_paths.hpp"
@@ -29,6 +30,27 @@ idx_t RowId(const Value &value) {
 string InvisibleCondition(MetadataConnection &conn, const string &alias) {
 	return alias + ".end_snapshot IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + conn.Table("ducklake_snapshot") +
 	       " s WHERE s.snapshot_id >= " + alias + ".begin_snapshot AND s.snapshot_id < " + alias + ".end_snapshot)";
+}
+
+//! The column rows that inlined rows still stored need: an inlined-data table names its columns as
+//! the table had them when its rows were inserted (InlinedData::ReadColumns), which may be an
+//! older name than any remaining snapshot knows. Empty when no inlined rows are left.
+string ColumnsOfInlinedRows(MetadataConnection &conn) {
+	string result;
+	for (auto &inlined : InlinedData::ListAllTables(conn)) {
+		if (!conn.TableExists(inlined.table_name)) {
+			continue;
+		}
+		auto first = conn.Query("SELECT min(begin_snapshot) FROM " + conn.Table(inlined.table_name));
+		if (first.rows.empty() || first.rows[0][0].IsNull()) {
+			continue;
+		}
+		auto snapshot = std::to_string(RowId(first.rows[0][0]));
+		result += string(result.empty() ? "" : " OR ") + "(table_id = " + std::to_string(inlined.table_id) +
+		          " AND begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot +
+		          "))";
+	}
+	return result;
 }
 
 //! Removes the rows of data and delete files no remaining snapshot sees, scheduling their files for
@@ -75,12 +97,16 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 	static const char *VERSIONED_TABLES[] = {"ducklake_column", "ducklake_table",     "ducklake_view",
 	                                         "ducklake_schema", "ducklake_tag",       "ducklake_column_tag",
 	                                         "ducklake_partition_info"};
+	auto inlined_columns = ColumnsOfInlinedRows(conn);
 	for (auto table : VERSIONED_TABLES) {
 		if (!conn.TableExists(table)) {
 			continue;
 		}
-		statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE " +
-		                     StringUtil::Replace(InvisibleCondition(conn, "x"), "x.", conn.Table(table) + "."));
+		auto condition = StringUtil::Replace(InvisibleCondition(conn, "x"), "x.", conn.Table(table) + ".");
+		if (string(table) == "ducklake_column" && !inlined_columns.empty()) {
+			condition += " AND NOT (" + inlined_columns + ")";
+		}
+		statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE " + condition);
 	}
 	for (auto &statement : statements) {
 		conn.Execute(statement);
@@ -139,8 +165,9 @@ vector<idx_t> ExpireSnapshots(DuckLakeCatalog &catalog, const ExpireSnapshotsReq
 		auto list = IdList(expired);
 		conn.Execute("DELETE FROM " + conn.Table("ducklake_snapshot_changes") + " WHERE snapshot_id IN (" + list +
 		             "); DELETE FROM " + conn.Table("ducklake_snapshot") + " WHERE snapshot_id IN (" + list + ")");
-		RemoveInvisibleRows(conn, catalog.DataPath());
+		// Inlined rows first: the column rows kept for them are those of the rows that remain.
 		DropInvisibleInlinedData(conn);
+		RemoveInvisibleRows(conn, catalog.DataPath());
 	});
 	return expired;
 }
