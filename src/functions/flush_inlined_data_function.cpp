@@ -181,8 +181,9 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 
 void DropInvisibleInlinedData(MetadataConnection &conn) {
 	// A row is visible at snapshot S when begin_snapshot <= S < end_snapshot: rows ended before the
-	// oldest remaining snapshot are seen by none; a table left without rows any snapshot sees is dropped
-	// (inserts make a new one when they need it).
+	// oldest remaining snapshot are seen by none, and neither are any rows of a lake table that no
+	// remaining snapshot has (dropped before it). An inlined-data table left without rows any
+	// snapshot sees is dropped (inserts make a new one when they need it).
 	auto oldest = conn.Query("SELECT min(snapshot_id) FROM " + conn.Table("ducklake_snapshot"));
 	if (oldest.rows.empty() || oldest.rows[0][0].IsNull()) {
 		return;
@@ -193,7 +194,14 @@ void DropInvisibleInlinedData(MetadataConnection &conn) {
 			continue;
 		}
 		auto table = conn.Table(inlined.table_name);
-		conn.Execute("DELETE FROM " + table + " WHERE end_snapshot IS NOT NULL AND end_snapshot <= " + first);
+		auto lake_table = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
+		                             std::to_string(inlined.table_id) + " AND (end_snapshot IS NULL OR end_snapshot > " +
+		                             first + ")");
+		if (lake_table.rows[0][0].GetValue<int64_t>() == 0) {
+			conn.Execute("DELETE FROM " + table);
+		} else {
+			conn.Execute("DELETE FROM " + table + " WHERE end_snapshot IS NOT NULL AND end_snapshot <= " + first);
+		}
 		auto rows = conn.Query("SELECT count(*) FROM " + table);
 		if (rows.rows[0][0].GetValue<int64_t>() > 0) {
 			continue;
