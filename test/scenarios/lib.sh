@@ -44,6 +44,7 @@ lake_query() { # lake_query CATALOG DATA_PATH SQL
 }
 
 dir=$(mktemp -d)
+[ -n "${KEEP_SCENARIO_DIR:-}" ] && echo "scenario folder: $dir" >&2
 trap '[ -n "${KEEP_SCENARIO_DIR:-}" ] || rm -rf "$dir"' EXIT
 catalog=$(new_catalog "$backend" "$dir") || { echo "cannot create a $backend catalog" >&2; exit 1; }
 data="$dir/data/"
