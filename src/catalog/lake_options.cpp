@@ -149,7 +149,8 @@ void LakeOptions::Write(MetadataConnection &conn, const string &name, const stri
 }
 
 case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &conn, optional_idx schema_id,
-                                                         optional_idx table_id) {
+                                                         optional_idx table_id,
+                                                         const vector<pair<string, string>> &attach_settings) {
 	string keys;
 	for (auto &option : Definitions()) {
 		keys += string(keys.empty() ? "" : ", ") + "'" + option.name + "'";
@@ -164,13 +165,18 @@ case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &co
 	auto rows = conn.Query("SELECT key, value, scope FROM " + conn.Table("ducklake_metadata") + " WHERE key IN (" +
 	                       keys + ") AND (" + condition + ")");
 	case_insensitive_map_t<string> result;
+	// 0: lake-wide, 1: given in ATTACH, 2: schema, 3: table.
 	case_insensitive_map_t<int> rank;
+	for (auto &setting : attach_settings) {
+		rank[setting.first] = 1;
+		result[setting.first] = setting.second;
+	}
 	for (auto &row : rows.rows) {
 		if (row[0].IsNull() || row[1].IsNull()) {
 			continue;
 		}
 		auto key = row[0].ToString();
-		int level = row[2].IsNull() ? 0 : (row[2].ToString() == "schema" ? 1 : 2);
+		int level = row[2].IsNull() ? 0 : (row[2].ToString() == "schema" ? 2 : 3);
 		auto existing = rank.find(key);
 		if (existing == rank.end() || existing->second < level) {
 			rank[key] = level;

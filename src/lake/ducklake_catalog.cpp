@@ -45,6 +45,7 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 		data_path = LakePaths::NormalizeDataPath(options.data_path);
 		InitializeMetadataTables(*metadata, data_path, options.metadata_settings);
 	} else {
+		write_cache.SetAttachSettings(options.metadata_settings);
 		auto stored = MetadataReader::ReadMetadataValue(*metadata, "data_path");
 		if (!options.data_path.empty()) {
 			data_path = LakePaths::NormalizeDataPath(options.data_path);

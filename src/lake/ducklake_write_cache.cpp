@@ -53,17 +53,25 @@ case_insensitive_map_t<string> LakeWriteCache::ReadOptions(MetadataConnection &c
 	auto key = make_pair(schema_id.IsValid() ? schema_id.GetIndex() : DConstants::INVALID_INDEX,
 	                     table_id.IsValid() ? table_id.GetIndex() : DConstants::INVALID_INDEX);
 	auto now = std::chrono::steady_clock::now();
+	vector<pair<string, string>> given_in_attach;
 	{
 		lock_guard<mutex> guard(lock);
 		auto entry = options.find(key);
 		if (entry != options.end() && now - entry->second.read_at < OPTIONS_LIFETIME) {
 			return entry->second.options;
 		}
+		given_in_attach = attach_settings;
 	}
-	auto result = LakeOptions::ReadEffective(conn, schema_id, table_id);
+	auto result = LakeOptions::ReadEffective(conn, schema_id, table_id, given_in_attach);
 	lock_guard<mutex> guard(lock);
 	options[key] = OptionsEntry {now, result};
 	return result;
+}
+
+void LakeWriteCache::SetAttachSettings(vector<pair<string, string>> settings) {
+	lock_guard<mutex> guard(lock);
+	attach_settings = std::move(settings);
+	options.clear();
 }
 
 void LakeWriteCache::InvalidateOptions() {

@@ -42,9 +42,11 @@ struct LakeOptions {
 	//! Stores (replacing) an option value.
 	static void Write(MetadataConnection &conn, const string &name, const string &value, const LakeOptionScope &scope);
 	//! The effective values of all options for a table (or a schema, or the lake when both ids are
-	//! unset): the narrowest scope set wins; options set nowhere are absent.
+	//! unset): the narrowest scope set wins; options set nowhere are absent. `attach_settings` (given
+	//! in ATTACH, for that attachment only) beat the lake-wide values, not schema or table ones.
 	static case_insensitive_map_t<string> ReadEffective(MetadataConnection &conn, optional_idx schema_id,
-	                                                    optional_idx table_id);
+	                                                    optional_idx table_id,
+	                                                    const vector<pair<string, string>> &attach_settings = {});
 };
 
 //! How data files of a table are written (inserts and compaction).

@@ -31,7 +31,8 @@ struct DuckLakeOptions {
 	//! SNAPSHOT_VERSION / SNAPSHOT_TIME: the lake is pinned (read-only) at that snapshot.
 	optional_idx snapshot_version;
 	string snapshot_time;
-	//! Settings stored in ducklake_metadata on creation (data_inlining_row_limit, ...).
+	//! Settings given in ATTACH (data_inlining_row_limit): stored in ducklake_metadata when the lake
+	//! is created, and beating the lake-wide value for this attachment when it exists already.
 	vector<pair<string, string>> metadata_settings;
 };
 

@@ -51,6 +51,8 @@ public:
 	//! at once (InvalidateOptions).
 	case_insensitive_map_t<string> ReadOptions(MetadataConnection &conn, optional_idx schema_id, optional_idx table_id);
 	void InvalidateOptions();
+	//! Settings given in this attachment's ATTACH (see LakeOptions::ReadEffective).
+	void SetAttachSettings(vector<pair<string, string>> settings);
 
 	static constexpr std::chrono::milliseconds OPTIONS_LIFETIME {1000};
 
@@ -69,6 +71,7 @@ private:
 	SnapshotInfo latest;
 	unordered_map<idx_t, StatsEntry> table_stats;
 	map<pair<idx_t, idx_t>, OptionsEntry> options;
+	vector<pair<string, string>> attach_settings;
 };
 
 } // namespace duckdb
