@@ -363,7 +363,6 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		return true;
 	}
 	case AlterTableType::ADD_FIELD: {
-		RefuseNestedChangeWithInlinedRows(context, entry);
 		auto &add = info.Cast<AddFieldInfo>();
 		vector<LakeColumnInfo *> chain;
 		auto &parent = ResolvePath(table, add.column_path, add.column_path.size(), chain);
@@ -378,6 +377,11 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 			                       StringUtil::Join(add.column_path, "."));
 		}
 		auto field = NewColumn(context, table, add.new_field);
+		if (!field.initial_default.IsNull()) {
+			// Inlined rows hold the struct as text, which casts to the wider struct with the new field
+			// NULL: right without a default, wrong with one.
+			RefuseNestedChangeWithInlinedRows(context, entry);
+		}
 		parent.children.push_back(std::move(field));
 		RebuildChain(chain);
 		return true;
