@@ -17,7 +17,7 @@ attach="ATTACH 'ducklake:$catalog' AS lake (DATA_PATH '$data');"
 contents="SELECT count(*), coalesce(sum(i), 0), count(DISTINCT i) FROM lake.t"
 next=0
 killed=0
-for round in $(seq 1 8); do
+write_round() { # write_round ROUND: inlined rows, small files and a delete
   {
     echo "$attach"
     for k in 1 2 3; do
@@ -26,14 +26,23 @@ for round in $(seq 1 8); do
       echo "INSERT INTO lake.t SELECT i, repeat('x', 50) FROM range($next, $((next + 40))) r(i);"
       next=$((next + 40))
     done
-    echo "DELETE FROM lake.t WHERE i % 7 = $((round % 7));"
+    echo "DELETE FROM lake.t WHERE i % 7 = $(($1 % 7));"
   } >"$dir/round.sql"
-  "$MALLARD" -bail -f "$dir/round.sql" >/dev/null || { check "round $round: writes" ok failed; break; }
-  before=$(lake_query "$catalog" "$data" "$contents")
+  "$MALLARD" -bail -f "$dir/round.sql" >/dev/null || return 1
   sleep 1 # older than expire_older_than: the CHECKPOINT has snapshots to expire
+}
+# How long a whole CHECKPOINT of one round's changes takes here: the kills land within it.
+write_round 0 || exit 1
+start=$(date +%s%N)
+"$MALLARD" -c "$attach" -c "CHECKPOINT lake" >/dev/null || exit 1
+duration_ms=$((($(date +%s%N) - start) / 1000000))
+for round in $(seq 1 8); do
+  write_round "$round" || { check "round $round: writes" ok failed; break; }
+  before=$(lake_query "$catalog" "$data" "$contents")
   "$MALLARD" -c "$attach" -c "CHECKPOINT lake" >/dev/null 2>"$dir/checkpoint.err" &
   pid=$!
-  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+  delay_ms=$((RANDOM % (duration_ms * 8 / 10 + 1)))
+  sleep "$((delay_ms / 1000)).$(printf '%03d' $((delay_ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then
     killed=$((killed + 1))
   fi
@@ -46,7 +55,8 @@ for round in $(seq 1 8); do
     "$(lake_query "$catalog" "$data" "SELECT count(*) FROM lake.t AT (VERSION => $oldest)" >/dev/null 2>"$dir/oldest.err"; echo $?)"
   cat "$dir/oldest.err" >&2 # what went wrong, when something did
 done
-# Whether a kill landed inside the CHECKPOINT depends on timing; most rounds must have.
+# Whether a kill landed inside the CHECKPOINT depends on timing; most rounds must have (the delay is
+# at most 80% of a whole CHECKPOINT's time).
 check "most CHECKPOINTs were killed" true "$([ "$killed" -ge 4 ] && echo true || echo "false ($killed)")"
 
 final=$(lake_query "$catalog" "$data" "$contents")
