@@ -6,6 +6,13 @@
 // snapshot starts from the newest older list of the table: when the catalog shows no file of the
 // table added or ended in between, it shares that list; otherwise it reads only the files that
 // changed (spec: begin_snapshot / end_snapshot) and keeps every other entry as it was.
+//
+// A table with no list cached yet is not read whole while its scans can be narrowed: each such
+// scan asks the catalog for the files its filters may match (catalog_pruning.hpp), and these
+// narrowed lists are cached per (table, snapshot, condition). Reading 100,000 files' entries takes
+// seconds, so a second point query must not pay for it. The whole list is read (and cached) only
+// for a scan the catalog cannot narrow: no usable filter, or more candidates than the list is
+// worth (ReadCandidates). From then on the table's scans use it, and newer snapshots refresh it.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -15,6 +22,9 @@
 #include "duckdb/common/map.hpp"
 #include "duckdb/common/mutex.hpp"
 #include "duckdb/common/set.hpp"
+
+#include <deque>
+#include <tuple>
 
 namespace duckdb {
 
@@ -26,11 +36,15 @@ public:
 	//! The table's committed files at `snapshot` (the table entry gives its folder and column types).
 	shared_ptr<const ScanFileList> Get(DuckLakeCatalog &catalog, DuckLakeTableEntry &table, const SnapshotInfo &snapshot);
 	//! The same when it costs no read of the whole list (cached, or refreshed from an older list);
-	//! null the first time a table would need the whole list read, so that its first scan can read
-	//! only the files its filters keep (LakeScanInfo::Narrow). Its next scan reads the whole list.
+	//! null while the table has no list, so that a scan can read only the files its filters keep
+	//! (LakeScanInfo::Narrow) and read the whole list only when it cannot.
 	shared_ptr<const ScanFileList> GetIfCheap(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
 	                                          const SnapshotInfo &snapshot);
-	//! The files visible at `snapshot` that meet `condition` (on data file alias f); not cached.
+	//! The files visible at `snapshot` that meet `condition` (on data file alias f), cached; null
+	//! when too many do (then the whole list is the better read).
+	shared_ptr<const ScanFileList> GetCandidates(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
+	                                             const SnapshotInfo &snapshot, const string &condition);
+	//! The same, read from the catalog.
 	static shared_ptr<const ScanFileList> ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
 	                                                     const SnapshotInfo &snapshot, const string &condition);
 
@@ -48,8 +62,10 @@ private:
 
 	mutex lock;
 	map<pair<idx_t, idx_t>, shared_ptr<const ScanFileList>> lists;
-	//! Tables whose first scan went without the whole list.
-	set<idx_t> narrowed_tables;
+	using CandidateKey = std::tuple<idx_t, idx_t, string>;
+	map<CandidateKey, shared_ptr<const ScanFileList>> candidate_lists;
+	//! Keys of candidate_lists, oldest first.
+	std::deque<CandidateKey> candidate_order;
 };
 
 } // namespace duckdb
