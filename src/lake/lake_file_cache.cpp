@@ -127,22 +127,15 @@ shared_ptr<const ScanFileList> LakeFileCache::ReadCandidates(MetadataConnection 
                                                              const SnapshotInfo &snapshot, const string &condition) {
 	auto folder = table.GetDataFolder();
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
-	// The condition costs a pass over the table's statistics: evaluate it once, then read the
-	// few files it keeps by id (the file, delete file and statistics queries each filter by it).
-	auto ids = conn.Query(StringUtil::Format("SELECT f.data_file_id FROM %s f WHERE f.table_id = %llu AND %s AND (%s)",
-	                                         conn.Table("ducklake_data_file"), table.GetTableId(),
-	                                         MetadataReader::VisibleAt(snapshot.snapshot_id, "f"), condition));
-	if (ids.RowCount() > MAX_CHANGED_FILES) {
+	// One statement reads the files the condition keeps (the statistics then follow by id).
+	auto data_files = MetadataReader::ReadDataFiles(conn, table.GetTableId(), snapshot.snapshot_id, condition);
+	if (data_files.size() > MAX_CHANGED_FILES) {
 		// About as costly as the whole list, which is then read once and kept.
 		return nullptr;
 	}
-	string by_id = "f.data_file_id IN (";
-	for (idx_t i = 0; i < ids.RowCount(); i++) {
-		by_id += (i == 0 ? "" : ", ") + std::to_string(ids.rows[i][0].GetValue<int64_t>());
-	}
-	by_id += ids.RowCount() == 0 ? "NULL)" : ")";
 	vector<shared_ptr<const LakeFileEntry>> files;
-	for (auto &file : MetadataReader::ReadDataFiles(conn, table.GetTableId(), snapshot.snapshot_id, by_id)) {
+	files.reserve(data_files.size());
+	for (auto &file : data_files) {
 		files.push_back(LakeFileEntry::Create(std::move(file), folder, types));
 	}
 	return make_shared_ptr<const ScanFileList>(table.GetTableId(), snapshot, folder, std::move(types),
