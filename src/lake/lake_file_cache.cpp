@@ -13,6 +13,8 @@ namespace {
 constexpr idx_t MAX_CACHED_LISTS = 64;
 //! Re-reading this many changed files costs about as much as reading the table's list again.
 constexpr idx_t MAX_CHANGED_FILES = 2000;
+//! A table of up to this many files is read whole on its second narrowable scan (lake_file_cache.hpp).
+constexpr idx_t SMALL_TABLE_FILES = 1000;
 //! Narrowed lists kept per lake (small: a few files each).
 constexpr idx_t MAX_CANDIDATE_LISTS = 64;
 
@@ -35,6 +37,7 @@ shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, Duck
 	auto folder = table.GetDataFolder();
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
 	shared_ptr<const ScanFileList> base;
+	bool count_files = false;
 	{
 		lock_guard<mutex> guard(lock);
 		auto entry = lists.find(key);
@@ -54,7 +57,20 @@ shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, Duck
 			}
 		}
 		if (!base && !allow_full_read) {
-			// Every scan that can narrow does so until some scan needs the whole list (see GetCandidates).
+			// The first scan of a table narrows; later ones too when the table is big (see the header).
+			if (large_tables.count(table_id) != 0 || narrowed_tables.insert(table_id).second) {
+				return nullptr;
+			}
+			count_files = true;
+		}
+	}
+	if (count_files) {
+		auto count = catalog.WithMetadata([&](MetadataConnection &conn) {
+			return MetadataReader::CountDataFiles(conn, table_id, snapshot.snapshot_id);
+		});
+		if (count > SMALL_TABLE_FILES) {
+			lock_guard<mutex> guard(lock);
+			large_tables.insert(table_id);
 			return nullptr;
 		}
 	}

@@ -7,12 +7,15 @@
 // table added or ended in between, it shares that list; otherwise it reads only the files that
 // changed (spec: begin_snapshot / end_snapshot) and keeps every other entry as it was.
 //
-// A table with no list cached yet is not read whole while its scans can be narrowed: each such
-// scan asks the catalog for the files its filters may match (catalog_pruning.hpp), and these
-// narrowed lists are cached per (table, snapshot, condition). Reading 100,000 files' entries takes
-// seconds, so a second point query must not pay for it. The whole list is read (and cached) only
-// for a scan the catalog cannot narrow: no usable filter, or more candidates than the list is
-// worth (ReadCandidates). From then on the table's scans use it, and newer snapshots refresh it.
+// A table with no list cached yet is not read whole by its first scan when the scan's filters can
+// be decided by the catalog (catalog_pruning.hpp): it asks for the files those filters may match.
+// The next scan that could narrow counts the table's files (one statement, once per table): a
+// table of up to 1,000 files is then read whole and cached (building the list costs some 35-60 us
+// a file, so about one narrowed read, and every later scan is warm); a bigger one keeps narrowing,
+// each narrowed list cached per (table, snapshot, condition), because building 100,000 files'
+// entries takes seconds and a second point query must not pay for it. A scan the catalog cannot
+// narrow (no usable filter, or more than 2,000 candidates) reads and caches the whole list; then
+// every scan uses it, and newer snapshots refresh it incrementally.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -35,8 +38,8 @@ class LakeFileCache {
 public:
 	//! The table's committed files at `snapshot` (the table entry gives its folder and column types).
 	shared_ptr<const ScanFileList> Get(DuckLakeCatalog &catalog, DuckLakeTableEntry &table, const SnapshotInfo &snapshot);
-	//! The same when it costs no read of the whole list (cached, or refreshed from an older list);
-	//! null while the table has no list, so that a scan can read only the files its filters keep
+	//! The same when it costs no read of the whole list (cached, or refreshed from an older list) or
+	//! the table is small; null otherwise, so that a scan can read only the files its filters keep
 	//! (LakeScanInfo::Narrow) and read the whole list only when it cannot.
 	shared_ptr<const ScanFileList> GetIfCheap(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
 	                                          const SnapshotInfo &snapshot);
@@ -62,6 +65,10 @@ private:
 
 	mutex lock;
 	map<pair<idx_t, idx_t>, shared_ptr<const ScanFileList>> lists;
+	//! Tables whose first scan went without the whole list.
+	set<idx_t> narrowed_tables;
+	//! Tables counted too big to read whole for a scan that can be narrowed.
+	set<idx_t> large_tables;
 	using CandidateKey = std::tuple<idx_t, idx_t, string>;
 	map<CandidateKey, shared_ptr<const ScanFileList>> candidate_lists;
 	//! Keys of candidate_lists, oldest first.
