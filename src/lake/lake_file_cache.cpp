@@ -14,7 +14,7 @@ constexpr idx_t MAX_CACHED_LISTS = 64;
 //! Re-reading this many changed files costs about as much as reading the table's list again.
 constexpr idx_t MAX_CHANGED_FILES = 2000;
 //! A table of up to this many files is read whole on its second narrowable scan (lake_file_cache.hpp).
-constexpr idx_t SMALL_TABLE_FILES = 1000;
+constexpr idx_t SMALL_TABLE_FILES = 100;
 //! Narrowed lists kept per lake (small: a few files each).
 constexpr idx_t MAX_CANDIDATE_LISTS = 64;
 

@@ -10,12 +10,12 @@
 // A table with no list cached yet is not read whole by its first scan when the scan's filters can
 // be decided by the catalog (catalog_pruning.hpp): it asks for the files those filters may match.
 // The next scan that could narrow counts the table's files (one statement, once per table): a
-// table of up to 1,000 files is then read whole and cached (building the list costs some 35-60 us
-// a file, so about one narrowed read, and every later scan is warm); a bigger one keeps narrowing,
-// each narrowed list cached per (table, snapshot, condition), because building 100,000 files'
-// entries takes seconds and a second point query must not pay for it. A scan the catalog cannot
-// narrow (no usable filter, or more than 2,000 candidates) reads and caches the whole list; then
-// every scan uses it, and newer snapshots refresh it incrementally.
+// table of up to 100 files is then read whole and cached (cheap, and every later scan is warm);
+// a bigger one keeps narrowing, each narrowed list cached per (table, snapshot, condition).
+// Building the whole list costs some 35-60 us a file (1,000 files: more than a narrowed read;
+// 100,000 files: seconds), and a second query must not be slower than the first. A scan the
+// catalog cannot narrow (no usable filter, or more than 2,000 candidates) reads and caches the
+// whole list; then every scan uses it, and newer snapshots refresh it incrementally.
 //===----------------------------------------------------------------------===//
 #pragma once
 
