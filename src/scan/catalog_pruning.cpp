@@ -114,21 +114,27 @@ string CatalogPruning::IntegerOrNull(MetadataBackendType backend, const string &
 	}
 }
 
-string CatalogPruning::TimeTextOrNull(MetadataBackendType backend, const string &expression) {
-	// 'YYYY-MM-DD', then for timestamps ' HH:MM:SS' and trimmed fractional digits: anything else
-	// ('infinity', a 5-digit year, a '(BC)' suffix) is NULL and never prunes.
+string CatalogPruning::TimeTextOrNull(MetadataBackendType backend, const string &expression, bool with_time) {
+	// Exactly 'YYYY-MM-DD' for a date, 'YYYY-MM-DD HH:MM:SS' and optional fractional digits for a
+	// timestamp: anything else ('infinity', a 5-digit year, a '(BC)' suffix, a date where a timestamp
+	// is expected) is NULL and never prunes.
 	switch (backend) {
 	case MetadataBackendType::DUCKDB:
-		return "(CASE WHEN regexp_full_match(" + expression +
-		       ", '[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?)?') THEN " + expression + " END)";
+		return "(CASE WHEN regexp_full_match(" + expression + ", '[0-9]{4}-[0-9]{2}-[0-9]{2}" +
+		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" : "") + "') THEN " + expression + " END)";
 	case MetadataBackendType::SQLITE:
-		// SQLite compares text bytewise (BINARY collation).
-		return "(CASE WHEN " + expression + " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND " + expression +
-		       " NOT GLOB '*[^0-9:. -]*' THEN " + expression + " END)";
+		// GLOB matches the whole text; SQLite compares text bytewise (BINARY collation).
+		if (!with_time) {
+			return "(CASE WHEN " + expression + " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN " +
+			       expression + " END)";
+		}
+		return "(CASE WHEN " + expression +
+		       " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*' AND " +
+		       expression + " NOT GLOB '*[^0-9:. -]*' THEN " + expression + " END)";
 	case MetadataBackendType::POSTGRES:
 		// Bytewise order, whatever the database's collation.
-		return "(CASE WHEN " + expression +
-		       " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?)?$' THEN " + expression +
+		return "(CASE WHEN " + expression + " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}" +
+		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" : "") + "$' THEN " + expression +
 		       " END) COLLATE \"C\"";
 	default:
 		throw InternalException("unknown catalog backend");
@@ -140,8 +146,6 @@ string CatalogPruning::CandidateFiles(const MetadataConnection &conn, idx_t tabl
                                       const TableFilterSet &filters) {
 	auto integer_min = IntegerOrNull(conn.GetType(), "min_value");
 	auto integer_max = IntegerOrNull(conn.GetType(), "max_value");
-	auto time_min = TimeTextOrNull(conn.GetType(), "min_value");
-	auto time_max = TimeTextOrNull(conn.GetType(), "max_value");
 	string result;
 	for (auto &entry : filters.filters) {
 		auto column_entry = FilteredColumn(columns, column_ids, entry.first);
@@ -154,8 +158,10 @@ string CatalogPruning::CandidateFiles(const MetadataConnection &conn, idx_t tabl
 		if (!FitsBigint(column.type) && !is_time) {
 			continue;
 		}
-		auto proof = ExclusionProof(*entry.second, column.type, is_time ? time_min : integer_min,
-		                            is_time ? time_max : integer_max);
+		auto with_time = column.type.id() == LogicalTypeId::TIMESTAMP;
+		auto min = is_time ? TimeTextOrNull(conn.GetType(), "min_value", with_time) : integer_min;
+		auto max = is_time ? TimeTextOrNull(conn.GetType(), "max_value", with_time) : integer_max;
+		auto proof = ExclusionProof(*entry.second, column.type, min, max);
 		if (proof.empty()) {
 			continue;
 		}

@@ -23,9 +23,10 @@ struct CatalogPruning {
 	//! SQL (in the catalog's dialect) for the text `expression` as a BIGINT, NULL unless it is
 	//! the canonical text of one.
 	static string IntegerOrNull(MetadataBackendType backend, const string &expression);
-	//! SQL for the text `expression` when it is the canonical text of an AD date or timestamp with a
-	//! 4-digit year (then text order is time order), NULL otherwise; compared bytewise.
-	static string TimeTextOrNull(MetadataBackendType backend, const string &expression);
+	//! SQL for the text `expression` when it is the canonical text of an AD date (or, `with_time`,
+	//! timestamp) with a 4-digit year (then text order is time order), NULL otherwise; compared
+	//! bytewise.
+	static string TimeTextOrNull(MetadataBackendType backend, const string &expression, bool with_time);
 	//! A condition on ducklake_data_file rows (alias f) that keeps every file the filters may
 	//! match; empty when no filter can be decided from the catalog's bounds.
 	static string CandidateFiles(const MetadataConnection &conn, idx_t table_id, const vector<LakeColumnInfo> &columns,
