@@ -159,6 +159,12 @@ shared_ptr<const ScanFileList> DuckLakeCatalog::GetDataFilesIfCheap(DuckLakeTabl
 	return file_cache->GetIfCheap(*this, table, snapshot);
 }
 
+shared_ptr<const ScanFileList> DuckLakeCatalog::GetCandidateFiles(DuckLakeTableEntry &table,
+                                                                  const SnapshotInfo &snapshot,
+                                                                  const string &condition) {
+	return file_cache->GetCandidates(*this, table, snapshot, condition);
+}
+
 CatalogEntry &DuckLakeCatalog::GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
                                                 const std::function<unique_ptr<CatalogEntry>()> &create) {
 	lock_guard<mutex> guard(functions_lock);

@@ -13,6 +13,10 @@ namespace {
 constexpr idx_t MAX_CACHED_LISTS = 64;
 //! Re-reading this many changed files costs about as much as reading the table's list again.
 constexpr idx_t MAX_CHANGED_FILES = 2000;
+//! A table of up to this many files is read whole on its second narrowable scan (lake_file_cache.hpp).
+constexpr idx_t SMALL_TABLE_FILES = 1000;
+//! Narrowed lists kept per lake (small: a few files each).
+constexpr idx_t MAX_CANDIDATE_LISTS = 64;
 
 } // namespace
 
@@ -33,6 +37,7 @@ shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, Duck
 	auto folder = table.GetDataFolder();
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
 	shared_ptr<const ScanFileList> base;
+	bool count_files = false;
 	{
 		lock_guard<mutex> guard(lock);
 		auto entry = lists.find(key);
@@ -51,7 +56,21 @@ shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, Duck
 				break;
 			}
 		}
-		if (!base && !allow_full_read && narrowed_tables.insert(table_id).second) {
+		if (!base && !allow_full_read) {
+			// The first scan of a table narrows; later ones too when the table is big (see the header).
+			if (large_tables.count(table_id) != 0 || narrowed_tables.insert(table_id).second) {
+				return nullptr;
+			}
+			count_files = true;
+		}
+	}
+	if (count_files) {
+		auto count = catalog.WithMetadata([&](MetadataConnection &conn) {
+			return MetadataReader::CountDataFiles(conn, table_id, snapshot.snapshot_id);
+		});
+		if (count > SMALL_TABLE_FILES) {
+			lock_guard<mutex> guard(lock);
+			large_tables.insert(table_id);
 			return nullptr;
 		}
 	}
@@ -92,25 +111,47 @@ shared_ptr<const ScanFileList> LakeFileCache::ReadFull(MetadataConnection &conn,
 	return make_shared_ptr<const ScanFileList>(table_id, snapshot, folder, std::move(types), std::move(files));
 }
 
+shared_ptr<const ScanFileList> LakeFileCache::GetCandidates(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
+                                                            const SnapshotInfo &snapshot, const string &condition) {
+	auto key = CandidateKey(table.GetTableId(), snapshot.snapshot_id, condition);
+	auto folder = table.GetDataFolder();
+	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
+	{
+		lock_guard<mutex> guard(lock);
+		auto entry = candidate_lists.find(key);
+		if (entry != candidate_lists.end() && entry->second->folder == folder && entry->second->types == types) {
+			return entry->second;
+		}
+	}
+	auto list = catalog.WithMetadata(
+	    [&](MetadataConnection &conn) { return ReadCandidates(conn, table, snapshot, condition); });
+	if (!list) {
+		return nullptr;
+	}
+	lock_guard<mutex> guard(lock);
+	candidate_lists[key] = list;
+	candidate_order.push_back(key);
+	while (candidate_order.size() > MAX_CANDIDATE_LISTS) {
+		// Drop the oldest: a repeated query is most likely one of the last few.
+		candidate_lists.erase(candidate_order.front());
+		candidate_order.pop_front();
+	}
+	return list;
+}
+
 shared_ptr<const ScanFileList> LakeFileCache::ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
                                                              const SnapshotInfo &snapshot, const string &condition) {
 	auto folder = table.GetDataFolder();
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
-	// The condition costs a pass over the table's statistics: evaluate it once, then read the
-	// few files it keeps by id (the file, delete file and statistics queries each filter by it).
-	auto ids = conn.Query(StringUtil::Format("SELECT f.data_file_id FROM %s f WHERE f.table_id = %llu AND %s AND (%s)",
-	                                         conn.Table("ducklake_data_file"), table.GetTableId(),
-	                                         MetadataReader::VisibleAt(snapshot.snapshot_id, "f"), condition));
-	auto by_id = condition;
-	if (ids.RowCount() <= MAX_CHANGED_FILES) {
-		by_id = "f.data_file_id IN (";
-		for (idx_t i = 0; i < ids.RowCount(); i++) {
-			by_id += (i == 0 ? "" : ", ") + std::to_string(ids.rows[i][0].GetValue<int64_t>());
-		}
-		by_id += ids.RowCount() == 0 ? "NULL)" : ")";
+	// One statement reads the files the condition keeps (the statistics then follow by id).
+	auto data_files = MetadataReader::ReadDataFiles(conn, table.GetTableId(), snapshot.snapshot_id, condition);
+	if (data_files.size() > MAX_CHANGED_FILES) {
+		// About as costly as the whole list, which is then read once and kept.
+		return nullptr;
 	}
 	vector<shared_ptr<const LakeFileEntry>> files;
-	for (auto &file : MetadataReader::ReadDataFiles(conn, table.GetTableId(), snapshot.snapshot_id, by_id)) {
+	files.reserve(data_files.size());
+	for (auto &file : data_files) {
 		files.push_back(LakeFileEntry::Create(std::move(file), folder, types));
 	}
 	return make_shared_ptr<const ScanFileList>(table.GetTableId(), snapshot, folder, std::move(types),

@@ -5,23 +5,67 @@
 #include "mallard/scan/file_pruning.hpp"
 
 #include "duckdb/planner/filter/conjunction_filter.hpp"
+#include "duckdb/common/types/date.hpp"
+#include "duckdb/common/types/timestamp.hpp"
 #include "duckdb/planner/filter/constant_filter.hpp"
 
 namespace duckdb {
 
 namespace {
 
+//! The SQL literal a comparison with `constant` is made against in the catalog: a BIGINT for integer
+//! columns, the canonical text for DATE and TIMESTAMP columns (compared as text: see
+//! TimeTextOrNull); empty when the constant cannot be compared there.
+string CatalogLiteral(const LogicalType &column_type, const Value &constant) {
+	if (constant.IsNull()) {
+		return string();
+	}
+	if (FitsBigint(column_type)) {
+		Value integer;
+		if (!constant.DefaultTryCastAs(LogicalType::BIGINT, integer, nullptr)) {
+			return string();
+		}
+		return std::to_string(integer.GetValue<int64_t>());
+	}
+	if (constant.type() != column_type) {
+		return string();
+	}
+	date_t date;
+	switch (column_type.id()) {
+	case LogicalTypeId::DATE:
+		date = constant.GetValue<date_t>();
+		if (!Date::IsFinite(date)) {
+			return string();
+		}
+		break;
+	case LogicalTypeId::TIMESTAMP: {
+		auto timestamp = constant.GetValue<timestamp_t>();
+		if (!Timestamp::IsFinite(timestamp)) {
+			return string();
+		}
+		date = Timestamp::GetDate(timestamp);
+		break;
+	}
+	default:
+		return string();
+	}
+	// Text order is time order only among 4-digit years (the stored side is guarded the same way).
+	auto year = Date::ExtractYear(date);
+	if (year < 1000 || year > 9999) {
+		return string();
+	}
+	return "'" + constant.ToString() + "'";
+}
+
 //! SQL true only when bounds `min`/`max` prove no value passes `filter`; empty when not decidable.
-string ExclusionProof(const TableFilter &filter, const string &min, const string &max) {
+string ExclusionProof(const TableFilter &filter, const LogicalType &type, const string &min, const string &max) {
 	switch (filter.filter_type) {
 	case TableFilterType::CONSTANT_COMPARISON: {
 		auto &constant_filter = filter.Cast<ConstantFilter>();
-		Value constant;
-		if (constant_filter.constant.IsNull() ||
-		    !constant_filter.constant.DefaultTryCastAs(LogicalType::BIGINT, constant, nullptr)) {
+		auto c = CatalogLiteral(type, constant_filter.constant);
+		if (c.empty()) {
 			return string();
 		}
-		auto c = std::to_string(constant.GetValue<int64_t>());
 		switch (constant_filter.comparison_type) {
 		case ExpressionType::COMPARE_EQUAL:
 			return "(" + max + " < " + c + " OR " + min + " > " + c + ")";
@@ -41,7 +85,7 @@ string ExclusionProof(const TableFilter &filter, const string &min, const string
 		// Excluded when any part of the AND is.
 		string result;
 		for (auto &child : filter.Cast<ConjunctionAndFilter>().child_filters) {
-			auto proof = ExclusionProof(*child, min, max);
+			auto proof = ExclusionProof(*child, type, min, max);
 			if (!proof.empty()) {
 				result += (result.empty() ? "" : " OR ") + proof;
 			}
@@ -70,19 +114,54 @@ string CatalogPruning::IntegerOrNull(MetadataBackendType backend, const string &
 	}
 }
 
+string CatalogPruning::TimeTextOrNull(MetadataBackendType backend, const string &expression, bool with_time) {
+	// Exactly 'YYYY-MM-DD' for a date, 'YYYY-MM-DD HH:MM:SS' and optional fractional digits for a
+	// timestamp: anything else ('infinity', a 5-digit year, a '(BC)' suffix, a date where a timestamp
+	// is expected) is NULL and never prunes.
+	switch (backend) {
+	case MetadataBackendType::DUCKDB:
+		return "(CASE WHEN regexp_full_match(" + expression + ", '[0-9]{4}-[0-9]{2}-[0-9]{2}" +
+		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" : "") + "') THEN " + expression + " END)";
+	case MetadataBackendType::SQLITE:
+		// GLOB matches the whole text; SQLite compares text bytewise (BINARY collation).
+		if (!with_time) {
+			return "(CASE WHEN " + expression + " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN " +
+			       expression + " END)";
+		}
+		return "(CASE WHEN " + expression +
+		       " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*' AND " +
+		       expression + " NOT GLOB '*[^0-9:. -]*' THEN " + expression + " END)";
+	case MetadataBackendType::POSTGRES:
+		// Bytewise order, whatever the database's collation.
+		return "(CASE WHEN " + expression + " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}" +
+		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" : "") + "$' THEN " + expression +
+		       " END) COLLATE \"C\"";
+	default:
+		throw InternalException("unknown catalog backend");
+	}
+}
+
 string CatalogPruning::CandidateFiles(const MetadataConnection &conn, idx_t table_id,
                                       const vector<LakeColumnInfo> &columns, const vector<column_t> &column_ids,
                                       const TableFilterSet &filters) {
-	auto min = IntegerOrNull(conn.GetType(), "min_value");
-	auto max = IntegerOrNull(conn.GetType(), "max_value");
+	auto integer_min = IntegerOrNull(conn.GetType(), "min_value");
+	auto integer_max = IntegerOrNull(conn.GetType(), "max_value");
 	string result;
 	for (auto &entry : filters.filters) {
 		auto column_entry = FilteredColumn(columns, column_ids, entry.first);
-		if (!column_entry || !FitsBigint(column_entry->type)) {
+		if (!column_entry) {
 			continue;
 		}
 		auto &column = *column_entry;
-		auto proof = ExclusionProof(*entry.second, min, max);
+		// Not TIMESTAMPTZ: its text carries an offset, so text order is not time order.
+		auto is_time = column.type.id() == LogicalTypeId::DATE || column.type.id() == LogicalTypeId::TIMESTAMP;
+		if (!FitsBigint(column.type) && !is_time) {
+			continue;
+		}
+		auto with_time = column.type.id() == LogicalTypeId::TIMESTAMP;
+		auto min = is_time ? TimeTextOrNull(conn.GetType(), "min_value", with_time) : integer_min;
+		auto max = is_time ? TimeTextOrNull(conn.GetType(), "max_value", with_time) : integer_max;
+		auto proof = ExclusionProof(*entry.second, column.type, min, max);
 		if (proof.empty()) {
 			continue;
 		}

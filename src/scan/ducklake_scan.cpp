@@ -313,8 +313,9 @@ InsertionOrderPreservingMap<string> LakeScanDynamicToString(TableFunctionDynamic
 		    files.GetTotalFileCount(), files.GetTableFileCount(), pruned, files.GetPrunedByPartition(),
 		    pruned - files.GetPrunedByPartition());
 	} else {
-		result["Data Files"] = StringUtil::Format("%llu of %llu read (%llu pruned by column statistics)",
-		                                          files.GetTotalFileCount(), files.GetTableFileCount(), pruned);
+		result["Data Files"] = StringUtil::Format("%llu of %llu read (%llu pruned by column statistics%s)",
+		                                          files.GetTotalFileCount(), files.GetTableFileCount(), pruned,
+		                                          files.GetInfo()->IsNarrowed() ? ", in the catalog" : "");
 	}
 	return result;
 }

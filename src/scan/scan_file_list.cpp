@@ -250,14 +250,15 @@ shared_ptr<LakeScanInfo> LakeScanInfo::Narrow(const vector<column_t> &column_ids
 		return nullptr;
 	}
 	auto &catalog = table.GetLakeCatalog();
-	auto candidates = catalog.WithMetadata([&](MetadataConnection &conn) -> shared_ptr<const ScanFileList> {
-		auto condition = CatalogPruning::CandidateFiles(conn, table.GetTableId(), table.GetTableInfo().columns,
-		                                                column_ids, filters);
-		if (condition.empty()) {
-			return nullptr;
-		}
-		return LakeFileCache::ReadCandidates(conn, table, deferred.snapshot, condition);
+	auto condition = catalog.WithMetadata([&](MetadataConnection &conn) {
+		return CatalogPruning::CandidateFiles(conn, table.GetTableId(), table.GetTableInfo().columns, column_ids,
+		                                      filters);
 	});
+	if (condition.empty()) {
+		return nullptr;
+	}
+	// Null when the condition keeps too many files: the scan then reads (and caches) the whole list.
+	auto candidates = catalog.GetCandidateFiles(table, deferred.snapshot, condition);
 	if (!candidates) {
 		return nullptr;
 	}

@@ -49,11 +49,6 @@ struct MetadataReader {
 	static void ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                    vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
 	                                    const string &file_condition = string());
-	//! Attaches to `files` (indexed by data_file_id through `file_index`) the delete files visible at
-	//! the snapshot.
-	static void ReadDeleteFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-	                            vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
-	                            const string &file_condition = string());
 	//! How many data files of the table are visible at the snapshot.
 	static idx_t CountDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
 	//! How a table's visible data files differ between snapshot `from` and a later one.

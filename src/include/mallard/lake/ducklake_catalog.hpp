@@ -110,9 +110,13 @@ public:
 	//! The committed data files of a table visible at a snapshot, shared by every scan at it and
 	//! refreshed incrementally for newer snapshots (lake_file_cache.hpp).
 	shared_ptr<const ScanFileList> GetDataFiles(DuckLakeTableEntry &table, const SnapshotInfo &snapshot);
-	//! The same when it needs no read of the whole list; null for a table's first scan, which may
-	//! read only the files its filters keep.
+	//! The same when it needs no read of the whole list (or the table is small); null when a scan
+	//! had better read only the files its filters keep (lake_file_cache.hpp).
 	shared_ptr<const ScanFileList> GetDataFilesIfCheap(DuckLakeTableEntry &table, const SnapshotInfo &snapshot);
+	//! The files at a snapshot that meet a catalog-side condition (catalog_pruning.hpp), cached;
+	//! null when too many do.
+	shared_ptr<const ScanFileList> GetCandidateFiles(DuckLakeTableEntry &table, const SnapshotInfo &snapshot,
+	                                                 const string &condition);
 
 	//! Table function entries handed out for lake.fn() lookups live as long as the catalog.
 	CatalogEntry &GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,

@@ -121,6 +121,10 @@ struct LakeScanInfo : public TableFunctionInfo {
 	pair<const LakeScanInfo *, optional_idx> Locate(const string &path) const;
 	//! The files of the table visible to the scan, before any pruning (for EXPLAIN).
 	idx_t TableFileCount() const;
+	//! Whether the catalog chose the files (Narrow), not the whole list.
+	bool IsNarrowed() const {
+		return narrowed;
+	}
 
 	//! Rows the scanning transaction deleted from a committed file and has not committed yet.
 	void AddLocalDeletes(idx_t file_index, shared_ptr<const DeletePositions> positions);
