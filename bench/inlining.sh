@@ -6,7 +6,9 @@
 # PostgreSQL catalog; then 9 aggregation queries (total time) and CHECKPOINT lake.
 # Usage: bench/inlining.sh [MALLARD] [WORKDIR] [COMMITS]   (MALLARD_BENCH_LIMITS="10" runs only the
 # inlined configuration; default "10 0")
-# Commit latencies come from the shell's .timer (millisecond resolution).
+# Commits are timed one by one with a microsecond clock by build/bench/mallard_commit_latency
+# (--shape events: this benchmark's table and INSERT ... SELECT; MALLARD_BENCH_LATENCY names
+# another build of it); queries and CHECKPOINT by the shell's .timer.
 # Prints a Markdown table; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
 MALLARD=$(realpath "${1:-build/mallard}")
@@ -25,14 +27,9 @@ queries=(
   "SELECT date_trunc('hour', event_timestamp) AS h, count(*) FROM lake.events GROUP BY h ORDER BY h LIMIT 10"
   "SELECT max(event_id) FROM lake.events WHERE event_type = 'payment'"
 )
+latency_tool=$(realpath "${MALLARD_BENCH_LATENCY:-$(dirname "$MALLARD")/bench/mallard_commit_latency}")
 # The floor: the same statements into a table of an in-memory DuckDB database.
-rm -rf ingest && mkdir ingest
-{
-  echo "CREATE TABLE events (event_id BIGINT, event_type VARCHAR, user_id INTEGER, amount DOUBLE, event_timestamp TIMESTAMP);"
-  echo ".timer on"
-  awk -v n="$commits" 'BEGIN { for (c = 0; c < n; c++) printf "INSERT INTO events SELECT i, [%s][i %% 4 + 1], (i * 7919) %% 1000, (i %% 1000) / 10.0, TIMESTAMP %s + INTERVAL (i) SECOND FROM range(%d, %d) t(i);\n", "'"'"'login'"'"', '"'"'click'"'"', '"'"'payment'"'"', '"'"'error'"'"'", "'"'"'2026-01-01'"'"'", c * 10, c * 10 + 10 }'
-} >ingest/plain.sql
-plain=$("$MALLARD" -f ingest/plain.sql 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | sort -g | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}')
+read -r plain <<<"$("$latency_tool" --plain --shape events --rows 10 --commits "$commits" | awk '{print $6}')"
 echo "## Streaming ingest: $commits commits of 10 rows, one writer (maintenance issue, benchmark 1)"
 echo "| catalog | inlining | median commit (ms) | p99 (ms) | commits/s | 9 queries (s) | CHECKPOINT (s) | 9 queries after (s) |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -49,16 +46,9 @@ for backend in $backends; do
         cat="postgres:$MALLARD_BENCH_PG dbname=$db" ;;
     esac
     attach="ATTACH 'ducklake:$cat' AS lake (DATA_PATH 'ingest/data/', DATA_INLINING_ROW_LIMIT $limit)"
-    {
-      echo "$attach;"
-      echo "CREATE TABLE lake.events (event_id BIGINT, event_type VARCHAR, user_id INTEGER, amount DOUBLE, event_timestamp TIMESTAMP);"
-      echo ".timer on"
-      awk -v n="$commits" 'BEGIN { for (c = 0; c < n; c++) printf "INSERT INTO lake.events SELECT i, [%s][i %% 4 + 1], (i * 7919) %% 1000, (i %% 1000) / 10.0, TIMESTAMP %s + INTERVAL (i) SECOND FROM range(%d, %d) t(i);\n", "'"'"'login'"'"', '"'"'click'"'"', '"'"'payment'"'"', '"'"'error'"'"'", "'"'"'2026-01-01'"'"'", c * 10, c * 10 + 10 }'
-    } >ingest/load.sql
-    "$MALLARD" -f ingest/load.sql 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 >ingest/lat.txt
-    median=$(sort -g ingest/lat.txt | awk '{a[NR]=$1} END {printf "%.2f", a[int((NR+1)/2)] * 1000}')
-    p99=$(sort -g ingest/lat.txt | awk '{a[NR]=$1} END {printf "%.2f", a[int(NR*0.99)] * 1000}')
-    rate=$(awk '{s+=$1} END {printf "%.0f", NR / s}' ingest/lat.txt)
+    # One line: commits N rows_per_commit R median_ms M p99_ms P commits_per_s C
+    read -r _ _ _ _ _ median _ p99 _ rate <<<"$("$latency_tool" --attach "ducklake:$cat" --data-path ingest/data/ \
+      --inlining-limit "$limit" --shape events --rows 10 --commits "$commits")"
     args=(-c "$attach" -c ".timer on")
     for q in "${queries[@]}"; do args+=(-c "$q"); done
     total_queries=$("$MALLARD" "${args[@]}" 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | awk '{s+=$1} END {printf "%.3f", s}')

@@ -5,9 +5,12 @@
 // millisecond `.timer`: commit latencies of a few hundred microseconds are what we tune.
 //
 //   mallard_commit_latency --attach 'ducklake:sqlite:x.sqlite' --data-path d/ [--commits N]
-//                          [--rows R] [--inlining-limit L] [--plain]
+//                          [--rows R] [--inlining-limit L] [--plain] [--shape values|events]
 //
 // --plain times the same INSERTs into a DuckDB in-memory table (the reference line).
+// --shape values (the default): table t (id, ts, name, amount), one VALUES list per commit.
+// --shape events: bench/inlining.sh's table `events` (5 columns) and its INSERT ... SELECT over
+// range(), so the streaming-ingest benchmark's commits are timed in microseconds.
 // Prints one line: commits, median/p99 ms, commits per second (over the whole run).
 //===----------------------------------------------------------------------===//
 #include "mallard/mallard.hpp"
@@ -26,7 +29,7 @@ namespace {
 
 [[noreturn]] void Usage(const char *message) {
 	fprintf(stderr, "mallard_commit_latency: %s\nusage: mallard_commit_latency (--attach 'ducklake:...' --data-path DIR | "
-	                "--plain) [--commits N] [--rows R] [--inlining-limit L]\n",
+	                "--plain) [--commits N] [--rows R] [--inlining-limit L] [--shape values|events]\n",
 	        message);
 	exit(2);
 }
@@ -49,10 +52,18 @@ std::string InsertSql(const std::string &table, long first, long rows) {
 	return sql;
 }
 
+//! bench/inlining.sh's statement: `rows` generated events with ids starting at `first`.
+std::string EventsInsertSql(const std::string &table, long first, long rows) {
+	return "INSERT INTO " + table +
+	       " SELECT i, ['login', 'click', 'payment', 'error'][i % 4 + 1], (i * 7919) % 1000, (i % 1000) / 10.0, "
+	       "TIMESTAMP '2026-01-01' + INTERVAL (i) SECOND FROM range(" +
+	       std::to_string(first) + ", " + std::to_string(first + rows) + ") t(i)";
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
-	std::string attach, data_path, inlining_limit;
+	std::string attach, data_path, inlining_limit, shape = "values";
 	long commits = 500, rows = 1;
 	bool plain = false;
 	for (int i = 1; i < argc; i++) {
@@ -73,6 +84,8 @@ int main(int argc, char **argv) {
 			rows = std::atol(next().c_str());
 		} else if (arg == "--inlining-limit") {
 			inlining_limit = next();
+		} else if (arg == "--shape") {
+			shape = next();
 		} else if (arg == "--plain") {
 			plain = true;
 		} else {
@@ -85,23 +98,32 @@ int main(int argc, char **argv) {
 	if (commits <= 0 || rows <= 0) {
 		Usage("--commits and --rows must be positive");
 	}
+	bool events = shape == "events";
+	if (!events && shape != "values") {
+		Usage("--shape must be values or events");
+	}
 	auto db = OpenMallardDatabase(":memory:");
 	Connection con(*db);
-	std::string table = "t";
+	std::string table = events ? "events" : "t";
 	if (!plain) {
 		std::string options = "DATA_PATH '" + data_path + "'";
 		if (!inlining_limit.empty()) {
 			options += ", DATA_INLINING_ROW_LIMIT " + inlining_limit;
 		}
 		Check(con.Query("ATTACH '" + attach + "' AS lake (" + options + ")"));
-		table = "lake.t";
+		table = "lake." + table;
 	}
-	Check(con.Query("CREATE TABLE " + table + " (id BIGINT, ts TIMESTAMP, name VARCHAR, amount DOUBLE)"));
+	if (events) {
+		Check(con.Query("CREATE TABLE " + table +
+		                " (event_id BIGINT, event_type VARCHAR, user_id INTEGER, amount DOUBLE, event_timestamp TIMESTAMP)"));
+	} else {
+		Check(con.Query("CREATE TABLE " + table + " (id BIGINT, ts TIMESTAMP, name VARCHAR, amount DOUBLE)"));
+	}
 	std::vector<double> latencies;
 	latencies.reserve(commits);
 	auto run_start = std::chrono::steady_clock::now();
 	for (long c = 0; c < commits; c++) {
-		auto sql = InsertSql(table, c * rows, rows);
+		auto sql = events ? EventsInsertSql(table, c * rows, rows) : InsertSql(table, c * rows, rows);
 		auto start = std::chrono::steady_clock::now();
 		Check(con.Query(sql));
 		std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;

@@ -110,7 +110,7 @@ vector<InlinedRows> InlinedData::ReadRows(MetadataConnection &conn, idx_t table_
 			rows.row_ids.push_back(row[0].GetValue<int64_t>());
 			rows.begin_snapshots.push_back(ToId(row[1]));
 			rows.end_snapshots.push_back(row[2].IsNull() ? optional_idx() : optional_idx(ToId(row[2])));
-			rows.rows.emplace_back(row.begin() + 3, row.end());
+			rows.rows.emplace_back(std::make_move_iterator(row.begin() + 3), std::make_move_iterator(row.end()));
 		}
 		if (rows.Count() > 0) {
 			result.push_back(std::move(rows));

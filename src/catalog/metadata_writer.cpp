@@ -290,6 +290,10 @@ void SnapshotWriter::AddSnapshot(const SnapshotInfo &info, const string &changes
 	    Lit(changes_made) + ", " + Lit(author) + ", " + Lit(commit_message) + ", " + Lit(commit_extra_info) + ")");
 }
 
+void SnapshotWriter::AddStatement(string statement) {
+	Add(std::move(statement));
+}
+
 void SnapshotWriter::Execute() {
 	if (statements.empty()) {
 		return;

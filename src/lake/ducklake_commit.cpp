@@ -157,6 +157,9 @@ void LakeCommit::Run() {
 	for (auto &entry : written_stats) {
 		cache.PutTableStats(entry.first, committed_snapshot, std::move(entry.second));
 	}
+	for (auto &entry : written_inlined_tables) {
+		cache.PutInlinedTable(entry.first, committed_info.schema_version, entry.second);
+	}
 	if (version_before.IsValid()) {
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			auto version = conn.CommitVersion();
@@ -469,6 +472,8 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	local_to_real.clear();
 	changes.clear();
 	written_stats.clear();
+	written_inlined_tables.clear();
+	used_cached_inlined_table = false;
 
 	SnapshotInfo next = latest;
 	next.snapshot_id = latest.snapshot_id + 1;
@@ -527,7 +532,8 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		}
 	}
 	// Inlined rows first: WriteData adds any data files of the same table to their statistics.
-	WriteInlinedInserts(conn, next.snapshot_id, schema_changed ? latest.schema_version + 1 : latest.schema_version);
+	WriteInlinedInserts(conn, writer, next.snapshot_id,
+	                    schema_changed ? latest.schema_version + 1 : latest.schema_version, latest.schema_version);
 	WriteData(conn, writer, next);
 	WriteDeletes(writer, next);
 	WriteInlinedDeletes(conn, writer, next.snapshot_id);
@@ -539,7 +545,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	next.snapshot_time = NowUTC();
 	writer.AddSnapshot(next, StringUtil::Join(changes, ","), transaction.author, transaction.commit_message,
 	                   transaction.commit_extra_info);
-	writer.Execute();
+	ExecuteBatch(writer);
 	committed_snapshot = next.snapshot_id;
 	committed_info = next;
 }

@@ -45,7 +45,9 @@ vector<vector<Value>> ToCurrentColumns(const vector<LakeColumnInfo> &inserted_wi
 
 } // namespace
 
-void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, idx_t snapshot_id, idx_t schema_version) {
+void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id,
+                                     idx_t schema_version, idx_t latest_schema_version) {
+	auto &cache = transaction.GetCatalog().GetWriteCache();
 	for (auto &entry : transaction.new_inlined) {
 		auto &local = entry.second;
 		if (!local.rows || local.rows->empty()) {
@@ -86,23 +88,44 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, idx_t snapshot_id
 		bool had_data = stats.record_count > 0;
 		stats.next_row_id += local.rows->size();
 		stats.record_count += rows.size();
-		// Written now rather than batched: data files of the same table in this commit (an UPDATE)
-		// read these statistics in WriteData and add to them.
-		SnapshotWriter stats_writer(conn, snapshot_id);
-		stats_writer.WriteTableStats(table_id, stats, stats_exist);
+		// Batched with the snapshot's rows (one round trip): data files of the same table in this
+		// commit (an UPDATE) take these statistics from written_stats in WriteData and their
+		// statements come later in the same batch.
+		writer.WriteTableStats(table_id, stats, stats_exist);
 		if (!rows.empty()) {
-			auto inlined_table = InlinedData::PrepareTable(conn, table_id, schema_version, columns, altered_here);
-			conn.Execute(InlinedData::InsertStatement(conn, inlined_table, columns, row_ids, snapshot_id, rows));
+			string inlined_table;
+			if (!altered_here && cache.TryGetInlinedTable(table_id, latest_schema_version, inlined_table)) {
+				used_cached_inlined_table = true;
+			} else {
+				inlined_table = InlinedData::PrepareTable(conn, table_id, schema_version, columns, altered_here);
+			}
+			written_inlined_tables[table_id] = inlined_table;
+			writer.AddStatement(InlinedData::InsertStatement(conn, inlined_table, columns, row_ids, snapshot_id, rows));
 			DataFileInfo inlined;
 			inlined.record_count = rows.size();
 			inlined.column_stats = InlinedData::ComputeStats(columns, rows);
 			column_stats = MergeTableColumnStats(columns, column_stats, had_data, {inlined});
-			stats_writer.WriteTableColumnStats(table_id, column_stats);
+			writer.WriteTableColumnStats(table_id, column_stats);
 			changes.push_back("inlined_insert:" + std::to_string(table_id));
 		}
-		stats_writer.Execute();
 		current.exists = true;
 		written_stats[table_id] = std::move(current);
+	}
+}
+
+void LakeCommit::ExecuteBatch(SnapshotWriter &writer) {
+	try {
+		writer.Execute();
+	} catch (MetadataConflictException &) {
+		throw;
+	} catch (std::exception &ex) {
+		if (!used_cached_inlined_table) {
+			throw;
+		}
+		// Most likely a remembered inlined-data table that expiry dropped since: the retry finds (or
+		// makes) the table from the catalog; any other error comes back from it uncached.
+		transaction.GetCatalog().GetWriteCache().ForgetInlinedTables();
+		throw MetadataConflictException(string("Lake commit: writing inlined rows failed (") + ex.what() + ")");
 	}
 }
 

@@ -79,4 +79,24 @@ void LakeWriteCache::InvalidateOptions() {
 	options.clear();
 }
 
+bool LakeWriteCache::TryGetInlinedTable(idx_t table_id, idx_t schema_version, string &table_name) {
+	lock_guard<mutex> guard(lock);
+	auto entry = inlined_tables.find(table_id);
+	if (entry == inlined_tables.end() || entry->second.first != schema_version) {
+		return false;
+	}
+	table_name = entry->second.second;
+	return true;
+}
+
+void LakeWriteCache::PutInlinedTable(idx_t table_id, idx_t schema_version, const string &table_name) {
+	lock_guard<mutex> guard(lock);
+	inlined_tables[table_id] = make_pair(schema_version, table_name);
+}
+
+void LakeWriteCache::ForgetInlinedTables() {
+	lock_guard<mutex> guard(lock);
+	inlined_tables.clear();
+}
+
 } // namespace duckdb

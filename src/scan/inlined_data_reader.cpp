@@ -225,8 +225,11 @@ void RemoveRows(InlinedRows &rows, const set<idx_t> &deleted) {
 	rows = std::move(kept);
 }
 
-//! Turns the rows' values into columns (typed as the catalog returned them) and drops the values.
-void StoreAsColumns(InlinedRows &rows) {
+//! Turns the rows' values into columns and drops the values. A column of `column_types` (by column
+//! id: the table's types as the scan reads them) is cast to its type here, a vector at a time and
+//! once per cached read, so the queries that scan the cached rows reference it without casting;
+//! other columns keep the type the catalog returned.
+void StoreAsColumns(InlinedRows &rows, const unordered_map<idx_t, LogicalType> &column_types) {
 	idx_t column_count = rows.column_ids.size();
 	vector<LogicalType> types(column_count, LogicalType::VARCHAR);
 	for (idx_t col = 0; col < column_count; col++) {
@@ -237,13 +240,34 @@ void StoreAsColumns(InlinedRows &rows) {
 			}
 		}
 	}
-	auto stored = make_shared_ptr<ColumnDataCollection>(Allocator::DefaultAllocator(), types);
+	auto target_types = types;
+	for (idx_t col = 0; col < column_count; col++) {
+		auto type = column_types.find(rows.column_ids[col]);
+		if (type != column_types.end()) {
+			target_types[col] = type->second;
+		}
+	}
+	auto stored = make_shared_ptr<ColumnDataCollection>(Allocator::DefaultAllocator(), target_types);
 	DataChunk chunk;
 	chunk.Initialize(Allocator::DefaultAllocator(), types);
+	DataChunk target;
+	target.Initialize(Allocator::DefaultAllocator(), target_types);
+	auto append = [&]() {
+		target.Reset();
+		for (idx_t col = 0; col < column_count; col++) {
+			if (types[col] == target_types[col]) {
+				target.data[col].Reference(chunk.data[col]);
+			} else {
+				VectorOperations::DefaultCast(chunk.data[col], target.data[col], chunk.size());
+			}
+		}
+		target.SetCardinality(chunk.size());
+		stored->Append(target);
+		chunk.Reset();
+	};
 	for (idx_t row = 0; row < rows.rows.size(); row++) {
 		if (chunk.size() == STANDARD_VECTOR_SIZE) {
-			stored->Append(chunk);
-			chunk.Reset();
+			append();
 		}
 		for (idx_t col = 0; col < column_count; col++) {
 			chunk.SetValue(col, chunk.size(), rows.rows[row][col]);
@@ -251,7 +275,7 @@ void StoreAsColumns(InlinedRows &rows) {
 		chunk.SetCardinality(chunk.size() + 1);
 	}
 	if (chunk.size() > 0) {
-		stored->Append(chunk);
+		append();
 	}
 	rows.stored = std::move(stored);
 	rows.rows = vector<vector<Value>>();
@@ -273,14 +297,23 @@ InlinedRowsCache &GetInlinedRowsCache() {
 }
 
 shared_ptr<const CommittedInlinedRows> ReadCommittedRows(DuckLakeCatalog &catalog, idx_t table_id,
+                                                         const vector<LakeColumnInfo> &columns,
                                                          const SnapshotInfo &snapshot, bool cached) {
+	unordered_map<idx_t, LogicalType> column_types;
+	// The types the cached columns are cast to belong in the key: a transaction that altered a
+	// column's type reads the same snapshot as another type.
+	string types_key;
+	for (auto &column : columns) {
+		column_types[column.column_id] = column.type;
+		types_key += "\n" + std::to_string(column.column_id) + ":" + column.type.ToString();
+	}
 	auto read = [&]() {
 		auto rows = catalog.WithMetadata(
 		    [&](MetadataConnection &conn) { return InlinedData::ReadVisible(conn, table_id, snapshot.snapshot_id); });
 		auto result = make_shared_ptr<CommittedInlinedRows>();
 		for (auto &table_rows : rows) {
 			if (cached) {
-				StoreAsColumns(table_rows);
+				StoreAsColumns(table_rows, column_types);
 			}
 			result->push_back(make_shared_ptr<const InlinedRows>(std::move(table_rows)));
 		}
@@ -290,7 +323,8 @@ shared_ptr<const CommittedInlinedRows> ReadCommittedRows(DuckLakeCatalog &catalo
 		return read();
 	}
 	auto key = catalog.GetName() + "\n" + catalog.DisplayName() + "\n" + catalog.DataPath() + "\n" +
-	           std::to_string(table_id) + "\n" + std::to_string(snapshot.snapshot_id) + "\n" + snapshot.snapshot_time;
+	           std::to_string(table_id) + "\n" + std::to_string(snapshot.snapshot_id) + "\n" + snapshot.snapshot_time +
+	           types_key;
 	auto &cache = GetInlinedRowsCache();
 	{
 		lock_guard<mutex> guard(cache.lock);
@@ -319,7 +353,8 @@ void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, cons
 	}
 	if (!DuckLakeTransaction::IsLocalId(table_id)) {
 		// Rows this transaction deleted and has not committed yet are left out: read them uncached.
-		auto committed = ReadCommittedRows(catalog, table_id, snapshot, cached && deletes.empty());
+		auto committed =
+		    ReadCommittedRows(catalog, table_id, table.GetTableInfo().columns, snapshot, cached && deletes.empty());
 		for (auto &rows_ptr : *committed) {
 			auto rows = rows_ptr;
 			auto deleted = deletes.find(rows->table_name);

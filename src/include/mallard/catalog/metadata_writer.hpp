@@ -54,6 +54,9 @@ public:
 	void AddSnapshot(const SnapshotInfo &snapshot, const string &changes_made, const Value &author,
 	                 const Value &commit_message, const Value &commit_extra_info);
 
+	//! A statement of the caller's own (e.g. inlined rows) run in order with the others.
+	void AddStatement(string statement);
+
 	//! Runs every statement added so far.
 	void Execute();
 

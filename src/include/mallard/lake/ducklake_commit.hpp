@@ -72,7 +72,13 @@ private:
 
 	//! Writes the transaction's inlined rows into the catalog's inlined-data tables (see
 	//! ducklake_commit_inlined.cpp).
-	void WriteInlinedInserts(MetadataConnection &conn, idx_t snapshot_id, idx_t schema_version);
+	//! The rows and their table statistics go into `writer`'s batch; `latest_schema_version` is that
+	//! of the snapshot the commit builds on (for the write cache's inlined-data tables).
+	void WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id, idx_t schema_version,
+	                         idx_t latest_schema_version);
+	//! Runs the commit's batch; a failure after writing into an inlined-data table named by the write
+	//! cache (dropped by expiry in another process) forgets the cache's tables and retries.
+	void ExecuteBatch(SnapshotWriter &writer);
 	//! Ends the committed inlined rows this transaction deleted; a conflict when another one did first.
 	void WriteInlinedDeletes(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id);
 
@@ -88,6 +94,10 @@ private:
 	optional_idx version_before;
 	//! Table stats this commit wrote in full, for the catalog's write cache once committed.
 	unordered_map<idx_t, CachedTableStats> written_stats;
+	//! Inlined-data tables this commit wrote rows into (table id -> name), for the write cache.
+	unordered_map<idx_t, string> written_inlined_tables;
+	//! This attempt took an inlined-data table's name from the write cache.
+	bool used_cached_inlined_table = false;
 	//! One per data file this transaction deleted from.
 	struct PreparedDelete {
 		idx_t table_id;

@@ -54,6 +54,16 @@ public:
 	//! Settings given in this attachment's ATTACH (see LakeOptions::ReadEffective).
 	void SetAttachSettings(vector<pair<string, string>> settings);
 
+	//! The inlined-data table that takes new rows of `table_id` while the lake's latest snapshot has
+	//! `schema_version`. A table's columns change only in a snapshot with a new schema version (in
+	//! any process), so an entry recorded at that version names the right table until the version
+	//! moves on. Expiry may drop an emptied inlined-data table without a new version: a commit
+	//! that fails writing into a remembered table forgets them all and retries (LakeCommit).
+	bool TryGetInlinedTable(idx_t table_id, idx_t schema_version, string &table_name);
+	//! Records the table a commit wrote rows of `table_id` into, in a snapshot with `schema_version`.
+	void PutInlinedTable(idx_t table_id, idx_t schema_version, const string &table_name);
+	void ForgetInlinedTables();
+
 	static constexpr std::chrono::milliseconds OPTIONS_LIFETIME {1000};
 
 private:
@@ -72,6 +82,8 @@ private:
 	unordered_map<idx_t, StatsEntry> table_stats;
 	map<pair<idx_t, idx_t>, OptionsEntry> options;
 	vector<pair<string, string>> attach_settings;
+	//! table id -> (schema version, inlined-data table name)
+	unordered_map<idx_t, pair<idx_t, string>> inlined_tables;
 };
 
 } // namespace duckdb
