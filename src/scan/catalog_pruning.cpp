@@ -117,11 +117,13 @@ string CatalogPruning::IntegerOrNull(MetadataBackendType backend, const string &
 string CatalogPruning::TimeTextOrNull(MetadataBackendType backend, const string &expression, bool with_time) {
 	// Exactly 'YYYY-MM-DD' for a date, 'YYYY-MM-DD HH:MM:SS' and optional fractional digits for a
 	// timestamp: anything else ('infinity', a 5-digit year, a '(BC)' suffix, a date where a timestamp
-	// is expected) is NULL and never prunes.
+	// is expected) is NULL and never prunes. Fractional digits must end in a non-zero digit, as
+	// DuckDB writes them: '.500000' from another writer would sort after the equal constant '.5'.
 	switch (backend) {
 	case MetadataBackendType::DUCKDB:
 		return "(CASE WHEN regexp_full_match(" + expression + ", '[0-9]{4}-[0-9]{2}-[0-9]{2}" +
-		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" : "") + "') THEN " + expression + " END)";
+		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]*[1-9])?" : "") + "') THEN " + expression +
+		       " END)";
 	case MetadataBackendType::SQLITE:
 		// GLOB matches the whole text; SQLite compares text bytewise (BINARY collation).
 		if (!with_time) {
@@ -130,11 +132,12 @@ string CatalogPruning::TimeTextOrNull(MetadataBackendType backend, const string 
 		}
 		return "(CASE WHEN " + expression +
 		       " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*' AND " +
-		       expression + " NOT GLOB '*[^0-9:. -]*' THEN " + expression + " END)";
+		       expression + " NOT GLOB '*[^0-9:. -]*' AND " + expression + " NOT GLOB '*.*0' THEN " + expression +
+		       " END)";
 	case MetadataBackendType::POSTGRES:
 		// Bytewise order, whatever the database's collation.
 		return "(CASE WHEN " + expression + " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}" +
-		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?" : "") + "$' THEN " + expression +
+		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]*[1-9])?" : "") + "$' THEN " + expression +
 		       " END) COLLATE \"C\"";
 	default:
 		throw InternalException("unknown catalog backend");
