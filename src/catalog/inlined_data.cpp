@@ -78,14 +78,17 @@ vector<InlinedDataTableInfo> InlinedData::ListAllTables(MetadataConnection &conn
 	return QueryInlinedTables(conn, " ORDER BY table_id, schema_version");
 }
 
-vector<pair<string, idx_t>> InlinedData::ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
+string InlinedData::ColumnRowsCondition(MetadataConnection &conn, const InlinedDataTableInfo &table) {
 	// Rows are inlined into the table made for the columns the table had then: the columns visible at
 	// the snapshot of its first row are its columns.
 	auto first_row = "(SELECT min(begin_snapshot) FROM " + conn.Table(table.table_name) + ")";
-	auto rows = conn.Query("SELECT column_name, column_id FROM " + conn.Table("ducklake_column") +
-	                       " WHERE table_id = " + std::to_string(table.table_id) +
-	                       " AND parent_column IS NULL AND begin_snapshot <= " + first_row +
-	                       " AND (end_snapshot IS NULL OR end_snapshot > " + first_row + ") ORDER BY column_order");
+	return "table_id = " + std::to_string(table.table_id) + " AND begin_snapshot <= " + first_row +
+	       " AND (end_snapshot IS NULL OR end_snapshot > " + first_row + ")";
+}
+
+vector<pair<string, idx_t>> InlinedData::ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
+	auto rows = conn.Query("SELECT column_name, column_id FROM " + conn.Table("ducklake_column") + " WHERE " +
+	                       ColumnRowsCondition(conn, table) + " AND parent_column IS NULL ORDER BY column_order");
 	vector<pair<string, idx_t>> result;
 	for (auto &row : rows.rows) {
 		result.emplace_back(row[0].ToString(), ToId(row[1]));

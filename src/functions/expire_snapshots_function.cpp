@@ -34,21 +34,13 @@ string InvisibleCondition(MetadataConnection &conn, const string &alias) {
 
 //! The column rows that inlined rows still stored need: an inlined-data table names its columns as
 //! the table had them when its rows were inserted (InlinedData::ReadColumns), which may be an
-//! older name than any remaining snapshot knows. Empty when no inlined rows are left.
+//! older name than any remaining snapshot knows. Empty when no inlined-data table is left.
 string ColumnsOfInlinedRows(MetadataConnection &conn) {
 	string result;
 	for (auto &inlined : InlinedData::ListAllTables(conn)) {
-		if (!conn.TableExists(inlined.table_name)) {
-			continue;
+		if (conn.TableExists(inlined.table_name)) {
+			result += string(result.empty() ? "" : " OR ") + "(" + InlinedData::ColumnRowsCondition(conn, inlined) + ")";
 		}
-		auto first = conn.Query("SELECT min(begin_snapshot) FROM " + conn.Table(inlined.table_name));
-		if (first.rows.empty() || first.rows[0][0].IsNull()) {
-			continue;
-		}
-		auto snapshot = std::to_string(RowId(first.rows[0][0]));
-		result += string(result.empty() ? "" : " OR ") + "(table_id = " + std::to_string(inlined.table_id) +
-		          " AND begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot +
-		          "))";
 	}
 	return result;
 }
@@ -104,7 +96,8 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 		}
 		auto condition = StringUtil::Replace(InvisibleCondition(conn, "x"), "x.", conn.Table(table) + ".");
 		if (string(table) == "ducklake_column" && !inlined_columns.empty()) {
-			condition += " AND NOT (" + inlined_columns + ")";
+			// (NULL for an empty inlined-data table: that keeps nothing.)
+			condition += " AND NOT COALESCE(" + inlined_columns + ", false)";
 		}
 		statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE " + condition);
 	}

@@ -60,6 +60,9 @@ struct InlinedData {
 	//! The user columns of an inlined-data table: (name in the catalog table, column id), read from
 	//! ducklake_column as it was at the table's schema version.
 	static vector<pair<string, idx_t>> ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table);
+	//! SQL condition on ducklake_column rows: those that describe `table`'s columns (the table's
+	//! columns at the snapshot of its first row). Never true (NULL) while the table has no rows.
+	static string ColumnRowsCondition(MetadataConnection &conn, const InlinedDataTableInfo &table);
 	//! The rows of a table's inlined-data tables matching `condition` (SQL over begin_snapshot and
 	//! end_snapshot), one InlinedRows per inlined-data table that has any.
 	static vector<InlinedRows> ReadRows(MetadataConnection &conn, idx_t table_id, const string &condition);
