@@ -17,11 +17,14 @@ slow=$!
 
 # How long a run takes here and now (the machine may be loaded): kills land at random moments
 # across that span, and a little after it, so runs die in every phase and some commit first.
-# Each kill widens the span by a tenth, since the backlog (and the next run) grows meanwhile.
+# Each kill widens the span by a tenth, since the backlog (and the next run) grows meanwhile; three
+# kills in a row widen it by half more (a loaded machine made runs outgrow the span, and then
+# every run died before committing).
 start_ms=$(date +%s%3N)
 pipeline run >>"$dir/runs.out" 2>&1
 span_ms=$(( ($(date +%s%3N) - start_ms) * 13 / 10 + 50 ))
 kills=0
+streak=0
 for round in $(seq 1 25); do
   "$MALLARD" pipeline run "${pipeline_args[@]}" >>"$dir/runs.out" 2>&1 &
   pid=$!
@@ -31,6 +34,12 @@ for round in $(seq 1 25); do
     kills=$((kills + 1))
     # The backlog grows while runs die, and runs get longer: widen the span to match.
     span_ms=$((span_ms * 11 / 10))
+    streak=$((streak + 1))
+    if [ "$streak" -ge 3 ]; then
+      span_ms=$((span_ms * 3 / 2))
+    fi
+  else
+    streak=0
   fi
   wait "$pid" 2>/dev/null
 done
