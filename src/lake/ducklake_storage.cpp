@@ -68,6 +68,11 @@ unique_ptr<Catalog> DuckLakeAttach(optional_ptr<StorageExtensionInfo> storage_in
                                    AttachedDatabase &db, const string &name, AttachInfo &info,
                                    AttachOptions &attach_options) {
 	auto options = ParseOptions(info.path, attach_options);
+	if (options.read_only) {
+		// DuckDB decided the database's access mode before calling us; a lake attached at a past
+		// snapshot is read-only too, and DuckDB should refuse writes when binding them, not at commit.
+		db.SetReadOnlyDatabase();
+	}
 	return make_uniq<DuckLakeCatalog>(db, std::move(options));
 }
 
