@@ -16,6 +16,10 @@
 
 namespace duckdb {
 
+// Defined in list_files_function.cpp.
+MetadataFunctionResult ListFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                         TableFunctionBindInput &input, idx_t first_argument);
+
 namespace {
 
 Value TimestampValue(const Value &text) {
@@ -177,6 +181,12 @@ const vector<LakeFunctionDefinition> &CoreLakeFunctionDefinitions() {
 	    {"current_snapshot", {}, CurrentSnapshotFunction},
 	    {"last_committed_snapshot", {}, LastCommittedSnapshotFunction},
 	    {"table_info", {}, TableInfoFunction},
+	    {"list_files",
+	     {LogicalType::VARCHAR},
+	     ListFilesFunction,
+	     {{"schema", LogicalType::VARCHAR},
+	      {"snapshot_version", LogicalType::UBIGINT},
+	      {"snapshot_time", LogicalType::TIMESTAMP_TZ}}},
 	    {"set_commit_message",
 	     {LogicalType::VARCHAR, LogicalType::VARCHAR},
 	     SetCommitMessageFunction,

@@ -81,7 +81,24 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 	return result;
 }
 
-//! options(): every option value set in the lake, with its scope.
+//! Keys of ducklake_metadata that describe the lake rather than tune it: listed by options(), not
+//! settable with set_option().
+const LakeOptionDefinition *FindLakeFact(const string &key) {
+	static const LakeOptionDefinition FACTS[] = {
+	    {"created_by", "The program that created the lake", "", false},
+	    {"data_path", "Where the lake's data files are stored", "", false},
+	    {"encrypted", "Whether the lake's data files are encrypted", "", false},
+	    {"version", "The DuckLake format version of the catalog", "", false},
+	};
+	for (auto &fact : FACTS) {
+		if (key == fact.name) {
+			return &fact;
+		}
+	}
+	return nullptr;
+}
+
+//! options(): every option value set in the lake, with its scope, and the lake's own facts.
 MetadataFunctionResult OptionsFunction(ClientContext &context, DuckLakeCatalog &catalog, TableFunctionBindInput &input,
                                        idx_t first_argument) {
 	MetadataFunctionResult result;
@@ -100,6 +117,9 @@ MetadataFunctionResult OptionsFunction(ClientContext &context, DuckLakeCatalog &
 	});
 	for (auto &row : rows.rows) {
 		auto option = LakeOptions::Find(row[0].ToString());
+		if (!option && row[2].IsNull()) {
+			option = FindLakeFact(row[0].ToString());
+		}
 		if (!option) {
 			continue;
 		}
