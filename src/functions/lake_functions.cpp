@@ -8,6 +8,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/scan/data_file_reader.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/main/client_context.hpp"
@@ -249,6 +250,7 @@ void RegisterLakeFunctions(ExtensionLoader &loader) {
 	}
 	loader.RegisterFunction(CatalogTableTableFunction());
 	RegisterChangeFunctions(loader);
+	RegisterDataFileReader(loader);
 }
 
 } // namespace duckdb

@@ -10,6 +10,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/scan/data_file_reader.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
@@ -286,8 +287,8 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 		}
 	}
 	auto query = "SELECT " + select + "coalesce(f._ducklake_internal_row_id, s.row_id_start + f.file_row_number) AS "
-	             "row_id FROM read_parquet([" + files + "], schema = " + DataFileSchemaArgument(table.columns, "c") +
-	             ") f JOIN (VALUES " + starts +
+	             "row_id FROM " + DataFileRead("[" + files + "]", table.columns, "c") +
+	             " f JOIN (VALUES " + starts +
 	             ") s(file_name, row_id_start) ON f.filename = s.file_name";
 	if (!deletes.empty()) {
 		query += " ANTI JOIN (SELECT m.file_name, d.pos FROM read_parquet([" + deletes +

@@ -20,6 +20,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/scan/data_file_reader.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
@@ -67,9 +68,9 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 	auto select = StorageSelectList(table.columns, "f.c");
 	select += "coalesce(f._ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 	          " + f.file_row_number) AS _ducklake_internal_row_id";
-	auto query = "SELECT " + select + " FROM read_parquet(" + MetadataConnection::Literal(source_path) +
-	             ", schema = " + DataFileSchemaArgument(table.columns, "c") +
-	             ") f WHERE f.file_row_number NOT IN (SELECT pos FROM read_parquet(" +
+	auto query = "SELECT " + select + " FROM " +
+	             DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c") +
+	             " f WHERE f.file_row_number NOT IN (SELECT pos FROM read_parquet(" +
 	             MetadataConnection::Literal(delete_path) + ")) ORDER BY f.file_row_number";
 	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
 	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);

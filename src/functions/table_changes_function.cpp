@@ -13,6 +13,7 @@
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/scan/data_file_reader.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
@@ -81,26 +82,6 @@ idx_t ResolveBound(DuckLakeCatalog &catalog, const Value &bound, bool is_start) 
 	return NumericCast<idx_t>(id.GetValue<int64_t>());
 }
 
-//! read_parquet's schema argument: the table's columns by field id, named name_prefix0,
-//! name_prefix1, ... (no table column name can clash with read_parquet's own columns), plus the
-//! explicit row ids.
-string SchemaArgument(const vector<LakeColumnInfo> &columns, const string &name_prefix) {
-	string result = "MAP {";
-	for (idx_t i = 0; i < columns.size(); i++) {
-		auto &column = columns[i];
-		auto name = name_prefix + std::to_string(i);
-		// Aliased types (JSON) are read as their storage type and cast back in the select list.
-		auto read_type = column.type.HasAlias() ? LogicalType(column.type.id()) : column.type;
-		// Every entry of the MAP has one type: defaults go in as text, which the reader casts.
-		auto fill = column.initial_default.IsNull() ? string("NULL::VARCHAR") : Quote(column.initial_default.ToString());
-		result += std::to_string(column.column_id) + ": {name: " + Quote(name) +
-		          ", type: " + Quote(read_type.ToString()) + ", default_value: " + fill + "}, ";
-	}
-	result += std::to_string(MultiFileReader::ROW_ID_FIELD_ID) +
-	          ": {name: '_ducklake_internal_row_id', type: 'BIGINT', default_value: NULL::VARCHAR}}";
-	return result;
-}
-
 struct ChangeFile {
 	idx_t id;
 	string path;
@@ -119,7 +100,7 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 	string column_list;
 	string read_list;
 	string typed_nulls;
-	// Files are read with the columns named c0, c1, ... (SchemaArgument): a column of the table named
+	// Files are read with the columns named c0, c1, ... (DataFileRead): a column of the table named
 	// like read_parquet's file_row_number or the row id column cannot capture them.
 	for (idx_t i = 0; i < columns.size(); i++) {
 		auto &column = columns[i];
@@ -205,12 +186,11 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				}
 			}
 		});
-		auto schema = SchemaArgument(columns, "c");
 		auto rows_of = [&](const ChangeFile &file, idx_t snapshot, const string &type, const string &where) {
 			return " UNION ALL SELECT " + std::to_string(snapshot) +
 			       ", coalesce(_ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
-			       " + file_row_number), '" + type + "'" + read_list + " FROM read_parquet(" + Quote(file.path) +
-			       ", schema = " + schema + ")" + (where.empty() ? "" : " WHERE " + where);
+			       " + file_row_number), '" + type + "'" + read_list + " FROM " +
+			       DataFileRead(Quote(file.path), columns, "c") + (where.empty() ? "" : " WHERE " + where);
 		};
 		// The delete file of a data file that ended at (or was replaced at) a snapshot.
 		auto delete_file_ending_at = [&](idx_t data_file_id, idx_t snapshot) -> const ChangeFile * {
@@ -361,10 +341,6 @@ void RegisterChangeFunctions(ExtensionLoader &loader) {
 	for (auto &function : ChangeFunctions()) {
 		loader.RegisterFunction(MakeChangeFunction("ducklake_" + function.first, function.second, nullptr, ""));
 	}
-}
-
-string DataFileSchemaArgument(const vector<LakeColumnInfo> &columns, const string &name_prefix) {
-	return SchemaArgument(columns, name_prefix);
 }
 
 } // namespace duckdb

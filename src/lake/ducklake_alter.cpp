@@ -55,13 +55,32 @@ idx_t NextColumnId(LakeTableInfo &table) {
 	return MaxValue(table.max_column_id, MaxColumnId(table.columns)) + 1;
 }
 
-//! A struct's type from its (changed) fields, up the path.
-void RebuildStructType(LakeColumnInfo &column) {
-	child_list_t<LogicalType> fields;
-	for (auto &child : column.children) {
-		fields.emplace_back(child.name, child.type);
+//! A nested column's type from its (changed) children: struct fields, a list's element, a map's
+//! key and value.
+void RebuildNestedType(LakeColumnInfo &column) {
+	switch (column.type.id()) {
+	case LogicalTypeId::STRUCT: {
+		child_list_t<LogicalType> fields;
+		for (auto &child : column.children) {
+			fields.emplace_back(child.name, child.type);
+		}
+		column.type = LogicalType::STRUCT(std::move(fields));
+		break;
 	}
-	column.type = LogicalType::STRUCT(std::move(fields));
+	case LogicalTypeId::LIST:
+		column.type = LogicalType::LIST(column.children[0].type);
+		break;
+	case LogicalTypeId::MAP:
+		column.type = LogicalType::MAP(column.children[0].type, column.children[1].type);
+		break;
+	default:
+		break;
+	}
+}
+
+bool IsNested(const LakeColumnInfo &column) {
+	auto id = column.type.id();
+	return id == LogicalTypeId::STRUCT || id == LogicalTypeId::LIST || id == LogicalTypeId::MAP;
 }
 
 //! now(), current_date, ...: foldable within one query, but not a literal.
@@ -112,13 +131,14 @@ LakeColumnInfo NewColumn(ClientContext &context, LakeTableInfo &table, const Col
 	return column;
 }
 
-//! The struct column (or struct field) at `path`.
+//! The column (or nested field) at `path`. As in DuckDB, a path steps into a list through
+//! `element` and into a map through `key` / `value`: the names of their child columns in the format.
 LakeColumnInfo &ResolvePath(LakeTableInfo &table, const vector<string> &path, idx_t length,
                             vector<LakeColumnInfo *> &chain) {
 	auto *columns = &table.columns;
 	LakeColumnInfo *current = nullptr;
 	for (idx_t i = 0; i < length; i++) {
-		if (current && current->type.id() != LogicalTypeId::STRUCT) {
+		if (current && !IsNested(*current)) {
 			throw BinderException("Column \"%s\" is not a STRUCT: it has no field \"%s\"", current->name, path[i]);
 		}
 		auto next = FindColumn(*columns, path[i]);
@@ -147,9 +167,7 @@ LakeColumnInfo &ResolveFieldParent(LakeTableInfo &table, const vector<string> &p
 
 void RebuildChain(vector<LakeColumnInfo *> &chain) {
 	for (idx_t i = chain.size(); i > 0; i--) {
-		if (chain[i - 1]->type.id() == LogicalTypeId::STRUCT) {
-			RebuildStructType(*chain[i - 1]);
-		}
+		RebuildNestedType(*chain[i - 1]);
 	}
 }
 

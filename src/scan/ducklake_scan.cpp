@@ -152,18 +152,6 @@ private:
 	}
 };
 
-MultiFileColumnDefinition ColumnDefinition(const LakeColumnInfo &column) {
-	MultiFileColumnDefinition result(column.name, column.type);
-	result.identifier = Value::INTEGER(NumericCast<int32_t>(column.column_id));
-	// Rows written before the column existed read as its initial default (spec: schema evolution).
-	auto fill = column.initial_default.IsNull() ? Value(column.type) : column.initial_default;
-	result.default_expression = make_uniq<ConstantExpression>(std::move(fill));
-	for (auto &child : column.children) {
-		result.children.push_back(ColumnDefinition(child));
-	}
-	return result;
-}
-
 class LakeMultiFileReader : public MultiFileReader {
 public:
 	explicit LakeMultiFileReader(shared_ptr<LakeScanInfo> info_p) : info(std::move(info_p)) {
@@ -194,7 +182,7 @@ public:
 		names.clear();
 		return_types.clear();
 		for (auto &column : columns) {
-			bind_data.schema.push_back(ColumnDefinition(column));
+			bind_data.schema.push_back(LakeColumnDefinition(column));
 			names.push_back(column.name);
 			return_types.push_back(column.type);
 		}
@@ -257,7 +245,7 @@ public:
 			for (auto &column : info->table.GetTableInfo().columns) {
 				auto &ids = scan_file.inlined->column_ids;
 				if (std::find(ids.begin(), ids.end(), column.column_id) != ids.end()) {
-					columns.push_back(ColumnDefinition(column));
+					columns.push_back(LakeColumnDefinition(column));
 				}
 			}
 			columns.push_back(RowIdColumn());
@@ -356,6 +344,18 @@ virtual_column_map_t LakeScanVirtualColumns(ClientContext &context, optional_ptr
 }
 
 } // namespace
+
+MultiFileColumnDefinition LakeColumnDefinition(const LakeColumnInfo &column) {
+	MultiFileColumnDefinition result(column.name, column.type);
+	result.identifier = Value::INTEGER(NumericCast<int32_t>(column.column_id));
+	// Rows written before the column existed read as its initial default (spec: schema evolution).
+	auto fill = column.initial_default.IsNull() ? Value(column.type) : column.initial_default;
+	result.default_expression = make_uniq<ConstantExpression>(std::move(fill));
+	for (auto &child : column.children) {
+		result.children.push_back(LakeColumnDefinition(child));
+	}
+	return result;
+}
 
 TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,
                            unique_ptr<FunctionData> &bind_data) {

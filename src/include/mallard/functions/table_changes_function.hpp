@@ -15,17 +15,11 @@ namespace duckdb {
 class DuckLakeCatalog;
 class DuckLakeSchemaEntry;
 class ExtensionLoader;
-struct LakeColumnInfo;
 
 //! lake.table_changes / table_insertions / table_deletions, or nullptr for other names.
 optional_ptr<CatalogEntry> LookupChangeFunction(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
                                                 const string &lower_name);
 //! ducklake_table_changes('lake', 'schema', 'table', start, end) and the other two.
 void RegisterChangeFunctions(ExtensionLoader &loader);
-//! read_parquet's `schema` argument reading a data file of `columns` by field id (old files map to
-//! the current columns), with _ducklake_internal_row_id (NULL when the file has none). The columns
-//! are named name_prefix0, name_prefix1, ... (no clash with filename or file_row_number, whatever
-//! the table's column names).
-string DataFileSchemaArgument(const vector<LakeColumnInfo> &columns, const string &name_prefix);
 
 } // namespace duckdb

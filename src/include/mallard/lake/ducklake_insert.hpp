@@ -25,7 +25,7 @@ Value FieldIds(const vector<LakeColumnInfo> &columns);
 //! FieldIds plus the _ducklake_internal_row_id column's (files whose rows keep their row ids).
 Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns);
 //! "<read_prefix>0 AS name0, ..., " for maintenance rewrites: the columns read as prefix0, prefix1, ...
-//! (DataFileSchemaArgument with a name prefix) written back under their names, in storage types.
+//! (DataFileRead with a name prefix) written back under their names, in storage types.
 string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &read_prefix);
 //! The options of a Parquet COPY writing a data file with `field_ids` (maintenance rewrites).
 string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options);

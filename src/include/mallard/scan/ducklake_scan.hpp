@@ -44,6 +44,11 @@ struct LakeScanFile {
 };
 
 struct LakeScanInfo;
+struct MultiFileColumnDefinition;
+
+//! How a scan reads a column from data files: by its field id (the column id), nested fields by
+//! theirs, a file without it giving its initial default.
+MultiFileColumnDefinition LakeColumnDefinition(const LakeColumnInfo &column);
 
 //! Builds the table function that scans `table` over `files`, and binds it.
 TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,
