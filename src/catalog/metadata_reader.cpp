@@ -308,6 +308,14 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 	return catalog;
 }
 
+void MetadataReader::RefuseNameMappedFile(const string &path, idx_t table_id) {
+	// Such a file has no field ids: read by id, every column would come back as its default.
+	throw NotImplementedException("Data file \"%s\" of table id %llu was registered with a column name mapping "
+	                              "(ducklake_add_data_files of the DuckLake extension); Mallard cannot read "
+	                              "name-mapped files yet",
+	                              path, table_id);
+}
+
 vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
                                                    const string &file_condition) {
 	vector<DataFileInfo> files;
@@ -318,7 +326,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	auto rows = conn.Query(StringUtil::Format(
 	    "SELECT f.data_file_id, f.path, f.path_is_relative, f.record_count, f.file_size_bytes, f.footer_size, "
 	    "f.row_id_start, f.partition_id, f.begin_snapshot, d.delete_file_id, d.path, d.path_is_relative, "
-	    "d.delete_count, d.file_size_bytes, d.footer_size, d.begin_snapshot FROM %s f LEFT JOIN %s d ON "
+	    "d.delete_count, d.file_size_bytes, d.footer_size, d.begin_snapshot, f.mapping_id FROM %s f LEFT JOIN %s d ON "
 	    "d.data_file_id = f.data_file_id AND d.table_id = f.table_id AND %s WHERE f.table_id = %llu AND %s "
 	    "ORDER BY f.file_order, f.data_file_id",
 	    conn.Table("ducklake_data_file"), conn.Table("ducklake_delete_file"), VisibleAt(snapshot_id, "d"), table_id,
@@ -328,6 +336,9 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 		auto data_file_id = GetId(row[0]);
 		auto known = file_index.find(data_file_id);
 		if (known == file_index.end()) {
+			if (!row[16].IsNull()) {
+				RefuseNameMappedFile(GetString(row[1]), table_id);
+			}
 			DataFileInfo file;
 			file.data_file_id = data_file_id;
 			file.path = GetString(row[1]);

@@ -7,6 +7,7 @@
 #include "mallard/functions/table_changes_function.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
 #include "mallard/functions/inlined_changes.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -138,12 +139,16 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				delete_files.push_back(std::move(file));
 			}
 			auto data = conn.Query(StringUtil::Format(
-			    "SELECT data_file_id, path, path_is_relative, row_id_start, begin_snapshot, end_snapshot FROM %s "
+			    "SELECT data_file_id, path, path_is_relative, row_id_start, begin_snapshot, end_snapshot, mapping_id "
+			    "FROM %s "
 			    "WHERE table_id = %llu AND (%s OR %s OR data_file_id IN (SELECT data_file_id FROM %s WHERE "
 			    "table_id = %llu AND %s))",
 			    conn.Table("ducklake_data_file"), table_id, in_range("begin_snapshot"), in_range("end_snapshot"),
 			    conn.Table("ducklake_delete_file"), table_id, in_range("begin_snapshot")));
 			for (auto &row : data.rows) {
+				if (!row[6].IsNull()) {
+					MetadataReader::RefuseNameMappedFile(row[1].ToString(), table_id);
+				}
 				ChangeFile file;
 				file.id = NumericCast<idx_t>(row[0].GetValue<int64_t>());
 				file.path = LakePaths::Resolve(folder, row[1].ToString(), row[2].IsNull() || row[2].GetValue<bool>());

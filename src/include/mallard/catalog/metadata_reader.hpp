@@ -43,6 +43,9 @@ struct MetadataReader {
 	static LakeCatalogInfo ReadCatalog(MetadataConnection &conn, idx_t snapshot_id);
 	//! The data files of a table visible at the snapshot, with their column statistics; only those
 	//! meeting `file_condition` (SQL on the data file row, alias f) when one is given.
+	//! Throws: a file registered with a column name mapping (spec: ducklake_column_mapping) cannot be
+	//! read by field id, and reading it anyway would give wrong values.
+	static void RefuseNameMappedFile(const string &path, idx_t table_id);
 	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                          const string &file_condition = string());
 	//! Fills DataFileInfo::partition_values of `files` (file_index: data_file_id -> position).
