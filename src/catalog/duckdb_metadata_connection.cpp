@@ -4,6 +4,8 @@
 
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
+#include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/main/config.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
@@ -148,6 +150,20 @@ Value ConvertValue(const Value &value) {
 	}
 }
 
+//! The type QueryColumns gives a result column of `type`: MetadataResult's types, as ConvertValue.
+LogicalType ColumnKind(const LogicalType &type) {
+	if (FitsBigint(type)) {
+		return LogicalType::BIGINT;
+	}
+	switch (type.id()) {
+	case LogicalTypeId::BOOLEAN:
+	case LogicalTypeId::BLOB:
+		return type;
+	default:
+		return LogicalType::VARCHAR;
+	}
+}
+
 } // namespace
 
 DuckDBMetadataConnection::DuckDBMetadataConnection(const MetadataLocation &location_p, bool read_only_p) {
@@ -252,6 +268,38 @@ MetadataResult DuckDBMetadataConnection::Query(const string &sql) {
 		}
 	}
 	return output;
+}
+
+unique_ptr<ColumnDataCollection> DuckDBMetadataConnection::QueryColumns(const string &sql) {
+	auto result = Run(sql);
+	if (!result || result->types.empty()) {
+		throw InvalidInputException("DuckDB catalog %s: the statement returns no rows", location.DisplayName());
+	}
+	vector<LogicalType> types;
+	for (auto &type : result->types) {
+		types.push_back(ColumnKind(type));
+	}
+	if (types == result->types) {
+		return result->TakeCollection();
+	}
+	// A catalog written by another tool may hold other types: cast them, a vector at a time.
+	auto &source = result->Collection();
+	auto collection = make_uniq<ColumnDataCollection>(Allocator::DefaultAllocator(), types);
+	DataChunk converted;
+	converted.Initialize(Allocator::DefaultAllocator(), types);
+	for (auto &chunk : source.Chunks()) {
+		converted.Reset();
+		for (idx_t column = 0; column < types.size(); column++) {
+			if (types[column] == chunk.data[column].GetType()) {
+				converted.data[column].Reference(chunk.data[column]);
+			} else {
+				VectorOperations::DefaultCast(chunk.data[column], converted.data[column], chunk.size());
+			}
+		}
+		converted.SetCardinality(chunk.size());
+		collection->Append(converted);
+	}
+	return collection;
 }
 
 void DuckDBMetadataConnection::BeginTransaction() {

@@ -123,9 +123,12 @@ vector<InlinedRows> InlinedData::ReadRows(MetadataConnection &conn, idx_t table_
 }
 
 vector<InlinedRows> InlinedData::ReadVisible(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id) {
+	return ReadRows(conn, table_id, VisibleCondition(snapshot_id));
+}
+
+string InlinedData::VisibleCondition(idx_t snapshot_id) {
 	auto snapshot = std::to_string(snapshot_id);
-	return ReadRows(conn, table_id,
-	                "begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot + ")");
+	return "begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot + ")";
 }
 
 string InlinedData::PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t schema_version,

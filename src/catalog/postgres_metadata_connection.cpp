@@ -1,6 +1,7 @@
 #include "mallard/catalog/postgres_metadata_connection.hpp"
 
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
 
 #include <libpq-fe.h>
 
@@ -84,6 +85,34 @@ Value ReadField(PGresult *result, int row, int column, Oid type) {
 	}
 	default:
 		return Value(string(text, PQgetlength(result, row, column)));
+	}
+}
+
+//! PostgreSQL's text of an integer (optional minus sign, then digits: always in range for int8).
+int64_t ParseInteger(const char *text) {
+	bool negative = *text == '-';
+	text += negative;
+	uint64_t magnitude = 0;
+	for (; *text >= '0' && *text <= '9'; text++) {
+		magnitude = magnitude * 10 + uint64_t(*text - '0');
+	}
+	return negative ? int64_t(0 - magnitude) : int64_t(magnitude);
+}
+
+//! The type QueryColumns gives a result column of type `oid` (MetadataResult's types).
+LogicalType ColumnKind(Oid type) {
+	switch (type) {
+	case BOOL_OID:
+		return LogicalType::BOOLEAN;
+	case INT2_OID:
+	case INT4_OID:
+	case INT8_OID:
+	case OID_OID:
+		return LogicalType::BIGINT;
+	case BYTEA_OID:
+		return LogicalType::BLOB;
+	default:
+		return LogicalType::VARCHAR;
 	}
 }
 
@@ -235,6 +264,60 @@ MetadataResult PostgresMetadataConnection::Query(const string &sql) {
 		output.rows.push_back(std::move(values));
 	}
 	return output;
+}
+
+unique_ptr<ColumnDataCollection> PostgresMetadataConnection::QueryColumns(const string &sql) {
+	ResultHandle result(Run(sql, true));
+	auto handle = result.get();
+	int column_count = PQnfields(handle);
+	int row_count = PQntuples(handle);
+	vector<LogicalType> types;
+	vector<Oid> oids;
+	for (int column = 0; column < column_count; column++) {
+		oids.push_back(PQftype(handle, column));
+		types.push_back(ColumnKind(oids.back()));
+	}
+	if (types.empty()) {
+		throw InvalidInputException("PostgreSQL catalog %s: the statement returns no rows", location.DisplayName());
+	}
+	auto collection = make_uniq<ColumnDataCollection>(Allocator::DefaultAllocator(), types);
+	DataChunk chunk;
+	chunk.Initialize(Allocator::DefaultAllocator(), types);
+	for (int start = 0; start < row_count; start += STANDARD_VECTOR_SIZE) {
+		chunk.Reset();
+		int count = MinValue<int>(STANDARD_VECTOR_SIZE, row_count - start);
+		for (int column = 0; column < column_count; column++) {
+			auto &vector = chunk.data[column];
+			auto type = types[column].id();
+			for (int i = 0; i < count; i++) {
+				int row = start + i;
+				if (PQgetisnull(handle, row, column)) {
+					FlatVector::SetNull(vector, i, true);
+					continue;
+				}
+				const char *text = PQgetvalue(handle, row, column);
+				switch (type) {
+				case LogicalTypeId::BOOLEAN:
+					FlatVector::GetData<bool>(vector)[i] = text[0] == 't';
+					break;
+				case LogicalTypeId::BIGINT:
+					FlatVector::GetData<int64_t>(vector)[i] = ParseInteger(text);
+					break;
+				case LogicalTypeId::VARCHAR:
+					FlatVector::GetData<string_t>(vector)[i] =
+					    StringVector::AddString(vector, text, PQgetlength(handle, row, column));
+					break;
+				default:
+					// bytea arrives escaped: ReadField unescapes it.
+					vector.SetValue(i, ReadField(handle, row, column, oids[column]));
+					break;
+				}
+			}
+		}
+		chunk.SetCardinality(count);
+		collection->Append(chunk);
+	}
+	return collection;
 }
 
 void PostgresMetadataConnection::BeginTransaction() {

@@ -225,62 +225,6 @@ void RemoveRows(InlinedRows &rows, const set<idx_t> &deleted) {
 	rows = std::move(kept);
 }
 
-//! Turns the rows' values into columns and drops the values. A column of `column_types` (by column
-//! id: the table's types as the scan reads them) is cast to its type here, a vector at a time and
-//! once per cached read, so the queries that scan the cached rows reference it without casting;
-//! other columns keep the type the catalog returned.
-void StoreAsColumns(InlinedRows &rows, const unordered_map<idx_t, LogicalType> &column_types) {
-	idx_t column_count = rows.column_ids.size();
-	vector<LogicalType> types(column_count, LogicalType::VARCHAR);
-	for (idx_t col = 0; col < column_count; col++) {
-		for (auto &row : rows.rows) {
-			if (!row[col].IsNull()) {
-				types[col] = row[col].type();
-				break;
-			}
-		}
-	}
-	auto target_types = types;
-	for (idx_t col = 0; col < column_count; col++) {
-		auto type = column_types.find(rows.column_ids[col]);
-		if (type != column_types.end()) {
-			target_types[col] = type->second;
-		}
-	}
-	auto stored = make_shared_ptr<ColumnDataCollection>(Allocator::DefaultAllocator(), target_types);
-	DataChunk chunk;
-	chunk.Initialize(Allocator::DefaultAllocator(), types);
-	DataChunk target;
-	target.Initialize(Allocator::DefaultAllocator(), target_types);
-	auto append = [&]() {
-		target.Reset();
-		for (idx_t col = 0; col < column_count; col++) {
-			if (types[col] == target_types[col]) {
-				target.data[col].Reference(chunk.data[col]);
-			} else {
-				VectorOperations::DefaultCast(chunk.data[col], target.data[col], chunk.size());
-			}
-		}
-		target.SetCardinality(chunk.size());
-		stored->Append(target);
-		chunk.Reset();
-	};
-	for (idx_t row = 0; row < rows.rows.size(); row++) {
-		if (chunk.size() == STANDARD_VECTOR_SIZE) {
-			append();
-		}
-		for (idx_t col = 0; col < column_count; col++) {
-			chunk.SetValue(col, chunk.size(), rows.rows[row][col]);
-		}
-		chunk.SetCardinality(chunk.size() + 1);
-	}
-	if (chunk.size() > 0) {
-		append();
-	}
-	rows.stored = std::move(stored);
-	rows.rows = vector<vector<Value>>();
-}
-
 using CommittedInlinedRows = vector<shared_ptr<const InlinedRows>>;
 
 //! Recent reads of committed inlined rows, by lake, table and snapshot (the snapshot's time is in the
@@ -308,13 +252,13 @@ shared_ptr<const CommittedInlinedRows> ReadCommittedRows(DuckLakeCatalog &catalo
 		types_key += "\n" + std::to_string(column.column_id) + ":" + column.type.ToString();
 	}
 	auto read = [&]() {
-		auto rows = catalog.WithMetadata(
-		    [&](MetadataConnection &conn) { return InlinedData::ReadVisible(conn, table_id, snapshot.snapshot_id); });
+		// A cached read is scanned by many queries: as columns, already in the table's types.
+		auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
+			return cached ? InlinedData::ReadVisibleColumns(conn, table_id, snapshot.snapshot_id, column_types)
+			              : InlinedData::ReadVisible(conn, table_id, snapshot.snapshot_id);
+		});
 		auto result = make_shared_ptr<CommittedInlinedRows>();
 		for (auto &table_rows : rows) {
-			if (cached) {
-				StoreAsColumns(table_rows, column_types);
-			}
 			result->push_back(make_shared_ptr<const InlinedRows>(std::move(table_rows)));
 		}
 		return result;

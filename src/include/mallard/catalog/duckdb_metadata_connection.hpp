@@ -32,6 +32,7 @@ public:
 	}
 	void Execute(const string &sql) override;
 	MetadataResult Query(const string &sql) override;
+	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 
 	void BeginTransaction() override;
 	void Commit() override;

@@ -37,8 +37,8 @@ struct InlinedRows {
 	//! Per row (catalog rows only): the snapshots that inserted and ended it.
 	vector<idx_t> begin_snapshots;
 	vector<optional_idx> end_snapshots;
-	//! For scans, the values as columns (of the types the catalog returned) instead of `rows`: a
-	//! cached read is scanned by many queries (see inlined_data_reader.cpp).
+	//! For scans, the values as columns (ReadVisibleColumns: in the table's types) instead of `rows`:
+	//! a cached read is scanned by many queries (see inlined_data_reader.cpp).
 	shared_ptr<ColumnDataCollection> stored;
 
 	idx_t Count() const {
@@ -68,6 +68,14 @@ struct InlinedData {
 	static vector<InlinedRows> ReadRows(MetadataConnection &conn, idx_t table_id, const string &condition);
 	//! The rows visible at a snapshot.
 	static vector<InlinedRows> ReadVisible(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
+	//! SQL condition on begin_snapshot and end_snapshot: the rows visible at a snapshot.
+	static string VisibleCondition(idx_t snapshot_id);
+	//! The rows visible at a snapshot as columns (InlinedRows::stored, `rows` and the begin and end
+	//! snapshots left empty), read column-wise from the catalog (MetadataConnection::QueryColumns);
+	//! a column whose id is in `column_types` is cast to that type a vector at a time, the others
+	//! keep the type the catalog returned (BIGINT, BOOLEAN, BLOB or VARCHAR). For scans of many rows.
+	static vector<InlinedRows> ReadVisibleColumns(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+	                                              const unordered_map<idx_t, LogicalType> &column_types);
 
 	//! The name of the inlined-data table that holds new rows for `columns` (the table's columns as
 	//! of this commit), creating and registering it when the table's columns changed since the

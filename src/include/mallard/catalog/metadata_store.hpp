@@ -16,6 +16,8 @@
 
 namespace duckdb {
 
+class ColumnDataCollection;
+
 enum class MetadataBackendType : uint8_t { DUCKDB, SQLITE, POSTGRES };
 
 //! Where a lake's catalog lives: the text after `ducklake:` in ATTACH.
@@ -75,6 +77,12 @@ public:
 	virtual void Execute(const string &sql) = 0;
 	//! Runs one query and returns its rows.
 	virtual MetadataResult Query(const string &sql) = 0;
+	//! Runs one query and returns its rows as columns, for results too large to hold as one Value
+	//! per field (the inlined rows a scan reads): values go from the backend's own representation
+	//! straight into vectors. Each column has one of MetadataResult's types (BIGINT, BOOLEAN, BLOB
+	//! or VARCHAR), chosen per column from its declared (SQLite) or result (PostgreSQL, DuckDB)
+	//! type; a field stored otherwise than its column (SQLite is dynamically typed) is cast to it.
+	virtual unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) = 0;
 
 	//! A number that grows with every committed write to the catalog database, when all writes pass
 	//! through this process (a DuckDB file is open in one process at a time): what was read while

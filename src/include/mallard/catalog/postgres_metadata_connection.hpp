@@ -28,6 +28,7 @@ public:
 	//! A query that fails because the connection dropped (outside a transaction) is sent once more
 	//! on a fresh connection, so run only reads through Query.
 	MetadataResult Query(const string &sql) override;
+	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 
 	void BeginTransaction() override;
 	void Commit() override;

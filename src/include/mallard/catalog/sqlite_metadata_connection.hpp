@@ -33,6 +33,7 @@ public:
 	}
 	void Execute(const string &sql) override;
 	MetadataResult Query(const string &sql) override;
+	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 
 	void BeginTransaction() override;
 	void Commit() override;
@@ -50,12 +51,16 @@ public:
 
 private:
 	//! Runs every statement of `sql`; the rows of the last statement that has columns go to
-	//! `result` when given. `is_commit`: the statement may be repeated while the database is busy
-	//! even inside a transaction.
-	void Run(const string &sql, MetadataResult *result, bool is_commit);
+	//! `result` when given (or, as columns, to `columns`). `is_commit`: the statement may be
+	//! repeated while the database is busy even inside a transaction.
+	void Run(const string &sql, MetadataResult *result, bool is_commit,
+	         unique_ptr<ColumnDataCollection> *columns = nullptr);
 	//! Runs one prepared statement to completion, repeating it while the database is busy when
 	//! `retry_busy`.
-	void Step(sqlite3_stmt *statement, MetadataResult *result, bool retry_busy);
+	void Step(sqlite3_stmt *statement, MetadataResult *result, bool retry_busy,
+	          unique_ptr<ColumnDataCollection> *columns = nullptr);
+	//! Step for QueryColumns: the rows as columns.
+	void StepColumns(sqlite3_stmt *statement, unique_ptr<ColumnDataCollection> &columns, bool retry_busy);
 	//! Throws the exception matching a failed SQLite call (rc), rolling back the transaction first
 	//! when the error is a conflict.
 	[[noreturn]] void ThrowError(int rc);
