@@ -92,6 +92,10 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 	// The catalog needs no extensions; nothing may be downloaded.
 	config.options.autoinstall_known_extensions = false;
 	config.options.autoload_known_extensions = false;
+	// Catalog statements are small: one thread runs each alone, where a pool hands its pipelines to
+	// workers and waits for them (measured: a catalog statement on 1,000 or 100,000 files takes
+	// about half as long on one thread when the cores are busy).
+	config.options.maximum_threads = 1;
 	OpenCatalogFile file;
 	try {
 		file.database = make_uniq<DuckDB>(in_memory ? nullptr : path.c_str(), &config);
