@@ -13,7 +13,10 @@ struct MetadataIndexDefinition {
 };
 
 const MetadataIndexDefinition METADATA_INDEXES[] = {
-    {FILE_COLUMN_STATS_INDEX, "ducklake_file_column_stats", "table_id, data_file_id"}};
+    // Not led by table_id: SQLite would then walk the index for the pruning condition's
+    // "table_id = ? AND column_id = ?" pass, with a row lookup per entry (measured: 0.5 s -> 0.9 s on
+    // 100,000 files), where a plain scan of the table is faster.
+    {FILE_COLUMN_STATS_INDEX, "ducklake_file_column_stats", "data_file_id"}};
 
 string SchemaLiteral(MetadataConnection &conn, const char *if_none) {
 	auto &schema = conn.GetLocation().metadata_schema;

@@ -11,7 +11,7 @@
 
 namespace duckdb {
 
-//! The name of the index on ducklake_file_column_stats (table_id, data_file_id): a scan narrowed by
+//! The name of the index on ducklake_file_column_stats (data_file_id): a scan narrowed by
 //! the catalog reads its few files' statistics by id, which without it is a pass over every
 //! statistics row of the lake.
 extern const char *const FILE_COLUMN_STATS_INDEX;
