@@ -4,9 +4,13 @@
 
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/catalog/catalog.hpp"
+#include "duckdb/catalog/catalog_entry/schema_catalog_entry.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
 #include "duckdb/common/vector_operations/vector_operations.hpp"
+#include "duckdb/main/client_context.hpp"
 #include "duckdb/main/config.hpp"
+#include "duckdb/main/database_manager.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
 #include "duckdb/main/materialized_query_result.hpp"
@@ -94,6 +98,10 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 	// The catalog needs no extensions; nothing may be downloaded.
 	config.options.autoinstall_known_extensions = false;
 	config.options.autoload_known_extensions = false;
+	// Catalog statements are small: one thread runs each alone, where a pool hands its pipelines to
+	// workers and waits for them (measured: a catalog statement on 1,000 or 100,000 files takes
+	// about half as long on one thread when the cores are busy).
+	config.options.maximum_threads = 1;
 	OpenCatalogFile file;
 	try {
 		file.database = make_uniq<DuckDB>(in_memory ? nullptr : path.c_str(), &config);
@@ -344,18 +352,35 @@ string DuckDBMetadataConnection::SchemaExpression() const {
 }
 
 bool DuckDBMetadataConnection::TableExists(const string &name) {
-	auto result = Query("SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = " +
-	                    SchemaExpression() + " AND table_name = " + Literal(name));
-	return result.RowCount() > 0;
+	for (auto &table : ListTables()) {
+		if (table == name) {
+			return true;
+		}
+	}
+	return false;
 }
 
 vector<string> DuckDBMetadataConnection::ListTables() {
-	auto result = Query("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND "
-	                    "schema_name = " +
-	                    SchemaExpression());
+	// From the catalog itself rather than duckdb_tables(), which also works out every table's size
+	// and SQL: 20-150 ms for the ~25 tables of a DuckLake catalog, most of a new process's ATTACH.
 	vector<string> names;
-	for (auto &row : result.rows) {
-		names.push_back(row[0].ToString());
+	auto &context = *connection->context;
+	try {
+		context.RunFunctionInTransaction([&]() {
+			auto &database = DatabaseManager::GetDefaultDatabase(context);
+			auto schema_name = location.metadata_schema.empty() ? string(DEFAULT_SCHEMA) : location.metadata_schema;
+			auto schema = Catalog::GetSchema(context, database, schema_name, OnEntryNotFound::RETURN_NULL);
+			if (!schema) {
+				return;
+			}
+			schema->Scan(context, CatalogType::TABLE_ENTRY, [&](CatalogEntry &entry) {
+				if (entry.type == CatalogType::TABLE_ENTRY) { // views share the set
+					names.push_back(entry.name);
+				}
+			});
+		});
+	} catch (std::exception &ex) {
+		ThrowError(ErrorData(ex));
 	}
 	return names;
 }

@@ -1,5 +1,6 @@
 #include "mallard/catalog/metadata_reader.hpp"
 
+#include "mallard/catalog/catalog_rows.hpp"
 #include "mallard/catalog/ducklake_types.hpp"
 
 #include "duckdb/common/string_util.hpp"
@@ -107,10 +108,9 @@ void SetCreatedSnapshots(vector<LakeColumnInfo> &columns, const unordered_map<id
 
 //! The partition spec each table writes new data with, and the largest column id each table has
 //! ever used (ALTER ... ADD never reuses the id of a dropped column).
-void ReadPartitionSpecs(MetadataConnection &conn, idx_t snapshot_id, vector<LakeTableInfo> &tables,
+void ReadPartitionSpecs(CatalogRows &catalog_rows, vector<LakeTableInfo> &tables,
                         const unordered_map<idx_t, idx_t> &table_index) {
-	auto column_ids = conn.Query("SELECT table_id, column_id, min(begin_snapshot) FROM " +
-	                             conn.Table("ducklake_column") + " GROUP BY table_id, column_id");
+	auto &column_ids = catalog_rows.column_ids;
 	unordered_map<idx_t, unordered_map<idx_t, idx_t>> created;
 	for (auto &row : column_ids.rows) {
 		auto it = table_index.find(GetId(row[0]));
@@ -126,11 +126,7 @@ void ReadPartitionSpecs(MetadataConnection &conn, idx_t snapshot_id, vector<Lake
 	for (auto &table : tables) {
 		SetCreatedSnapshots(table.columns, created[table.table_id]);
 	}
-	auto specs = conn.Query("SELECT p.table_id, p.partition_id, c.partition_key_index, c.column_id, c.transform FROM " +
-	                        conn.Table("ducklake_partition_info") + " p LEFT JOIN " +
-	                        conn.Table("ducklake_partition_column") +
-	                        " c ON c.partition_id = p.partition_id AND c.table_id = p.table_id WHERE " +
-	                        MetadataReader::VisibleAt(snapshot_id, "p") + " ORDER BY p.table_id, c.partition_key_index");
+	auto &specs = catalog_rows.partition_specs;
 	for (auto &row : specs.rows) {
 		auto it = table_index.find(GetId(row[0]));
 		if (it == table_index.end()) {
@@ -191,10 +187,9 @@ bool MetadataReader::TryGetSnapshotAtTime(MetadataConnection &conn, const string
 
 LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snapshot_id) {
 	LakeCatalogInfo catalog;
-	auto visible = VisibleAt(snapshot_id);
+	auto catalog_rows = ReadCatalogRows(conn, snapshot_id);
 
-	auto schemas = conn.Query("SELECT schema_id, schema_uuid, schema_name, path, path_is_relative FROM " +
-	                          conn.Table("ducklake_schema") + " WHERE " + visible + " ORDER BY schema_id");
+	auto &schemas = catalog_rows.schemas;
 	for (auto &row : schemas.rows) {
 		LakeSchemaInfo schema;
 		schema.schema_id = GetId(row[0]);
@@ -207,14 +202,12 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 
 	// Comments are tags with key 'comment' (spec: ducklake_tag).
 	unordered_map<idx_t, Value> comments;
-	auto tags = conn.Query("SELECT object_id, value FROM " + conn.Table("ducklake_tag") + " WHERE key = 'comment' AND " +
-	                       visible);
+	auto &tags = catalog_rows.tags;
 	for (auto &row : tags.rows) {
 		comments[GetId(row[0])] = row[1].IsNull() ? Value() : Value(row[1].ToString());
 	}
 
-	auto tables = conn.Query("SELECT table_id, table_uuid, schema_id, table_name, path, path_is_relative FROM " +
-	                         conn.Table("ducklake_table") + " WHERE " + visible + " ORDER BY table_id");
+	auto &tables = catalog_rows.tables;
 	unordered_map<idx_t, idx_t> table_index;
 	for (auto &row : tables.rows) {
 		LakeTableInfo table;
@@ -232,10 +225,7 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 		catalog.tables.push_back(std::move(table));
 	}
 
-	auto columns = conn.Query("SELECT table_id, column_id, column_name, column_type, initial_default, default_value, "
-	                          "nulls_allowed, parent_column, column_order FROM " +
-	                          conn.Table("ducklake_column") + " WHERE " + visible +
-	                          " ORDER BY table_id, column_order, column_id");
+	auto &columns = catalog_rows.columns;
 	unordered_map<idx_t, vector<ColumnRow>> rows_by_table;
 	for (auto &row : columns.rows) {
 		ColumnRow column;
@@ -260,8 +250,7 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 	}
 	// Column comments are column tags with key 'comment' (spec: ducklake_column_tag).
 	map<pair<idx_t, idx_t>, Value> column_comments;
-	auto column_tags = conn.Query("SELECT table_id, column_id, value FROM " + conn.Table("ducklake_column_tag") +
-	                              " WHERE key = 'comment' AND " + visible);
+	auto &column_tags = catalog_rows.column_tags;
 	for (auto &row : column_tags.rows) {
 		column_comments[make_pair(GetId(row[0]), GetId(row[1]))] =
 		    row[2].IsNull() ? Value() : Value(row[2].ToString());
@@ -286,10 +275,9 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 		}
 	}
 
-	ReadPartitionSpecs(conn, snapshot_id, catalog.tables, table_index);
+	ReadPartitionSpecs(catalog_rows, catalog.tables, table_index);
 
-	auto views = conn.Query("SELECT view_id, view_uuid, schema_id, view_name, dialect, sql, column_aliases FROM " +
-	                        conn.Table("ducklake_view") + " WHERE " + visible + " ORDER BY view_id");
+	auto &views = catalog_rows.views;
 	for (auto &row : views.rows) {
 		LakeViewInfo view;
 		view.view_id = GetId(row[0]);

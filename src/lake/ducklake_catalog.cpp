@@ -1,5 +1,6 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 
+#include "mallard/catalog/metadata_indexes.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_tables.hpp"
 #include "mallard/lake/ducklake_catalog_set.hpp"
@@ -56,6 +57,7 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 			                            DisplayName());
 		}
 	}
+	EnsureMetadataIndexes(*metadata);
 
 	if (options.snapshot_version.IsValid() || !options.snapshot_time.empty()) {
 		SnapshotInfo snapshot;

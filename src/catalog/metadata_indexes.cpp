@@ -1,0 +1,85 @@
+#include "mallard/catalog/metadata_indexes.hpp"
+
+namespace duckdb {
+
+const char *const FILE_COLUMN_STATS_INDEX = "mallard_file_column_stats_file";
+
+namespace {
+
+struct MetadataIndexDefinition {
+	const char *name;
+	const char *table;
+	const char *columns;
+};
+
+const MetadataIndexDefinition METADATA_INDEXES[] = {
+    // Not led by table_id: SQLite would then walk the index for the pruning condition's
+    // "table_id = ? AND column_id = ?" pass, with a row lookup per entry (measured: 0.5 s -> 0.9 s on
+    // 100,000 files), where a plain scan of the table is faster.
+    {FILE_COLUMN_STATS_INDEX, "ducklake_file_column_stats", "data_file_id"}};
+
+string SchemaLiteral(MetadataConnection &conn, const char *if_none) {
+	auto &schema = conn.GetLocation().metadata_schema;
+	return schema.empty() ? string(if_none) : MetadataConnection::Literal(schema);
+}
+
+} // namespace
+
+bool MetadataIndexExists(MetadataConnection &conn, const string &name) {
+	string sql;
+	switch (conn.GetType()) {
+	case MetadataBackendType::SQLITE: {
+		auto &schema = conn.GetLocation().metadata_schema;
+		auto master = schema.empty() ? string("sqlite_master")
+		                             : MetadataConnection::Identifier(schema) + ".sqlite_master";
+		sql = "SELECT 1 FROM " + master + " WHERE type = 'index' AND name = " + MetadataConnection::Literal(name);
+		break;
+	}
+	case MetadataBackendType::POSTGRES:
+		sql = "SELECT 1 FROM pg_catalog.pg_indexes WHERE schemaname = " + SchemaLiteral(conn, "current_schema()") +
+		      " AND indexname = " + MetadataConnection::Literal(name);
+		break;
+	default:
+		return false;
+	}
+	return conn.Query(sql).RowCount() > 0;
+}
+
+void EnsureMetadataIndexes(MetadataConnection &conn) {
+	if (conn.IsReadOnly() || conn.InTransaction()) {
+		return;
+	}
+	auto type = conn.GetType();
+	if (type != MetadataBackendType::SQLITE && type != MetadataBackendType::POSTGRES) {
+		return;
+	}
+	auto &schema = conn.GetLocation().metadata_schema;
+	for (auto &index : METADATA_INDEXES) {
+		// Looked up first: CREATE INDEX takes a lock on the table even when the index exists.
+		if (MetadataIndexExists(conn, index.name)) {
+			continue;
+		}
+		string sql;
+		if (type == MetadataBackendType::SQLITE) {
+			// SQLite names the schema on the index; the table is then looked up in it.
+			auto name = schema.empty() ? MetadataConnection::Identifier(index.name)
+			                           : MetadataConnection::Identifier(schema) + "." +
+			                                 MetadataConnection::Identifier(index.name);
+			sql = "CREATE INDEX IF NOT EXISTS " + name + " ON " + MetadataConnection::Identifier(index.table) + " (" +
+			      index.columns + ")";
+		} else {
+			// PostgreSQL puts the index in its table's schema.
+			sql = "CREATE INDEX IF NOT EXISTS " + MetadataConnection::Identifier(index.name) + " ON " +
+			      conn.Table(index.table) + " (" + index.columns + ")";
+		}
+		try {
+			conn.Execute(sql);
+		} catch (MetadataConflictException &) {
+			// Another process created it at the same moment.
+		} catch (IOException &) {
+			// Not allowed to create it (or the catalog is busy): scans read the statistics without it.
+		}
+	}
+}
+
+} // namespace duckdb
