@@ -302,4 +302,13 @@ void SnapshotWriter::Execute() {
 	statements.clear();
 }
 
+void SnapshotWriter::ExecuteAndCommit() {
+	if (statements.empty()) {
+		conn.Commit();
+		return;
+	}
+	conn.ExecuteAndCommit(StringUtil::Join(statements, ";\n"));
+	statements.clear();
+}
+
 } // namespace duckdb

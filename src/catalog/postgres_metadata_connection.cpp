@@ -197,23 +197,30 @@ pg_result *PostgresMetadataConnection::Run(const string &sql, bool repeatable) {
 		    "before running more statements",
 		    name);
 	}
+	// The transaction's BEGIN rides along with its first statement (one round trip fewer).
+	bool beginning = begin_pending;
+	begin_pending = false;
 	for (idx_t attempt = 0;; attempt++) {
 		if (!conn || PQstatus(conn) != CONNECTION_OK) {
 			// Only reached outside a transaction: losing the connection inside one sets transaction_lost.
 			Connect();
 		}
-		ResultHandle result(PQexec(conn, sql.c_str()));
+		ResultHandle result(PQexec(conn, beginning ? ("BEGIN;\n" + sql).c_str() : sql.c_str()));
 		auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
 		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
 			return result.release();
 		}
 		string reason = TrimMessage(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn));
 		if (PQstatus(conn) == CONNECTION_BAD) {
+			if (beginning && attempt == 0) {
+				// The transaction had not begun on the server: nothing of it ran, begin it again.
+				continue;
+			}
 			if (in_transaction) {
 				in_transaction = false;
 				transaction_lost = true;
-				auto outcome =
-				    sql == "COMMIT" ? "whether the commit took effect is unknown" : "the transaction did not complete";
+				auto outcome = StringUtil::EndsWith(sql, "COMMIT") ? "whether the commit took effect is unknown"
+				                                                   : "the transaction did not complete";
 				throw IOException("Lost the connection to the PostgreSQL catalog %s inside a transaction (%s); %s",
 				                  name, reason, outcome);
 			}
@@ -326,13 +333,19 @@ void PostgresMetadataConnection::BeginTransaction() {
 	}
 	// READ COMMITTED (the default): two writers collide on the snapshot primary key, which is the
 	// conflict DuckLake's commit protocol expects.
-	ResultHandle result(Run("BEGIN", true));
+	begin_pending = true;
 	in_transaction = true;
 }
 
 void PostgresMetadataConnection::Commit() {
 	if (!in_transaction) {
 		throw TransactionException("No transaction on catalog %s to commit", location.DisplayName());
+	}
+	if (begin_pending) {
+		// Nothing was sent: the server never had the transaction.
+		begin_pending = false;
+		in_transaction = false;
+		return;
 	}
 	if (PQtransactionStatus(conn) == PQTRANS_INERROR) {
 		// PostgreSQL would answer COMMIT with a silent ROLLBACK.
@@ -348,11 +361,32 @@ void PostgresMetadataConnection::Commit() {
 		in_transaction = false; // a failed COMMIT ends the transaction too
 		throw;
 	}
+	FinishCommit(result.release());
+}
+
+void PostgresMetadataConnection::FinishCommit(pg_result *result_p) {
+	ResultHandle result(result_p);
 	in_transaction = false;
 	if (strcmp(PQcmdStatus(result.get()), "ROLLBACK") == 0) {
 		throw TransactionException("The transaction on catalog %s was rolled back instead of committed",
 		                           location.DisplayName());
 	}
+}
+
+void PostgresMetadataConnection::ExecuteAndCommit(const string &sql) {
+	if (!in_transaction || begin_pending || PQtransactionStatus(conn) == PQTRANS_INERROR) {
+		MetadataConnection::ExecuteAndCommit(sql);
+		return;
+	}
+	// One round trip: PostgreSQL runs the statements in order and stops at the first error, which
+	// comes back instead of COMMIT's result and leaves the transaction open (aborted) for Rollback.
+	// The statements never end in a COMMIT of their own, so only our COMMIT can end the transaction.
+	ResultHandle result(Run(sql + ";\nCOMMIT", false));
+	if (strcmp(PQcmdStatus(result.get()), "COMMIT") != 0 && strcmp(PQcmdStatus(result.get()), "ROLLBACK") != 0) {
+		throw IOException("PostgreSQL catalog %s: COMMIT after a batch returned \"%s\"",
+		                        location.DisplayName(), PQcmdStatus(result.get()));
+	}
+	FinishCommit(result.release());
 }
 
 void PostgresMetadataConnection::Rollback() {
@@ -364,6 +398,10 @@ void PostgresMetadataConnection::Rollback() {
 		return;
 	}
 	in_transaction = false;
+	if (begin_pending) {
+		begin_pending = false; // nothing was sent
+		return;
+	}
 	if (!conn || PQstatus(conn) != CONNECTION_OK) {
 		return; // the transaction ended with the connection
 	}
@@ -406,11 +444,15 @@ string PostgresMetadataConnection::ColumnType(const string &kind) const {
 
 pg_conn *PostgresMetadataConnection::Handle() {
 	if (!conn || PQstatus(conn) != CONNECTION_OK) {
-		if (in_transaction || transaction_lost) {
+		if ((in_transaction && !begin_pending) || transaction_lost) {
 			// A fresh connection would silently run outside the caller's transaction.
 			throw IOException("Lost the connection to PostgreSQL %s inside a transaction", location.DisplayName());
 		}
 		Connect();
+	}
+	if (begin_pending) {
+		// The caller talks to the server directly: its statements must run inside the transaction.
+		ResultHandle result(Run("SELECT 1", false));
 	}
 	return conn;
 }

@@ -349,13 +349,53 @@ void SQLiteMetadataConnection::Run(const string &sql, MetadataResult *result, bo
 }
 
 void SQLiteMetadataConnection::Execute(const string &sql) {
-	Run(sql, nullptr, false);
+	if (InTransaction()) {
+		Run(sql, nullptr, false);
+		return;
+	}
+	// Outside a transaction each statement commits by itself: count it as a write, failed or not.
+	own_writes++;
+	try {
+		Run(sql, nullptr, false);
+	} catch (...) {
+		own_writes++;
+		throw;
+	}
 }
 
 MetadataResult SQLiteMetadataConnection::Query(const string &sql) {
 	MetadataResult result;
-	Run(sql, &result, false);
+	bool autocommit = !InTransaction();
+	auto changes_before = sqlite3_total_changes64(db);
+	try {
+		Run(sql, &result, false);
+	} catch (...) {
+		own_writes += autocommit ? 1 : 0;
+		throw;
+	}
+	if (autocommit && sqlite3_total_changes64(db) != changes_before) {
+		own_writes++; // a query that wrote (INSERT ... RETURNING) committed by itself
+	}
 	return result;
+}
+
+optional_idx SQLiteMetadataConnection::CommitVersion() {
+	// data_version is per connection and leaves out this connection's own commits, counted in
+	// own_writes. Outside a transaction the PRAGMA reads the file's current state; inside one, the
+	// state the transaction sees (a write transaction holds the write lock, so that is current).
+	MetadataResult result;
+	Run("PRAGMA data_version", &result, false);
+	if (result.rows.size() != 1 || result.rows[0][0].IsNull()) {
+		return optional_idx();
+	}
+	auto data_version = result.rows[0][0].GetValue<int64_t>();
+	if (data_version != last_data_version) {
+		if (last_data_version != -1) {
+			other_writes++;
+		}
+		last_data_version = data_version;
+	}
+	return own_writes + other_writes;
 }
 
 void SQLiteMetadataConnection::BeginTransaction() {
@@ -371,7 +411,13 @@ void SQLiteMetadataConnection::Commit() {
 	if (!InTransaction()) {
 		throw TransactionException("No transaction on catalog %s to commit", location.DisplayName());
 	}
-	Run("COMMIT", nullptr, true);
+	try {
+		Run("COMMIT", nullptr, true);
+	} catch (...) {
+		own_writes++; // whether anything was written is unknown: count it
+		throw;
+	}
+	own_writes++;
 }
 
 void SQLiteMetadataConnection::Rollback() {

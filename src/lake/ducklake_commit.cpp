@@ -180,7 +180,10 @@ void LakeCommit::RunCatalogTransaction(DuckLakeCatalog &catalog,
 				conn.BeginTransaction();
 				try {
 					attempt_function(conn);
-					conn.Commit();
+					// (The attempt may have committed with its last statements: LakeCommit::ExecuteBatch.)
+					if (conn.InTransaction()) {
+						conn.Commit();
+					}
 				} catch (...) {
 					if (conn.InTransaction()) {
 						conn.Rollback();

@@ -115,7 +115,8 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 
 void LakeCommit::ExecuteBatch(SnapshotWriter &writer) {
 	try {
-		writer.Execute();
+		// The commit's last round trip: RunCatalogTransaction finds the transaction committed.
+		writer.ExecuteAndCommit();
 	} catch (MetadataConflictException &) {
 		throw;
 	} catch (std::exception &ex) {

@@ -112,6 +112,67 @@ TEST_F(PostgresServerTest, ALostConnectionIsReopenedOutsideATransaction) {
 	EXPECT_EQ(conn->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 1);
 }
 
+TEST_F(PostgresServerTest, BeginGoesOutWithTheFirstStatement) {
+	auto conn = catalog->Open();
+	auto other = catalog->Open();
+	conn->Execute("CREATE TABLE t (i BIGINT PRIMARY KEY)");
+	// A transaction that sends nothing commits and rolls back without a round trip.
+	conn->BeginTransaction();
+	EXPECT_TRUE(conn->InTransaction());
+	conn->Commit();
+	EXPECT_FALSE(conn->InTransaction());
+	conn->BeginTransaction();
+	conn->Rollback();
+	EXPECT_FALSE(conn->InTransaction());
+	// The first statement runs inside the transaction: a rollback undoes it.
+	conn->BeginTransaction();
+	conn->Execute("INSERT INTO t VALUES (1)");
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 0);
+	conn->Rollback();
+	EXPECT_EQ(conn->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 0);
+	// A connection lost before the first statement loses nothing: the statement reconnects and the
+	// transaction still holds it until the commit.
+	auto pid = conn->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
+	conn->BeginTransaction();
+	other->Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+	conn->Execute("INSERT INTO t VALUES (2)");
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 0);
+	conn->Commit();
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 1);
+}
+
+TEST_F(PostgresServerTest, ExecuteAndCommitCommitsOrLeavesTheTransactionToRollBack) {
+	auto conn = catalog->Open();
+	auto other = catalog->Open();
+	conn->Execute("CREATE TABLE t (i BIGINT PRIMARY KEY)");
+	conn->BeginTransaction();
+	EXPECT_EQ(conn->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 0);
+	conn->ExecuteAndCommit("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)");
+	EXPECT_FALSE(conn->InTransaction());
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 2);
+
+	// A failing statement stops the batch before COMMIT: the transaction stays open, to roll back.
+	conn->BeginTransaction();
+	conn->Execute("INSERT INTO t VALUES (3)");
+	EXPECT_THROW(conn->ExecuteAndCommit("INSERT INTO t VALUES (4); INSERT INTO no_such_table VALUES (5)"), IOException);
+	EXPECT_TRUE(conn->InTransaction());
+	conn->Rollback();
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 2);
+
+	// A conflict rolls back, as MetadataConflictException promises.
+	conn->BeginTransaction();
+	conn->Execute("INSERT INTO t VALUES (6)");
+	EXPECT_THROW(conn->ExecuteAndCommit("INSERT INTO t VALUES (1)"), MetadataConflictException);
+	EXPECT_FALSE(conn->InTransaction());
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 2);
+
+	// Right after BeginTransaction, BEGIN and the batch go out together.
+	conn->BeginTransaction();
+	conn->ExecuteAndCommit("INSERT INTO t VALUES (7)");
+	EXPECT_FALSE(conn->InTransaction());
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 3);
+}
+
 TEST_F(PostgresServerTest, ReadOnlySessionsRefuseWrites) {
 	auto conn = catalog->Open();
 	conn->Execute("CREATE TABLE t (i BIGINT)");

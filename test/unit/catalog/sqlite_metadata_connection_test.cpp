@@ -55,6 +55,44 @@ TEST(SQLiteMetadataConnection, ConcurrentWritersAllSucceed) {
 	EXPECT_EQ(result.GetValue(0, 1).GetValue<int64_t>(), WRITERS * COMMITS - 1);
 }
 
+TEST(SQLiteMetadataConnection, CommitVersionMovesWithEveryWrite) {
+	ScratchCatalog catalog(MetadataBackendType::SQLITE);
+	auto conn = catalog.Open();
+	auto other = catalog.Open();
+	conn->Execute("CREATE TABLE t (i BIGINT)");
+	auto version = conn->CommitVersion();
+	ASSERT_TRUE(version.IsValid());
+	// Reads change nothing.
+	conn->Query("SELECT COUNT(*) FROM t");
+	other->Query("SELECT COUNT(*) FROM t");
+	EXPECT_EQ(conn->CommitVersion().GetIndex(), version.GetIndex());
+	// Its own transaction: exactly one step, as LakeCommit expects of a commit nobody came between.
+	conn->BeginTransaction();
+	conn->Execute("INSERT INTO t VALUES (1)");
+	EXPECT_EQ(conn->CommitVersion().GetIndex(), version.GetIndex());
+	conn->Commit();
+	EXPECT_EQ(conn->CommitVersion().GetIndex(), version.GetIndex() + 1);
+	version = conn->CommitVersion();
+	// Another connection's commit, in a transaction or by itself.
+	other->BeginTransaction();
+	other->Execute("INSERT INTO t VALUES (2)");
+	other->Commit();
+	auto after_other = conn->CommitVersion();
+	EXPECT_GT(after_other.GetIndex(), version.GetIndex());
+	other->Execute("INSERT INTO t VALUES (3)");
+	EXPECT_GT(conn->CommitVersion().GetIndex(), after_other.GetIndex());
+	// Its own statement outside a transaction.
+	version = conn->CommitVersion();
+	conn->Execute("INSERT INTO t VALUES (4)");
+	EXPECT_GT(conn->CommitVersion().GetIndex(), version.GetIndex());
+	// A rolled-back transaction may leave the version alone, but it still names the file's state.
+	version = conn->CommitVersion();
+	conn->BeginTransaction();
+	conn->Execute("INSERT INTO t VALUES (5)");
+	conn->Rollback();
+	EXPECT_EQ(conn->CommitVersion().GetIndex(), version.GetIndex());
+}
+
 TEST(SQLiteMetadataConnection, ReadersAreNotBlockedByAWriter) {
 	ScratchCatalog catalog(MetadataBackendType::SQLITE);
 	auto writer = catalog.Open();

@@ -97,6 +97,12 @@ public:
 	//! reported as "database is locked".
 	virtual void BeginTransaction() = 0;
 	virtual void Commit() = 0;
+	//! Execute(sql) then Commit(), in one round trip where the backend can (PostgreSQL). An error
+	//! leaves the transaction open (to roll back), like Execute.
+	virtual void ExecuteAndCommit(const string &sql) {
+		Execute(sql);
+		Commit();
+	}
 	virtual void Rollback() = 0;
 	virtual bool InTransaction() const = 0;
 

@@ -59,6 +59,8 @@ public:
 
 	//! Runs every statement added so far.
 	void Execute();
+	//! Runs them and commits the catalog transaction, in one round trip where the backend can.
+	void ExecuteAndCommit();
 
 private:
 	void AddColumns(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent, idx_t &order);

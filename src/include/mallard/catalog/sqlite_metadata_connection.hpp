@@ -35,6 +35,11 @@ public:
 	MetadataResult Query(const string &sql) override;
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 
+	//! Counts this connection's own commits plus the times PRAGMA data_version showed that another
+	//! connection (of any process) committed since the last call: it moves whenever the file changed,
+	//! so what was read under one value is current while the value stays.
+	optional_idx CommitVersion() override;
+
 	void BeginTransaction() override;
 	void Commit() override;
 	void Rollback() override;
@@ -73,6 +78,11 @@ private:
 	std::chrono::milliseconds lock_wait_limit = DEFAULT_LOCK_WAIT_LIMIT;
 	//! When the running statement started: the wait limit counts from here.
 	std::chrono::steady_clock::time_point operation_start;
+	//! CommitVersion's parts: writes through this connection (which data_version does not show), and
+	//! the changes of data_version seen, with its last value (-1: not read yet).
+	idx_t own_writes = 0;
+	idx_t other_writes = 0;
+	int64_t last_data_version = -1;
 };
 
 } // namespace duckdb

@@ -76,7 +76,8 @@ private:
 	//! of the snapshot the commit builds on (for the write cache's inlined-data tables).
 	void WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id, idx_t schema_version,
 	                         idx_t latest_schema_version);
-	//! Runs the commit's batch; a failure after writing into an inlined-data table named by the write
+	//! Runs the commit's batch and commits the catalog transaction with it (one round trip on
+	//! PostgreSQL); a failure after writing into an inlined-data table named by the write
 	//! cache (dropped by expiry in another process) forgets the cache's tables and retries.
 	void ExecuteBatch(SnapshotWriter &writer);
 	//! Ends the committed inlined rows this transaction deleted; a conflict when another one did first.
