@@ -47,7 +47,7 @@ void AttachChildren(LakeColumnInfo &column, vector<ColumnEntry> &entries) {
 	}
 }
 
-//! The lake scan's column reader (LakeColumnDefinition) over explicitly listed files.
+//! The lake scan's column reader (BindLakeColumns) over explicitly listed files.
 class DataFileReader : public MultiFileReader {
 public:
 	DataFileReader() = default;
@@ -93,15 +93,7 @@ public:
 		if (columns.empty()) {
 			return MultiFileReader::Bind(options, files, return_types, names, bind_data);
 		}
-		bind_data.schema.clear();
-		names.clear();
-		return_types.clear();
-		for (auto &column : columns) {
-			bind_data.schema.push_back(LakeColumnDefinition(column));
-			names.push_back(column.name);
-			return_types.push_back(column.type);
-		}
-		bind_data.mapping = MultiFileColumnMappingMode::BY_FIELD_ID;
+		BindLakeColumns(columns, return_types, names, bind_data);
 		return true;
 	}
 

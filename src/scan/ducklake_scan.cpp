@@ -177,16 +177,7 @@ public:
 	//! The schema comes from the catalog, not from the files: columns map by field id.
 	bool Bind(MultiFileOptions &options, MultiFileList &files, vector<LogicalType> &return_types,
 	          vector<string> &names, MultiFileReaderBindData &bind_data) override {
-		auto &columns = info->table.GetTableInfo().columns;
-		bind_data.schema.clear();
-		names.clear();
-		return_types.clear();
-		for (auto &column : columns) {
-			bind_data.schema.push_back(LakeColumnDefinition(column));
-			names.push_back(column.name);
-			return_types.push_back(column.type);
-		}
-		bind_data.mapping = MultiFileColumnMappingMode::BY_FIELD_ID;
+		BindLakeColumns(info->table.GetTableInfo().columns, return_types, names, bind_data);
 		return true;
 	}
 
@@ -355,6 +346,19 @@ MultiFileColumnDefinition LakeColumnDefinition(const LakeColumnInfo &column) {
 		result.children.push_back(LakeColumnDefinition(child));
 	}
 	return result;
+}
+
+void BindLakeColumns(const vector<LakeColumnInfo> &columns, vector<LogicalType> &return_types, vector<string> &names,
+                     MultiFileReaderBindData &bind_data) {
+	bind_data.schema.clear();
+	names.clear();
+	return_types.clear();
+	for (auto &column : columns) {
+		bind_data.schema.push_back(LakeColumnDefinition(column));
+		names.push_back(column.name);
+		return_types.push_back(column.type);
+	}
+	bind_data.mapping = MultiFileColumnMappingMode::BY_FIELD_ID;
 }
 
 TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,

@@ -45,10 +45,14 @@ struct LakeScanFile {
 
 struct LakeScanInfo;
 struct MultiFileColumnDefinition;
+struct MultiFileReaderBindData;
 
 //! How a scan reads a column from data files: by its field id (the column id), nested fields by
 //! theirs, a file without it giving its initial default.
 MultiFileColumnDefinition LakeColumnDefinition(const LakeColumnInfo &column);
+//! A MultiFileReader's Bind for `columns`: the schema comes from the catalog, not from the files.
+void BindLakeColumns(const vector<LakeColumnInfo> &columns, vector<LogicalType> &return_types, vector<string> &names,
+                     MultiFileReaderBindData &bind_data);
 
 //! Builds the table function that scans `table` over `files`, and binds it.
 TableFunction MakeLakeScan(ClientContext &context, DuckLakeTableEntry &table, vector<LakeScanFile> files,
