@@ -1,5 +1,6 @@
 #include "mallard/scan/data_file_reader.hpp"
 
+#include "mallard/catalog/metadata_store.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
@@ -14,19 +15,16 @@ namespace {
 const char *FUNCTION_NAME = "mallard_read_data_files";
 const char *COLUMNS_OPTION = "lake_columns";
 
-string Quote(const string &text) {
-	return "'" + StringUtil::Replace(text, "'", "''") + "'";
-}
-
 //! One entry of the lake_columns argument: a column or nested field, its parent's field id (NULL
 //! for a column), its name, its type as text and its initial default as text. Parents come first.
 void AppendColumn(const LakeColumnInfo &column, optional_idx parent, const string &name, const LogicalType &type,
                   string &result) {
+	auto fill = column.initial_default.IsNull() ? string("NULL::VARCHAR")
+	                                            : MetadataConnection::Literal(column.initial_default.ToString());
 	result += string(result.size() > 1 ? ", " : "") + "{'id': " + std::to_string(column.column_id) +
 	          ", 'parent': " + (parent.IsValid() ? std::to_string(parent.GetIndex()) : "NULL::BIGINT") +
-	          ", 'name': " + Quote(name) + ", 'type': " + Quote(type.ToString()) + ", 'default_value': " +
-	          (column.initial_default.IsNull() ? string("NULL::VARCHAR") : Quote(column.initial_default.ToString())) +
-	          "}";
+	          ", 'name': " + MetadataConnection::Literal(name) +
+	          ", 'type': " + MetadataConnection::Literal(type.ToString()) + ", 'default_value': " + fill + "}";
 	for (auto &child : column.children) {
 		AppendColumn(child, column.column_id, child.name, child.type, result);
 	}

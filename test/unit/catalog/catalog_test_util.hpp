@@ -65,4 +65,17 @@ private:
 	std::string postgres_database;
 };
 
+//! A test run on each backend (INSTANTIATE_TEST_SUITE_P over the backend types) with a scratch
+//! catalog and a connection to it; skipped where the backend is not available.
+class BackendTest : public testing::TestWithParam<MetadataBackendType> {
+protected:
+	void SetUp() override {
+		SKIP_WITHOUT_BACKEND(GetParam());
+		scratch = make_uniq<ScratchCatalog>(GetParam());
+		conn = scratch->Open();
+	}
+	unique_ptr<ScratchCatalog> scratch;
+	unique_ptr<MetadataConnection> conn;
+};
+
 } // namespace duckdb

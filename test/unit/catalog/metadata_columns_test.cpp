@@ -7,16 +7,7 @@
 namespace duckdb {
 namespace {
 
-class MetadataColumnsTest : public testing::TestWithParam<MetadataBackendType> {
-protected:
-	void SetUp() override {
-		SKIP_WITHOUT_BACKEND(GetParam());
-		scratch = make_uniq<ScratchCatalog>(GetParam());
-		conn = scratch->Open();
-	}
-	unique_ptr<ScratchCatalog> scratch;
-	unique_ptr<MetadataConnection> conn;
-};
+class MetadataColumnsTest : public BackendTest {};
 
 //! Every field of `columns` equals the same field of `rows`, type included.
 void ExpectSameResult(const MetadataResult &rows, ColumnDataCollection &columns) {

@@ -6,16 +6,8 @@
 namespace duckdb {
 namespace {
 
-class MetadataConnectionTest : public testing::TestWithParam<MetadataBackendType> {
+class MetadataConnectionTest : public BackendTest {
 protected:
-	void SetUp() override {
-		SKIP_WITHOUT_BACKEND(GetParam());
-		scratch = make_uniq<ScratchCatalog>(GetParam());
-		conn = scratch->Open();
-	}
-	unique_ptr<ScratchCatalog> scratch;
-	unique_ptr<MetadataConnection> conn;
-
 	int64_t Count(const std::string &table) {
 		auto result = conn->Query("SELECT COUNT(*) FROM " + conn->Table(table));
 		return result.GetValue(0, 0).GetValue<int64_t>();

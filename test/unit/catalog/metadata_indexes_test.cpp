@@ -7,19 +7,18 @@
 namespace duckdb {
 namespace {
 
-class MetadataIndexesTest : public testing::TestWithParam<MetadataBackendType> {
+class MetadataIndexesTest : public BackendTest {
 protected:
 	void SetUp() override {
-		SKIP_WITHOUT_BACKEND(GetParam());
-		scratch = make_uniq<ScratchCatalog>(GetParam());
-		conn = scratch->Open();
+		BackendTest::SetUp();
+		if (IsSkipped()) {
+			return;
+		}
 		InitializeMetadataTables(*conn, "data/", {});
 	}
 	bool Indexed() {
 		return GetParam() != MetadataBackendType::DUCKDB;
 	}
-	unique_ptr<ScratchCatalog> scratch;
-	unique_ptr<MetadataConnection> conn;
 };
 
 TEST_P(MetadataIndexesTest, CreatedWhenMissing) {

@@ -9,16 +9,8 @@
 namespace duckdb {
 namespace {
 
-class MetadataTablesTest : public testing::TestWithParam<MetadataBackendType> {
+class MetadataTablesTest : public BackendTest {
 protected:
-	void SetUp() override {
-		SKIP_WITHOUT_BACKEND(GetParam());
-		scratch = make_uniq<ScratchCatalog>(GetParam());
-		conn = scratch->Open();
-	}
-	unique_ptr<ScratchCatalog> scratch;
-	unique_ptr<MetadataConnection> conn;
-
 	std::string Name() {
 		return scratch->Location().DisplayName();
 	}
