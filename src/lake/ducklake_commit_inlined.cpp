@@ -1,6 +1,6 @@
 // The commit of inlined inserts (spec: data inlining): the rows a transaction kept for inlining go
 // into the table's inlined-data table with the snapshot as begin_snapshot, taking row ids from
-// next_row_id exactly as a data file would.
+// next_row_id exactly as a data file would; the new rows of an UPDATE keep the row ids they had.
 #include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
@@ -80,7 +80,7 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 				continue;
 			}
 			rows.push_back((*local.rows)[i]);
-			row_ids.push_back(NumericCast<int64_t>(stats.next_row_id + i));
+			row_ids.push_back(local.RowId(i, stats.next_row_id));
 		}
 		if (&columns != &inserted_with) {
 			rows = ToCurrentColumns(inserted_with, columns, rows);
@@ -132,6 +132,7 @@ void LakeCommit::ExecuteBatch(SnapshotWriter &writer) {
 
 void LakeCommit::WriteInlinedDeletes(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id) {
 	auto snapshot = std::to_string(snapshot_id);
+	auto seen_snapshot = std::to_string(transaction.GetSnapshot().snapshot_id);
 	for (auto &entry : transaction.inlined_deletes) {
 		auto table_id = entry.first;
 		idx_t deleted = 0;
@@ -145,8 +146,11 @@ void LakeCommit::WriteInlinedDeletes(MetadataConnection &conn, SnapshotWriter &w
 			}
 			auto in_list = "row_id IN (" + StringUtil::Join(ids, ", ") + ")";
 			auto table = conn.Table(inlined_table.first);
+			// The versions this transaction saw: an UPDATE keeps row ids, so a row id alone also names
+			// the new row of a later UPDATE (by another transaction, or in this snapshot). Ending that
+			// one instead would lose the other update.
 			conn.Execute("UPDATE " + table + " SET end_snapshot = " + snapshot + " WHERE " + in_list +
-			             " AND end_snapshot IS NULL");
+			             " AND end_snapshot IS NULL AND begin_snapshot <= " + seen_snapshot);
 			auto ended = conn.Query("SELECT count(*) FROM " + table + " WHERE " + in_list + " AND end_snapshot = " +
 			                        snapshot);
 			if (NumericCast<idx_t>(ended.rows[0][0].GetValue<int64_t>()) != inlined_table.second.size()) {

@@ -11,104 +11,39 @@ namespace duckdb {
 
 namespace {
 
-struct InlineInsertGlobalState : public GlobalSinkState {
-	explicit InlineInsertGlobalState(ClientContext &context, const vector<LogicalType> &types)
-	    : rows(context, types) {
+struct InlineInsertGlobalState : public GlobalOperatorState {
+	InlineInsertGlobalState(ClientContext &context, const vector<LogicalType> &types, idx_t earlier)
+	    : held(make_uniq<ColumnDataCollection>(context, types)), count(earlier) {
 	}
-	ColumnDataCollection rows;
-	idx_t inlined = 0;
+	std::mutex lock;
+	//! Rows held back while the limit is not passed.
+	unique_ptr<ColumnDataCollection> held;
+	//! Rows held, with the transaction's earlier inlined rows of the table.
+	idx_t count;
+	bool passed_limit = false;
+	//! Earlier inlined rows moved on to the writer.
 	idx_t moved = 0;
-	bool pass_on = false;
 };
 
-struct InlineInsertSourceState : public GlobalSourceState {
+struct InlineInsertLocalState : public OperatorState {
+	//! Held rows this thread sends on to the writer, when it was the one to pass the limit.
+	unique_ptr<ColumnDataCollection> releasing;
 	ColumnDataScanState scan;
-	bool initialized = false;
 };
 
-} // namespace
-
-DuckLakeInlineInsert::DuckLakeInlineInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table,
-                                           vector<LogicalType> types, idx_t row_limit, idx_t estimated_cardinality)
-    : PhysicalOperator(physical_plan, PhysicalOperatorType::EXTENSION, std::move(types), estimated_cardinality),
-      table(table), row_limit(row_limit) {
-}
-
-idx_t DuckLakeInlineInsert::InliningLimit(ClientContext &context, DuckLakeTableEntry &table, idx_t estimated_rows,
-                                          idx_t row_limit) {
-	if (row_limit == 0) {
-		return 0;
-	}
-	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
-	auto local = transaction.GetLocalInlinedRows(table.GetTableId());
-	if (local.rows) {
-		// Earlier inlined rows of this transaction must reach the data file if this insert makes
-		// the total too large: collect, whatever the estimate.
-		return row_limit;
-	}
-	auto files = transaction.GetLocalDataFiles(table.GetTableId());
-	if (files && !files->empty()) {
-		// A table gets either inlined rows or data files from one transaction (one row id range).
-		return 0;
-	}
-	// A large insert streams into Parquet without being collected first; a wrong estimate only
-	// costs memory (the collected rows still go to Parquet).
-	return estimated_rows <= row_limit ? row_limit : 0;
-}
-
-unique_ptr<GlobalSinkState> DuckLakeInlineInsert::GetGlobalSinkState(ClientContext &context) const {
-	return make_uniq<InlineInsertGlobalState>(context, types);
-}
-
-SinkResultType DuckLakeInlineInsert::Sink(ExecutionContext &context, DataChunk &chunk,
-                                          OperatorSinkInput &input) const {
-	auto &gstate = input.global_state.Cast<InlineInsertGlobalState>();
-	gstate.rows.Append(chunk);
-	return SinkResultType::NEED_MORE_INPUT;
-}
-
-SinkFinalizeType DuckLakeInlineInsert::Finalize(Pipeline &pipeline, Event &event, ClientContext &context,
-                                                OperatorSinkFinalizeInput &input) const {
-	auto &gstate = input.global_state.Cast<InlineInsertGlobalState>();
-	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
-	auto table_id = table.GetTableId();
-	auto local = transaction.GetLocalInlinedRows(table_id);
-	idx_t earlier = local.rows ? local.rows->size() : 0;
-	auto files = transaction.GetLocalDataFiles(table_id);
-	bool has_files = files && !files->empty();
-	if (gstate.rows.Count() == 0) {
-		return SinkFinalizeType::READY;
-	}
-	if (!has_files && earlier + gstate.rows.Count() <= row_limit) {
-		vector<vector<Value>> rows;
-		for (auto &chunk : gstate.rows.Chunks()) {
-			for (idx_t row = 0; row < chunk.size(); row++) {
-				vector<Value> values;
-				values.reserve(chunk.ColumnCount());
-				for (idx_t col = 0; col < chunk.ColumnCount(); col++) {
-					values.push_back(chunk.GetValue(col, row));
-				}
-				rows.push_back(std::move(values));
-			}
-		}
-		gstate.inlined = rows.size();
-		transaction.AddInlinedRows(table, std::move(rows));
-		return SinkFinalizeType::READY;
-	}
-	// Too many rows: everything goes to a data file, the transaction's earlier inlined rows included.
-	gstate.pass_on = true;
-	auto earlier_rows = transaction.TakeLocalInlinedRows(table_id);
-	gstate.moved = earlier_rows.size();
+//! The transaction's earlier inlined inserts into the table, as chunks of `types`.
+void AppendRows(ClientContext &context, const vector<vector<Value>> &rows, const vector<LogicalType> &types,
+                const string &table_name, ColumnDataCollection &target) {
 	DataChunk chunk;
 	chunk.Initialize(context, types);
-	for (auto &row : earlier_rows) {
+	for (auto &row : rows) {
 		if (row.size() != types.size()) {
 			throw NotImplementedException("Inserting into lake table \"%s\": this transaction changed the table's "
 			                              "partitioning after inserting rows kept for inlining; commit them first",
-			                              table.name);
+			                              table_name);
 		}
 		if (chunk.size() == STANDARD_VECTOR_SIZE) {
-			gstate.rows.Append(chunk);
+			target.Append(chunk);
 			chunk.Reset();
 		}
 		for (idx_t col = 0; col < row.size(); col++) {
@@ -117,36 +52,125 @@ SinkFinalizeType DuckLakeInlineInsert::Finalize(Pipeline &pipeline, Event &event
 		chunk.SetCardinality(chunk.size() + 1);
 	}
 	if (chunk.size() > 0) {
-		gstate.rows.Append(chunk);
+		target.Append(chunk);
 	}
-	return SinkFinalizeType::READY;
 }
 
-unique_ptr<GlobalSourceState> DuckLakeInlineInsert::GetGlobalSourceState(ClientContext &context) const {
-	return make_uniq<InlineInsertSourceState>();
+} // namespace
+
+DuckLakeInlineInsert::DuckLakeInlineInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table,
+                                           vector<LogicalType> types, idx_t row_limit, optional_idx row_id_column,
+                                           idx_t estimated_cardinality)
+    : PhysicalOperator(physical_plan, PhysicalOperatorType::EXTENSION, std::move(types), estimated_cardinality),
+      table(table), row_limit(row_limit), row_id_column(row_id_column) {
 }
 
-SourceResultType DuckLakeInlineInsert::GetData(ExecutionContext &context, DataChunk &chunk,
-                                               OperatorSourceInput &input) const {
-	auto &gstate = sink_state->Cast<InlineInsertGlobalState>();
-	if (!gstate.pass_on) {
-		return SourceResultType::FINISHED;
+idx_t DuckLakeInlineInsert::InliningLimit(ClientContext &context, DuckLakeTableEntry &table, idx_t estimated_rows,
+                                          idx_t row_limit, bool keeps_row_ids) {
+	if (row_limit == 0) {
+		return 0;
 	}
-	auto &state = input.global_state.Cast<InlineInsertSourceState>();
-	if (!state.initialized) {
-		gstate.rows.InitializeScan(state.scan);
-		state.initialized = true;
+	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
+	auto files = transaction.GetLocalDataFiles(table.GetTableId());
+	if (files && !files->empty()) {
+		// Provisional row ids of this transaction's files follow its inlined rows (see
+		// ducklake_local_deletes.cpp): rows added to those now would move them. An insert gets one
+		// row id range: either inlined rows or data files.
+		return 0;
 	}
-	gstate.rows.Scan(state.scan, chunk);
-	return chunk.size() == 0 ? SourceResultType::FINISHED : SourceResultType::HAVE_MORE_OUTPUT;
+	if (keeps_row_ids) {
+		// An UPDATE's estimate is the scan's (a point update of a large table estimates a fifth of
+		// it): hold back whatever it writes; rows stream on once the limit is passed.
+		return row_limit;
+	}
+	auto local = transaction.GetLocalInlinedRows(table.GetTableId());
+	if (local.rows) {
+		// Earlier inlined rows must reach the data file if this insert makes the total too large.
+		return row_limit;
+	}
+	// A large insert keeps the writer's file per thread; a wrong estimate only means no inlining.
+	return estimated_rows <= row_limit ? row_limit : 0;
 }
 
-idx_t DuckLakeInlineInsert::InlinedRowCount() const {
-	return sink_state ? sink_state->Cast<InlineInsertGlobalState>().inlined : 0;
+unique_ptr<GlobalOperatorState> DuckLakeInlineInsert::GetGlobalOperatorState(ClientContext &context) const {
+	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
+	auto local = transaction.GetLocalInlinedRows(table.GetTableId());
+	return make_uniq<InlineInsertGlobalState>(context, types, local.rows ? local.rows->size() : 0);
 }
 
-idx_t DuckLakeInlineInsert::MovedRowCount() const {
-	return sink_state ? sink_state->Cast<InlineInsertGlobalState>().moved : 0;
+unique_ptr<OperatorState> DuckLakeInlineInsert::GetOperatorState(ExecutionContext &context) const {
+	return make_uniq<InlineInsertLocalState>();
+}
+
+OperatorResultType DuckLakeInlineInsert::Execute(ExecutionContext &context, DataChunk &input, DataChunk &chunk,
+                                                 GlobalOperatorState &gstate_p, OperatorState &state_p) const {
+	auto &gstate = gstate_p.Cast<InlineInsertGlobalState>();
+	auto &state = state_p.Cast<InlineInsertLocalState>();
+	if (!state.releasing) {
+		std::lock_guard<std::mutex> guard(gstate.lock);
+		if (!gstate.passed_limit) {
+			if (gstate.count + input.size() <= row_limit) {
+				gstate.held->Append(input);
+				gstate.count += input.size();
+				chunk.SetCardinality(0);
+				return OperatorResultType::NEED_MORE_INPUT;
+			}
+			// This chunk passes the limit: the held rows, and the transaction's earlier inlined
+			// inserts into the table (not rows that keep their ids: those stay inlined), go first.
+			gstate.passed_limit = true;
+			state.releasing = std::move(gstate.held);
+			if (!row_id_column.IsValid()) {
+				auto &transaction = DuckLakeTransaction::Get(context.client, table.catalog);
+				auto earlier = transaction.TakeLocalInlinedRows(table.GetTableId());
+				gstate.moved = earlier.size();
+				AppendRows(context.client, earlier, types, table.name, *state.releasing);
+			}
+			state.releasing->InitializeScan(state.scan);
+		}
+	}
+	if (state.releasing) {
+		state.releasing->Scan(state.scan, chunk);
+		if (chunk.size() > 0) {
+			return OperatorResultType::HAVE_MORE_OUTPUT;
+		}
+		state.releasing.reset();
+	}
+	chunk.Reference(input);
+	return OperatorResultType::NEED_MORE_INPUT;
+}
+
+int64_t DuckLakeInlineInsert::Finish(ClientContext &context) const {
+	if (!op_state) {
+		return 0;
+	}
+	auto &gstate = op_state->Cast<InlineInsertGlobalState>();
+	if (gstate.passed_limit) {
+		return -NumericCast<int64_t>(gstate.moved);
+	}
+	auto &held = *gstate.held;
+	if (held.Count() == 0) {
+		return 0;
+	}
+	vector<vector<Value>> rows;
+	vector<int64_t> kept_row_ids;
+	for (auto &data : held.Chunks()) {
+		for (idx_t row = 0; row < data.size(); row++) {
+			vector<Value> values;
+			values.reserve(data.ColumnCount());
+			for (idx_t col = 0; col < data.ColumnCount(); col++) {
+				if (row_id_column.IsValid() && col == row_id_column.GetIndex()) {
+					kept_row_ids.push_back(data.GetValue(col, row).GetValue<int64_t>());
+				} else {
+					values.push_back(data.GetValue(col, row));
+				}
+			}
+			rows.push_back(std::move(values));
+		}
+	}
+	auto count = NumericCast<int64_t>(rows.size());
+	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
+	transaction.AddInlinedRows(table, std::move(rows), std::move(kept_row_ids));
+	return count;
 }
 
 InsertionOrderPreservingMap<string> DuckLakeInlineInsert::ParamsToString() const {

@@ -310,7 +310,8 @@ DuckLakeInsert::DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &
 }
 
 PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGenerator &planner,
-                                       DuckLakeTableEntry &table, PhysicalOperator &child, bool with_row_ids) {
+                                       DuckLakeTableEntry &table, PhysicalOperator &child, bool with_row_ids,
+                                       bool may_inline) {
 	auto &columns = table.GetTableInfo().columns;
 	auto folder = table.GetDataFolder();
 	auto &fs = FileSystem::GetFileSystem(context);
@@ -424,16 +425,16 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		input = &projection;
 	}
 	optional_ptr<DuckLakeInlineInsert> inline_insert;
-	// Not for rows that keep their row ids (UPDATE), nor under MERGE, which drives the writer chain by
-	// hand from an empty placeholder child (ducklake_merge.cpp).
-	auto inlining_limit = with_row_ids || child.type == PhysicalOperatorType::EMPTY_RESULT
-	                          ? 0
-	                          : DuckLakeInlineInsert::InliningLimit(context, table, child.estimated_cardinality,
-	                                                                write_options.data_inlining_row_limit);
+	auto inlining_limit = !may_inline ? 0
+	                                  : DuckLakeInlineInsert::InliningLimit(context, table, child.estimated_cardinality,
+	                                                                        write_options.data_inlining_row_limit,
+	                                                                        with_row_ids);
 	if (inlining_limit > 0) {
-		// Small inserts go to the catalog's inlined-data table (spec: data inlining). After the storage
-		// conversions, so inlined rows hold exactly what a data file could (and flush can write them).
-		inline_insert = &planner.Make<DuckLakeInlineInsert>(table, input->types, inlining_limit,
+		// Small inserts and updates go to the catalog's inlined-data table (spec: data inlining). After
+		// the storage conversions, so inlined rows hold exactly what a data file could (and flush can
+		// write them).
+		auto row_id_column = with_row_ids ? optional_idx(columns.size()) : optional_idx();
+		inline_insert = &planner.Make<DuckLakeInlineInsert>(table, input->types, inlining_limit, row_id_column,
 		                                                     child.estimated_cardinality)
 		                     .Cast<DuckLakeInlineInsert>();
 		inline_insert->children.push_back(*input);
@@ -536,6 +537,10 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 SinkFinalizeType DuckLakeInsert::Finalize(Pipeline &pipeline, Event &event, ClientContext &context,
                                           OperatorSinkFinalizeInput &input) const {
 	auto &gstate = input.global_state.Cast<InsertGlobalState>();
+	if (inline_insert) {
+		// Rows kept for inlining count; earlier inlined rows moved into this insert's files do not.
+		gstate.row_count = NumericCast<idx_t>(NumericCast<int64_t>(gstate.row_count) + inline_insert->Finish(context));
+	}
 	if (!gstate.files.empty()) {
 		auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
 		transaction.AddDataFiles(table, std::move(gstate.files));
@@ -547,10 +552,6 @@ SourceResultType DuckLakeInsert::GetData(ExecutionContext &context, DataChunk &c
                                          OperatorSourceInput &input) const {
 	auto &gstate = sink_state->Cast<InsertGlobalState>();
 	auto row_count = gstate.row_count;
-	if (inline_insert) {
-		// Rows kept for inlining count; earlier inlined rows moved into this insert's files do not.
-		row_count = row_count + inline_insert->InlinedRowCount() - inline_insert->MovedRowCount();
-	}
 	chunk.SetCardinality(1);
 	chunk.SetValue(0, 0, Value::BIGINT(NumericCast<int64_t>(row_count)));
 	return SourceResultType::FINISHED;

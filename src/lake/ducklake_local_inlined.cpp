@@ -8,16 +8,37 @@
 
 namespace duckdb {
 
-void DuckLakeTransaction::AddInlinedRows(DuckLakeTableEntry &table, vector<vector<Value>> rows) {
+int64_t DuckLakeTransaction::LocalInlinedRows::RowId(idx_t position, idx_t first) const {
+	if (kept_row_ids && (*kept_row_ids)[position] >= 0) {
+		return (*kept_row_ids)[position];
+	}
+	return NumericCast<int64_t>(first + position);
+}
+
+void DuckLakeTransaction::AddInlinedRows(DuckLakeTableEntry &table, vector<vector<Value>> rows,
+                                         vector<int64_t> kept_row_ids) {
 	std::lock_guard<std::mutex> guard(deletes_lock);
 	auto &local = new_inlined[table.GetTableId()];
 	local.table = &table;
+	idx_t earlier = local.rows ? local.rows->size() : 0;
 	auto combined = make_shared_ptr<vector<vector<Value>>>();
 	if (local.rows) {
 		*combined = *local.rows;
 	}
 	for (auto &row : rows) {
 		combined->push_back(std::move(row));
+	}
+	if (local.kept_row_ids || !kept_row_ids.empty()) {
+		auto ids = make_shared_ptr<vector<int64_t>>();
+		if (local.kept_row_ids) {
+			*ids = *local.kept_row_ids;
+		}
+		ids->resize(earlier, -1);
+		if (kept_row_ids.empty()) {
+			kept_row_ids.resize(combined->size() - earlier, -1);
+		}
+		ids->insert(ids->end(), kept_row_ids.begin(), kept_row_ids.end());
+		local.kept_row_ids = std::move(ids);
 	}
 	local.rows = std::move(combined);
 }
@@ -38,30 +59,62 @@ vector<vector<Value>> DuckLakeTransaction::TakeLocalInlinedRows(idx_t table_id) 
 	if (entry == new_inlined.end()) {
 		return result;
 	}
-	if (entry->second.rows) {
-		auto &rows = *entry->second.rows;
+	auto &local = entry->second;
+	// Rows that keep their row ids stay inlined: a data file of new rows could not hold their ids.
+	auto kept = make_shared_ptr<vector<vector<Value>>>();
+	auto kept_ids = make_shared_ptr<vector<int64_t>>();
+	if (local.rows) {
+		auto &rows = *local.rows;
 		for (idx_t i = 0; i < rows.size(); i++) {
-			if (!entry->second.deleted || !entry->second.deleted->count(i)) {
+			if (local.deleted && local.deleted->count(i)) {
+				continue;
+			}
+			if (local.kept_row_ids && (*local.kept_row_ids)[i] >= 0) {
+				kept->push_back(rows[i]);
+				kept_ids->push_back((*local.kept_row_ids)[i]);
+			} else {
 				result.push_back(rows[i]);
 			}
 		}
 	}
-	new_inlined.erase(entry);
+	if (kept->empty()) {
+		new_inlined.erase(entry);
+		return result;
+	}
+	local.rows = std::move(kept);
+	local.kept_row_ids = std::move(kept_ids);
+	local.deleted = nullptr;
+	local.first_row_id = optional_idx();
 	return result;
 }
 
-void DuckLakeTransaction::DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &positions) {
+void DuckLakeTransaction::DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &row_ids) {
 	std::lock_guard<std::mutex> guard(deletes_lock);
 	auto entry = new_inlined.find(table_id);
 	if (entry == new_inlined.end() || !entry->second.rows) {
 		return;
 	}
-	auto deleted = make_shared_ptr<set<idx_t>>();
-	if (entry->second.deleted) {
-		*deleted = *entry->second.deleted;
+	auto &local = entry->second;
+	auto first = local.first_row_id.IsValid() ? local.first_row_id.GetIndex() : 0;
+	// Row id to position, for the rows not deleted yet (an UPDATE's new row may keep the id of a
+	// row of this transaction deleted before it).
+	unordered_map<int64_t, idx_t> positions;
+	for (idx_t i = 0; i < local.rows->size(); i++) {
+		if (!local.deleted || !local.deleted->count(i)) {
+			positions[local.RowId(i, first)] = i;
+		}
 	}
-	deleted->insert(positions.begin(), positions.end());
-	entry->second.deleted = std::move(deleted);
+	auto deleted = make_shared_ptr<set<idx_t>>();
+	if (local.deleted) {
+		*deleted = *local.deleted;
+	}
+	for (auto row_id : row_ids) {
+		auto position = positions.find(NumericCast<int64_t>(row_id));
+		if (position != positions.end()) {
+			deleted->insert(position->second);
+		}
+	}
+	local.deleted = std::move(deleted);
 }
 
 idx_t DuckLakeTransaction::SetLocalInlinedFirstRowId(idx_t table_id, idx_t first_row_id) {
@@ -103,14 +156,8 @@ void StageInlinedDeletes(ClientContext &context, DuckLakeTableEntry &table, Dele
 			continue;
 		}
 		if (inlined_table.empty()) {
-			// The transaction's own rows: their provisional row id - the first one is their position.
-			auto local = transaction.GetLocalInlinedRows(table.GetTableId());
-			auto first = local.first_row_id.IsValid() ? local.first_row_id.GetIndex() : 0;
-			vector<idx_t> positions;
-			for (auto row_id : entry->second) {
-				positions.push_back(row_id - first);
-			}
-			transaction.DeleteLocalInlinedRows(table.GetTableId(), positions);
+			// The transaction's own rows, by the row ids its scans gave them.
+			transaction.DeleteLocalInlinedRows(table.GetTableId(), vector<idx_t>(entry->second.begin(), entry->second.end()));
 		} else {
 			transaction.AddInlinedDeletes(table, inlined_table, entry->second);
 		}

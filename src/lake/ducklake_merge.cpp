@@ -53,7 +53,6 @@ public:
 	struct GlobalState : public GlobalSinkState {
 		//! Owned by the writer itself (its sink_state): in per-thread mode it reads it from there.
 		optional_ptr<GlobalSinkState> copy_state;
-		vector<unique_ptr<GlobalOperatorState>> chain_states;
 		std::mutex lock;
 		DeletedRowsByFile deleted;
 	};
@@ -75,7 +74,8 @@ public:
 		copy->sink_state = copy->GetGlobalSinkState(context);
 		result->copy_state = copy->sink_state.get();
 		for (auto &op : chain) {
-			result->chain_states.push_back(op.get().GetGlobalOperatorState(context));
+			// Where a pipeline keeps it: the inlining step reads its own after the writer finished.
+			op.get().op_state = op.get().GetGlobalOperatorState(context);
 		}
 		return std::move(result);
 	}
@@ -110,14 +110,33 @@ public:
 			local.executor->Execute(chunk, local.row);
 			rows = &local.row;
 		}
-		for (idx_t i = 0; i < chain.size(); i++) {
-			auto &out = *local.chain_chunks[i];
-			out.Reset();
-			chain[i].get().Execute(context, *rows, out, *global.chain_states[i], *local.chain_states[i]);
-			rows = &out;
+		return Push(context, *rows, 0, global, local, input.interrupt_state);
+	}
+
+	//! Runs `rows` through the chain from operator `index` on, then into the writer. An operator may
+	//! hold rows back (no output) or release more than it was given (HAVE_MORE_OUTPUT): the
+	//! inlining step does both.
+	SinkResultType Push(ExecutionContext &context, DataChunk &rows, idx_t index, GlobalState &global,
+	                    LocalState &local, InterruptState &interrupt) const {
+		if (index == chain.size()) {
+			if (rows.size() == 0) {
+				return SinkResultType::NEED_MORE_INPUT;
+			}
+			OperatorSinkInput copy_input {*global.copy_state, *local.copy_state, interrupt};
+			return copy->Sink(context, rows, copy_input);
 		}
-		OperatorSinkInput copy_input {*global.copy_state, *local.copy_state, input.interrupt_state};
-		return copy->Sink(context, *rows, copy_input);
+		auto &op = chain[index].get();
+		auto &out = *local.chain_chunks[index];
+		while (true) {
+			out.Reset();
+			auto result = op.Execute(context, rows, out, *op.op_state, *local.chain_states[index]);
+			if (out.size() > 0) {
+				Push(context, out, index + 1, global, local, interrupt);
+			}
+			if (result != OperatorResultType::HAVE_MORE_OUTPUT) {
+				return SinkResultType::NEED_MORE_INPUT;
+			}
+		}
 	}
 
 	SinkCombineResultType Combine(ExecutionContext &context, OperatorSinkCombineInput &input) const override {
@@ -181,9 +200,9 @@ public:
 
 //! Plans the writer for rows of `types` (table columns, plus row ids when `with_row_ids`).
 PhysicalOperator &PlanRowWriter(ClientContext &context, PhysicalPlanGenerator &planner, DuckLakeTableEntry &table,
-                                vector<LogicalType> types, bool with_row_ids) {
+                                vector<LogicalType> types, bool with_row_ids, bool may_inline) {
 	auto &placeholder = planner.Make<PhysicalEmptyResult>(std::move(types), 0);
-	return DuckLakeInsert::Plan(context, planner, table, placeholder, with_row_ids);
+	return DuckLakeInsert::Plan(context, planner, table, placeholder, with_row_ids, may_inline);
 }
 
 } // namespace
@@ -205,6 +224,16 @@ PhysicalOperator &DuckLakeCatalog::PlanMergeInto(ClientContext &context, Physica
 
 	map<MergeActionCondition, vector<unique_ptr<MergeIntoOperator>>> actions;
 	idx_t append_count = 0;
+	// Few new rows may be inlined when one action writes them: two writers (UPDATE and INSERT)
+	// deciding apart could put kept and provisional row ids in an order the commit does not give.
+	idx_t writing_actions = 0;
+	for (auto &entry : op.actions) {
+		for (auto &action : entry.second) {
+			writing_actions += action->action_type == MergeActionType::MERGE_UPDATE ||
+			                   action->action_type == MergeActionType::MERGE_INSERT;
+		}
+	}
+	bool may_inline = writing_actions == 1;
 	for (auto &entry : op.actions) {
 		vector<unique_ptr<MergeIntoOperator>> planned;
 		for (auto &action : entry.second) {
@@ -221,14 +250,14 @@ PhysicalOperator &DuckLakeCatalog::PlanMergeInto(ClientContext &context, Physica
 				                                 row_id_index);
 				auto row_types = table_types;
 				row_types.push_back(LogicalType::BIGINT);
-				auto &insert = PlanRowWriter(context, planner, table, row_types, true);
+				auto &insert = PlanRowWriter(context, planner, table, row_types, true, may_inline);
 				result->op = planner.Make<DuckLakeRowSink>(table, insert, std::move(row), filename_index,
 				                                           position_index);
 				break;
 			}
 			case MergeActionType::MERGE_INSERT: {
 				append_count++;
-				auto &insert = PlanRowWriter(context, planner, table, table_types, false);
+				auto &insert = PlanRowWriter(context, planner, table, table_types, false, may_inline);
 				result->op = planner.Make<DuckLakeRowSink>(table, insert, vector<unique_ptr<Expression>>(), 0, 0);
 				if (!action->column_index_map.empty()) {
 					// Columns the INSERT leaves out take their defaults.

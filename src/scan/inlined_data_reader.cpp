@@ -324,7 +324,8 @@ void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, cons
 	if (!local.rows || local.rows->empty()) {
 		return;
 	}
-	// Provisional row ids: those the rows get at commit when no other insert commits first.
+	// Provisional row ids: those the rows get at commit when no other insert commits first (rows an
+	// UPDATE wrote keep theirs).
 	idx_t next_row_id = 0;
 	if (local.first_row_id.IsValid()) {
 		next_row_id = local.first_row_id.GetIndex();
@@ -346,7 +347,7 @@ void AddInlinedScanFiles(ClientContext &context, DuckLakeTableEntry &table, cons
 			continue;
 		}
 		rows->rows.push_back((*local.rows)[i]);
-		rows->row_ids.push_back(NumericCast<int64_t>(next_row_id + i));
+		rows->row_ids.push_back(local.RowId(i, next_row_id));
 	}
 	if (rows->rows.empty()) {
 		return;

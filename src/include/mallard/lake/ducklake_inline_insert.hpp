@@ -1,11 +1,12 @@
 //===----------------------------------------------------------------------===//
 // mallard/lake/ducklake_inline_insert.hpp
 //
-// Data inlining of INSERT (spec: data inlining): an insert expected to be small collects its rows
-// before the Parquet writer. When they, with the rows the transaction inlined into the table
-// before, are at most the table's data_inlining_row_limit, the transaction keeps them for the
-// catalog's inlined-data table and no file is written; otherwise all of them (the earlier inlined
-// rows too) go on to the Parquet writer.
+// Data inlining of INSERT and UPDATE (spec: data inlining): rows on their way to the Parquet writer
+// are held back while they, with the rows the transaction inlined into the table before, are at
+// most the table's data_inlining_row_limit. If the statement ends within the limit, the
+// transaction keeps them for the catalog's inlined-data table and no file is written. Once the
+// limit is passed, the held rows (and the transaction's earlier inlined inserts) go on to the
+// writer and every later row streams through: a large statement never waits for its whole input.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -17,36 +18,30 @@ class DuckLakeTableEntry;
 
 class DuckLakeInlineInsert : public PhysicalOperator {
 public:
+	//! `row_id_column`: the input column holding the row id each row keeps (UPDATE), if any.
 	DuckLakeInlineInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table, vector<LogicalType> types,
-	                     idx_t row_limit, idx_t estimated_cardinality);
+	                     idx_t row_limit, optional_idx row_id_column, idx_t estimated_cardinality);
 
-	//! The effective data_inlining_row_limit of `table` when an insert of `estimated_rows` rows into it
-	//! should collect its rows for inlining; 0 when it should go straight to Parquet.
+	//! The effective data_inlining_row_limit of `table` when rows written into it should be held
+	//! back for inlining; 0 when they should go straight to Parquet.
 	static idx_t InliningLimit(ClientContext &context, DuckLakeTableEntry &table, idx_t estimated_rows,
-	                           idx_t row_limit);
+	                           idx_t row_limit, bool keeps_row_ids);
 
 	DuckLakeTableEntry &table;
 	idx_t row_limit;
+	optional_idx row_id_column;
 
-	//! After execution: rows kept for inlining, and earlier inlined rows moved on to the Parquet writer.
-	idx_t InlinedRowCount() const;
-	idx_t MovedRowCount() const;
+	//! After the writer's pipeline ran: gives the rows held back to the transaction when the limit
+	//! was never passed. Returns the statement's row count beyond the rows in its files: plus the
+	//! rows inlined, minus earlier inlined rows moved into the files.
+	int64_t Finish(ClientContext &context) const;
 
 public:
-	unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext &context) const override;
-	SinkResultType Sink(ExecutionContext &context, DataChunk &chunk, OperatorSinkInput &input) const override;
-	SinkFinalizeType Finalize(Pipeline &pipeline, Event &event, ClientContext &context,
-	                          OperatorSinkFinalizeInput &input) const override;
-	bool IsSink() const override {
-		return true;
-	}
-	bool ParallelSink() const override {
-		return false;
-	}
-
-	unique_ptr<GlobalSourceState> GetGlobalSourceState(ClientContext &context) const override;
-	SourceResultType GetData(ExecutionContext &context, DataChunk &chunk, OperatorSourceInput &input) const override;
-	bool IsSource() const override {
+	unique_ptr<GlobalOperatorState> GetGlobalOperatorState(ClientContext &context) const override;
+	unique_ptr<OperatorState> GetOperatorState(ExecutionContext &context) const override;
+	OperatorResultType Execute(ExecutionContext &context, DataChunk &input, DataChunk &chunk,
+	                           GlobalOperatorState &gstate, OperatorState &state) const override;
+	bool ParallelOperator() const override {
 		return true;
 	}
 

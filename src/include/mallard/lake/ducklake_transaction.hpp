@@ -111,14 +111,22 @@ public:
 		shared_ptr<const set<idx_t>> deleted;
 		//! Provisional row id of the first row (the table's next_row_id when a scan first needed it).
 		optional_idx first_row_id;
+		//! Row ids that rows keep (the new rows of an UPDATE), by position; -1 for a provisional one
+		//! (first_row_id + position). Null when every row is provisional.
+		shared_ptr<const vector<int64_t>> kept_row_ids;
+
+		//! The row id of the row at `position`: kept, or provisional from `first`.
+		int64_t RowId(idx_t position, idx_t first) const;
 	};
-	void AddInlinedRows(DuckLakeTableEntry &table, vector<vector<Value>> rows);
+	//! Adds rows; `kept_row_ids` (when not empty) holds the row id each row keeps (UPDATE).
+	void AddInlinedRows(DuckLakeTableEntry &table, vector<vector<Value>> rows, vector<int64_t> kept_row_ids = {});
 	//! The inlined rows inserted here into a table (rows is null when none).
 	LocalInlinedRows GetLocalInlinedRows(idx_t table_id);
-	//! Removes them (a larger insert writes them into a data file instead) and returns them.
+	//! Removes the rows with provisional row ids (a larger insert writes them into a data file
+	//! instead) and returns them; rows that keep their row ids (UPDATE) stay.
 	vector<vector<Value>> TakeLocalInlinedRows(idx_t table_id);
-	//! Marks rows at these positions of the table's local inlined rows as deleted again here.
-	void DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &positions);
+	//! Marks the table's local inlined rows with these row ids as deleted again here.
+	void DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &row_ids);
 	//! Records the provisional row id of the table's first local inlined row (once).
 	idx_t SetLocalInlinedFirstRowId(idx_t table_id, idx_t first_row_id);
 	//! Committed inlined rows deleted here (spec: inlined deletes), by their inlined-data table.
