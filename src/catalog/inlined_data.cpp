@@ -44,15 +44,20 @@ LogicalType InlinedData::StoredType(const LogicalType &type) {
 	return LogicalType::VARCHAR;
 }
 
-Value InlinedData::ToStored(const Value &value) {
-	auto stored = StoredType(value.type());
+string InlinedData::StoredLiteral(const Value &value) {
+	// Written straight from the value: a commit writes every field of its rows this way, and a
+	// cast to a stored Value first cost as much as the rest of building the statement.
 	if (value.IsNull()) {
-		return Value(stored);
+		return "NULL";
 	}
-	if (stored.id() == LogicalTypeId::VARCHAR) {
-		return Value(value.ToString());
+	auto &type = value.type();
+	if (FitsBigint(type)) {
+		return std::to_string(value.GetValue<int64_t>());
 	}
-	return value.DefaultCastAs(stored);
+	if (type.id() == LogicalTypeId::BOOLEAN) {
+		return BooleanValue::Get(value) ? "TRUE" : "FALSE";
+	}
+	return MetadataConnection::Literal(value.ToString());
 }
 
 //! The rows of ducklake_inlined_data_tables that `where_and_order` selects, in its order.
@@ -188,7 +193,7 @@ string InlinedData::InsertStatement(MetadataConnection &conn, const string &tabl
 		sql += std::to_string(row_ids[i]) + ", " + snapshot + ", NULL";
 		// (A transaction's rows may carry partition key values after the columns.)
 		for (idx_t col = 0; col < columns.size(); col++) {
-			sql += ", " + MetadataConnection::Literal(ToStored(rows[i][col]));
+			sql += ", " + StoredLiteral(rows[i][col]);
 		}
 		sql += ")";
 	}

@@ -50,8 +50,8 @@ struct InlinedData {
 	static string TableName(idx_t table_id, idx_t schema_version);
 	//! How a column of `type` is stored: BIGINT (integers that fit), BOOLEAN, or VARCHAR.
 	static LogicalType StoredType(const LogicalType &type);
-	//! `value` converted to its stored form.
-	static Value ToStored(const Value &value);
+	//! `value` in its stored form, as an SQL literal.
+	static string StoredLiteral(const Value &value);
 
 	//! The inlined-data tables of a table, oldest schema version first.
 	static vector<InlinedDataTableInfo> ListTables(MetadataConnection &conn, idx_t table_id);
