@@ -8,6 +8,7 @@
 // per-column statistics come from the Parquet footers. They commit with the transaction, like an
 // INSERT: one snapshot, row ids from next_row_id.
 //===----------------------------------------------------------------------===//
+#include "mallard/catalog/metadata_store.hpp"
 #include "mallard/catalog/name_mapping.hpp"
 #include "mallard/functions/metadata_function.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -31,10 +32,6 @@ struct AddFilesOptions {
 	bool ignore_extra_columns = false;
 	bool hive_partitioning = true;
 };
-
-string Quote(const string &text) {
-	return "'" + StringUtil::Replace(text, "'", "''") + "'";
-}
 
 bool IsOneOf(LogicalTypeId id, std::initializer_list<LogicalTypeId> ids) {
 	for (auto candidate : ids) {
@@ -279,7 +276,7 @@ vector<ColumnStatsInfo> ReadColumnStats(Connection &connection, const string &pa
 	auto rows = RunQuery(connection,
 	                     "SELECT path_in_schema, stats_min_value, stats_max_value, stats_null_count, num_values, "
 	                     "total_compressed_size FROM parquet_metadata(" +
-	                         Quote(path) + ")",
+	                         MetadataConnection::Literal(path) + ")",
 	                     path);
 	for (idx_t r = 0; r < rows->RowCount(); r++) {
 		auto column = [&](idx_t c) {
@@ -356,14 +353,14 @@ vector<ColumnStatsInfo> ReadColumnStats(Connection &connection, const string &pa
 DataFileInfo DescribeFile(ClientContext &context, Connection &connection, const string &path,
                           DuckLakeTableEntry &table, const AddFilesOptions &options) {
 	// Hive keys in the path are not file columns: the mapping decides what they are.
-	auto schema = RunQuery(connection, "SELECT * FROM read_parquet(" + Quote(path) + ", hive_partitioning = false) LIMIT 0",
+	auto schema = RunQuery(connection, "SELECT * FROM read_parquet(" + MetadataConnection::Literal(path) + ", hive_partitioning = false) LIMIT 0",
 	                       path);
 	child_list_t<LogicalType> fields;
 	for (idx_t i = 0; i < schema->names.size(); i++) {
 		fields.emplace_back(schema->names[i], schema->types[i]);
 	}
 	auto metadata = RunQuery(
-	    connection, "SELECT num_rows, file_size_bytes, footer_size FROM parquet_file_metadata(" + Quote(path) + ")", path);
+	    connection, "SELECT num_rows, file_size_bytes, footer_size FROM parquet_file_metadata(" + MetadataConnection::Literal(path) + ")", path);
 	if (metadata->RowCount() != 1) {
 		throw InvalidInputException("Cannot add data file \"%s\": it has no Parquet footer", path);
 	}
@@ -391,7 +388,7 @@ vector<string> ExpandGlobs(Connection &connection, ClientContext &context, const
 	vector<string> result;
 	unordered_set<string> seen;
 	for (auto &glob : globs) {
-		auto rows = RunQuery(connection, "SELECT file FROM glob(" + Quote(glob) + ") ORDER BY file", glob);
+		auto rows = RunQuery(connection, "SELECT file FROM glob(" + MetadataConnection::Literal(glob) + ") ORDER BY file", glob);
 		if (rows->RowCount() == 0) {
 			throw InvalidInputException("Cannot add data files: no file matches \"%s\"", glob);
 		}
