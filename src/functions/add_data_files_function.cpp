@@ -21,6 +21,7 @@
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
 #include "duckdb/main/materialized_query_result.hpp"
+#include "duckdb/transaction/meta_transaction.hpp"
 
 namespace duckdb {
 
@@ -461,6 +462,8 @@ MetadataFunctionResult AddDataFilesFunction(ClientContext &context, DuckLakeCata
 			}
 		}
 		if (!files.empty()) {
+			// A write like INSERT: one lake per transaction, checked by DuckDB.
+			MetaTransaction::Get(context).ModifyDatabase(lake->GetAttached());
 			// Not AddWrittenFile: a rollback must leave the user's files where they are.
 			DuckLakeTransaction::Get(context, *lake).AddDataFiles(table, std::move(files));
 		}
