@@ -2,6 +2,7 @@
 
 #include "mallard/catalog/catalog_rows.hpp"
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/catalog/name_mapping.hpp"
 
 #include "duckdb/common/string_util.hpp"
 
@@ -296,12 +297,23 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 	return catalog;
 }
 
-void MetadataReader::RefuseNameMappedFile(const string &path, idx_t table_id) {
-	// Such a file has no field ids: read by id, every column would come back as its default.
-	throw NotImplementedException("Data file \"%s\" of table id %llu was registered with a column name mapping "
-	                              "(ducklake_add_data_files of the DuckLake extension); Mallard cannot read "
-	                              "name-mapped files yet",
-	                              path, table_id);
+void MetadataReader::ReadFileNameMappings(MetadataConnection &conn, vector<DataFileInfo> &files) {
+	vector<idx_t> ids;
+	for (auto &file : files) {
+		if (file.mapping_id.IsValid() &&
+		    std::find(ids.begin(), ids.end(), file.mapping_id.GetIndex()) == ids.end()) {
+			ids.push_back(file.mapping_id.GetIndex());
+		}
+	}
+	if (ids.empty()) {
+		return;
+	}
+	auto mappings = NameMappings::Read(conn, ids);
+	for (auto &file : files) {
+		if (file.mapping_id.IsValid()) {
+			file.name_mapping = mappings[file.mapping_id.GetIndex()];
+		}
+	}
 }
 
 vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
@@ -324,10 +336,10 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 		auto data_file_id = GetId(row[0]);
 		auto known = file_index.find(data_file_id);
 		if (known == file_index.end()) {
-			if (!row[16].IsNull()) {
-				RefuseNameMappedFile(GetString(row[1]), table_id);
-			}
 			DataFileInfo file;
+			if (!row[16].IsNull()) {
+				file.mapping_id = GetId(row[16]);
+			}
 			file.data_file_id = data_file_id;
 			file.path = GetString(row[1]);
 			file.path_is_relative = GetBool(row[2], true);
@@ -365,6 +377,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	if (files.empty()) {
 		return files;
 	}
+	ReadFileNameMappings(conn, files);
 	auto of_files = file_condition;
 	string stats_sql;
 	if (!file_condition.empty() && files.size() <= MAX_LISTED_FILE_IDS) {

@@ -185,12 +185,12 @@ void SnapshotWriter::AddDataFiles(idx_t table_id, const vector<DataFileInfo> &fi
 	for (auto &file : files) {
 		Add("INSERT INTO " + conn.Table("ducklake_data_file") +
 		    " (data_file_id, table_id, begin_snapshot, end_snapshot, file_order, path, path_is_relative, "
-		    "file_format, record_count, file_size_bytes, footer_size, row_id_start, partition_id, encryption_key) "
+		    "file_format, record_count, file_size_bytes, footer_size, row_id_start, partition_id, encryption_key, mapping_id) "
 		    "VALUES (" +
 		    Num(file.data_file_id) + ", " + Num(table_id) + ", " + snapshot + ", NULL, NULL, " + Lit(file.path) +
 		    ", " + Bool(file.path_is_relative) + ", 'parquet', " + Num(file.record_count) + ", " +
 		    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", " + Num(file.row_id_start) + ", " +
-		    Num(file.partition_id) + ", NULL)");
+		    Num(file.partition_id) + ", NULL, " + Num(file.mapping_id) + ")");
 		for (auto &value : file.partition_values) {
 			Add("INSERT INTO " + conn.Table("ducklake_file_partition_value") +
 			    " (data_file_id, table_id, partition_key_index, partition_value) VALUES (" + Num(file.data_file_id) +

@@ -20,6 +20,9 @@ namespace duckdb {
 // Defined in list_files_function.cpp.
 MetadataFunctionResult ListFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                          TableFunctionBindInput &input, idx_t first_argument);
+// Defined in add_data_files_function.cpp.
+MetadataFunctionResult AddDataFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
+                                            TableFunctionBindInput &input, idx_t first_argument);
 
 namespace {
 
@@ -192,6 +195,13 @@ const vector<LakeFunctionDefinition> &CoreLakeFunctionDefinitions() {
 	     {LogicalType::VARCHAR, LogicalType::VARCHAR},
 	     SetCommitMessageFunction,
 	     {{"extra_info", LogicalType::VARCHAR}}},
+	    {"add_data_files",
+	     {LogicalType::VARCHAR, LogicalType::ANY},
+	     AddDataFilesFunction,
+	     {{"schema", LogicalType::VARCHAR},
+	      {"allow_missing", LogicalType::BOOLEAN},
+	      {"ignore_extra_columns", LogicalType::BOOLEAN},
+	      {"hive_partitioning", LogicalType::BOOLEAN}}},
 	};
 	return DEFINITIONS;
 }

@@ -275,8 +275,13 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 		select += "f.c" + std::to_string(i) + ", ";
 	}
 	string files, starts, deletes, delete_of;
+	NameMappedFiles mapped;
 	for (auto &file : group) {
-		auto path = MetadataConnection::Literal(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative));
+		auto full_path = LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative);
+		if (file.info.name_mapping) {
+			mapped[full_path] = file.info.name_mapping;
+		}
+		auto path = MetadataConnection::Literal(full_path);
 		files += string(files.empty() ? "" : ", ") + path;
 		starts += string(starts.empty() ? "" : ", ") + "(" + path + ", " + std::to_string(file.info.row_id_start) + ")";
 		if (file.info.has_delete_file) {
@@ -287,7 +292,7 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 		}
 	}
 	auto query = "SELECT " + select + "coalesce(f._ducklake_internal_row_id, s.row_id_start + f.file_row_number) AS "
-	             "row_id FROM " + DataFileRead("[" + files + "]", table.columns, "c") +
+	             "row_id FROM " + DataFileRead("[" + files + "]", table.columns, "c", mapped) +
 	             " f JOIN (VALUES " + starts +
 	             ") s(file_name, row_id_start) ON f.filename = s.file_name";
 	if (!deletes.empty()) {
@@ -320,7 +325,8 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 	bool positional = KeepsPositionalRowIds(group);
 	bool same_schema = true;
 	for (auto &file : group) {
-		same_schema = same_schema && file.begin_snapshot >= last_schema_change;
+		// A name-mapped file's columns are not the table's: it is read through its mapping.
+		same_schema = same_schema && file.begin_snapshot >= last_schema_change && !file.info.name_mapping;
 	}
 	string query;
 	if (positional && same_schema) {

@@ -63,13 +63,17 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
                                 const DataFileInfo &file, const DataFileWriteOptions &options) {
 	auto source_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
 	auto delete_path = LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
+	NameMappedFiles mapped;
+	if (file.name_mapping) {
+		mapped[source_path] = file.name_mapping;
+	}
 	// The columns are read as c0, c1, ... and file_row_number is read_parquet's virtual column,
 	// qualified: no column name of the table can hide or capture it.
 	auto select = StorageSelectList(table.columns, "f.c");
 	select += "coalesce(f._ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 	          " + f.file_row_number) AS _ducklake_internal_row_id";
 	auto query = "SELECT " + select + " FROM " +
-	             DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c") +
+	             DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c", mapped) +
 	             " f WHERE f.file_row_number NOT IN (SELECT pos FROM read_parquet(" +
 	             MetadataConnection::Literal(delete_path) + ")) ORDER BY f.file_row_number";
 	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.

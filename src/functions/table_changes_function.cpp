@@ -8,6 +8,7 @@
 
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/name_mapping.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
 #include "mallard/functions/inlined_changes.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -121,6 +122,8 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 		};
 		vector<ChangeFile> data_files;
 		vector<ChangeFile> delete_files;
+		//! Data files without field ids, read through their column name mapping.
+		NameMappedFiles mapped;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			auto deletes = conn.Query(StringUtil::Format(
 			    "SELECT delete_file_id, path, path_is_relative, begin_snapshot, end_snapshot, data_file_id FROM %s "
@@ -145,10 +148,14 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			    "table_id = %llu AND %s))",
 			    conn.Table("ducklake_data_file"), table_id, in_range("begin_snapshot"), in_range("end_snapshot"),
 			    conn.Table("ducklake_delete_file"), table_id, in_range("begin_snapshot")));
+			vector<idx_t> mapping_ids;
 			for (auto &row : data.rows) {
 				if (!row[6].IsNull()) {
-					MetadataReader::RefuseNameMappedFile(row[1].ToString(), table_id);
+					mapping_ids.push_back(NumericCast<idx_t>(row[6].GetValue<int64_t>()));
 				}
+			}
+			auto mappings = NameMappings::Read(conn, mapping_ids);
+			for (auto &row : data.rows) {
 				ChangeFile file;
 				file.id = NumericCast<idx_t>(row[0].GetValue<int64_t>());
 				file.path = LakePaths::Resolve(folder, row[1].ToString(), row[2].IsNull() || row[2].GetValue<bool>());
@@ -156,6 +163,9 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				file.begin_snapshot = NumericCast<idx_t>(row[4].GetValue<int64_t>());
 				if (!row[5].IsNull()) {
 					file.end_snapshot = NumericCast<idx_t>(row[5].GetValue<int64_t>());
+				}
+				if (!row[6].IsNull()) {
+					mapped[file.path] = mappings[NumericCast<idx_t>(row[6].GetValue<int64_t>())];
 				}
 				data_files.push_back(std::move(file));
 			}
@@ -195,7 +205,7 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			return " UNION ALL SELECT " + std::to_string(snapshot) +
 			       ", coalesce(_ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 			       " + file_row_number), '" + type + "'" + read_list + " FROM " +
-			       DataFileRead(Quote(file.path), columns, "c") + (where.empty() ? "" : " WHERE " + where);
+			       DataFileRead(Quote(file.path), columns, "c", mapped) + (where.empty() ? "" : " WHERE " + where);
 		};
 		// The delete file of a data file that ended at (or was replaced at) a snapshot.
 		auto delete_file_ending_at = [&](idx_t data_file_id, idx_t snapshot) -> const ChangeFile * {

@@ -3,6 +3,7 @@
 
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
+#include "mallard/catalog/name_mapping.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
 #include "mallard/lake/ducklake_alter.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
@@ -381,6 +382,16 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 					file.partition_values.clear();
 				} else {
 					file.partition_id = real->second;
+				}
+			}
+			if (file.name_mapping) {
+				// A file registered without field ids (add_data_files): its mapping gets a catalog id now.
+				auto mapping = *file.name_mapping;
+				mapping.mapping_id = next.next_catalog_id++;
+				mapping.table_id = table_id;
+				file.mapping_id = mapping.mapping_id;
+				for (auto &statement : NameMappings::InsertStatements(conn, mapping)) {
+					writer.AddStatement(std::move(statement));
 				}
 			}
 			file.row_id_start = stats.next_row_id;

@@ -84,7 +84,10 @@ void LakeCommit::PrepareLocalFileDeletes(idx_t expected_snapshot) {
 			// Every row gone: the file is not committed at all (WriteData leaves it out).
 			prepared.ends_file = prepared.newly_deleted >= file.record_count;
 			if (prepared.ends_file) {
-				transaction.dropped_local_files.push_back(prepared.data_file_path);
+				// A file registered by add_data_files (it has a name mapping) is the user's: never removed.
+				if (!file.name_mapping) {
+					transaction.dropped_local_files.push_back(prepared.data_file_path);
+				}
 			} else {
 				// Spec: a delete file may belong to a data file added in the same snapshot; the
 				// scan and table_changes then never show the deleted rows.

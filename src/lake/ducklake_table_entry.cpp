@@ -129,6 +129,7 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 			scan_file.column_stats = file.column_stats;
 			scan_file.partition_values = file.partition_values;
 			scan_file.begin_snapshot = file.begin_snapshot;
+			scan_file.name_mapping = file.name_mapping;
 			// Rows this transaction inserted and deleted again (ducklake_local_deletes.cpp).
 			auto deleted = transaction.GetLocalFileDeletes(table_info.table_id, file.path);
 			if (deleted) {

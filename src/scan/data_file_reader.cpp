@@ -2,6 +2,7 @@
 
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
+#include "mallard/scan/name_mapped_columns.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_data.hpp"
@@ -14,6 +15,8 @@ namespace {
 
 const char *FUNCTION_NAME = "mallard_read_data_files";
 const char *COLUMNS_OPTION = "lake_columns";
+const char *MAPPINGS_OPTION = "name_mappings";
+const char *MAPPING_ENTRY_TYPE = "STRUCT(id BIGINT, parent BIGINT, source VARCHAR, target BIGINT, is_partition BOOLEAN)[]";
 
 //! One entry of the lake_columns argument: a column or nested field, its parent's field id (NULL
 //! for a column), its name, its type as text and its initial default as text. Parents come first.
@@ -57,6 +60,28 @@ public:
 	}
 
 	bool ParseOption(const string &key, const Value &val, MultiFileOptions &options, ClientContext &context) override {
+		if (key == MAPPINGS_OPTION) {
+			for (auto &file : ListValue::GetChildren(val)) {
+				auto &fields = StructValue::GetChildren(file);
+				vector<FlatNameMapEntry> flat_entries;
+				for (auto &item : ListValue::GetChildren(fields[1])) {
+					auto &entry_fields = StructValue::GetChildren(item);
+					FlatNameMapEntry flat;
+					flat.entry.entry_id = NumericCast<idx_t>(entry_fields[0].GetValue<int64_t>());
+					if (!entry_fields[1].IsNull()) {
+						flat.parent = NumericCast<idx_t>(entry_fields[1].GetValue<int64_t>());
+					}
+					flat.entry.source_name = entry_fields[2].ToString();
+					flat.entry.target_field_id = NumericCast<idx_t>(entry_fields[3].GetValue<int64_t>());
+					flat.entry.is_partition = entry_fields[4].GetValue<bool>();
+					flat_entries.push_back(std::move(flat));
+				}
+				auto mapping = make_shared_ptr<NameMapping>();
+				mapping->columns = NameMappings::Nest(flat_entries);
+				mappings[fields[0].ToString()] = std::move(mapping);
+			}
+			return true;
+		}
 		if (key != COLUMNS_OPTION) {
 			return MultiFileReader::ParseOption(key, val, options, context);
 		}
@@ -95,17 +120,36 @@ public:
 		return true;
 	}
 
+	ReaderInitializeType CreateMapping(ClientContext &context, MultiFileReaderData &reader_data,
+	                                   const vector<MultiFileColumnDefinition> &global_columns,
+	                                   const vector<ColumnIndex> &global_column_ids,
+	                                   optional_ptr<TableFilterSet> filters, MultiFileList &multi_file_list,
+	                                   const MultiFileReaderBindData &bind_data,
+	                                   const virtual_column_map_t &virtual_columns) override {
+		auto mapping = mappings.find(reader_data.reader->GetFileName());
+		if (mapping != mappings.end()) {
+			return CreateNameMappedMapping(*this, context, reader_data, global_columns, global_column_ids, filters,
+			                               multi_file_list, bind_data, virtual_columns, *mapping->second);
+		}
+		return MultiFileReader::CreateMapping(context, reader_data, global_columns, global_column_ids, filters,
+		                                      multi_file_list, bind_data, virtual_columns);
+	}
+
 	unique_ptr<MultiFileReader> Copy() const override {
-		return make_uniq<DataFileReader>(columns);
+		auto result = make_uniq<DataFileReader>(columns);
+		result->mappings = mappings;
+		return std::move(result);
 	}
 
 private:
 	vector<LakeColumnInfo> columns;
+	NameMappedFiles mappings;
 };
 
 } // namespace
 
-string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, const string &name_prefix) {
+string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, const string &name_prefix,
+                    const NameMappedFiles &mapped) {
 	string list = "[";
 	for (idx_t i = 0; i < columns.size(); i++) {
 		auto &column = columns[i];
@@ -117,7 +161,22 @@ string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, 
 	row_id.column_id = NumericCast<idx_t>(MultiFileReader::ROW_ID_FIELD_ID);
 	AppendColumn(row_id, optional_idx(), "_ducklake_internal_row_id", LogicalType::BIGINT, list);
 	list += "]";
-	return string(FUNCTION_NAME) + "(" + files + ", " + COLUMNS_OPTION + " = " + list + ")";
+	string mapping_list;
+	for (auto &file : mapped) {
+		string entries;
+		for (auto &flat : NameMappings::Flatten(file.second->columns)) {
+			entries += string(entries.empty() ? "" : ", ") + "{'id': " + std::to_string(flat.entry.entry_id) +
+			           ", 'parent': " + (flat.parent.IsValid() ? std::to_string(flat.parent.GetIndex()) : "NULL") +
+			           ", 'source': " + MetadataConnection::Literal(flat.entry.source_name) +
+			           ", 'target': " + std::to_string(flat.entry.target_field_id) +
+			           ", 'is_partition': " + (flat.entry.is_partition ? "true" : "false") + "}";
+		}
+		mapping_list += string(mapping_list.empty() ? "" : ", ") + "{'path': " + MetadataConnection::Literal(file.first) +
+		                ", 'entries': [" + entries + "]::" + MAPPING_ENTRY_TYPE + "}";
+	}
+	auto mapping_option =
+	    mapping_list.empty() ? string() : string(", ") + MAPPINGS_OPTION + " = [" + mapping_list + "]";
+	return string(FUNCTION_NAME) + "(" + files + ", " + COLUMNS_OPTION + " = " + list + mapping_option + ")";
 }
 
 void RegisterDataFileReader(ExtensionLoader &loader) {
@@ -128,6 +187,7 @@ void RegisterDataFileReader(ExtensionLoader &loader) {
 		copy.name = FUNCTION_NAME;
 		copy.get_multi_file_reader = DataFileReader::Create;
 		copy.named_parameters[COLUMNS_OPTION] = LogicalType::ANY;
+		copy.named_parameters[MAPPINGS_OPTION] = LogicalType::ANY;
 		set.AddFunction(std::move(copy));
 	}
 	loader.RegisterFunction(std::move(set));

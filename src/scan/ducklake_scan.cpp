@@ -4,6 +4,7 @@
 #include "mallard/scan/delete_filter.hpp"
 #include "mallard/scan/file_pruning.hpp"
 #include "mallard/scan/inlined_data_reader.hpp"
+#include "mallard/scan/name_mapped_columns.hpp"
 #include "mallard/scan/scan_file_list.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
@@ -262,6 +263,23 @@ public:
 			throw IOException("Cannot read data file \"%s\" of lake table \"%s\": %s", file.path, info->table.name,
 			                  error.RawMessage());
 		}
+	}
+
+	//! A file registered with a column name mapping has no field ids: its columns match by name.
+	ReaderInitializeType CreateMapping(ClientContext &context, MultiFileReaderData &reader_data,
+	                                   const vector<MultiFileColumnDefinition> &global_columns,
+	                                   const vector<ColumnIndex> &global_column_ids,
+	                                   optional_ptr<TableFilterSet> filters, MultiFileList &multi_file_list,
+	                                   const MultiFileReaderBindData &bind_data,
+	                                   const virtual_column_map_t &virtual_columns) override {
+		auto located = info->Locate(reader_data.reader->GetFileName());
+		auto mapping = located.second.IsValid() ? located.first->NameMappingOf(located.second.GetIndex()) : nullptr;
+		if (mapping) {
+			return CreateNameMappedMapping(*this, context, reader_data, global_columns, global_column_ids, filters,
+			                               multi_file_list, bind_data, virtual_columns, *mapping);
+		}
+		return MultiFileReader::CreateMapping(context, reader_data, global_columns, global_column_ids, filters,
+		                                      multi_file_list, bind_data, virtual_columns);
 	}
 
 	unique_ptr<MultiFileReader> Copy() const override {

@@ -12,6 +12,8 @@
 
 namespace duckdb {
 
+struct NameMapping;
+
 //! A row of ducklake_snapshot.
 struct SnapshotInfo {
 	idx_t snapshot_id = 0;
@@ -158,6 +160,9 @@ struct DataFileInfo {
 	//! The delete file visible at the snapshot the file list was read at, if any.
 	bool has_delete_file = false;
 	DeleteFileInfo delete_file;
+	//! Set for a file without field ids registered with a column name mapping (name_mapping.hpp).
+	optional_idx mapping_id;
+	shared_ptr<const NameMapping> name_mapping;
 };
 
 //! A row of ducklake_table_stats.

@@ -43,11 +43,11 @@ struct MetadataReader {
 	static LakeCatalogInfo ReadCatalog(MetadataConnection &conn, idx_t snapshot_id);
 	//! The data files of a table visible at the snapshot, with their column statistics; only those
 	//! meeting `file_condition` (SQL on the data file row, alias f) when one is given.
-	//! Throws: a file registered with a column name mapping (spec: ducklake_column_mapping) cannot be
-	//! read by field id, and reading it anyway would give wrong values.
-	static void RefuseNameMappedFile(const string &path, idx_t table_id);
+	//! Files registered with a column name mapping come with it (DataFileInfo::name_mapping).
 	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                          const string &file_condition = string());
+	//! Fills DataFileInfo::name_mapping of the files that have a mapping_id.
+	static void ReadFileNameMappings(MetadataConnection &conn, vector<DataFileInfo> &files);
 	//! Fills DataFileInfo::partition_values of `files` (file_index: data_file_id -> position).
 	static void ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                    vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/catalog/name_mapping.hpp"
 
 namespace duckdb {
 
@@ -21,7 +22,11 @@ class ExtensionLoader;
 //! name_prefix1, ... (no clash with the virtual columns filename and file_row_number, whatever the
 //! table's column names), plus _ducklake_internal_row_id (NULL when a file has no row ids).
 //! Columns of aliased types (JSON) are read as their storage type.
-string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, const string &name_prefix);
+//! Files in `mapped` (full path -> mapping) have no field ids and are read through their column
+//! name mapping (name_mapped_columns.hpp).
+using NameMappedFiles = unordered_map<string, shared_ptr<const NameMapping>>;
+string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, const string &name_prefix,
+                    const NameMappedFiles &mapped = NameMappedFiles());
 
 void RegisterDataFileReader(ExtensionLoader &loader);
 

@@ -41,6 +41,8 @@ struct LakeScanFile {
 	shared_ptr<const InlinedRows> inlined;
 	//! The transaction's own inlined rows: their file_row_number is their position in its list.
 	bool inlined_local = false;
+	//! Set for a file without field ids, read through its column name mapping.
+	shared_ptr<const NameMapping> name_mapping;
 };
 
 struct LakeScanInfo;

@@ -150,6 +150,12 @@ struct LakeScanInfo : public TableFunctionInfo {
 		                           : local_files[i - committed_count].delete_file_path;
 	}
 	shared_ptr<const DeletePositions> LocalDeletes(idx_t i) const;
+	//! File i's column name mapping (name_mapped_columns.hpp); null when it is read by field id.
+	const NameMapping *NameMappingOf(idx_t i) const {
+		EnsureLoaded();
+		return i < committed_count ? committed->files[i]->info.name_mapping.get()
+		                           : local_files[i - committed_count].name_mapping.get();
+	}
 	//! The scan's own entry i (a transaction's file or inlined rows); null for a committed file.
 	const LakeScanFile *LocalFile(idx_t i) const {
 		EnsureLoaded();
