@@ -171,6 +171,16 @@ TEST_F(PostgresServerTest, ExecuteAndCommitCommitsOrLeavesTheTransactionToRollBa
 	conn->ExecuteAndCommit("INSERT INTO t VALUES (7)");
 	EXPECT_FALSE(conn->InTransaction());
 	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 3);
+
+	// ... and a conflict in such a batch rolls all of it back (LakeCommit's optimistic attempt).
+	conn->BeginTransaction();
+	EXPECT_THROW(conn->ExecuteAndCommit("INSERT INTO t VALUES (8); INSERT INTO t VALUES (7)"),
+	             MetadataConflictException);
+	EXPECT_FALSE(conn->InTransaction());
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 3);
+	conn->BeginTransaction();
+	conn->ExecuteAndCommit("INSERT INTO t VALUES (8)");
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 4);
 }
 
 TEST_F(PostgresServerTest, ReadOnlySessionsRefuseWrites) {
