@@ -555,7 +555,12 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	next.snapshot_time = NowUTC();
 	writer.AddSnapshot(next, StringUtil::Join(changes, ","), transaction.author, transaction.commit_message,
 	                   transaction.commit_extra_info);
-	ExecuteBatch(writer);
+	if (optimistic && !TryOptimisticBatch(conn, writer)) {
+		return; // lost the race; Attempt ran again on the latest snapshot
+	}
+	if (!optimistic) {
+		ExecuteBatch(writer);
+	}
 	committed_snapshot = next.snapshot_id;
 	committed_info = next;
 }

@@ -32,4 +32,20 @@ bool LakeCommit::TryOptimisticAttempt() {
 	return transaction.GetCatalog().GetWriteCache().IsNewestSeenSnapshot(transaction.GetSnapshot().snapshot_id);
 }
 
+bool LakeCommit::TryOptimisticBatch(MetadataConnection &conn, SnapshotWriter &writer) {
+	try {
+		ExecuteBatch(writer);
+		return true;
+	} catch (MetadataConflictException &) {
+		// Somebody committed since the transaction started: build on the latest snapshot at once,
+		// without the retry loop's backoff (its later attempts still back off).
+		if (conn.InTransaction()) {
+			conn.Rollback();
+		}
+		conn.BeginTransaction();
+		Attempt(conn);
+		return false;
+	}
+}
+
 } // namespace duckdb

@@ -86,6 +86,9 @@ private:
 	//! Whether this attempt builds on the transaction's start snapshot without reading the latest
 	//! (only the first attempt, where other processes may write; see ducklake_commit_optimistic.cpp).
 	bool TryOptimisticAttempt();
+	//! ExecuteBatch for an optimistic attempt; false when it lost the race and a new (plain)
+	//! attempt has committed in its place.
+	bool TryOptimisticBatch(MetadataConnection &conn, SnapshotWriter &writer);
 	bool attempted = false;
 
 	//! A local id (of a schema, table or view created here) mapped to its real id.
