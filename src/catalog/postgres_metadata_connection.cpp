@@ -387,6 +387,12 @@ void PostgresMetadataConnection::ExecuteAndCommit(const string &sql) {
 	if (begin_pending) {
 		begin_pending = false;
 		begin = "BEGIN;\n";
+		// Nothing of the transaction went out yet: a connection the server closed meanwhile (a
+		// restart, idle_session_timeout) shows here without a round trip (its goodbye message, then
+		// the end of the stream), and Run opens a new one before sending.
+		for (int read = 0; read < 2 && conn && PQstatus(conn) == CONNECTION_OK; read++) {
+			PQconsumeInput(conn);
+		}
 	}
 	ResultHandle result(Run(begin + sql + ";\nCOMMIT", false));
 	if (strcmp(PQcmdStatus(result.get()), "COMMIT") != 0 && strcmp(PQcmdStatus(result.get()), "ROLLBACK") != 0) {
