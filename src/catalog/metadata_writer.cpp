@@ -272,6 +272,77 @@ void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnSt
 	    " (table_id, column_id, contains_null, contains_nan, min_value, max_value) VALUES " + values);
 }
 
+void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats,
+                                           const vector<ColumnStatsInfo> &existing) {
+	// Rewriting every row (DELETE + INSERT) on each commit leaves PostgreSQL a dead row per column
+	// and commit, which every later statement on the table scans. Rows change in place instead.
+	auto bool_text = [](bool known, bool value) {
+		return known ? Bool(value) : string("CAST(NULL AS BOOLEAN)");
+	};
+	auto contains_null = [&](const ColumnStatsInfo &column) {
+		return bool_text(column.null_count.IsValid(), column.null_count.IsValid() && column.null_count.GetIndex() > 0);
+	};
+	auto contains_nan = [&](const ColumnStatsInfo &column) {
+		return bool_text(!column.contains_nan.IsNull(), !column.contains_nan.IsNull() && column.contains_nan.GetValue<bool>());
+	};
+	auto same_text = [](const Value &left, const Value &right) {
+		return left.IsNull() == right.IsNull() && (left.IsNull() || left.ToString() == right.ToString());
+	};
+	string table = conn.Table("ducklake_table_column_stats");
+	string ids, null_cases, nan_cases, min_cases, max_cases, values, gone;
+	for (auto &column : stats) {
+		const ColumnStatsInfo *row = nullptr;
+		for (auto &candidate : existing) {
+			if (candidate.column_id == column.column_id) {
+				row = &candidate;
+			}
+		}
+		if (!row) {
+			values += string(values.empty() ? "" : ", ") + "(" + Num(table_id) + ", " + Num(column.column_id) + ", " +
+			          contains_null(column) + ", " + contains_nan(column) + ", " + Lit(column.min_value) + ", " +
+			          Lit(column.max_value) + ")";
+			continue;
+		}
+		if (contains_null(*row) == contains_null(column) && contains_nan(*row) == contains_nan(column) &&
+		    same_text(row->min_value, column.min_value) && same_text(row->max_value, column.max_value)) {
+			continue;
+		}
+		auto when = " WHEN " + Num(column.column_id) + " THEN ";
+		ids += string(ids.empty() ? "" : ", ") + Num(column.column_id);
+		null_cases += when + contains_null(column);
+		nan_cases += when + contains_nan(column);
+		// (CAST: a CASE whose branches are all NULL would be typed text on PostgreSQL.)
+		min_cases += when + (column.min_value.IsNull() ? "CAST(NULL AS VARCHAR)" : Lit(column.min_value));
+		max_cases += when + (column.max_value.IsNull() ? "CAST(NULL AS VARCHAR)" : Lit(column.max_value));
+	}
+	for (auto &row : existing) {
+		bool kept = false;
+		for (auto &column : stats) {
+			kept = kept || column.column_id == row.column_id;
+		}
+		if (!kept) {
+			gone += string(gone.empty() ? "" : ", ") + Num(row.column_id);
+		}
+	}
+	auto where = " WHERE table_id = " + Num(table_id) + " AND column_id IN (";
+	if (!gone.empty()) {
+		Add("DELETE FROM " + table + where + gone + ")");
+	}
+	if (!ids.empty()) {
+		Add("UPDATE " + table + " SET contains_null = CASE column_id" + null_cases +
+		    " END, contains_nan = CASE column_id" + nan_cases + " END, min_value = CASE column_id" + min_cases +
+		    " END, max_value = CASE column_id" + max_cases + " END, extra_stats = NULL" + where + ids + ")");
+	}
+	if (!values.empty()) {
+		Add("INSERT INTO " + table + " (table_id, column_id, contains_null, contains_nan, min_value, max_value) VALUES " +
+		    values);
+	}
+}
+
+void SnapshotWriter::RequireLatest(idx_t latest) {
+	required_latest = latest;
+}
+
 void SnapshotWriter::AddSchemaVersion(idx_t schema_version, optional_idx table_id) {
 	Add("INSERT INTO " + conn.Table("ducklake_schema_versions") + " (begin_snapshot, schema_version, table_id) VALUES (" +
 	    snapshot + ", " + Num(schema_version) + ", " + Num(table_id) + ")");
@@ -280,10 +351,18 @@ void SnapshotWriter::AddSchemaVersion(idx_t schema_version, optional_idx table_i
 void SnapshotWriter::AddSnapshot(const SnapshotInfo &info, const string &changes_made, const Value &author,
                                  const Value &commit_message, const Value &commit_extra_info) {
 	// The snapshot row goes first: its primary key is where two racing writers collide.
+	auto snapshot_id = Num(info.snapshot_id);
+	if (required_latest.IsValid()) {
+		// The new id while `required_latest` is the latest, otherwise the latest's own id: either
+		// way a second writer fails on the key (PostgreSQL makes it wait for the first to finish).
+		auto table = conn.Table("ducklake_snapshot");
+		snapshot_id = "(SELECT CASE WHEN max(snapshot_id) = " + Num(required_latest.GetIndex()) + " THEN " +
+		              snapshot_id + " ELSE max(snapshot_id) END FROM " + table + ")";
+	}
 	statements.insert(statements.begin(),
 	                  "INSERT INTO " + conn.Table("ducklake_snapshot") +
 	                      " (snapshot_id, snapshot_time, schema_version, next_catalog_id, next_file_id) VALUES (" +
-	                      Num(info.snapshot_id) + ", " + Lit(info.snapshot_time) + ", " + Num(info.schema_version) +
+	                      snapshot_id + ", " + Lit(info.snapshot_time) + ", " + Num(info.schema_version) +
 	                      ", " + Num(info.next_catalog_id) + ", " + Num(info.next_file_id) + ")");
 	Add("INSERT INTO " + conn.Table("ducklake_snapshot_changes") +
 	    " (snapshot_id, changes_made, author, commit_message, commit_extra_info) VALUES (" + snapshot + ", " +

@@ -374,14 +374,27 @@ void PostgresMetadataConnection::FinishCommit(pg_result *result_p) {
 }
 
 void PostgresMetadataConnection::ExecuteAndCommit(const string &sql) {
-	if (!in_transaction || begin_pending || PQtransactionStatus(conn) == PQTRANS_INERROR) {
+	if (!in_transaction || (!begin_pending && PQtransactionStatus(conn) == PQTRANS_INERROR)) {
 		MetadataConnection::ExecuteAndCommit(sql);
 		return;
 	}
 	// One round trip: PostgreSQL runs the statements in order and stops at the first error, which
 	// comes back instead of COMMIT's result and leaves the transaction open (aborted) for Rollback.
 	// The statements never end in a COMMIT of their own, so only our COMMIT can end the transaction.
-	ResultHandle result(Run(sql + ";\nCOMMIT", false));
+	// A pending BEGIN is sent here rather than by Run, which would send the whole once more on a
+	// fresh connection if this one dropped: the first sending may have committed.
+	string begin;
+	if (begin_pending) {
+		begin_pending = false;
+		begin = "BEGIN;\n";
+		// Nothing of the transaction went out yet: a connection the server closed meanwhile (a
+		// restart, idle_session_timeout) shows here without a round trip (its goodbye message, then
+		// the end of the stream), and Run opens a new one before sending.
+		for (int read = 0; read < 2 && conn && PQstatus(conn) == CONNECTION_OK; read++) {
+			PQconsumeInput(conn);
+		}
+	}
+	ResultHandle result(Run(begin + sql + ";\nCOMMIT", false));
 	if (strcmp(PQcmdStatus(result.get()), "COMMIT") != 0 && strcmp(PQcmdStatus(result.get()), "ROLLBACK") != 0) {
 		throw IOException("PostgreSQL catalog %s: COMMIT after a batch returned \"%s\"",
 		                        location.DisplayName(), PQcmdStatus(result.get()));

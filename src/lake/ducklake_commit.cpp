@@ -155,6 +155,7 @@ void LakeCommit::Run() {
 	RunCatalogTransaction(transaction.GetCatalog(), [&](MetadataConnection &conn) { Attempt(conn); });
 	auto &catalog = transaction.GetCatalog();
 	auto &cache = catalog.GetWriteCache();
+	cache.NoteLatestSnapshotId(committed_snapshot);
 	for (auto &entry : written_stats) {
 		cache.PutTableStats(entry.first, committed_snapshot, std::move(entry.second));
 	}
@@ -408,7 +409,7 @@ void LakeCommit::WriteData(MetadataConnection &conn, SnapshotWriter &writer, Sna
 		writer.AddDataFiles(table_id, files);
 		writer.WriteTableStats(table_id, stats, stats_exist);
 		auto merged = MergeTableColumnStats(CurrentColumns(entry.first, *data.table), column_stats, had_data, files);
-		writer.WriteTableColumnStats(table_id, merged);
+		writer.WriteTableColumnStats(table_id, merged, column_stats);
 		written_stats[table_id] = CachedTableStats {stats, true, std::move(merged)};
 		changes.push_back("inserted_into_table:" + std::to_string(table_id));
 	}
@@ -478,7 +479,10 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	}
 	// Read first thing: when the commit ends at the next version, nobody wrote in between.
 	version_before = conn.CommitVersion();
-	auto latest = cache.LatestSnapshot(conn);
+	// Where other processes may write, reading the latest snapshot costs a round trip: the first
+	// attempt guesses it is still the one the transaction started from (ducklake_commit_optimistic.cpp).
+	bool optimistic = TryOptimisticAttempt();
+	auto latest = optimistic ? base : cache.LatestSnapshot(conn);
 	if (latest.snapshot_id != base.snapshot_id) {
 		CheckConflicts(conn, base.snapshot_id);
 		CheckDeleteConflicts(conn, base.snapshot_id);
@@ -492,6 +496,9 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	SnapshotInfo next = latest;
 	next.snapshot_id = latest.snapshot_id + 1;
 	SnapshotWriter writer(conn, next.snapshot_id);
+	if (optimistic) {
+		writer.RequireLatest(latest.snapshot_id);
+	}
 	bool schema_changed = false;
 
 	for (auto &dropped : transaction.dropped_entries) {
@@ -559,7 +566,12 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	next.snapshot_time = NowUTC();
 	writer.AddSnapshot(next, StringUtil::Join(changes, ","), transaction.author, transaction.commit_message,
 	                   transaction.commit_extra_info);
-	ExecuteBatch(writer);
+	if (optimistic && !TryOptimisticBatch(conn, writer)) {
+		return; // lost the race; Attempt ran again on the latest snapshot
+	}
+	if (!optimistic) {
+		ExecuteBatch(writer);
+	}
 	committed_snapshot = next.snapshot_id;
 	committed_info = next;
 }

@@ -104,8 +104,9 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 			DataFileInfo inlined;
 			inlined.record_count = rows.size();
 			inlined.column_stats = InlinedData::ComputeStats(columns, rows);
-			column_stats = MergeTableColumnStats(columns, column_stats, had_data, {inlined});
-			writer.WriteTableColumnStats(table_id, column_stats);
+			auto previous = std::move(column_stats);
+			column_stats = MergeTableColumnStats(columns, previous, had_data, {inlined});
+			writer.WriteTableColumnStats(table_id, column_stats, previous);
 			changes.push_back("inlined_insert:" + std::to_string(table_id));
 		}
 		current.exists = true;

@@ -18,6 +18,7 @@ SnapshotInfo LakeWriteCache::LatestSnapshot(MetadataConnection &conn) {
 		}
 	}
 	auto result = MetadataReader::LatestSnapshot(conn);
+	NoteLatestSnapshotId(result.snapshot_id);
 	if (version.IsValid()) {
 		PutLatestSnapshot(version.GetIndex(), result);
 	}
@@ -28,6 +29,18 @@ void LakeWriteCache::PutLatestSnapshot(idx_t commit_version, const SnapshotInfo 
 	lock_guard<mutex> guard(lock);
 	latest_version = commit_version;
 	latest = snapshot;
+}
+
+void LakeWriteCache::NoteLatestSnapshotId(idx_t snapshot_id) {
+	lock_guard<mutex> guard(lock);
+	if (!newest_seen_snapshot.IsValid() || newest_seen_snapshot.GetIndex() < snapshot_id) {
+		newest_seen_snapshot = snapshot_id;
+	}
+}
+
+bool LakeWriteCache::IsNewestSeenSnapshot(idx_t snapshot_id) {
+	lock_guard<mutex> guard(lock);
+	return newest_seen_snapshot.IsValid() && newest_seen_snapshot.GetIndex() == snapshot_id;
 }
 
 bool LakeWriteCache::TryGetTableStats(idx_t table_id, idx_t snapshot_id, CachedTableStats &result) {

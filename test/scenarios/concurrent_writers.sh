@@ -35,4 +35,10 @@ check "snapshots" "$((writers * per_writer + 2))" \
   "$(lake_query "$catalog" "$data" "SELECT count(*) FROM lake.snapshots()")"
 check "row ids are unique" "$((writers * per_writer))" \
   "$(lake_query "$catalog" "$data" "SELECT count(DISTINCT rowid) FROM lake.t")"
+# the stats every commit builds on from its write cache (on PostgreSQL most first attempts lose the
+# race to another writer and retry on the latest snapshot: none may count from a stale one)
+check "table stats" "$((writers * per_writer)),$((writers * per_writer))" \
+  "$(lake_query "$catalog" "$data" "SELECT record_count, next_row_id FROM lake.ducklake_table_stats")"
+check "column stats" "1|$writers|1|$per_writer" \
+  "$(lake_query "$catalog" "$data" "SELECT string_agg(min_value || '|' || max_value, '|' ORDER BY column_id) FROM lake.ducklake_table_column_stats")"
 finish

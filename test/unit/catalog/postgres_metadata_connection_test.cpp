@@ -3,6 +3,9 @@
 
 #include "mallard/catalog/metadata_tables.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace duckdb {
 namespace {
 
@@ -171,6 +174,33 @@ TEST_F(PostgresServerTest, ExecuteAndCommitCommitsOrLeavesTheTransactionToRollBa
 	conn->ExecuteAndCommit("INSERT INTO t VALUES (7)");
 	EXPECT_FALSE(conn->InTransaction());
 	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 3);
+
+	// ... and a conflict in such a batch rolls all of it back (LakeCommit's optimistic attempt).
+	conn->BeginTransaction();
+	EXPECT_THROW(conn->ExecuteAndCommit("INSERT INTO t VALUES (8); INSERT INTO t VALUES (7)"),
+	             MetadataConflictException);
+	EXPECT_FALSE(conn->InTransaction());
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 3);
+	conn->BeginTransaction();
+	conn->ExecuteAndCommit("INSERT INTO t VALUES (8)");
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 4);
+
+	// A connection the server closed before such a batch is replaced before sending it.
+	auto pid = conn->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
+	other->Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+	for (int wait = 0; wait < 500; wait++) {
+		auto left = other->Query("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + std::to_string(pid));
+		if (left.GetValue(0, 0).GetValue<int64_t>() == 0) {
+			break;
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	}
+	// (The backend leaves pg_stat_activity a moment before its socket closes.)
+	std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	conn->BeginTransaction();
+	conn->ExecuteAndCommit("INSERT INTO t VALUES (9)");
+	EXPECT_FALSE(conn->InTransaction());
+	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 5);
 }
 
 TEST_F(PostgresServerTest, ReadOnlySessionsRefuseWrites) {

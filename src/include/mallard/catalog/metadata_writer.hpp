@@ -49,7 +49,14 @@ public:
 	void WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists);
 	//! Replaces the table-level column statistics of a table.
 	void WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats);
+	//! The same, given the table's rows as they are (`existing`, exactly): updates changed rows in
+	//! place and inserts missing ones, so a table written by every commit gathers no dead rows.
+	void WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats,
+	                           const vector<ColumnStatsInfo> &existing);
 	void AddSchemaVersion(idx_t schema_version, optional_idx table_id);
+	//! Makes AddSnapshot's row insert fail on the snapshot primary key (a MetadataConflictException)
+	//! unless `latest` is still the lake's latest snapshot, even if snapshots after it were expired.
+	void RequireLatest(idx_t latest);
 	//! The ducklake_snapshot row and its ducklake_snapshot_changes row.
 	void AddSnapshot(const SnapshotInfo &snapshot, const string &changes_made, const Value &author,
 	                 const Value &commit_message, const Value &commit_extra_info);
@@ -70,6 +77,7 @@ private:
 	idx_t snapshot_id;
 	string snapshot;
 	vector<string> statements;
+	optional_idx required_latest;
 };
 
 } // namespace duckdb

@@ -83,6 +83,14 @@ private:
 	//! Ends the committed inlined rows this transaction deleted; a conflict when another one did first.
 	void WriteInlinedDeletes(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id);
 
+	//! Whether this attempt builds on the transaction's start snapshot without reading the latest
+	//! (only the first attempt, where other processes may write; see ducklake_commit_optimistic.cpp).
+	bool TryOptimisticAttempt();
+	//! ExecuteBatch for an optimistic attempt; false when it lost the race and a new (plain)
+	//! attempt has committed in its place.
+	bool TryOptimisticBatch(MetadataConnection &conn, SnapshotWriter &writer);
+	bool attempted = false;
+
 	//! A local id (of a schema, table or view created here) mapped to its real id.
 	idx_t RealId(idx_t id) const;
 

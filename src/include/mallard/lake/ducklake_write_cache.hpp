@@ -44,6 +44,12 @@ public:
 	SnapshotInfo LatestSnapshot(MetadataConnection &conn);
 	//! Records `snapshot`, just committed, as the latest at `commit_version`.
 	void PutLatestSnapshot(idx_t commit_version, const SnapshotInfo &snapshot);
+	//! The newest snapshot this attachment has seen as the lake's latest (read by LatestSnapshot,
+	//! or committed here). A commit whose transaction started from it may guess that it is still
+	//! the latest and write without reading it again (LakeCommit's optimistic attempt): only a
+	//! guess, which the snapshot row's primary key checks, as other processes may have committed.
+	void NoteLatestSnapshotId(idx_t snapshot_id);
+	bool IsNewestSeenSnapshot(idx_t snapshot_id);
 
 	//! LakeOptions::ReadEffective through a short-lived cache. Options are not
 	//! versioned by snapshots (set_option writes them directly), so a change from
@@ -79,6 +85,7 @@ private:
 	mutex lock;
 	optional_idx latest_version;
 	SnapshotInfo latest;
+	optional_idx newest_seen_snapshot;
 	unordered_map<idx_t, StatsEntry> table_stats;
 	map<pair<idx_t, idx_t>, OptionsEntry> options;
 	vector<pair<string, string>> attach_settings;
