@@ -13,10 +13,10 @@ namespace duckdb {
 
 namespace {
 
-//! The demo's running state: where the lake is, and its connection.
+//! The demo's running state: the pipeline whose lake connection it queries.
 class Demo {
 public:
-	Demo(Connection &lake) : lake(lake) {
+	explicit Demo(EventPipeline &pipeline) : pipeline(pipeline) {
 	}
 
 	void Section(const string &title) {
@@ -31,6 +31,7 @@ public:
 	//! explanation; without, it is raised.
 	bool Show(const string &sql, const string &explanation = "") {
 		printf("\n%s\n", sql.c_str());
+		auto &lake = pipeline.Lake();
 		auto result = lake.Query(sql);
 		if (result->HasError()) {
 			auto message = result->GetError();
@@ -50,10 +51,11 @@ public:
 	}
 
 	Value Scalar(const string &sql) {
-		return RunLakeQuery(lake, sql)->GetValue(0, 0);
+		return RunLakeQuery(pipeline.Lake(), sql)->GetValue(0, 0);
 	}
 
-	Connection &lake;
+	//! Its connection is not held: a pipeline run that fails and retries opens a new one.
+	EventPipeline &pipeline;
 };
 
 void CheckStop() {
@@ -79,7 +81,7 @@ static void RunDemo(const string &folder) {
 	options.lake.catalog = "ducklake:sqlite:" + folder + "/catalog.sqlite";
 	options.lake.data_path = folder + "/data/";
 	EventPipeline pipeline(options);
-	Demo demo(pipeline.Lake());
+	Demo demo(pipeline);
 	printf("lake: ATTACH '%s' AS lake (DATA_PATH '%s')\n", options.lake.catalog.c_str(),
 	       options.lake.data_path.c_str());
 

@@ -105,11 +105,23 @@ PipelineRunResult EventPipeline::Attempt() {
 	PipelineRunResult result;
 	SourceDatabase source(options.source);
 	// Session lock, released when this connection ends (also when the process is killed).
-	auto lock = source.Query("SELECT pg_try_advisory_lock(hashtext(" +
-	                         MetadataConnection::Literal("mallard pipeline " + options.name) + "))");
+	auto lock_key = "hashtext(" + MetadataConnection::Literal("mallard pipeline " + options.name) + ")";
+	auto lock = source.Query("SELECT pg_try_advisory_lock(" + lock_key + ")");
 	if (!lock.GetValue(0, 0).GetValue<bool>()) {
 		throw IOException("another run of pipeline \"%s\" holds its lock on the source", options.name);
 	}
+	// And released when the run ends: the server frees a session's locks only once its backend
+	// has exited, which can be after this process's next run asked for the lock.
+	struct LockRelease {
+		SourceDatabase &source;
+		string key;
+		~LockRelease() {
+			try {
+				source.Query("SELECT pg_advisory_unlock(" + key + ")");
+			} catch (...) { // NOLINT: a lost connection has released it already
+			}
+		}
+	} release {source, lock_key};
 	auto state = RunLakeQuery(*connection, "SELECT max(source_xmin) FROM lake.main.mallard_pipeline_state WHERE "
 	                                       "pipeline = " +
 	                                           MetadataConnection::Literal(options.name));
