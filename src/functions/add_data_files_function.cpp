@@ -11,6 +11,7 @@
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/catalog/name_mapping.hpp"
 #include "mallard/functions/metadata_function.hpp"
+#include "mallard/lake/ducklake_alter.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
@@ -43,29 +44,19 @@ bool IsOneOf(LogicalTypeId id, std::initializer_list<LogicalTypeId> ids) {
 	return false;
 }
 
-//! Whether values stored as `source` read as `target` without loss: the same type, or one of the
-//! widenings DuckLake allows for a column (spec: schema evolution, type promotion).
+//! Whether values stored as `source` read as `target` without loss: the same type, one of the
+//! widenings DuckLake allows for a column (spec: schema evolution, type promotion; the rule ALTER
+//! uses), or a narrower form of the same kind (HUGEINT, timestamp units, decimals).
 bool CanReadAs(const LogicalType &source, const LogicalType &target) {
 	using T = LogicalTypeId;
 	auto s = source.id();
+	if (IsAllowedTypePromotion(source, target)) {
+		return true;
+	}
 	switch (target.id()) {
-	case T::SMALLINT:
-		return IsOneOf(s, {T::TINYINT, T::SMALLINT, T::UTINYINT});
-	case T::INTEGER:
-		return IsOneOf(s, {T::TINYINT, T::SMALLINT, T::INTEGER, T::UTINYINT, T::USMALLINT});
-	case T::BIGINT:
-		return IsOneOf(s, {T::TINYINT, T::SMALLINT, T::INTEGER, T::BIGINT, T::UTINYINT, T::USMALLINT, T::UINTEGER});
 	case T::HUGEINT:
 		return IsOneOf(s, {T::TINYINT, T::SMALLINT, T::INTEGER, T::BIGINT, T::HUGEINT, T::UTINYINT, T::USMALLINT,
 		                   T::UINTEGER, T::UBIGINT});
-	case T::USMALLINT:
-		return IsOneOf(s, {T::UTINYINT, T::USMALLINT});
-	case T::UINTEGER:
-		return IsOneOf(s, {T::UTINYINT, T::USMALLINT, T::UINTEGER});
-	case T::UBIGINT:
-		return IsOneOf(s, {T::UTINYINT, T::USMALLINT, T::UINTEGER, T::UBIGINT});
-	case T::DOUBLE:
-		return IsOneOf(s, {T::FLOAT, T::DOUBLE});
 	case T::TIMESTAMP:
 		return IsOneOf(s, {T::TIMESTAMP, T::TIMESTAMP_MS, T::TIMESTAMP_SEC});
 	case T::TIMESTAMP_NS:
