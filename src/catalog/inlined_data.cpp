@@ -136,6 +136,19 @@ string InlinedData::VisibleCondition(idx_t snapshot_id) {
 	return "begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot + ")";
 }
 
+idx_t InlinedData::CountRows(MetadataConnection &conn, const vector<InlinedDataTableInfo> &tables,
+                             const string &condition) {
+	idx_t count = 0;
+	for (auto &table : tables) {
+		if (!conn.TableExists(table.table_name)) {
+			continue;
+		}
+		auto rows = conn.Query("SELECT count(*) FROM " + conn.Table(table.table_name) + " WHERE " + condition);
+		count += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
+	}
+	return count;
+}
+
 string InlinedData::PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t schema_version,
                                  const vector<LakeColumnInfo> &columns, bool columns_changed_here) {
 	auto table = std::to_string(table_id);

@@ -35,21 +35,6 @@ string LiveCondition(idx_t snapshot_id) {
 	return "begin_snapshot <= " + std::to_string(snapshot_id) + " AND end_snapshot IS NULL";
 }
 
-//! The inlined rows of a table visible at `snapshot_id`: what the flushed file holds.
-string VisibleCondition(idx_t snapshot_id) {
-	auto snapshot = std::to_string(snapshot_id);
-	return "begin_snapshot <= " + snapshot + " AND (end_snapshot IS NULL OR end_snapshot > " + snapshot + ")";
-}
-
-idx_t CountRows(MetadataConnection &conn, const vector<InlinedDataTableInfo> &tables, const string &condition) {
-	idx_t count = 0;
-	for (auto &table : tables) {
-		auto rows = conn.Query("SELECT count(*) FROM " + conn.Table(table.table_name) + " WHERE " + condition);
-		count += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
-	}
-	return count;
-}
-
 //! Writes the inlined rows visible at the snapshot through the lake's own scan (which maps older
 //! inlined tables to the current columns) into one Parquet file with their row ids.
 DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, const LakeSchemaInfo &schema,
@@ -96,7 +81,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		case_insensitive_map_t<string> options;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			inlined_tables = InlinedData::ListTables(conn, table.table_id);
-			live_rows = CountRows(conn, inlined_tables, VisibleCondition(snapshot_id));
+			live_rows = InlinedData::CountRows(conn, inlined_tables, InlinedData::VisibleCondition(snapshot_id));
 			if (live_rows > 0) {
 				options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
 			}
@@ -120,7 +105,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 				auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
 				                         std::to_string(table.table_id) + " AND end_snapshot IS NULL");
 				if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
-				    CountRows(conn, inlined_tables, LiveCondition(snapshot_id)) != live_rows) {
+				    InlinedData::CountRows(conn, inlined_tables, LiveCondition(snapshot_id)) != live_rows) {
 					return;
 				}
 				int64_t first_row_id = NumericLimits<int64_t>::Maximum();

@@ -1,5 +1,6 @@
 #include "mallard/functions/lake_functions.hpp"
 
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
 #include "mallard/functions/maintenance_functions.hpp"
@@ -127,7 +128,7 @@ MetadataFunctionResult TableInfoFunction(ClientContext &context, DuckLakeCatalog
                                          TableFunctionBindInput &input, idx_t first_argument) {
 	MetadataFunctionResult result;
 	// The reference implementation's columns, then the live row count (rows in data files minus
-	// deleted rows) so users see rows beside files and sizes.
+	// deleted rows, plus inlined rows) so users see rows beside files and sizes.
 	result.names = {"table_name", "schema_id", "table_id", "table_uuid", "file_count", "file_size_bytes",
 	                "delete_file_count", "delete_file_size_bytes", "record_count"};
 	result.types = {LogicalType::VARCHAR, LogicalType::BIGINT, LogicalType::BIGINT, LogicalType::UUID,
@@ -151,12 +152,21 @@ MetadataFunctionResult TableInfoFunction(ClientContext &context, DuckLakeCatalog
 		    " d WHERE d.table_id = t.table_id AND " + visible_d + ") FROM " + conn.Table("ducklake_table") +
 		    " t WHERE " + visible_t + " ORDER BY t.table_id");
 	});
+	// Rows inlined into the catalog (spec: data inlining) are the table's rows too.
+	unordered_map<int64_t, idx_t> inlined_rows;
+	catalog.WithMetadata([&](MetadataConnection &conn) {
+		auto condition = InlinedData::VisibleCondition(snapshot);
+		for (auto &inlined : InlinedData::ListAllTables(conn)) {
+			inlined_rows[NumericCast<int64_t>(inlined.table_id)] += InlinedData::CountRows(conn, {inlined}, condition);
+		}
+	});
 	for (auto &row : rows.rows) {
 		result.rows.push_back({Value(row[0].ToString()), Value::BIGINT(row[1].GetValue<int64_t>()),
 		                       Value::BIGINT(row[2].GetValue<int64_t>()), Value(row[3].ToString()).DefaultCastAs(LogicalType::UUID),
 		                       Value::BIGINT(row[4].GetValue<int64_t>()), Value::BIGINT(row[5].GetValue<int64_t>()),
 		                       Value::BIGINT(row[6].GetValue<int64_t>()), Value::BIGINT(row[7].GetValue<int64_t>()),
-		                       Value::BIGINT(row[8].GetValue<int64_t>())});
+		                       Value::BIGINT(row[8].GetValue<int64_t>() +
+		                                     NumericCast<int64_t>(inlined_rows[row[2].GetValue<int64_t>()]))});
 	}
 	return result;
 }

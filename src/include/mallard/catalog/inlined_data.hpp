@@ -70,6 +70,9 @@ struct InlinedData {
 	static vector<InlinedRows> ReadVisible(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
 	//! SQL condition on begin_snapshot and end_snapshot: the rows visible at a snapshot.
 	static string VisibleCondition(idx_t snapshot_id);
+	//! How many rows of these inlined-data tables meet `condition` (missing tables count none).
+	static idx_t CountRows(MetadataConnection &conn, const vector<InlinedDataTableInfo> &tables,
+	                       const string &condition);
 	//! The rows visible at a snapshot as columns (InlinedRows::stored, `rows` and the begin and end
 	//! snapshots left empty), read column-wise from the catalog (MetadataConnection::QueryColumns);
 	//! a column whose id is in `column_types` is cast to that type a vector at a time, the others
