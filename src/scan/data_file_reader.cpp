@@ -127,12 +127,9 @@ public:
 	                                   const MultiFileReaderBindData &bind_data,
 	                                   const virtual_column_map_t &virtual_columns) override {
 		auto mapping = mappings.find(reader_data.reader->GetFileName());
-		if (mapping != mappings.end()) {
-			return CreateNameMappedMapping(*this, context, reader_data, global_columns, global_column_ids, filters,
-			                               multi_file_list, bind_data, virtual_columns, *mapping->second);
-		}
-		return MultiFileReader::CreateMapping(context, reader_data, global_columns, global_column_ids, filters,
-		                                      multi_file_list, bind_data, virtual_columns);
+		return CreateLakeFileMapping(*this, context, reader_data, global_columns, global_column_ids, filters,
+		                             multi_file_list, bind_data, virtual_columns,
+		                             mapping == mappings.end() ? nullptr : mapping->second.get());
 	}
 
 	unique_ptr<MultiFileReader> Copy() const override {

@@ -274,12 +274,8 @@ public:
 	                                   const virtual_column_map_t &virtual_columns) override {
 		auto located = info->Locate(reader_data.reader->GetFileName());
 		auto mapping = located.second.IsValid() ? located.first->NameMappingOf(located.second.GetIndex()) : nullptr;
-		if (mapping) {
-			return CreateNameMappedMapping(*this, context, reader_data, global_columns, global_column_ids, filters,
-			                               multi_file_list, bind_data, virtual_columns, *mapping);
-		}
-		return MultiFileReader::CreateMapping(context, reader_data, global_columns, global_column_ids, filters,
-		                                      multi_file_list, bind_data, virtual_columns);
+		return CreateLakeFileMapping(*this, context, reader_data, global_columns, global_column_ids, filters,
+		                             multi_file_list, bind_data, virtual_columns, mapping);
 	}
 
 	unique_ptr<MultiFileReader> Copy() const override {

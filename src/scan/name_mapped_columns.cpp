@@ -146,14 +146,19 @@ vector<MultiFileColumnDefinition> MapColumnsByName(ClientContext &context,
 	return result;
 }
 
-ReaderInitializeType CreateNameMappedMapping(MultiFileReader &multi_file_reader, ClientContext &context,
-                                             MultiFileReaderData &reader_data,
-                                             const vector<MultiFileColumnDefinition> &global_columns,
-                                             const vector<ColumnIndex> &global_column_ids,
-                                             optional_ptr<TableFilterSet> filters, MultiFileList &multi_file_list,
-                                             const MultiFileReaderBindData &bind_data,
-                                             const virtual_column_map_t &virtual_columns, const NameMapping &mapping) {
-	auto columns = MapColumnsByName(context, global_columns, mapping, *reader_data.reader);
+ReaderInitializeType CreateLakeFileMapping(MultiFileReader &multi_file_reader, ClientContext &context,
+                                           MultiFileReaderData &reader_data,
+                                           const vector<MultiFileColumnDefinition> &global_columns,
+                                           const vector<ColumnIndex> &global_column_ids,
+                                           optional_ptr<TableFilterSet> filters, MultiFileList &multi_file_list,
+                                           const MultiFileReaderBindData &bind_data,
+                                           const virtual_column_map_t &virtual_columns,
+                                           optional_ptr<const NameMapping> mapping) {
+	if (!mapping) {
+		return multi_file_reader.MultiFileReader::CreateMapping(context, reader_data, global_columns, global_column_ids,
+		                                                        filters, multi_file_list, bind_data, virtual_columns);
+	}
+	auto columns = MapColumnsByName(context, global_columns, *mapping, *reader_data.reader);
 	return multi_file_reader.MultiFileReader::CreateMapping(context, reader_data, columns, global_column_ids, filters,
 	                                                        multi_file_list, bind_data, virtual_columns,
 	                                                        MultiFileColumnMappingMode::BY_NAME);

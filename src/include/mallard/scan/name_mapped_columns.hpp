@@ -22,14 +22,15 @@ vector<MultiFileColumnDefinition> MapColumnsByName(ClientContext &context,
                                                    const vector<MultiFileColumnDefinition> &global_columns,
                                                    const NameMapping &mapping, BaseFileReader &reader);
 
-//! MultiFileReader::CreateMapping for a name-mapped file: the columns from MapColumnsByName,
-//! matched by name.
-ReaderInitializeType CreateNameMappedMapping(MultiFileReader &multi_file_reader, ClientContext &context,
-                                             MultiFileReaderData &reader_data,
-                                             const vector<MultiFileColumnDefinition> &global_columns,
-                                             const vector<ColumnIndex> &global_column_ids,
-                                             optional_ptr<TableFilterSet> filters, MultiFileList &multi_file_list,
-                                             const MultiFileReaderBindData &bind_data,
-                                             const virtual_column_map_t &virtual_columns, const NameMapping &mapping);
+//! MultiFileReader::CreateMapping for a lake data file: with a name mapping, the columns from
+//! MapColumnsByName matched by name; without, MultiFileReader's own (by field id).
+ReaderInitializeType CreateLakeFileMapping(MultiFileReader &multi_file_reader, ClientContext &context,
+                                           MultiFileReaderData &reader_data,
+                                           const vector<MultiFileColumnDefinition> &global_columns,
+                                           const vector<ColumnIndex> &global_column_ids,
+                                           optional_ptr<TableFilterSet> filters, MultiFileList &multi_file_list,
+                                           const MultiFileReaderBindData &bind_data,
+                                           const virtual_column_map_t &virtual_columns,
+                                           optional_ptr<const NameMapping> mapping);
 
 } // namespace duckdb
