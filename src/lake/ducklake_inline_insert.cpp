@@ -116,7 +116,7 @@ OperatorResultType DuckLakeInlineInsert::Execute(ExecutionContext &context, Data
 				return OperatorResultType::NEED_MORE_INPUT;
 			}
 			// This chunk passes the limit: the held rows, and the transaction's earlier inlined
-			// inserts into the table (not rows that keep their ids: those stay inlined), go first.
+			// inserts into the table (unless an UPDATE's rows are among them: then those stay), go first.
 			gstate.passed_limit = true;
 			state.releasing = std::move(gstate.held);
 			if (!row_id_column.IsValid()) {

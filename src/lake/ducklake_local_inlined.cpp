@@ -60,31 +60,20 @@ vector<vector<Value>> DuckLakeTransaction::TakeLocalInlinedRows(idx_t table_id) 
 		return result;
 	}
 	auto &local = entry->second;
-	// Rows that keep their row ids stay inlined: a data file of new rows could not hold their ids.
-	auto kept = make_shared_ptr<vector<vector<Value>>>();
-	auto kept_ids = make_shared_ptr<vector<int64_t>>();
+	if (local.kept_row_ids) {
+		// Rows an UPDATE wrote keep their row ids, which may be provisional ids of rows here: moved
+		// into a data file, the other rows would take new ids, and could take those. Everything stays.
+		return result;
+	}
 	if (local.rows) {
 		auto &rows = *local.rows;
 		for (idx_t i = 0; i < rows.size(); i++) {
-			if (local.deleted && local.deleted->count(i)) {
-				continue;
-			}
-			if (local.kept_row_ids && (*local.kept_row_ids)[i] >= 0) {
-				kept->push_back(rows[i]);
-				kept_ids->push_back((*local.kept_row_ids)[i]);
-			} else {
+			if (!local.deleted || !local.deleted->count(i)) {
 				result.push_back(rows[i]);
 			}
 		}
 	}
-	if (kept->empty()) {
-		new_inlined.erase(entry);
-		return result;
-	}
-	local.rows = std::move(kept);
-	local.kept_row_ids = std::move(kept_ids);
-	local.deleted = nullptr;
-	local.first_row_id = optional_idx();
+	new_inlined.erase(entry);
 	return result;
 }
 

@@ -122,8 +122,8 @@ public:
 	void AddInlinedRows(DuckLakeTableEntry &table, vector<vector<Value>> rows, vector<int64_t> kept_row_ids = {});
 	//! The inlined rows inserted here into a table (rows is null when none).
 	LocalInlinedRows GetLocalInlinedRows(idx_t table_id);
-	//! Removes the rows with provisional row ids (a larger insert writes them into a data file
-	//! instead) and returns them; rows that keep their row ids (UPDATE) stay.
+	//! Removes the rows (a larger insert writes them into a data file instead) and returns them;
+	//! none when some keep their row ids (UPDATE): then all stay.
 	vector<vector<Value>> TakeLocalInlinedRows(idx_t table_id);
 	//! Marks the table's local inlined rows with these row ids as deleted again here.
 	void DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &row_ids);
