@@ -29,6 +29,8 @@ constexpr Oid OID_OID = 26;
 
 bool IsConflictState(const string &sqlstate) {
 	return sqlstate == "23505"     // unique_violation
+	       || sqlstate == "42P07"  // duplicate_table: two commits creating one inlined-data table,
+	       || sqlstate == "42710"  // duplicate_object: its row type (IF NOT EXISTS waits, then fails)
 	       || sqlstate == "40001"  // serialization_failure
 	       || sqlstate == "40P01"  // deadlock_detected
 	       || sqlstate == "55P03"; // lock_not_available

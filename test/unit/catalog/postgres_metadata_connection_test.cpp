@@ -94,6 +94,40 @@ TEST_F(PostgresServerTest, AFailedStatementCannotBeCommitted) {
 	EXPECT_EQ(conn->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 0);
 }
 
+TEST_F(PostgresServerTest, TwoTransactionsCreatingOneTableConflict) {
+	// Two commits making the same inlined-data table: PostgreSQL makes the second CREATE TABLE IF NOT
+	// EXISTS wait for the first transaction, then fail on the name. That is a lost race, retried.
+	auto conn = catalog->Open();
+	auto other = catalog->Open();
+	auto admin = catalog->Open();
+	conn->BeginTransaction();
+	conn->Execute("CREATE TABLE IF NOT EXISTS inlined (i BIGINT)");
+	auto other_pid = other->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
+	std::exception_ptr outcome;
+	std::thread second([&]() {
+		try {
+			other->BeginTransaction();
+			other->Execute("CREATE TABLE IF NOT EXISTS inlined (i BIGINT)");
+		} catch (...) {
+			outcome = std::current_exception();
+		}
+	});
+	// Commit only once the second one waits for this transaction's lock.
+	for (idx_t i = 0; i < 6000; i++) {
+		auto waiting = admin->Query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid = " +
+		                            std::to_string(other_pid));
+		if (waiting.GetValue(0, 0).GetValue<int64_t>() > 0) {
+			break;
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	}
+	conn->Commit();
+	second.join();
+	ASSERT_TRUE(outcome);
+	EXPECT_THROW(std::rethrow_exception(outcome), MetadataConflictException);
+	EXPECT_FALSE(other->InTransaction());
+}
+
 TEST_F(PostgresServerTest, ALostConnectionIsReopenedOutsideATransaction) {
 	auto conn = catalog->Open();
 	auto admin = catalog->Open();
