@@ -21,17 +21,6 @@ string GetString(const Value &value) {
 	return value.IsNull() ? string() : value.ToString();
 }
 
-bool GetBool(const Value &value, bool if_null) {
-	if (value.IsNull()) {
-		return if_null;
-	}
-	if (value.type().id() == LogicalTypeId::BOOLEAN) {
-		return value.GetValue<bool>();
-	}
-	// SQLite stores booleans as integers, or as text when written by other tools.
-	auto text = StringUtil::Lower(value.ToString());
-	return text == "1" || text == "true" || text == "t";
-}
 
 SnapshotInfo SnapshotFromRow(const vector<Value> &row) {
 	SnapshotInfo info;
@@ -148,6 +137,18 @@ void ReadPartitionSpecs(CatalogRows &catalog_rows, vector<LakeTableInfo> &tables
 
 } // namespace
 
+bool MetadataReader::ReadBool(const Value &value, bool if_null) {
+	if (value.IsNull()) {
+		return if_null;
+	}
+	if (value.type().id() == LogicalTypeId::BOOLEAN) {
+		return value.GetValue<bool>();
+	}
+	// SQLite stores booleans as integers, or as text when written by other tools.
+	auto text = StringUtil::Lower(value.ToString());
+	return text == "1" || text == "true" || text == "t";
+}
+
 string MetadataReader::VisibleAt(idx_t snapshot_id, const string &alias) {
 	auto prefix = alias.empty() ? string() : alias + ".";
 	auto s = std::to_string(snapshot_id);
@@ -197,7 +198,7 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 		schema.schema_uuid = GetString(row[1]);
 		schema.name = GetString(row[2]);
 		schema.path = GetString(row[3]);
-		schema.path_is_relative = GetBool(row[4], true);
+		schema.path_is_relative = MetadataReader::ReadBool(row[4], true);
 		catalog.schemas.push_back(std::move(schema));
 	}
 
@@ -217,7 +218,7 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 		table.schema_id = GetId(row[2]);
 		table.name = GetString(row[3]);
 		table.path = GetString(row[4]);
-		table.path_is_relative = GetBool(row[5], true);
+		table.path_is_relative = MetadataReader::ReadBool(row[5], true);
 		auto comment = comments.find(table.table_id);
 		if (comment != comments.end()) {
 			table.comment = comment->second;
@@ -240,7 +241,7 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 			column.info.initial_default = Value(row[4].ToString());
 		}
 		column.info.default_value = GetString(row[5]);
-		column.info.nulls_allowed = GetBool(row[6], true);
+		column.info.nulls_allowed = MetadataReader::ReadBool(row[6], true);
 		if (!row[7].IsNull()) {
 			column.parent = GetId(row[7]);
 		}
@@ -342,7 +343,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 			}
 			file.data_file_id = data_file_id;
 			file.path = GetString(row[1]);
-			file.path_is_relative = GetBool(row[2], true);
+			file.path_is_relative = MetadataReader::ReadBool(row[2], true);
 			file.record_count = GetId(row[3]);
 			file.file_size_bytes = row[4].IsNull() ? 0 : GetId(row[4]);
 			if (!row[5].IsNull()) {
@@ -366,7 +367,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 		auto &info = file.delete_file;
 		info.delete_file_id = GetId(row[9]);
 		info.path = GetString(row[10]);
-		info.path_is_relative = GetBool(row[11], true);
+		info.path_is_relative = MetadataReader::ReadBool(row[11], true);
 		info.delete_count = row[12].IsNull() ? 0 : GetId(row[12]);
 		info.file_size_bytes = row[13].IsNull() ? 0 : GetId(row[13]);
 		if (!row[14].IsNull()) {
@@ -418,7 +419,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 		}
 		column.min_value = row[5].IsNull() ? Value() : Value(row[5].ToString());
 		column.max_value = row[6].IsNull() ? Value() : Value(row[6].ToString());
-		column.contains_nan = row[7].IsNull() ? Value() : Value::BOOLEAN(GetBool(row[7], false));
+		column.contains_nan = row[7].IsNull() ? Value() : Value::BOOLEAN(MetadataReader::ReadBool(row[7], false));
 		files[it->second].column_stats.push_back(std::move(column));
 	}
 	for (auto &file : files) {

@@ -1,5 +1,6 @@
 #include "mallard/catalog/name_mapping.hpp"
 
+#include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_store.hpp"
 
 #include "duckdb/common/exception.hpp"
@@ -11,18 +12,6 @@
 namespace duckdb {
 
 namespace {
-
-bool IsTrue(const Value &value) {
-	if (value.IsNull()) {
-		return false;
-	}
-	if (value.type().id() == LogicalTypeId::BOOLEAN) {
-		return value.GetValue<bool>();
-	}
-	// SQLite keeps booleans as integers (or text when another tool wrote them).
-	auto text = StringUtil::Lower(value.ToString());
-	return text == "1" || text == "true" || text == "t";
-}
 
 //! The entries whose parent is `parent` (none: the top level), each with its own children.
 vector<NameMapEntry> BuildLevel(const std::map<idx_t, FlatNameMapEntry> &entries, optional_idx parent, idx_t depth) {
@@ -80,7 +69,7 @@ NameMappingMap NameMappings::Read(MetadataConnection &conn, const vector<idx_t> 
 		if (!row[6].IsNull()) {
 			flat.parent = NumericCast<idx_t>(row[6].GetValue<int64_t>());
 		}
-		flat.entry.is_partition = IsTrue(row[7]);
+		flat.entry.is_partition = MetadataReader::ReadBool(row[7], false);
 		of_mapping[flat.entry.entry_id] = std::move(flat);
 	}
 	for (auto id : mapping_ids) {

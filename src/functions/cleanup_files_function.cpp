@@ -1,6 +1,7 @@
 #include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/functions/maintenance_parameters.hpp"
 
+#include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/storage/lake_paths.hpp"
@@ -13,14 +14,6 @@
 namespace duckdb {
 
 namespace {
-
-bool IsTrue(const Value &value) {
-	if (value.IsNull()) {
-		return true;
-	}
-	auto lower = StringUtil::Lower(value.ToString());
-	return lower == "true" || lower == "1" || lower == "t";
-}
 
 timestamp_tz_t ParseCatalogTime(const Value &value) {
 	return Value(value.ToString()).DefaultCastAs(LogicalType::TIMESTAMP_TZ).GetValue<timestamp_tz_t>();
@@ -92,7 +85,7 @@ vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog,
 		if (!request.cleanup_all && !row[3].IsNull() && !(ParseCatalogTime(row[3]) < request.older_than)) {
 			continue;
 		}
-		auto path = LakePaths::Resolve(data_path, row[1].ToString(), IsTrue(row[2]));
+		auto path = LakePaths::Resolve(data_path, row[1].ToString(), MetadataReader::ReadBool(row[2], true));
 		paths.push_back(path);
 		selected.emplace_back(NumericCast<idx_t>(row[0].GetValue<int64_t>()), row[1].ToString());
 	}

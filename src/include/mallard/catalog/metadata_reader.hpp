@@ -32,6 +32,9 @@ struct FileListChanges {
 struct MetadataReader {
 	//! The SQL condition "row visible at snapshot", for tables with begin/end_snapshot columns.
 	static string VisibleAt(idx_t snapshot_id, const string &alias = "");
+	//! A boolean catalog column, however the backend returns it (SQLite: integers, or text another
+	//! tool wrote); `if_null` for NULL.
+	static bool ReadBool(const Value &value, bool if_null);
 
 	static SnapshotInfo LatestSnapshot(MetadataConnection &conn);
 	//! False when no such snapshot exists.
