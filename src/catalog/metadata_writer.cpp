@@ -253,25 +253,6 @@ void SnapshotWriter::WriteTableStats(idx_t table_id, const TableStatsInfo &stats
 	}
 }
 
-void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats) {
-	Add("DELETE FROM " + conn.Table("ducklake_table_column_stats") + " WHERE table_id = " + Num(table_id));
-	if (stats.empty()) {
-		return;
-	}
-	string values;
-	for (auto &column : stats) {
-		if (!values.empty()) {
-			values += ", ";
-		}
-		auto contains_null = column.null_count.IsValid() ? Bool(column.null_count.GetIndex() > 0) : "NULL";
-		values += "(" + Num(table_id) + ", " + Num(column.column_id) + ", " + contains_null + ", " +
-		          (column.contains_nan.IsNull() ? "NULL" : Bool(column.contains_nan.GetValue<bool>())) + ", " +
-		          Lit(column.min_value) + ", " + Lit(column.max_value) + ")";
-	}
-	Add("INSERT INTO " + conn.Table("ducklake_table_column_stats") +
-	    " (table_id, column_id, contains_null, contains_nan, min_value, max_value) VALUES " + values);
-}
-
 void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats,
                                            const vector<ColumnStatsInfo> &existing) {
 	// Rewriting every row (DELETE + INSERT) on each commit leaves PostgreSQL a dead row per column

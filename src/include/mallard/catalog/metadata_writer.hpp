@@ -47,10 +47,9 @@ public:
 	void SubtractTableRecords(idx_t table_id, idx_t deleted);
 	//! Overwrites ducklake_table_stats for a table (inserting the row when new).
 	void WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists);
-	//! Replaces the table-level column statistics of a table.
-	void WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats);
-	//! The same, given the table's rows as they are (`existing`, exactly): updates changed rows in
-	//! place and inserts missing ones, so a table written by every commit gathers no dead rows.
+	//! Replaces the table-level column statistics of a table, given its rows as they are (`existing`,
+	//! exactly): updates changed rows in place, inserts missing ones and deletes those of columns
+	//! gone, so a table written by every commit gathers no dead rows.
 	void WriteTableColumnStats(idx_t table_id, const vector<ColumnStatsInfo> &stats,
 	                           const vector<ColumnStatsInfo> &existing);
 	void AddSchemaVersion(idx_t schema_version, optional_idx table_id);
