@@ -315,12 +315,15 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	auto &columns = table.GetTableInfo().columns;
 	auto folder = table.GetDataFolder();
 	auto &fs = FileSystem::GetFileSystem(context);
-	// Create the table's folder (and its parents) before any writer thread needs it.
-	string partial;
-	for (auto &part : StringUtil::Split(folder, '/')) {
-		partial += (partial.empty() && StringUtil::StartsWith(folder, "/") ? "/" : "") + part + "/";
-		if (!fs.DirectoryExists(partial)) {
-			fs.CreateDirectory(partial);
+	// Create the table's folder (and its parents) before any writer thread needs it. (One check when
+	// it exists, as it does for every insert but a table's first: small inserts are planned often.)
+	if (!fs.DirectoryExists(folder)) {
+		string partial;
+		for (auto &part : StringUtil::Split(folder, '/')) {
+			partial += (partial.empty() && StringUtil::StartsWith(folder, "/") ? "/" : "") + part + "/";
+			if (!fs.DirectoryExists(partial)) {
+				fs.CreateDirectory(partial);
+			}
 		}
 	}
 
