@@ -1,5 +1,7 @@
 #include "mallard/catalog/ducklake_types.hpp"
 
+#include "mallard/catalog/value_text.hpp"
+
 #include "duckdb/common/exception.hpp"
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/decimal.hpp"
@@ -127,6 +129,9 @@ LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t
 namespace duckdb {
 
 bool TryCastValue(const Value &value, const LogicalType &type, Value &result) {
+	if (value.type().id() == LogicalTypeId::VARCHAR && !value.IsNull()) {
+		return TryCastText(StringValue::Get(value), type, result);
+	}
 	string error;
 	return value.DefaultTryCastAs(type, result, &error);
 }

@@ -3,6 +3,7 @@
 #include "mallard/catalog/ducklake_types.hpp"
 
 #include "mallard/catalog/metadata_reader.hpp"
+#include "mallard/catalog/value_text.hpp"
 
 #include "duckdb/common/string_util.hpp"
 
@@ -44,20 +45,20 @@ LogicalType InlinedData::StoredType(const LogicalType &type) {
 	return LogicalType::VARCHAR;
 }
 
-string InlinedData::StoredLiteral(const Value &value) {
-	// Written straight from the value: a commit writes every field of its rows this way, and a
-	// cast to a stored Value first cost as much as the rest of building the statement.
-	if (value.IsNull()) {
-		return "NULL";
-	}
+Value InlinedData::StoredParameter(const Value &value) {
+	// Integers that fit and booleans as themselves, NULL as NULL, everything else as its text (a
+	// commit writes every field of its rows this way: no cast is looked up per value).
 	auto &type = value.type();
+	if (value.IsNull()) {
+		return Value();
+	}
 	if (FitsBigint(type)) {
-		return std::to_string(value.GetValue<int64_t>());
+		return Value::BIGINT(value.GetValue<int64_t>());
 	}
 	if (type.id() == LogicalTypeId::BOOLEAN) {
-		return BooleanValue::Get(value) ? "TRUE" : "FALSE";
+		return value;
 	}
-	return MetadataConnection::Literal(value.ToString());
+	return Value(ValueText(value));
 }
 
 //! The rows of ducklake_inlined_data_tables that `where_and_order` selects, in its order.
@@ -191,26 +192,32 @@ string InlinedData::PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t
 	return name;
 }
 
-string InlinedData::InsertStatement(MetadataConnection &conn, const string &table_name,
-                                    const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
-                                    idx_t snapshot_id, const vector<vector<Value>> &rows) {
+MetadataStatement InlinedData::InsertStatement(MetadataConnection &conn, const string &table_name,
+                                               const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
+                                               idx_t snapshot_id, const vector<vector<Value>> &rows) {
 	vector<string> names;
 	for (auto &column : columns) {
 		names.push_back(column.name);
 	}
 	string sql = "INSERT INTO " + conn.Table(table_name) + " (row_id, begin_snapshot, end_snapshot" +
 	             ValueColumns(conn, names) + ") VALUES ";
-	auto snapshot = std::to_string(snapshot_id);
+	string placeholders = "(?, ?, NULL";
+	for (idx_t col = 0; col < columns.size(); col++) {
+		placeholders += ", ?";
+	}
+	placeholders += ")";
+	vector<Value> parameters;
+	parameters.reserve(rows.size() * (columns.size() + 2));
 	for (idx_t i = 0; i < rows.size(); i++) {
-		sql += i == 0 ? "(" : ", (";
-		sql += std::to_string(row_ids[i]) + ", " + snapshot + ", NULL";
+		sql += i == 0 ? placeholders : ", " + placeholders;
+		parameters.push_back(Value::BIGINT(row_ids[i]));
+		parameters.push_back(Value::BIGINT(int64_t(snapshot_id)));
 		// (A transaction's rows may carry partition key values after the columns.)
 		for (idx_t col = 0; col < columns.size(); col++) {
-			sql += ", " + StoredLiteral(rows[i][col]);
+			parameters.push_back(StoredParameter(rows[i][col]));
 		}
-		sql += ")";
 	}
-	return sql;
+	return MetadataStatement(std::move(sql), std::move(parameters));
 }
 
 namespace {
@@ -260,8 +267,8 @@ void CollectStats(const LakeColumnInfo &column, const vector<Value> &values, vec
 	stats.null_count = nulls;
 	stats.value_count = values.size() - nulls;
 	if (!min.IsNull()) {
-		stats.min_value = Value(min.ToString());
-		stats.max_value = Value(max.ToString());
+		stats.min_value = Value(ValueText(min));
+		stats.max_value = Value(ValueText(max));
 	}
 	if (IsFloat(column.type)) {
 		stats.contains_nan = Value::BOOLEAN(nan);

@@ -3,6 +3,9 @@
 #include "mallard/catalog/duckdb_metadata_connection.hpp"
 #include "mallard/catalog/postgres_metadata_connection.hpp"
 #include "mallard/catalog/sqlite_metadata_connection.hpp"
+#include "mallard/catalog/value_text.hpp"
+
+#include "duckdb/common/string_util.hpp"
 
 namespace duckdb {
 
@@ -44,10 +47,54 @@ string MetadataConnection::Literal(const Value &value) {
 	case LogicalTypeId::UINTEGER:
 	case LogicalTypeId::UBIGINT:
 	case LogicalTypeId::UHUGEINT:
-		return value.ToString();
+		return ValueText(value);
 	default:
 		// Everything else travels as text and is converted by the column's declared type.
-		return Literal(value.ToString());
+		return Literal(ValueText(value));
+	}
+}
+
+string MetadataConnection::Render(const MetadataStatement &statement) {
+	auto &sql = statement.sql;
+	string result;
+	result.reserve(sql.size() + 16 * statement.parameters.size());
+	idx_t next = 0;
+	char quote = 0;
+	for (char c : sql) {
+		if (quote) {
+			quote = c == quote ? 0 : quote; // a doubled quote closes and reopens: still right
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+		} else if (c == '?') {
+			if (next >= statement.parameters.size()) {
+				throw InternalException("Catalog statement has more placeholders than parameters: %s", sql);
+			}
+			result += Literal(statement.parameters[next++]);
+			continue;
+		}
+		result += c;
+	}
+	if (next != statement.parameters.size()) {
+		throw InternalException("Catalog statement has fewer placeholders than parameters: %s", sql);
+	}
+	return result;
+}
+
+void MetadataConnection::ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) {
+	vector<string> rendered;
+	rendered.reserve(statements.size());
+	for (auto &statement : statements) {
+		rendered.push_back(statement.parameters.empty() ? statement.sql : Render(statement));
+	}
+	auto sql = StringUtil::Join(rendered, ";\n");
+	if (!commit) {
+		if (!sql.empty()) {
+			Execute(sql);
+		}
+	} else if (sql.empty()) {
+		Commit();
+	} else {
+		ExecuteAndCommit(sql);
 	}
 }
 

@@ -1,6 +1,7 @@
 #include "mallard/catalog/metadata_writer.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/catalog/value_text.hpp"
 
 #include "duckdb/common/string_util.hpp"
 
@@ -28,13 +29,18 @@ string Bool(bool value) {
 	return value ? "true" : "false";
 }
 
+//! An id or count as a statement parameter.
+Value Id(idx_t value) {
+	return Value::BIGINT(int64_t(value));
+}
+
 } // namespace
 
 SnapshotWriter::SnapshotWriter(MetadataConnection &conn, idx_t snapshot_id)
     : conn(conn), snapshot_id(snapshot_id), snapshot(std::to_string(snapshot_id)) {
 }
 
-void SnapshotWriter::Add(string statement) {
+void SnapshotWriter::Add(MetadataStatement statement) {
 	statements.push_back(std::move(statement));
 }
 
@@ -242,14 +248,15 @@ void SnapshotWriter::SubtractTableRecords(idx_t table_id, idx_t deleted) {
 }
 
 void SnapshotWriter::WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists) {
+	// (Every commit writes these, so they take parameters: see MetadataStatement.)
 	if (exists) {
-		Add("UPDATE " + conn.Table("ducklake_table_stats") + " SET record_count = " + Num(stats.record_count) +
-		    ", next_row_id = " + Num(stats.next_row_id) + ", file_size_bytes = " + Num(stats.file_size_bytes) +
-		    " WHERE table_id = " + Num(table_id));
+		Add({"UPDATE " + conn.Table("ducklake_table_stats") +
+		         " SET record_count = ?, next_row_id = ?, file_size_bytes = ? WHERE table_id = ?",
+		     {Id(stats.record_count), Id(stats.next_row_id), Id(stats.file_size_bytes), Id(table_id)}});
 	} else {
-		Add("INSERT INTO " + conn.Table("ducklake_table_stats") +
-		    " (table_id, record_count, next_row_id, file_size_bytes) VALUES (" + Num(table_id) + ", " +
-		    Num(stats.record_count) + ", " + Num(stats.next_row_id) + ", " + Num(stats.file_size_bytes) + ")");
+		Add({"INSERT INTO " + conn.Table("ducklake_table_stats") +
+		         " (table_id, record_count, next_row_id, file_size_bytes) VALUES (?, ?, ?, ?)",
+		     {Id(table_id), Id(stats.record_count), Id(stats.next_row_id), Id(stats.file_size_bytes)}});
 	}
 }
 
@@ -257,20 +264,35 @@ void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnSt
                                            const vector<ColumnStatsInfo> &existing) {
 	// Rewriting every row (DELETE + INSERT) on each commit leaves PostgreSQL a dead row per column
 	// and commit, which every later statement on the table scans. Rows change in place instead.
-	auto bool_text = [](bool known, bool value) {
-		return known ? Bool(value) : string("CAST(NULL AS BOOLEAN)");
+	// Known flags are BOOLEAN values, unknown ones NULL (the statements write NULLs as typed SQL).
+	auto contains_null = [](const ColumnStatsInfo &column) {
+		return column.null_count.IsValid() ? Value::BOOLEAN(column.null_count.GetIndex() > 0)
+		                                   : Value(LogicalType::BOOLEAN);
 	};
-	auto contains_null = [&](const ColumnStatsInfo &column) {
-		return bool_text(column.null_count.IsValid(), column.null_count.IsValid() && column.null_count.GetIndex() > 0);
-	};
-	auto contains_nan = [&](const ColumnStatsInfo &column) {
-		return bool_text(!column.contains_nan.IsNull(), !column.contains_nan.IsNull() && column.contains_nan.GetValue<bool>());
+	auto contains_nan = [](const ColumnStatsInfo &column) {
+		return column.contains_nan.IsNull() ? Value(LogicalType::BOOLEAN)
+		                                    : Value::BOOLEAN(column.contains_nan.GetValue<bool>());
 	};
 	auto same_text = [](const Value &left, const Value &right) {
-		return left.IsNull() == right.IsNull() && (left.IsNull() || left.ToString() == right.ToString());
+		return left.IsNull() == right.IsNull() && (left.IsNull() || ValueText(left) == ValueText(right));
 	};
 	string table = conn.Table("ducklake_table_column_stats");
-	string ids, null_cases, nan_cases, min_cases, max_cases, values, gone;
+	// The UPDATE's CASE arms: ` WHEN ? THEN ?` for a value, typed NULL SQL for NULL (a CASE whose
+	// branches are all NULL would be typed text on PostgreSQL).
+	struct Cases {
+		string sql;
+		vector<Value> parameters;
+		void Add(idx_t column_id, const Value &value, const char *null_sql) {
+			sql += value.IsNull() ? string(" WHEN ? THEN ") + null_sql : string(" WHEN ? THEN ?");
+			parameters.push_back(Id(column_id));
+			if (!value.IsNull()) {
+				parameters.push_back(value);
+			}
+		}
+	};
+	Cases null_cases, nan_cases, min_cases, max_cases;
+	string ids, values, gone;
+	vector<Value> id_parameters, value_parameters;
 	for (auto &column : stats) {
 		const ColumnStatsInfo *row = nullptr;
 		for (auto &candidate : existing) {
@@ -279,22 +301,23 @@ void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnSt
 			}
 		}
 		if (!row) {
-			values += string(values.empty() ? "" : ", ") + "(" + Num(table_id) + ", " + Num(column.column_id) + ", " +
-			          contains_null(column) + ", " + contains_nan(column) + ", " + Lit(column.min_value) + ", " +
-			          Lit(column.max_value) + ")";
+			values += string(values.empty() ? "" : ", ") + "(?, ?, ?, ?, ?, ?)";
+			value_parameters.insert(value_parameters.end(),
+			                        {Id(table_id), Id(column.column_id), contains_null(column), contains_nan(column),
+			                         column.min_value, column.max_value});
 			continue;
 		}
-		if (contains_null(*row) == contains_null(column) && contains_nan(*row) == contains_nan(column) &&
-		    same_text(row->min_value, column.min_value) && same_text(row->max_value, column.max_value)) {
+		if (same_text(contains_null(*row), contains_null(column)) &&
+		    same_text(contains_nan(*row), contains_nan(column)) && same_text(row->min_value, column.min_value) &&
+		    same_text(row->max_value, column.max_value)) {
 			continue;
 		}
-		auto when = " WHEN " + Num(column.column_id) + " THEN ";
-		ids += string(ids.empty() ? "" : ", ") + Num(column.column_id);
-		null_cases += when + contains_null(column);
-		nan_cases += when + contains_nan(column);
-		// (CAST: a CASE whose branches are all NULL would be typed text on PostgreSQL.)
-		min_cases += when + (column.min_value.IsNull() ? "CAST(NULL AS VARCHAR)" : Lit(column.min_value));
-		max_cases += when + (column.max_value.IsNull() ? "CAST(NULL AS VARCHAR)" : Lit(column.max_value));
+		ids += string(ids.empty() ? "" : ", ") + "?";
+		id_parameters.push_back(Id(column.column_id));
+		null_cases.Add(column.column_id, contains_null(column), "CAST(NULL AS BOOLEAN)");
+		nan_cases.Add(column.column_id, contains_nan(column), "CAST(NULL AS BOOLEAN)");
+		min_cases.Add(column.column_id, column.min_value, "CAST(NULL AS VARCHAR)");
+		max_cases.Add(column.column_id, column.max_value, "CAST(NULL AS VARCHAR)");
 	}
 	for (auto &row : existing) {
 		bool kept = false;
@@ -310,13 +333,22 @@ void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnSt
 		Add("DELETE FROM " + table + where + gone + ")");
 	}
 	if (!ids.empty()) {
-		Add("UPDATE " + table + " SET contains_null = CASE column_id" + null_cases +
-		    " END, contains_nan = CASE column_id" + nan_cases + " END, min_value = CASE column_id" + min_cases +
-		    " END, max_value = CASE column_id" + max_cases + " END, extra_stats = NULL" + where + ids + ")");
+		vector<Value> parameters;
+		for (auto cases : {&null_cases, &nan_cases, &min_cases, &max_cases}) {
+			parameters.insert(parameters.end(), cases->parameters.begin(), cases->parameters.end());
+		}
+		parameters.push_back(Id(table_id));
+		parameters.insert(parameters.end(), id_parameters.begin(), id_parameters.end());
+		Add({"UPDATE " + table + " SET contains_null = CASE column_id" + null_cases.sql +
+		         " END, contains_nan = CASE column_id" + nan_cases.sql + " END, min_value = CASE column_id" +
+		         min_cases.sql + " END, max_value = CASE column_id" + max_cases.sql +
+		         " END, extra_stats = NULL WHERE table_id = ? AND column_id IN (" + ids + ")",
+		     std::move(parameters)});
 	}
 	if (!values.empty()) {
-		Add("INSERT INTO " + table + " (table_id, column_id, contains_null, contains_nan, min_value, max_value) VALUES " +
-		    values);
+		Add({"INSERT INTO " + table +
+		         " (table_id, column_id, contains_null, contains_nan, min_value, max_value) VALUES " + values,
+		     std::move(value_parameters)});
 	}
 }
 
@@ -332,25 +364,29 @@ void SnapshotWriter::AddSchemaVersion(idx_t schema_version, optional_idx table_i
 void SnapshotWriter::AddSnapshot(const SnapshotInfo &info, const string &changes_made, const Value &author,
                                  const Value &commit_message, const Value &commit_extra_info) {
 	// The snapshot row goes first: its primary key is where two racing writers collide.
-	auto snapshot_id = Num(info.snapshot_id);
+	string id_sql = "?";
+	vector<Value> parameters;
 	if (required_latest.IsValid()) {
 		// The new id while `required_latest` is the latest, otherwise the latest's own id: either
 		// way a second writer fails on the key (PostgreSQL makes it wait for the first to finish).
-		auto table = conn.Table("ducklake_snapshot");
-		snapshot_id = "(SELECT CASE WHEN max(snapshot_id) = " + Num(required_latest.GetIndex()) + " THEN " +
-		              snapshot_id + " ELSE max(snapshot_id) END FROM " + table + ")";
+		id_sql = "(SELECT CASE WHEN max(snapshot_id) = ? THEN ? ELSE max(snapshot_id) END FROM " +
+		              conn.Table("ducklake_snapshot") + ")";
+		parameters.push_back(Id(required_latest.GetIndex()));
 	}
+	parameters.insert(parameters.end(), {Id(info.snapshot_id), Value(info.snapshot_time), Id(info.schema_version),
+	                                     Id(info.next_catalog_id), Id(info.next_file_id)});
 	statements.insert(statements.begin(),
-	                  "INSERT INTO " + conn.Table("ducklake_snapshot") +
-	                      " (snapshot_id, snapshot_time, schema_version, next_catalog_id, next_file_id) VALUES (" +
-	                      snapshot_id + ", " + Lit(info.snapshot_time) + ", " + Num(info.schema_version) +
-	                      ", " + Num(info.next_catalog_id) + ", " + Num(info.next_file_id) + ")");
-	Add("INSERT INTO " + conn.Table("ducklake_snapshot_changes") +
-	    " (snapshot_id, changes_made, author, commit_message, commit_extra_info) VALUES (" + snapshot + ", " +
-	    Lit(changes_made) + ", " + Lit(author) + ", " + Lit(commit_message) + ", " + Lit(commit_extra_info) + ")");
+	                  MetadataStatement("INSERT INTO " + conn.Table("ducklake_snapshot") +
+	                                        " (snapshot_id, snapshot_time, schema_version, next_catalog_id, "
+	                                        "next_file_id) VALUES (" +
+	                                        id_sql + ", ?, ?, ?, ?)",
+	                                    std::move(parameters)));
+	Add({"INSERT INTO " + conn.Table("ducklake_snapshot_changes") +
+	         " (snapshot_id, changes_made, author, commit_message, commit_extra_info) VALUES (?, ?, ?, ?, ?)",
+	     {Id(snapshot_id), Value(changes_made), author, commit_message, commit_extra_info}});
 }
 
-void SnapshotWriter::AddStatement(string statement) {
+void SnapshotWriter::AddStatement(MetadataStatement statement) {
 	Add(std::move(statement));
 }
 
@@ -358,7 +394,7 @@ void SnapshotWriter::Execute() {
 	if (statements.empty()) {
 		return;
 	}
-	conn.Execute(StringUtil::Join(statements, ";\n"));
+	conn.ExecuteBatch(statements, false);
 	statements.clear();
 }
 
@@ -367,7 +403,7 @@ void SnapshotWriter::ExecuteAndCommit() {
 		conn.Commit();
 		return;
 	}
-	conn.ExecuteAndCommit(StringUtil::Join(statements, ";\n"));
+	conn.ExecuteBatch(statements, true);
 	statements.clear();
 }
 

@@ -1,5 +1,7 @@
 #include "mallard/catalog/sqlite_metadata_connection.hpp"
 
+#include "mallard/catalog/value_text.hpp"
+
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
 
@@ -171,6 +173,7 @@ SQLiteMetadataConnection::SQLiteMetadataConnection(const MetadataLocation &locat
 }
 
 SQLiteMetadataConnection::~SQLiteMetadataConnection() {
+	FinalizePrepared();
 	if (!db) {
 		return;
 	}
@@ -348,6 +351,139 @@ void SQLiteMetadataConnection::Run(const string &sql, MetadataResult *result, bo
 	}
 }
 
+namespace {
+
+//! Binds `value` as MetadataConnection::Literal writes it: integers and booleans as integers (SQLite
+//! reads TRUE as 1), NULL as NULL, everything else as the text of its quoted literal. False for an
+//! integer beyond int64, whose unquoted literal SQLite reads as a REAL.
+bool BindAsLiteral(sqlite3_stmt *statement, int index, const Value &value) {
+	if (value.IsNull()) {
+		return sqlite3_bind_null(statement, index) == SQLITE_OK;
+	}
+	switch (value.type().id()) {
+	case LogicalTypeId::BOOLEAN:
+		return sqlite3_bind_int(statement, index, BooleanValue::Get(value) ? 1 : 0) == SQLITE_OK;
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+		return sqlite3_bind_int64(statement, index, value.GetValue<int64_t>()) == SQLITE_OK;
+	case LogicalTypeId::UBIGINT:
+	case LogicalTypeId::HUGEINT:
+	case LogicalTypeId::UHUGEINT: {
+		Value fits;
+		string error;
+		if (!value.DefaultTryCastAs(LogicalType::BIGINT, fits, &error)) {
+			return false;
+		}
+		return sqlite3_bind_int64(statement, index, BigIntValue::Get(fits)) == SQLITE_OK;
+	}
+	default: {
+		auto text = ValueText(value);
+		return sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) ==
+		       SQLITE_OK;
+	}
+	}
+}
+
+} // namespace
+
+void SQLiteMetadataConnection::FinalizePrepared() {
+	for (auto &entry : prepared) {
+		sqlite3_finalize(entry.second);
+	}
+	prepared.clear();
+}
+
+sqlite3_stmt *SQLiteMetadataConnection::Prepared(const string &sql) {
+	auto entry = prepared.find(sql);
+	if (entry != prepared.end()) {
+		return entry->second;
+	}
+	// A commit's statements come in a few shapes per table; far more means a workload of changing
+	// shapes, where keeping them all would only hold memory.
+	static constexpr idx_t MAX_PREPARED = 64;
+	if (prepared.size() >= MAX_PREPARED) {
+		FinalizePrepared();
+	}
+	sqlite3_stmt *raw = nullptr;
+	int rc;
+	idx_t attempt = 0;
+	while (true) {
+		rc = sqlite3_prepare_v3(db, sql.c_str(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+		if (rc == SQLITE_OK || !IsBusy(rc) || !sqlite3_get_autocommit(db) ||
+		    !WaitWhileBusy(operation_start, attempt++)) {
+			break;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		ThrowError(rc);
+	}
+	if (!raw) {
+		throw InternalException("Catalog statement with parameters is empty");
+	}
+	prepared[sql] = raw;
+	return raw;
+}
+
+void SQLiteMetadataConnection::RunKept(const string &sql, MetadataResult *result, bool is_commit) {
+	operation_start = steady_clock::now();
+	bool retry_busy = is_commit || sqlite3_get_autocommit(db);
+	auto raw = Prepared(sql);
+	struct ResetOnExit {
+		sqlite3_stmt *raw;
+		~ResetOnExit() {
+			sqlite3_reset(raw);
+		}
+	} reset {raw};
+	Step(raw, result, retry_busy);
+}
+
+bool SQLiteMetadataConnection::RunPrepared(const MetadataStatement &statement) {
+	operation_start = steady_clock::now();
+	auto raw = Prepared(statement.sql);
+	if (idx_t(sqlite3_bind_parameter_count(raw)) != statement.parameters.size()) {
+		throw InternalException("Catalog statement has %d placeholders for %llu parameters: %s",
+		                        sqlite3_bind_parameter_count(raw), statement.parameters.size(), statement.sql);
+	}
+	// Reset whatever happens, so the kept statement holds no lock and no values.
+	struct ResetOnExit {
+		sqlite3_stmt *raw;
+		~ResetOnExit() {
+			sqlite3_reset(raw);
+			sqlite3_clear_bindings(raw);
+		}
+	} reset {raw};
+	for (idx_t i = 0; i < statement.parameters.size(); i++) {
+		if (!BindAsLiteral(raw, int(i + 1), statement.parameters[i])) {
+			return false;
+		}
+	}
+	Step(raw, nullptr, false);
+	return true;
+}
+
+void SQLiteMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) {
+	if (!InTransaction()) {
+		// Outside a transaction each statement commits by itself, which Execute accounts for.
+		MetadataConnection::ExecuteBatch(statements, commit);
+		return;
+	}
+	for (auto &statement : statements) {
+		if (statement.parameters.empty()) {
+			Run(statement.sql, nullptr, false);
+		} else if (!RunPrepared(statement)) {
+			Run(Render(statement), nullptr, false);
+		}
+	}
+	if (commit) {
+		Commit();
+	}
+}
+
 void SQLiteMetadataConnection::Execute(const string &sql) {
 	if (InTransaction()) {
 		Run(sql, nullptr, false);
@@ -384,7 +520,7 @@ optional_idx SQLiteMetadataConnection::CommitVersion() {
 	// own_writes. Outside a transaction the PRAGMA reads the file's current state; inside one, the
 	// state the transaction sees (a write transaction holds the write lock, so that is current).
 	MetadataResult result;
-	Run("PRAGMA data_version", &result, false);
+	RunKept("PRAGMA data_version", &result, false);
 	if (result.rows.size() != 1 || result.rows[0][0].IsNull()) {
 		return optional_idx();
 	}
@@ -404,7 +540,7 @@ void SQLiteMetadataConnection::BeginTransaction() {
 	}
 	// IMMEDIATE takes the write lock now: a writer that only held a read lock could not upgrade it
 	// while another writer commits, and would have to fail instead of wait.
-	Run(read_only ? "BEGIN" : "BEGIN IMMEDIATE", nullptr, false);
+	RunKept(read_only ? "BEGIN" : "BEGIN IMMEDIATE", nullptr, false);
 }
 
 void SQLiteMetadataConnection::Commit() {
@@ -412,7 +548,7 @@ void SQLiteMetadataConnection::Commit() {
 		throw TransactionException("No transaction on catalog %s to commit", location.DisplayName());
 	}
 	try {
-		Run("COMMIT", nullptr, true);
+		RunKept("COMMIT", nullptr, true);
 	} catch (...) {
 		own_writes++; // whether anything was written is unknown: count it
 		throw;

@@ -5,6 +5,7 @@
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/catalog/name_mapping.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
+#include "mallard/catalog/value_text.hpp"
 #include "mallard/lake/ducklake_alter.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_catalog_set.hpp"
@@ -100,8 +101,8 @@ vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &colu
 			absorb(stats);
 		}
 		if (known && !first) {
-			merged.min_value = Value(min.ToString());
-			merged.max_value = Value(max.ToString());
+			merged.min_value = Value(ValueText(min));
+			merged.max_value = Value(ValueText(max));
 		}
 		if (nulls_known) {
 			merged.null_count = nulls;

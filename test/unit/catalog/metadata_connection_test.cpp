@@ -38,6 +38,77 @@ TEST_P(MetadataConnectionTest, ValueLiterals) {
 	EXPECT_TRUE(result.GetValue(0, 1).IsNull());
 }
 
+TEST_P(MetadataConnectionTest, RenderWritesParametersAsLiterals) {
+	MetadataStatement statement("INSERT INTO t VALUES (?, 'why?', \"odd?\", ?, ?)",
+	                            {Value::BIGINT(-1), Value("it's"), Value()});
+	EXPECT_EQ(MetadataConnection::Render(statement), "INSERT INTO t VALUES (-1, 'why?', \"odd?\", 'it''s', NULL)");
+	EXPECT_THROW(MetadataConnection::Render({"SELECT ?, ?", {Value::BIGINT(1)}}), InternalException);
+	EXPECT_THROW(MetadataConnection::Render({"SELECT ?", {Value::BIGINT(1), Value::BIGINT(2)}}), InternalException);
+}
+
+// ExecuteBatch binds parameters where the backend can (SQLite): what it stores must be exactly what
+// the same statement with literals stores, through repeated use of the kept statement and a change
+// of the table under it.
+TEST_P(MetadataConnectionTest, BatchParametersStoreWhatLiteralsStore) {
+	conn->Execute("CREATE TABLE p (k " + conn->ColumnType("BIGINT") + ", i " + conn->ColumnType("BIGINT") + ", s " +
+	              conn->ColumnType("VARCHAR") + ", b " + conn->ColumnType("BOOLEAN") + ", d " +
+	              conn->ColumnType("VARCHAR") + ", u " + conn->ColumnType("BIGINT") + ", q " +
+	              conn->ColumnType("VARCHAR") + ")");
+	auto row = [](int64_t key, int64_t i) {
+		return MetadataStatement("INSERT INTO p (k, i, s, b, d, u, q) VALUES (?, ?, ?, ?, ?, ?, 'lit?')",
+		                         {Value::BIGINT(key), Value::BIGINT(i), Value("it's ? a 'quote'"),
+		                          Value::BOOLEAN(i % 2 == 0), i % 3 == 0 ? Value() : Value(Value::DOUBLE(2.5).ToString()),
+		                          Value::UBIGINT(uint64_t(i) * 1000)});
+	};
+	conn->Execute(MetadataConnection::Render(row(0, 0)));
+	conn->BeginTransaction();
+	for (int64_t k = 1; k <= 4; k++) {
+		conn->ExecuteBatch({row(k, k)}, false);
+	}
+	conn->ExecuteBatch({row(5, 0), {"UPDATE p SET i = i + ? WHERE k = ?", {Value::BIGINT(10), Value::BIGINT(5)}}},
+	                   true);
+	EXPECT_FALSE(conn->InTransaction());
+	string columns = "k, i, s, b, d, u, q";
+	if (GetParam() == MetadataBackendType::SQLITE) {
+		// SQLite stores any type in any column: the storage classes must match too.
+		columns += ", typeof(i), typeof(s), typeof(b), typeof(d), typeof(u)";
+	}
+	auto result = conn->Query("SELECT " + columns + " FROM p ORDER BY k");
+	ASSERT_EQ(result.RowCount(), 6u);
+	for (idx_t r = 0; r < result.RowCount(); r++) {
+		int64_t i = r == 5 ? 0 : int64_t(r);
+		EXPECT_EQ(result.GetValue(r, 1).GetValue<int64_t>(), r == 5 ? 10 : i) << r;
+		EXPECT_EQ(result.GetValue(r, 2).ToString(), "it's ? a 'quote'") << r;
+		EXPECT_EQ(result.GetValue(r, 3).GetValue<bool>(), i % 2 == 0) << r;
+		EXPECT_EQ(result.GetValue(r, 4).IsNull(), i % 3 == 0) << r;
+		EXPECT_EQ(result.GetValue(r, 5).GetValue<int64_t>(), i * 1000) << r;
+		EXPECT_EQ(result.GetValue(r, 6).ToString(), "lit?") << r;
+		if (result.names.size() > 7) {
+			// Row 0 was written with literals, the others bound: the same storage classes.
+			vector<string> classes {"integer", "text", "integer", i % 3 == 0 ? "null" : "text", "integer"};
+			for (idx_t c = 0; c < classes.size(); c++) {
+				EXPECT_EQ(result.GetValue(r, 7 + c).ToString(), classes[c]) << "row " << r << " " << result.names[7 + c];
+			}
+		}
+	}
+
+	// The kept statement's table is replaced by one of other columns: the statement still runs.
+	conn->Execute("DROP TABLE p");
+	conn->Execute("CREATE TABLE p (k " + conn->ColumnType("BIGINT") + ", i " + conn->ColumnType("VARCHAR") +
+	              ", s " + conn->ColumnType("VARCHAR") + ", b " + conn->ColumnType("BOOLEAN") + ", d " +
+	              conn->ColumnType("VARCHAR") + ", u " + conn->ColumnType("BIGINT") + ", q " +
+	              conn->ColumnType("VARCHAR") + ", extra " + conn->ColumnType("BIGINT") + ")");
+	conn->BeginTransaction();
+	conn->ExecuteBatch({row(7, 7)}, true);
+	EXPECT_EQ(Count("p"), 1);
+	// A statement whose placeholders do not match its parameters is refused, not run.
+	conn->BeginTransaction();
+	EXPECT_THROW(conn->ExecuteBatch({{"INSERT INTO p (k, i) VALUES (?, ?)", {Value::BIGINT(8)}}}, false),
+	             InternalException);
+	conn->Rollback();
+	EXPECT_EQ(Count("p"), 1);
+}
+
 TEST_P(MetadataConnectionTest, IdentifiersAreQuoted) {
 	EXPECT_EQ(MetadataConnection::Identifier("a\"b"), "\"a\"\"b\"");
 	conn->Execute("CREATE TABLE " + MetadataConnection::Identifier("odd \"name\"") + " (" +

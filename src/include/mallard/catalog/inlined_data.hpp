@@ -50,8 +50,8 @@ struct InlinedData {
 	static string TableName(idx_t table_id, idx_t schema_version);
 	//! How a column of `type` is stored: BIGINT (integers that fit), BOOLEAN, or VARCHAR.
 	static LogicalType StoredType(const LogicalType &type);
-	//! `value` in its stored form, as an SQL literal.
-	static string StoredLiteral(const Value &value);
+	//! `value` in its stored form, as a statement parameter (whose Literal is the stored SQL).
+	static Value StoredParameter(const Value &value);
 
 	//! The inlined-data tables of a table, oldest schema version first.
 	static vector<InlinedDataTableInfo> ListTables(MetadataConnection &conn, idx_t table_id);
@@ -87,9 +87,9 @@ struct InlinedData {
 	static string PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t schema_version,
 	                           const vector<LakeColumnInfo> &columns, bool columns_changed_here);
 	//! The INSERT statement for rows (values in column order) with their row ids.
-	static string InsertStatement(MetadataConnection &conn, const string &table_name,
-	                              const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
-	                              idx_t snapshot_id, const vector<vector<Value>> &rows);
+	static MetadataStatement InsertStatement(MetadataConnection &conn, const string &table_name,
+	                                         const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
+	                                         idx_t snapshot_id, const vector<vector<Value>> &rows);
 	//! Column statistics of inlined rows, as a data file's (top-level primitive columns only; other
 	//! columns stay unknown).
 	static vector<ColumnStatsInfo> ComputeStats(const vector<LakeColumnInfo> &columns,

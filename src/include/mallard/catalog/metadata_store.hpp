@@ -60,6 +60,19 @@ public:
 	}
 };
 
+//! One catalog statement: SQL with a `?` for each parameter, in order. A backend that binds
+//! parameters keeps the statement prepared from one commit to the next (SQLite: parsing a commit's
+//! statements cost about as much as running them); the others run it with each value written as
+//! its Literal, which is also what a bound value must store.
+struct MetadataStatement {
+	MetadataStatement(string sql_p, vector<Value> parameters_p = {}) // NOLINT: a plain string is a statement
+	    : sql(std::move(sql_p)), parameters(std::move(parameters_p)) {
+	}
+
+	string sql;
+	vector<Value> parameters;
+};
+
 //! One connection to the catalog database. Use a connection from one thread at a time; open one
 //! per thread (or per transaction) for concurrency.
 class MetadataConnection {
@@ -103,6 +116,9 @@ public:
 		Execute(sql);
 		Commit();
 	}
+	//! Runs the statements in order, then, when `commit`, commits as ExecuteAndCommit does (an empty
+	//! list just commits).
+	virtual void ExecuteBatch(const vector<MetadataStatement> &statements, bool commit);
 	virtual void Rollback() = 0;
 	virtual bool InTransaction() const = 0;
 
@@ -117,6 +133,8 @@ public:
 		return Literal(string(text));
 	}
 	static string Literal(const Value &value);
+	//! The statement's SQL with each `?` (outside quotes) written as its parameter's Literal.
+	static string Render(const MetadataStatement &statement);
 	//! An identifier: "name".
 	static string Identifier(const string &name);
 	//! Whether `name` exists as a table in the catalog's schema.

@@ -61,7 +61,7 @@ public:
 	                 const Value &commit_message, const Value &commit_extra_info);
 
 	//! A statement of the caller's own (e.g. inlined rows) run in order with the others.
-	void AddStatement(string statement);
+	void AddStatement(MetadataStatement statement);
 
 	//! Runs every statement added so far.
 	void Execute();
@@ -70,12 +70,12 @@ public:
 
 private:
 	void AddColumns(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent, idx_t &order);
-	void Add(string statement);
+	void Add(MetadataStatement statement);
 
 	MetadataConnection &conn;
 	idx_t snapshot_id;
 	string snapshot;
-	vector<string> statements;
+	vector<MetadataStatement> statements;
 	optional_idx required_latest;
 };
 

@@ -32,6 +32,9 @@ public:
 		return MetadataBackendType::SQLITE;
 	}
 	void Execute(const string &sql) override;
+	//! Inside a transaction, statements with parameters run from prepared statements kept by their
+	//! SQL text, with the values bound.
+	void ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) override;
 	MetadataResult Query(const string &sql) override;
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 
@@ -64,6 +67,15 @@ private:
 	//! `retry_busy`.
 	void Step(sqlite3_stmt *statement, MetadataResult *result, bool retry_busy,
 	          unique_ptr<ColumnDataCollection> *columns = nullptr);
+	//! Run for one fixed statement of every transaction (BEGIN, COMMIT, PRAGMA data_version), from
+	//! its kept prepared statement.
+	void RunKept(const string &sql, MetadataResult *result, bool is_commit);
+	//! Runs a statement with parameters from its kept prepared statement; false (nothing run) when
+	//! a value cannot be bound as its literal would store it.
+	bool RunPrepared(const MetadataStatement &statement);
+	//! The kept prepared statement of `sql` (prepared now if new).
+	sqlite3_stmt *Prepared(const string &sql);
+	void FinalizePrepared();
 	//! Step for QueryColumns: the rows as columns.
 	void StepColumns(sqlite3_stmt *statement, unique_ptr<ColumnDataCollection> &columns, bool retry_busy);
 	//! Throws the exception matching a failed SQLite call (rc), rolling back the transaction first
@@ -83,6 +95,9 @@ private:
 	idx_t own_writes = 0;
 	idx_t other_writes = 0;
 	int64_t last_data_version = -1;
+	//! RunPrepared's statements by SQL text (a commit's statements vary with its shape: row and
+	//! column counts), finalized all at once when there are too many.
+	unordered_map<string, sqlite3_stmt *> prepared;
 };
 
 } // namespace duckdb
