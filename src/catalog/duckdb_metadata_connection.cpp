@@ -10,10 +10,13 @@
 #include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/config.hpp"
+#include "duckdb/main/attached_database.hpp"
 #include "duckdb/main/database_manager.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
 #include "duckdb/main/materialized_query_result.hpp"
+#include "duckdb/main/prepared_statement_data.hpp"
+#include "duckdb/transaction/transaction.hpp"
 
 #include <climits>
 #include <cstdlib>
@@ -193,6 +196,7 @@ DuckDBMetadataConnection::DuckDBMetadataConnection(const MetadataLocation &locat
 DuckDBMetadataConnection::~DuckDBMetadataConnection() {
 	// The connection goes before the shared instance it points into; DuckDB rolls back an open
 	// transaction itself.
+	prepared.clear();
 	connection.reset();
 	if (database) {
 		ReleaseCatalogFile(file_key);
@@ -256,6 +260,103 @@ void DuckDBMetadataConnection::Execute(const string &sql) {
 	file_version->version++;
 }
 
+bool DuckDBMetadataConnection::IsCurrent(PreparedStatement &statement) {
+	// DuckDB binds a prepared statement again, on every run, once a catalog change (CREATE TABLE,
+	// here the inlined-data tables) moved the catalog version it was bound at: the rebound plan is not
+	// kept. The versions checked as DuckDB checks them (PreparedStatementData::RequireRebind).
+	auto &context = *connection->context;
+	auto &properties = statement.data->properties;
+	for (auto databases : {&properties.read_databases, &properties.modified_databases}) {
+		for (auto &entry : *databases) {
+			auto database = DatabaseManager::Get(context).GetDatabase(context, entry.first);
+			if (!database) {
+				return false;
+			}
+			Transaction::Get(context, *database);
+			auto &catalog = database->GetCatalog();
+			StatementProperties::CatalogIdentity current {catalog.GetOid(), catalog.GetCatalogVersion(context)};
+			if (!entry.second.catalog_version.IsValid() || current != entry.second) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+optional_ptr<DuckDBMetadataConnection::KeptStatement> DuckDBMetadataConnection::Prepared(const string &sql) {
+	auto entry = prepared.find(sql);
+	if (entry != prepared.end() && (!entry->second || IsCurrent(*entry->second->statement))) {
+		return entry->second.get();
+	}
+	// As SQLite's: a commit's statements come in a few shapes per table.
+	static constexpr idx_t MAX_PREPARED = 64;
+	if (prepared.size() >= MAX_PREPARED) {
+		prepared.clear();
+	}
+	unique_ptr<KeptStatement> kept;
+	auto statement = connection->Prepare(sql);
+	// (An error, e.g. a parameter whose type DuckDB cannot infer, leaves it null: literals still work.)
+	if (!statement->HasError()) {
+		kept = make_uniq<KeptStatement>();
+		auto types = statement->GetExpectedParameterTypes();
+		for (idx_t i = 1; i <= statement->named_param_map.size(); i++) {
+			auto type = types.find(std::to_string(i));
+			kept->types.push_back(type == types.end() ? LogicalType(LogicalTypeId::UNKNOWN) : type->second);
+		}
+		kept->statement = std::move(statement);
+	}
+	auto result = kept.get();
+	prepared[sql] = std::move(kept);
+	return result;
+}
+
+void DuckDBMetadataConnection::RunKept(const MetadataStatement &statement) {
+	auto kept = Prepared(statement.sql);
+	if (!kept) {
+		Run(statement.parameters.empty() ? statement.sql : Render(statement));
+		return;
+	}
+	if (kept->types.size() != statement.parameters.size()) {
+		throw InternalException("Catalog statement has %llu placeholders for %llu parameters: %s", kept->types.size(),
+		                        statement.parameters.size(), statement.sql);
+	}
+	// Each value cast as binding would cast it (PreparedStatementData::Bind), so the statement is not
+	// bound again.
+	vector<Value> values;
+	values.reserve(statement.parameters.size());
+	for (idx_t i = 0; i < statement.parameters.size(); i++) {
+		auto &value = statement.parameters[i];
+		auto &type = kept->types[i];
+		Value cast;
+		string error;
+		bool castable = type.id() != LogicalTypeId::UNKNOWN && type.id() != LogicalTypeId::INVALID &&
+		                value.DefaultTryCastAs(type, cast, &error);
+		values.push_back(castable ? std::move(cast) : value);
+	}
+	auto result = kept->statement->Execute(values, false);
+	if (result->HasError()) {
+		ThrowError(result->GetErrorObject());
+	}
+}
+
+void DuckDBMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) {
+	if (!InTransaction() || IsReadOnly()) {
+		// Outside a transaction each statement commits by itself, which Execute accounts for.
+		MetadataConnection::ExecuteBatch(statements, commit);
+		return;
+	}
+	for (auto &statement : statements) {
+		if (statement.parameters.empty()) {
+			Run(statement.sql);
+		} else {
+			RunKept(statement);
+		}
+	}
+	if (commit) {
+		Commit();
+	}
+}
+
 MetadataResult DuckDBMetadataConnection::Query(const string &sql) {
 	MetadataResult output;
 	auto result = Run(sql);
@@ -314,7 +415,7 @@ void DuckDBMetadataConnection::BeginTransaction() {
 	if (InTransaction()) {
 		throw TransactionException("A transaction on catalog %s is already active", location.DisplayName());
 	}
-	Run("BEGIN TRANSACTION");
+	RunKept({"BEGIN TRANSACTION"});
 }
 
 void DuckDBMetadataConnection::Commit() {
@@ -323,7 +424,7 @@ void DuckDBMetadataConnection::Commit() {
 	}
 	std::lock_guard<std::mutex> guard(file_version->lock);
 	try {
-		Run("COMMIT");
+		RunKept({"COMMIT"});
 	} catch (...) {
 		file_version->version++;
 		throw;

@@ -248,11 +248,13 @@ void SnapshotWriter::SubtractTableRecords(idx_t table_id, idx_t deleted) {
 }
 
 void SnapshotWriter::WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists) {
-	// (Every commit writes these, so they take parameters: see MetadataStatement.)
+	// (Every commit writes these, so they take parameters: see MetadataStatement. Ids in WHERE
+	// clauses stay literals: the text is still the same for every commit to the table, and DuckDB
+	// leaves a parameter there untyped, which makes it bind the statement anew on every run.)
 	if (exists) {
 		Add({"UPDATE " + conn.Table("ducklake_table_stats") +
-		         " SET record_count = ?, next_row_id = ?, file_size_bytes = ? WHERE table_id = ?",
-		     {Id(stats.record_count), Id(stats.next_row_id), Id(stats.file_size_bytes), Id(table_id)}});
+		         " SET record_count = ?, next_row_id = ?, file_size_bytes = ? WHERE table_id = " + Num(table_id),
+		     {Id(stats.record_count), Id(stats.next_row_id), Id(stats.file_size_bytes)}});
 	} else {
 		Add({"INSERT INTO " + conn.Table("ducklake_table_stats") +
 		         " (table_id, record_count, next_row_id, file_size_bytes) VALUES (?, ?, ?, ?)",
@@ -277,22 +279,23 @@ void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnSt
 		return left.IsNull() == right.IsNull() && (left.IsNull() || ValueText(left) == ValueText(right));
 	};
 	string table = conn.Table("ducklake_table_column_stats");
-	// The UPDATE's CASE arms: ` WHEN ? THEN ?` for a value, typed NULL SQL for NULL (a CASE whose
-	// branches are all NULL would be typed text on PostgreSQL).
+	// The UPDATE's CASE arms: ` WHEN id THEN CAST(? AS type)`, or CAST(NULL AS type) (ids as literals,
+	// see WriteTableStats). Typed: a CASE whose branches are all NULL would be text on PostgreSQL,
+	// and DuckDB cannot type a bare parameter there (it would bind the statement on every run).
 	struct Cases {
+		string type;
 		string sql;
 		vector<Value> parameters;
-		void Add(idx_t column_id, const Value &value, const char *null_sql) {
-			sql += value.IsNull() ? string(" WHEN ? THEN ") + null_sql : string(" WHEN ? THEN ?");
-			parameters.push_back(Id(column_id));
+		void Add(idx_t column_id, const Value &value) {
+			sql += " WHEN " + Num(column_id) + " THEN CAST(" + (value.IsNull() ? "NULL" : "?") + " AS " + type + ")";
 			if (!value.IsNull()) {
 				parameters.push_back(value);
 			}
 		}
 	};
-	Cases null_cases, nan_cases, min_cases, max_cases;
+	Cases null_cases {"BOOLEAN"}, nan_cases {"BOOLEAN"}, min_cases {"VARCHAR"}, max_cases {"VARCHAR"};
 	string ids, values, gone;
-	vector<Value> id_parameters, value_parameters;
+	vector<Value> value_parameters;
 	for (auto &column : stats) {
 		const ColumnStatsInfo *row = nullptr;
 		for (auto &candidate : existing) {
@@ -312,12 +315,11 @@ void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnSt
 		    same_text(row->max_value, column.max_value)) {
 			continue;
 		}
-		ids += string(ids.empty() ? "" : ", ") + "?";
-		id_parameters.push_back(Id(column.column_id));
-		null_cases.Add(column.column_id, contains_null(column), "CAST(NULL AS BOOLEAN)");
-		nan_cases.Add(column.column_id, contains_nan(column), "CAST(NULL AS BOOLEAN)");
-		min_cases.Add(column.column_id, column.min_value, "CAST(NULL AS VARCHAR)");
-		max_cases.Add(column.column_id, column.max_value, "CAST(NULL AS VARCHAR)");
+		ids += string(ids.empty() ? "" : ", ") + Num(column.column_id);
+		null_cases.Add(column.column_id, contains_null(column));
+		nan_cases.Add(column.column_id, contains_nan(column));
+		min_cases.Add(column.column_id, column.min_value);
+		max_cases.Add(column.column_id, column.max_value);
 	}
 	for (auto &row : existing) {
 		bool kept = false;
@@ -337,12 +339,10 @@ void SnapshotWriter::WriteTableColumnStats(idx_t table_id, const vector<ColumnSt
 		for (auto cases : {&null_cases, &nan_cases, &min_cases, &max_cases}) {
 			parameters.insert(parameters.end(), cases->parameters.begin(), cases->parameters.end());
 		}
-		parameters.push_back(Id(table_id));
-		parameters.insert(parameters.end(), id_parameters.begin(), id_parameters.end());
 		Add({"UPDATE " + table + " SET contains_null = CASE column_id" + null_cases.sql +
 		         " END, contains_nan = CASE column_id" + nan_cases.sql + " END, min_value = CASE column_id" +
 		         min_cases.sql + " END, max_value = CASE column_id" + max_cases.sql +
-		         " END, extra_stats = NULL WHERE table_id = ? AND column_id IN (" + ids + ")",
+		         " END, extra_stats = NULL WHERE table_id = " + Num(table_id) + " AND column_id IN (" + ids + ")",
 		     std::move(parameters)});
 	}
 	if (!values.empty()) {

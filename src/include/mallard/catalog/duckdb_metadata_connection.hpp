@@ -8,6 +8,8 @@
 
 #include "mallard/catalog/metadata_store.hpp"
 
+#include "duckdb/main/prepared_statement.hpp"
+
 namespace duckdb {
 
 class DuckDB;
@@ -31,6 +33,9 @@ public:
 		return MetadataBackendType::DUCKDB;
 	}
 	void Execute(const string &sql) override;
+	//! Inside a transaction, statements with parameters run from prepared statements kept by their
+	//! SQL text (DuckDB binding and optimizing a commit's statements cost more than running them).
+	void ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) override;
 	MetadataResult Query(const string &sql) override;
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 
@@ -48,6 +53,19 @@ public:
 private:
 	//! Runs every statement of `sql` and returns the result of the last one.
 	unique_ptr<MaterializedQueryResult> Run(const string &sql);
+	//! A prepared statement and the types DuckDB bound its parameters to, by position: values of
+	//! other types would make DuckDB bind the whole statement again on every run.
+	struct KeptStatement {
+		unique_ptr<PreparedStatement> statement;
+		vector<LogicalType> types;
+	};
+	//! The kept prepared statement of `sql`, prepared now if new; null when DuckDB cannot prepare
+	//! it (the statement then runs with literals).
+	optional_ptr<KeptStatement> Prepared(const string &sql);
+	//! Runs a statement from its kept prepared statement (BEGIN and COMMIT too).
+	void RunKept(const MetadataStatement &statement);
+	//! Whether a kept statement still runs as prepared (else it is prepared again).
+	bool IsCurrent(PreparedStatement &statement);
 	[[noreturn]] void ThrowError(const ErrorData &error);
 	string SchemaExpression() const;
 
@@ -55,6 +73,9 @@ private:
 	DuckDB *database = nullptr;
 	string file_key;
 	unique_ptr<Connection> connection;
+	//! Prepared's statements by SQL text (null: not preparable), dropped all at once when there are
+	//! too many. They go before `connection`, which they point into.
+	unordered_map<string, unique_ptr<KeptStatement>> prepared;
 	//! Shared by all connections of this process to the file.
 	shared_ptr<CatalogFileVersion> file_version;
 };
