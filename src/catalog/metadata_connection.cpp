@@ -54,10 +54,10 @@ string MetadataConnection::Literal(const Value &value) {
 	}
 }
 
-string MetadataConnection::Render(const MetadataStatement &statement) {
-	auto &sql = statement.sql;
+string MetadataConnection::ReplacePlaceholders(const string &sql, idx_t count,
+                                               const std::function<string(idx_t)> &replace) {
 	string result;
-	result.reserve(sql.size() + 16 * statement.parameters.size());
+	result.reserve(sql.size() + 16 * count);
 	idx_t next = 0;
 	char quote = 0;
 	for (char c : sql) {
@@ -66,18 +66,24 @@ string MetadataConnection::Render(const MetadataStatement &statement) {
 		} else if (c == '\'' || c == '"') {
 			quote = c;
 		} else if (c == '?') {
-			if (next >= statement.parameters.size()) {
+			if (next >= count) {
 				throw InternalException("Catalog statement has more placeholders than parameters: %s", sql);
 			}
-			result += Literal(statement.parameters[next++]);
+			result += replace(next++);
 			continue;
 		}
 		result += c;
 	}
-	if (next != statement.parameters.size()) {
+	if (next != count) {
 		throw InternalException("Catalog statement has fewer placeholders than parameters: %s", sql);
 	}
 	return result;
+}
+
+string MetadataConnection::Render(const MetadataStatement &statement) {
+	auto &parameters = statement.parameters;
+	return ReplacePlaceholders(statement.sql, parameters.size(),
+	                           [&](idx_t i) { return Literal(parameters[i]); });
 }
 
 void MetadataConnection::ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) {

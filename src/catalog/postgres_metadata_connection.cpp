@@ -33,7 +33,9 @@ bool IsConflictState(const string &sqlstate) {
 	       || sqlstate == "42710"  // duplicate_object: its row type (IF NOT EXISTS waits, then fails)
 	       || sqlstate == "40001"  // serialization_failure
 	       || sqlstate == "40P01"  // deadlock_detected
-	       || sqlstate == "55P03"; // lock_not_available
+	       || sqlstate == "55P03"  // lock_not_available
+	       || sqlstate == "26000"; // invalid_sql_statement_name: a prepared statement of ExecuteBatch is
+	                               // gone with a replaced session; the retry prepares it again
 }
 
 string TrimMessage(const char *text) {
@@ -158,6 +160,9 @@ void PostgresMetadataConnection::Connect() {
 	if (conn) {
 		PQfinish(conn);
 	}
+	// Prepared statements belong to the session.
+	prepared_names.clear();
+	deallocate_pending = false;
 	conn = PQconnectdbParams(keywords, values, 1);
 	if (!conn) {
 		throw IOException("Could not connect to the PostgreSQL catalog %s: out of memory", location.DisplayName());
@@ -402,6 +407,69 @@ void PostgresMetadataConnection::ExecuteAndCommit(const string &sql) {
 		                        location.DisplayName(), PQcmdStatus(result.get()));
 	}
 	FinishCommit(result.release());
+}
+
+void PostgresMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) {
+	if (!in_transaction) {
+		MetadataConnection::ExecuteBatch(statements, commit);
+		return;
+	}
+	if (begin_pending) {
+		// Nothing of the transaction went out: a session the server closed meanwhile is replaced now
+		// (as ExecuteAndCommit and Run would), before the batch names statements prepared in it.
+		for (int read = 0; read < 2 && conn && PQstatus(conn) == CONNECTION_OK; read++) {
+			PQconsumeInput(conn);
+		}
+		if (!conn || PQstatus(conn) != CONNECTION_OK) {
+			Connect();
+		}
+	}
+	// A commit's statements come in a few shapes per table; far more means changing shapes.
+	static constexpr idx_t MAX_PREPARED = 64;
+	vector<string> parts;
+	if (deallocate_pending || prepared_names.size() + statements.size() > MAX_PREPARED) {
+		parts.push_back("DEALLOCATE ALL");
+		prepared_names.clear();
+	}
+	for (auto &statement : statements) {
+		auto &parameters = statement.parameters;
+		if (parameters.empty()) {
+			parts.push_back(statement.sql);
+			continue;
+		}
+		auto entry = prepared_names.find(statement.sql);
+		if (entry == prepared_names.end()) {
+			auto name = "mallard_" + std::to_string(++prepared_count);
+			parts.push_back("PREPARE " + name + " AS " +
+			                ReplacePlaceholders(statement.sql, parameters.size(),
+			                                    [](idx_t i) { return "$" + std::to_string(i + 1); }));
+			entry = prepared_names.emplace(statement.sql, name).first;
+		}
+		string arguments;
+		for (auto &parameter : parameters) {
+			arguments += (arguments.empty() ? "" : ", ") + Literal(parameter);
+		}
+		parts.push_back("EXECUTE " + entry->second + "(" + arguments + ")");
+	}
+	if (parts.empty()) {
+		if (commit) {
+			Commit();
+		}
+		return;
+	}
+	auto sql = StringUtil::Join(parts, ";\n");
+	deallocate_pending = false;
+	try {
+		if (!commit) {
+			Execute(sql);
+		} else {
+			ExecuteAndCommit(sql);
+		}
+	} catch (...) {
+		prepared_names.clear();
+		deallocate_pending = true;
+		throw;
+	}
 }
 
 void PostgresMetadataConnection::Rollback() {

@@ -237,6 +237,51 @@ TEST_F(PostgresServerTest, ExecuteAndCommitCommitsOrLeavesTheTransactionToRollBa
 	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 5);
 }
 
+TEST_F(PostgresServerTest, BatchStatementsArePreparedOncePerSession) {
+	auto conn = catalog->Open();
+	auto other = catalog->Open();
+	conn->Execute("CREATE TABLE t (i BIGINT PRIMARY KEY, s TEXT)");
+	auto insert = [](int64_t i) {
+		return MetadataStatement("INSERT INTO t VALUES (?, ?)", {Value::BIGINT(i), Value("row ?")});
+	};
+	auto prepared = [&]() {
+		return conn->Query("SELECT COUNT(*) FROM pg_prepared_statements").GetValue(0, 0).GetValue<int64_t>();
+	};
+	auto rows = [&]() {
+		return other->Query("SELECT COUNT(*) FROM t WHERE s = 'row ?'").GetValue(0, 0).GetValue<int64_t>();
+	};
+	conn->BeginTransaction();
+	conn->ExecuteBatch({insert(1)}, true);
+	EXPECT_EQ(prepared(), 1);
+	conn->BeginTransaction();
+	conn->ExecuteBatch({insert(2)}, true);
+	EXPECT_EQ(prepared(), 1); // the same statement again
+	EXPECT_EQ(rows(), 2);
+
+	// A session the server closed is replaced before the batch: it prepares the statement anew.
+	auto pid = conn->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
+	other->Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+	for (int wait = 0; wait < 500; wait++) {
+		auto left = other->Query("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + std::to_string(pid));
+		if (left.GetValue(0, 0).GetValue<int64_t>() == 0) {
+			break;
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	}
+	std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	conn->BeginTransaction();
+	conn->ExecuteBatch({insert(3)}, true);
+	EXPECT_EQ(rows(), 3);
+
+	// After a failed batch the session's statements are dropped and prepared again.
+	conn->BeginTransaction();
+	EXPECT_THROW(conn->ExecuteBatch({insert(4), insert(3)}, true), MetadataConflictException);
+	conn->BeginTransaction();
+	conn->ExecuteBatch({insert(5)}, true);
+	EXPECT_EQ(rows(), 4);
+	EXPECT_EQ(prepared(), 1);
+}
+
 TEST_F(PostgresServerTest, ReadOnlySessionsRefuseWrites) {
 	auto conn = catalog->Open();
 	conn->Execute("CREATE TABLE t (i BIGINT)");

@@ -14,6 +14,8 @@
 #include "duckdb/common/optional_idx.hpp"
 #include "duckdb/common/types/value.hpp"
 
+#include <functional>
+
 namespace duckdb {
 
 class ColumnDataCollection;
@@ -135,6 +137,9 @@ public:
 	static string Literal(const Value &value);
 	//! The statement's SQL with each `?` (outside quotes) written as its parameter's Literal.
 	static string Render(const MetadataStatement &statement);
+	//! `sql` with its i-th `?` outside quotes replaced by replace(i); InternalException unless it has
+	//! exactly `count` of them.
+	static string ReplacePlaceholders(const string &sql, idx_t count, const std::function<string(idx_t)> &replace);
 	//! An identifier: "name".
 	static string Identifier(const string &name);
 	//! Whether `name` exists as a table in the catalog's schema.

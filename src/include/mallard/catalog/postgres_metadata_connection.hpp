@@ -35,6 +35,10 @@ public:
 	void BeginTransaction() override;
 	void Commit() override;
 	void ExecuteAndCommit(const string &sql) override;
+	//! Inside a transaction, statements with parameters run as EXECUTEs of server-side prepared
+	//! statements (PREPAREd in the same batch the first time), still one simple-query batch:
+	//! PostgreSQL then skips parsing and planning them (0.4 ms of a 10-row commit's 1 ms on the server).
+	void ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) override;
 	void Rollback() override;
 	bool InTransaction() const override;
 
@@ -66,6 +70,12 @@ private:
 	bool begin_pending = false;
 	//! Ends the transaction after a COMMIT (alone or after statements) came back: `result`.
 	void FinishCommit(pg_result *result);
+	//! ExecuteBatch's prepared statements of this session, by SQL text. After a failed batch the
+	//! server may hold some of them or not: all are forgotten and the next batch starts with
+	//! DEALLOCATE ALL. A new session (Connect) has none.
+	unordered_map<string, string> prepared_names;
+	idx_t prepared_count = 0;
+	bool deallocate_pending = false;
 };
 
 } // namespace duckdb
