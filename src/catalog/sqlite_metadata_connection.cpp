@@ -389,6 +389,15 @@ bool BindAsLiteral(sqlite3_stmt *statement, int index, const Value &value) {
 	}
 }
 
+//! Resets a kept statement however its run ends, so that it holds no lock and no values.
+struct KeptStatementReset {
+	sqlite3_stmt *statement;
+	~KeptStatementReset() {
+		sqlite3_reset(statement);
+		sqlite3_clear_bindings(statement);
+	}
+};
+
 } // namespace
 
 void SQLiteMetadataConnection::FinalizePrepared() {
@@ -433,12 +442,7 @@ void SQLiteMetadataConnection::RunKept(const string &sql, MetadataResult *result
 	operation_start = steady_clock::now();
 	bool retry_busy = is_commit || sqlite3_get_autocommit(db);
 	auto raw = Prepared(sql);
-	struct ResetOnExit {
-		sqlite3_stmt *raw;
-		~ResetOnExit() {
-			sqlite3_reset(raw);
-		}
-	} reset {raw};
+	KeptStatementReset reset {raw};
 	Step(raw, result, retry_busy);
 }
 
@@ -449,14 +453,7 @@ bool SQLiteMetadataConnection::RunPrepared(const MetadataStatement &statement) {
 		throw InternalException("Catalog statement has %d placeholders for %llu parameters: %s",
 		                        sqlite3_bind_parameter_count(raw), statement.parameters.size(), statement.sql);
 	}
-	// Reset whatever happens, so the kept statement holds no lock and no values.
-	struct ResetOnExit {
-		sqlite3_stmt *raw;
-		~ResetOnExit() {
-			sqlite3_reset(raw);
-			sqlite3_clear_bindings(raw);
-		}
-	} reset {raw};
+	KeptStatementReset reset {raw};
 	for (idx_t i = 0; i < statement.parameters.size(); i++) {
 		if (!BindAsLiteral(raw, int(i + 1), statement.parameters[i])) {
 			return false;

@@ -64,7 +64,8 @@ private:
 	optional_ptr<KeptStatement> Prepared(const string &sql);
 	//! Runs a statement from its kept prepared statement (BEGIN and COMMIT too).
 	void RunKept(const MetadataStatement &statement);
-	//! Whether a kept statement still runs as prepared (else it is prepared again).
+	//! Whether a kept statement still runs as prepared (else it is prepared again). Inside a
+	//! transaction, or for a statement that reads no database (BEGIN).
 	bool IsCurrent(PreparedStatement &statement);
 	[[noreturn]] void ThrowError(const ErrorData &error);
 	string SchemaExpression() const;
