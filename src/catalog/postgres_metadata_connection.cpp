@@ -1,5 +1,6 @@
 #include "mallard/catalog/postgres_metadata_connection.hpp"
 
+#include "duckdb/common/random_engine.hpp"
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
 
@@ -162,7 +163,9 @@ void PostgresMetadataConnection::Connect() {
 	}
 	// Prepared statements belong to the session.
 	prepared_names.clear();
-	deallocate_pending = false;
+	prepared_live = 0;
+	RandomEngine random;
+	prepared_prefix = StringUtil::Format("mallard_%08x_", random.NextRandomInteger());
 	conn = PQconnectdbParams(keywords, values, 1);
 	if (!conn) {
 		throw IOException("Could not connect to the PostgreSQL catalog %s: out of memory", location.DisplayName());
@@ -424,12 +427,14 @@ void PostgresMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &s
 			Connect();
 		}
 	}
-	// A commit's statements come in a few shapes per table; far more means changing shapes.
-	static constexpr idx_t MAX_PREPARED = 64;
+	// A commit's statements come in a few shapes per table; far more means changing shapes (or
+	// many failed batches), whose statements would only hold server memory.
+	static constexpr idx_t MAX_PREPARED = 256;
 	vector<string> parts;
-	if (deallocate_pending || prepared_names.size() + statements.size() > MAX_PREPARED) {
+	if (prepared_live + statements.size() > MAX_PREPARED) {
 		parts.push_back("DEALLOCATE ALL");
 		prepared_names.clear();
+		prepared_live = 0;
 	}
 	for (auto &statement : statements) {
 		auto &parameters = statement.parameters;
@@ -439,7 +444,8 @@ void PostgresMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &s
 		}
 		auto entry = prepared_names.find(statement.sql);
 		if (entry == prepared_names.end()) {
-			auto name = "mallard_" + std::to_string(++prepared_count);
+			auto name = prepared_prefix + std::to_string(++prepared_count);
+			prepared_live++;
 			parts.push_back("PREPARE " + name + " AS " +
 			                ReplacePlaceholders(statement.sql, parameters.size(),
 			                                    [](idx_t i) { return "$" + std::to_string(i + 1); }));
@@ -458,7 +464,6 @@ void PostgresMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &s
 		return;
 	}
 	auto sql = StringUtil::Join(parts, ";\n");
-	deallocate_pending = false;
 	try {
 		if (!commit) {
 			Execute(sql);
@@ -466,8 +471,8 @@ void PostgresMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &s
 			ExecuteAndCommit(sql);
 		}
 	} catch (...) {
+		// Which of its statements the batch prepared is unknown: the next one uses new names.
 		prepared_names.clear();
-		deallocate_pending = true;
 		throw;
 	}
 }

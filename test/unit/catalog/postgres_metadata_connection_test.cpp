@@ -4,6 +4,7 @@
 #include "mallard/catalog/metadata_tables.hpp"
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 namespace duckdb {
@@ -273,13 +274,29 @@ TEST_F(PostgresServerTest, BatchStatementsArePreparedOncePerSession) {
 	conn->ExecuteBatch({insert(3)}, true);
 	EXPECT_EQ(rows(), 3);
 
-	// After a failed batch the session's statements are dropped and prepared again.
+	// After a failed batch the statement is prepared again under a new name (the failed batch might
+	// not have prepared it); names never repeat, even on another connection of the same server.
 	conn->BeginTransaction();
 	EXPECT_THROW(conn->ExecuteBatch({insert(4), insert(3)}, true), MetadataConflictException);
 	conn->BeginTransaction();
 	conn->ExecuteBatch({insert(5)}, true);
 	EXPECT_EQ(rows(), 4);
-	EXPECT_EQ(prepared(), 1);
+	EXPECT_EQ(prepared(), 2);
+	auto names = [](MetadataConnection &connection) {
+		auto result = connection.Query("SELECT name FROM pg_prepared_statements");
+		std::set<std::string> found;
+		for (auto &row : result.rows) {
+			found.insert(row[0].ToString());
+		}
+		return found;
+	};
+	other->BeginTransaction();
+	other->ExecuteBatch({insert(6)}, true);
+	auto ours = names(*conn);
+	for (auto &name : names(*other)) {
+		EXPECT_EQ(ours.count(name), 0u) << name;
+	}
+	EXPECT_EQ(rows(), 5);
 }
 
 TEST_F(PostgresServerTest, ReadOnlySessionsRefuseWrites) {

@@ -70,12 +70,16 @@ private:
 	bool begin_pending = false;
 	//! Ends the transaction after a COMMIT (alone or after statements) came back: `result`.
 	void FinishCommit(pg_result *result);
-	//! ExecuteBatch's prepared statements of this session, by SQL text. After a failed batch the
-	//! server may hold some of them or not: all are forgotten and the next batch starts with
-	//! DEALLOCATE ALL. A new session (Connect) has none.
+	//! ExecuteBatch's prepared statements of this session, by SQL text. A new session (Connect) has
+	//! none. Names are never reused: `prepared_prefix` is random per session and `prepared_count`
+	//! only grows, so after a failed batch (which may or may not have prepared its statements) the
+	//! next one simply prepares under new names, and two clients that a pooler (pgbouncer) puts on
+	//! one server session never collide. Names issued since the last DEALLOCATE ALL, forgotten ones
+	//! included, are `prepared_live`; past a limit the session drops them all.
 	unordered_map<string, string> prepared_names;
+	string prepared_prefix;
 	idx_t prepared_count = 0;
-	bool deallocate_pending = false;
+	idx_t prepared_live = 0;
 };
 
 } // namespace duckdb
