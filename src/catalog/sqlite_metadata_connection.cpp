@@ -1,5 +1,6 @@
 #include "mallard/catalog/sqlite_metadata_connection.hpp"
 
+#include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/value_text.hpp"
 
 #include "duckdb/common/string_util.hpp"
@@ -360,17 +361,12 @@ bool BindAsLiteral(sqlite3_stmt *statement, int index, const Value &value) {
 	if (value.IsNull()) {
 		return sqlite3_bind_null(statement, index) == SQLITE_OK;
 	}
+	if (FitsBigint(value.type())) {
+		return sqlite3_bind_int64(statement, index, value.GetValue<int64_t>()) == SQLITE_OK;
+	}
 	switch (value.type().id()) {
 	case LogicalTypeId::BOOLEAN:
 		return sqlite3_bind_int(statement, index, BooleanValue::Get(value) ? 1 : 0) == SQLITE_OK;
-	case LogicalTypeId::TINYINT:
-	case LogicalTypeId::SMALLINT:
-	case LogicalTypeId::INTEGER:
-	case LogicalTypeId::BIGINT:
-	case LogicalTypeId::UTINYINT:
-	case LogicalTypeId::USMALLINT:
-	case LogicalTypeId::UINTEGER:
-		return sqlite3_bind_int64(statement, index, value.GetValue<int64_t>()) == SQLITE_OK;
 	case LogicalTypeId::UBIGINT:
 	case LogicalTypeId::HUGEINT:
 	case LogicalTypeId::UHUGEINT: {

@@ -45,6 +45,20 @@ protected:
 		}
 		catalog = make_uniq<ScratchCatalog>(MetadataBackendType::POSTGRES);
 	}
+	//! Has the server end `conn`'s session (through `other`) and waits until its socket is closed.
+	static void TerminateSession(MetadataConnection &conn, MetadataConnection &other) {
+		auto pid = conn.Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
+		other.Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+		for (int wait = 0; wait < 500; wait++) {
+			auto left = other.Query("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + std::to_string(pid));
+			if (left.GetValue(0, 0).GetValue<int64_t>() == 0) {
+				break;
+			}
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		}
+		// (The backend leaves pg_stat_activity a moment before its socket closes.)
+		std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	}
 	unique_ptr<ScratchCatalog> catalog;
 };
 
@@ -221,17 +235,7 @@ TEST_F(PostgresServerTest, ExecuteAndCommitCommitsOrLeavesTheTransactionToRollBa
 	EXPECT_EQ(other->Query("SELECT COUNT(*) FROM t").GetValue(0, 0).GetValue<int64_t>(), 4);
 
 	// A connection the server closed before such a batch is replaced before sending it.
-	auto pid = conn->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
-	other->Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
-	for (int wait = 0; wait < 500; wait++) {
-		auto left = other->Query("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + std::to_string(pid));
-		if (left.GetValue(0, 0).GetValue<int64_t>() == 0) {
-			break;
-		}
-		std::this_thread::sleep_for(std::chrono::milliseconds(10));
-	}
-	// (The backend leaves pg_stat_activity a moment before its socket closes.)
-	std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	TerminateSession(*conn, *other);
 	conn->BeginTransaction();
 	conn->ExecuteAndCommit("INSERT INTO t VALUES (9)");
 	EXPECT_FALSE(conn->InTransaction());
@@ -260,16 +264,7 @@ TEST_F(PostgresServerTest, BatchStatementsArePreparedOncePerSession) {
 	EXPECT_EQ(rows(), 2);
 
 	// A session the server closed is replaced before the batch: it prepares the statement anew.
-	auto pid = conn->Query("SELECT pg_backend_pid()").GetValue(0, 0).GetValue<int64_t>();
-	other->Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
-	for (int wait = 0; wait < 500; wait++) {
-		auto left = other->Query("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = " + std::to_string(pid));
-		if (left.GetValue(0, 0).GetValue<int64_t>() == 0) {
-			break;
-		}
-		std::this_thread::sleep_for(std::chrono::milliseconds(10));
-	}
-	std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	TerminateSession(*conn, *other);
 	conn->BeginTransaction();
 	conn->ExecuteBatch({insert(3)}, true);
 	EXPECT_EQ(rows(), 3);
