@@ -383,6 +383,17 @@ void PostgresMetadataConnection::FinishCommit(pg_result *result_p) {
 	}
 }
 
+void PostgresMetadataConnection::ReplaceClosedSession() {
+	// A connection the server closed meanwhile (a restart, idle_session_timeout) shows without a
+	// round trip: its goodbye message, then the end of the stream.
+	for (int read = 0; read < 2 && conn && PQstatus(conn) == CONNECTION_OK; read++) {
+		PQconsumeInput(conn);
+	}
+	if (!conn || PQstatus(conn) != CONNECTION_OK) {
+		Connect();
+	}
+}
+
 void PostgresMetadataConnection::ExecuteAndCommit(const string &sql) {
 	if (!in_transaction || (!begin_pending && PQtransactionStatus(conn) == PQTRANS_INERROR)) {
 		MetadataConnection::ExecuteAndCommit(sql);
@@ -397,12 +408,7 @@ void PostgresMetadataConnection::ExecuteAndCommit(const string &sql) {
 	if (begin_pending) {
 		begin_pending = false;
 		begin = "BEGIN;\n";
-		// Nothing of the transaction went out yet: a connection the server closed meanwhile (a
-		// restart, idle_session_timeout) shows here without a round trip (its goodbye message, then
-		// the end of the stream), and Run opens a new one before sending.
-		for (int read = 0; read < 2 && conn && PQstatus(conn) == CONNECTION_OK; read++) {
-			PQconsumeInput(conn);
-		}
+		ReplaceClosedSession();
 	}
 	ResultHandle result(Run(begin + sql + ";\nCOMMIT", false));
 	if (strcmp(PQcmdStatus(result.get()), "COMMIT") != 0 && strcmp(PQcmdStatus(result.get()), "ROLLBACK") != 0) {
@@ -418,14 +424,9 @@ void PostgresMetadataConnection::ExecuteBatch(const vector<MetadataStatement> &s
 		return;
 	}
 	if (begin_pending) {
-		// Nothing of the transaction went out: a session the server closed meanwhile is replaced now
-		// (as ExecuteAndCommit and Run would), before the batch names statements prepared in it.
-		for (int read = 0; read < 2 && conn && PQstatus(conn) == CONNECTION_OK; read++) {
-			PQconsumeInput(conn);
-		}
-		if (!conn || PQstatus(conn) != CONNECTION_OK) {
-			Connect();
-		}
+		// Before the batch names statements prepared in the session (ExecuteAndCommit checks once
+		// more: two reads that find nothing).
+		ReplaceClosedSession();
 	}
 	// A commit's statements come in a few shapes per table; far more means changing shapes (or
 	// many failed batches), whose statements would only hold server memory.

@@ -53,6 +53,9 @@ public:
 
 private:
 	void Connect();
+	//! While nothing of the transaction went out (begin_pending): replaces a session the server
+	//! closed, so the next statements start on a live one and lose nothing.
+	void ReplaceClosedSession();
 	//! Runs `sql` (one or more statements) and returns the last result. `repeatable`: the
 	//! statement changes nothing (a read, or BEGIN), so after a lost connection outside a
 	//! transaction it is sent once more on a fresh connection.
