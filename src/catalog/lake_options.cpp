@@ -10,7 +10,7 @@ const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
 	static const vector<LakeOptionDefinition> DEFINITIONS = {
 	    {"target_file_size", "The target data file size for insertion and compaction operations", "536870912", true},
 	    {"parquet_compression",
-	     "Compression algorithm for Parquet files (uncompressed, snappy, gzip, zstd, brotli, lz4, lz4_raw)", "zstd",
+	     "Compression algorithm for Parquet files (uncompressed, snappy, gzip, zstd, brotli, lz4, lz4_raw)", "snappy",
 	     true},
 	    {"parquet_compression_level", "Compression level for Parquet files (zstd)", "", true},
 	    {"parquet_row_group_size", "Number of rows per row group in Parquet files", "122880", true},

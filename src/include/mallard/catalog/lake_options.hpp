@@ -52,7 +52,7 @@ struct LakeOptions {
 //! How data files of a table are written (inserts and compaction).
 struct DataFileWriteOptions {
 	idx_t target_file_size = 512ULL * 1024ULL * 1024ULL;
-	string compression = "zstd";
+	string compression = "snappy";
 	optional_idx compression_level;
 	idx_t row_group_size = 122880;
 	//! Inserts of at most this many rows go to the catalog's inlined-data tables (0: never).
