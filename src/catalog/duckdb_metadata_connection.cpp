@@ -1,6 +1,7 @@
 #include "mallard/catalog/duckdb_metadata_connection.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/mallard.hpp"
 
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
@@ -105,6 +106,7 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 	// workers and waits for them (measured: a catalog statement on 1,000 or 100,000 files takes
 	// about half as long on one thread when the cores are busy).
 	config.options.maximum_threads = 1;
+	PinSettingDefaults(config);
 	OpenCatalogFile file;
 	try {
 		file.database = make_uniq<DuckDB>(in_memory ? nullptr : path.c_str(), &config);

@@ -31,11 +31,27 @@ void LoadMallard(DuckDB &db) {
 	db.LoadStaticExtension<MallardExtension>();
 }
 
+void PinSettingDefaults(DBConfig &config) {
+	for (idx_t i = 0; i < DBConfig::GetOptionCount(); i++) {
+		auto option = DBConfig::GetOptionByIndex(i);
+		if (!option || !option->default_value || config.options.set_variables.count(option->name)) {
+			continue;
+		}
+		// What DBConfig::TryGetCurrentSetting computes for a setting never set.
+		Value value;
+		if (Value(option->default_value)
+		        .DefaultTryCastAs(DBConfig::ParseLogicalType(option->parameter_type), value, nullptr)) {
+			config.options.set_variables[option->name] = std::move(value);
+		}
+	}
+}
+
 unique_ptr<DuckDB> OpenMallardDatabase(const string &path, DBConfig *config) {
 	DBConfig default_config;
 	DBConfig &cfg = config ? *config : default_config;
 	// Nothing can be downloaded on our machines; a missing extension must fail fast and clearly.
 	cfg.options.autoinstall_known_extensions = false;
+	PinSettingDefaults(cfg);
 	auto db = make_uniq<DuckDB>(path.empty() ? nullptr : path.c_str(), &cfg);
 	LoadMallard(*db);
 	return db;

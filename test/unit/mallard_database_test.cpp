@@ -1,4 +1,5 @@
 #include "mallard/mallard.hpp"
+#include "duckdb/main/config.hpp"
 #include "test_catalogs.hpp"
 
 #include <gtest/gtest.h>
@@ -26,6 +27,41 @@ TEST(MallardDatabase, BuiltInExtensionsLoad) {
 		loaded.push_back(result->GetValue(0, row).ToString());
 	}
 	EXPECT_EQ(loaded, vector<string>({"core_functions", "ducklake", "icu", "json", "parquet"}));
+}
+
+//! name -> value of every setting, as duckdb_settings() shows them.
+static map<string, string> Settings(DuckDB &db) {
+	Connection con(db);
+	auto result = con.Query("SELECT name, value FROM duckdb_settings()");
+	EXPECT_FALSE(result->HasError()) << result->GetError();
+	map<string, string> settings;
+	for (idx_t row = 0; row < result->RowCount(); row++) {
+		settings[result->GetValue(0, row).ToString()] = result->GetValue(1, row).ToString();
+	}
+	return settings;
+}
+
+TEST(MallardDatabase, PinnedSettingsReadAsDefaults) {
+	auto db = OpenMallardDatabase(":memory:");
+	// Pinned: found by name in the settings map, not parsed from the default text per statement.
+	auto &pinned = DBConfig::GetConfig(*db->instance).options.set_variables;
+	ASSERT_EQ(pinned.count("preserve_insertion_order"), 1u);
+	EXPECT_EQ(pinned.at("preserve_insertion_order"), Value::BOOLEAN(true));
+	// Every setting reads as in DuckDB as it comes, but the one Mallard changes on purpose.
+	DuckDB plain(nullptr);
+	auto expected = Settings(plain);
+	auto actual = Settings(*db);
+	expected.erase("autoinstall_known_extensions");
+	actual.erase("autoinstall_known_extensions");
+	EXPECT_EQ(actual, expected);
+	// SET and RESET behave as usual.
+	Connection con(*db);
+	auto set = con.Query("SET GLOBAL preserve_insertion_order = false");
+	ASSERT_FALSE(set->HasError()) << set->GetError();
+	EXPECT_EQ(con.Query("SELECT current_setting('preserve_insertion_order')")->GetValue(0, 0), Value::BOOLEAN(false));
+	auto reset = con.Query("RESET GLOBAL preserve_insertion_order");
+	ASSERT_FALSE(reset->HasError()) << reset->GetError();
+	EXPECT_EQ(con.Query("SELECT current_setting('preserve_insertion_order')")->GetValue(0, 0), Value::BOOLEAN(true));
 }
 
 TEST(TestCatalogs, ExpandPerBackend) {

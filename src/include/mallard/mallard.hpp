@@ -17,6 +17,12 @@ const char *MallardVersion();
 //! instance, before any `ATTACH 'ducklake:...'`.
 void LoadMallard(DuckDB &db);
 
+//! Stores every DuckDB setting that has a default as if it had been SET to that default. DuckDB reads
+//! a dozen settings per statement (result properties, insertion order, parser options); one not set
+//! is found by a search of all setting names and a parse of its default text each time, which took
+//! about a tenth of a catalog statement's CPU. A setting SET or RESET later behaves as usual.
+void PinSettingDefaults(DBConfig &config);
+
 //! Opens (or creates) a DuckDB database at `path` (empty or ":memory:" for in-memory) with Mallard
 //! loaded, and extension auto-install switched off: nothing can be downloaded here.
 unique_ptr<DuckDB> OpenMallardDatabase(const string &path, DBConfig *config = nullptr);
