@@ -3,6 +3,7 @@
 #include "test_catalogs.hpp"
 
 #include <gtest/gtest.h>
+#include <filesystem>
 #include <libpq-fe.h>
 
 using namespace duckdb;
@@ -47,13 +48,22 @@ TEST(MallardDatabase, PinnedSettingsReadAsDefaults) {
 	auto &pinned = DBConfig::GetConfig(*db->instance).options.set_variables;
 	ASSERT_EQ(pinned.count("preserve_insertion_order"), 1u);
 	EXPECT_EQ(pinned.at("preserve_insertion_order"), Value::BOOLEAN(true));
-	// Every setting reads as in DuckDB as it comes, but the one Mallard changes on purpose.
-	DuckDB plain(nullptr);
-	auto expected = Settings(plain);
-	auto actual = Settings(*db);
-	expected.erase("autoinstall_known_extensions");
-	actual.erase("autoinstall_known_extensions");
-	EXPECT_EQ(actual, expected);
+	// Every setting reads as in DuckDB as it comes, but the one Mallard changes on purpose, in memory
+	// and for a database file (some defaults, such as the temporary directory, follow the path).
+	char folder[] = "/tmp/mallard_settings_XXXXXX";
+	ASSERT_NE(mkdtemp(folder), nullptr);
+	for (string path : {string(), string(folder) + "/settings.duckdb"}) {
+		map<string, string> expected, actual;
+		{
+			DuckDB plain(path.empty() ? nullptr : path.c_str());
+			expected = Settings(plain);
+		}
+		actual = Settings(*OpenMallardDatabase(path));
+		expected.erase("autoinstall_known_extensions");
+		actual.erase("autoinstall_known_extensions");
+		EXPECT_EQ(actual, expected) << (path.empty() ? "in memory" : path);
+	}
+	std::filesystem::remove_all(folder);
 	// SET and RESET behave as usual.
 	Connection con(*db);
 	auto set = con.Query("SET GLOBAL preserve_insertion_order = false");
