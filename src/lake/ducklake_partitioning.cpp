@@ -189,13 +189,13 @@ void BucketFunction(DataChunk &args, ExpressionState &state, Vector &result) {
 }
 
 //! Calendar bounds [start, end) of a file's year/month/day/hour values for one column.
-bool CalendarRange(const LakeColumnInfo &column, const vector<FilePartitionValue> &values, timestamp_t &start,
+bool CalendarRange(idx_t column_id, const vector<FilePartitionValue> &values, timestamp_t &start,
                    timestamp_t &end) {
 	int64_t parts[4];
 	bool present[4] = {false, false, false, false};
 	static const char *NAMES[] = {"year", "month", "day", "hour"};
 	for (auto &value : values) {
-		if (value.column_id != column.column_id) {
+		if (value.column_id != column_id) {
 			continue;
 		}
 		for (idx_t i = 0; i < 4; i++) {
@@ -366,25 +366,25 @@ vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const L
 	return result;
 }
 
-bool PartitionValueStatistics(const LakeColumnInfo &column, const vector<FilePartitionValue> &values,
+bool PartitionValueStatistics(idx_t column_id, const LogicalType &type, const vector<FilePartitionValue> &values,
                               unique_ptr<BaseStatistics> &result) {
 	for (auto &value : values) {
-		if (value.column_id != column.column_id || value.transform != "identity") {
+		if (value.column_id != column_id || value.transform != "identity") {
 			continue;
 		}
 		// Every row of the file holds this value.
-		return ConstantStatistics(column.type, Value(value.value), result);
+		return ConstantStatistics(type, Value(value.value), result);
 	}
-	if (column.type.id() != LogicalTypeId::DATE && column.type.id() != LogicalTypeId::TIMESTAMP) {
+	if (type.id() != LogicalTypeId::DATE && type.id() != LogicalTypeId::TIMESTAMP) {
 		// Calendar parts of TIMESTAMPTZ depend on the writer's time zone; other units need casts.
 		return false;
 	}
 	timestamp_t start, end;
-	if (!CalendarRange(column, values, start, end)) {
+	if (!CalendarRange(column_id, values, start, end)) {
 		return false;
 	}
-	auto stats = NumericStats::CreateUnknown(column.type);
-	if (column.type.id() == LogicalTypeId::DATE) {
+	auto stats = NumericStats::CreateUnknown(type);
+	if (type.id() == LogicalTypeId::DATE) {
 		NumericStats::SetMin(stats, Value::DATE(Timestamp::GetDate(start)));
 		NumericStats::SetMax(stats, Value::DATE(Timestamp::GetDate(end) - 1));
 	} else {

@@ -10,6 +10,8 @@
 #include "duckdb/storage/statistics/string_stats.hpp"
 #include "duckdb/storage/statistics/struct_stats.hpp"
 
+#include <algorithm>
+
 namespace duckdb {
 
 BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsInfo *column, idx_t record_count) {
@@ -97,7 +99,53 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 	}
 }
 
+vector<PartitionColumnStatistics> BuildPartitionStatistics(const vector<FilePartitionValue> &values,
+                                                           const unordered_map<idx_t, LogicalType> &types) {
+	vector<PartitionColumnStatistics> result;
+	for (auto &value : values) {
+		auto type = types.find(value.column_id);
+		auto same_column = [&](const PartitionColumnStatistics &entry) { return entry.column_id == value.column_id; };
+		if (type == types.end() || std::any_of(result.begin(), result.end(), same_column)) {
+			continue;
+		}
+		unique_ptr<BaseStatistics> stats;
+		if (PartitionValueStatistics(value.column_id, type->second, values, stats)) {
+			result.push_back({value.column_id, std::move(*stats)});
+		} else {
+			result.push_back({value.column_id, BaseStatistics::CreateUnknown(type->second)});
+		}
+	}
+	return result;
+}
+
 namespace {
+
+//! What the file's partition values prove about `column`: the statistics built with the file list
+//! when they are of the column's current type, else computed into `computed`; null when the values
+//! prove nothing. (Casting every file's values on every query cost a sixth of a warm query on a
+//! table of 365 partitions.)
+const BaseStatistics *FilePartitionStatistics(const LakeColumnInfo &column, const FileStatsView &file,
+                                              unique_ptr<BaseStatistics> &computed) {
+	if (file.partition_stats) {
+		bool other_type = false;
+		for (auto &entry : *file.partition_stats) {
+			if (entry.column_id != column.column_id) {
+				continue;
+			}
+			if (entry.stats.GetType() == column.type) {
+				return &entry.stats;
+			}
+			other_type = true;
+		}
+		if (!other_type) {
+			return nullptr; // the file has no partition value of this column
+		}
+	}
+	if (PartitionValueStatistics(column.column_id, column.type, file.partition_values, computed)) {
+		return computed.get();
+	}
+	return nullptr;
+}
 
 //! The position of a column's entry in the file's statistics, or -1.
 int64_t FindColumnStats(const FileStatsView &file, idx_t column_id) {
@@ -181,10 +229,10 @@ bool FileCanBeSkipped(DuckLakeTableEntry &table, const FileStatsView &file, cons
 			continue;
 		}
 		// The partition values bound every row of the file, whatever its statistics say.
-		unique_ptr<BaseStatistics> partition_stats;
-		if (!file.partition_values.empty() &&
-		    PartitionValueStatistics(*column, file.partition_values, partition_stats) &&
-		    entry.second->CheckStatistics(*partition_stats) == FilterPropagateResult::FILTER_ALWAYS_FALSE) {
+		unique_ptr<BaseStatistics> computed;
+		auto partition_stats = file.partition_values.empty() ? nullptr : FilePartitionStatistics(*column, file, computed);
+		if (partition_stats && entry.second->CheckStatistics(const_cast<BaseStatistics &>(*partition_stats)) ==
+		                           FilterPropagateResult::FILTER_ALWAYS_FALSE) {
 			if (by_partition) {
 				*by_partition = true;
 			}

@@ -38,6 +38,7 @@ shared_ptr<const LakeFileEntry> LakeFileEntry::Create(DataFileInfo info, const s
 		auto &column_type = type == types.end() ? LogicalType::SQLNULL : type->second;
 		entry->typed_stats.push_back(StatisticsFromCatalog(column_type, &stats, info.record_count));
 	}
+	entry->partition_stats = BuildPartitionStatistics(info.partition_values, types);
 	entry->info = std::move(info);
 	return std::move(entry);
 }
@@ -388,8 +389,8 @@ bool LakeScanInfo::CanBeSkipped(idx_t i, const vector<column_t> &column_ids, Tab
 		return FileCanBeSkipped(table, local_files[i - committed_count], column_ids, filters, by_partition);
 	}
 	auto &entry = *committed->files[i];
-	FileStatsView view {entry.info.column_stats, &entry.typed_stats, entry.info.partition_values,
-	                    entry.info.begin_snapshot, entry.info.record_count};
+	FileStatsView view {entry.info.column_stats,    &entry.typed_stats,      entry.info.partition_values,
+	                    entry.info.begin_snapshot, entry.info.record_count, &entry.partition_stats};
 	return FileCanBeSkipped(table, view, column_ids, filters, by_partition);
 }
 

@@ -34,9 +34,10 @@ struct PartitionKeyExpression {
 //! The key expressions of the table's current spec; column i of the input is the table's column i.
 vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const LakeTableInfo &table);
 
-//! What the file's partition values prove about `column` (its value range), or false when they
-//! prove nothing (no key on it, bucket only, or a calendar part without the coarser ones).
-bool PartitionValueStatistics(const LakeColumnInfo &column, const vector<FilePartitionValue> &values,
+//! What the file's partition values prove about column `column_id` of `type` (its value range), or
+//! false when they prove nothing (no key on it, bucket only, or a calendar part without the coarser
+//! ones).
+bool PartitionValueStatistics(idx_t column_id, const LogicalType &type, const vector<FilePartitionValue> &values,
                               unique_ptr<BaseStatistics> &result);
 
 } // namespace duckdb

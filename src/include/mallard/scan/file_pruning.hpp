@@ -28,6 +28,18 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 const LakeColumnInfo *FilteredColumn(const vector<LakeColumnInfo> &columns, const vector<column_t> &column_ids,
                                      idx_t filter_index);
 
+//! What a file's partition values prove about one column (unknown statistics when nothing), of the
+//! column's type when built.
+struct PartitionColumnStatistics {
+	idx_t column_id;
+	BaseStatistics stats;
+};
+
+//! One entry per column that has partition values in `values` (types: column id -> type; a column
+//! missing there gets none).
+vector<PartitionColumnStatistics> BuildPartitionStatistics(const vector<FilePartitionValue> &values,
+                                                           const unordered_map<idx_t, LogicalType> &types);
+
 //! What pruning reads of one data file.
 struct FileStatsView {
 	const vector<ColumnStatsInfo> &column_stats;
@@ -36,6 +48,8 @@ struct FileStatsView {
 	const vector<FilePartitionValue> &partition_values;
 	optional_idx begin_snapshot;
 	idx_t record_count;
+	//! partition_values as statistics, built once (BuildPartitionStatistics); null when not built.
+	const vector<PartitionColumnStatistics> *partition_stats = nullptr;
 };
 
 //! True when the statistics prove no row of `file` passes `filters` (keyed by position in

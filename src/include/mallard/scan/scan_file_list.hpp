@@ -10,6 +10,7 @@
 
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
+#include "mallard/scan/file_pruning.hpp"
 
 #include "duckdb/common/atomic.hpp"
 #include "duckdb/common/mutex.hpp"
@@ -37,6 +38,8 @@ struct LakeFileEntry {
 	//! typed_stats[i] is info.column_stats[i] as DuckDB statistics of the column's type when the
 	//! entry was built (a scan whose column has another type parses the text bounds instead).
 	vector<BaseStatistics> typed_stats;
+	//! info.partition_values as statistics of the column types when the entry was built.
+	vector<PartitionColumnStatistics> partition_stats;
 
 	static shared_ptr<const LakeFileEntry> Create(DataFileInfo info, const string &folder,
 	                                              const StatsColumnTypes &types);
