@@ -145,13 +145,28 @@ PipelineRunResult EventPipeline::Attempt() {
 	return result;
 }
 
+//! The oldest transaction whose rows this snapshot may not see: every row written by an older one is
+//! read now. Transaction ids are the whole server's, but only a transaction of this database can
+//! write the source table: those the server shows running in another database are left out, or a
+//! long transaction there would make every run read everything written since it began (again, to
+//! be skipped as duplicates). A transaction not shown (finished since, prepared, or of a role whose
+//! sessions this one cannot see) counts. Without any: the snapshot's xmax, the next id to be given.
+//! backend_xid is the 32-bit id, the snapshot's are 64-bit (epoch << 32 | xid).
+static constexpr const char *BOUND_QUERY =
+    "WITH snapshot AS (SELECT pg_current_snapshot() AS s), "
+    "elsewhere AS (SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity "
+    "WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()) "
+    "SELECT coalesce((SELECT min(x::text::bigint) FROM snapshot, pg_snapshot_xip(snapshot.s) AS x "
+    "WHERE (x::text::bigint & 4294967295) NOT IN (SELECT xid FROM elsewhere)), "
+    "(SELECT pg_snapshot_xmax(s)::text::bigint FROM snapshot))";
+
 int64_t EventPipeline::Extract(SourceDatabase &source, Value previous_bound, idx_t &rows_read) {
 	RunLakeQuery(*connection, "CREATE OR REPLACE TABLE memory.main.pipeline_staging (event_id VARCHAR, event_type "
 	                          "VARCHAR, event_timestamp VARCHAR, details VARCHAR, created_at VARCHAR)");
 	source.BeginTransaction("ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 	try {
 		// The first statement fixes the transaction's snapshot; the COPY below reads the same one.
-		auto snapshot = source.Query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint");
+		auto snapshot = source.Query(BOUND_QUERY);
 		auto bound = snapshot.GetValue(0, 0).GetValue<int64_t>();
 		string filter;
 		// Row xmin is the 32-bit transaction id; the bound is a 64-bit one (epoch << 32 | xid). Within

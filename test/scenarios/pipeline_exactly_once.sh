@@ -41,5 +41,21 @@ check "pipeline runs that failed" 0 "$failed_runs"
 [ "$failed_runs" -eq 0 ] || grep -iv '^read\|promoted' "$dir/runs.out" | sort | uniq -c | head -20 >&2
 check "runs promoted rows more than once" 1 "$([ "$(grep -c 'promoted [1-9]' "$dir/runs.out")" -gt 1 ] && echo 1 || echo 0)"
 check "slow transactions' rows all arrived" 700 "$(psql "$src" -At -c "SELECT count(*) FROM ducklake_src.events WHERE details ? 'slow'")"
+
+# A transaction writing in another database of the same server, open across a run, holds back the
+# server's oldest running transaction id; it cannot write the source table, so the next run must
+# not read that run's rows again.
+other_db="mallard_other_$$_$RANDOM"
+psql "$pg_base dbname=postgres" -q -c "CREATE DATABASE $other_db" >/dev/null
+psql "$pg_base dbname=$other_db" -q -c "BEGIN; CREATE TABLE held (i int); INSERT INTO held VALUES (1);
+  SELECT pg_sleep(8); COMMIT;" >/dev/null 2>&1 &
+held=$!
+sleep 1
+"$MALLARD" generate --source "$src" --rows 20 --delay 0 --quiet >/dev/null
+check "a run beside another database's open transaction" 1 "$(pipeline run 2>&1 | grep -c 'read 20, promoted 20')"
+check "the next run reads nothing again" 1 "$(pipeline run 2>&1 | grep -c 'read 0, promoted 0')"
+wait "$held"
+psql "$pg_base dbname=postgres" -q -c "DROP DATABASE IF EXISTS $other_db WITH (FORCE)" >/dev/null
+
 compare_lake_with_source "concurrent generators"
 finish
