@@ -100,7 +100,7 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 }
 
 vector<PartitionColumnStatistics> BuildPartitionStatistics(const vector<FilePartitionValue> &values,
-                                                           const unordered_map<idx_t, LogicalType> &types) {
+                                                           const StatsColumnTypes &types) {
 	vector<PartitionColumnStatistics> result;
 	for (auto &value : values) {
 		auto type = types.find(value.column_id);

@@ -28,6 +28,9 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 const LakeColumnInfo *FilteredColumn(const vector<LakeColumnInfo> &columns, const vector<column_t> &column_ids,
                                      idx_t filter_index);
 
+//! Column id -> the column's type, for the columns a file's statistics are typed as.
+using StatsColumnTypes = unordered_map<idx_t, LogicalType>;
+
 //! What a file's partition values prove about one column (unknown statistics when nothing), of the
 //! column's type when built.
 struct PartitionColumnStatistics {
@@ -38,7 +41,7 @@ struct PartitionColumnStatistics {
 //! One entry per column that has partition values in `values` (types: column id -> type; a column
 //! missing there gets none).
 vector<PartitionColumnStatistics> BuildPartitionStatistics(const vector<FilePartitionValue> &values,
-                                                           const unordered_map<idx_t, LogicalType> &types);
+                                                           const StatsColumnTypes &types);
 
 //! What pruning reads of one data file.
 struct FileStatsView {

@@ -25,8 +25,7 @@ namespace duckdb {
 class DuckLakeTableEntry;
 
 //! The statistics columns of a table (also inside structs) and their types: what typed bounds are
-//! cast to.
-using StatsColumnTypes = unordered_map<idx_t, LogicalType>;
+//! cast to (StatsColumnTypes, file_pruning.hpp).
 StatsColumnTypes GetStatsColumnTypes(const vector<LakeColumnInfo> &columns);
 
 //! One committed data file as scans see it. Never changed once built.
