@@ -4,6 +4,8 @@
 #include "duckdb/common/types/interval.hpp"
 #include "duckdb/main/config.hpp"
 
+#include <functional>
+
 namespace duckdb {
 
 const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
@@ -188,29 +190,28 @@ case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &co
 
 DataFileWriteOptions DataFileWriteOptions::FromOptions(const case_insensitive_map_t<string> &options) {
 	DataFileWriteOptions result;
-	auto get = [&](const char *name) -> const string * {
+	// Each option: its value, else its default in Definitions() (the one place defaults are written).
+	// Values were checked when set; one that does not parse (a hand-edited catalog) counts as unset.
+	auto apply = [&](const char *name, const std::function<void(const string &)> &set) {
 		auto entry = options.find(name);
-		return entry == options.end() ? nullptr : &entry->second;
+		if (entry != options.end()) {
+			try {
+				set(entry->second);
+				return;
+			} catch (std::exception &) {
+			}
+		}
+		auto definition = LakeOptions::Find(name);
+		if (definition && definition->default_value[0] != '\0') {
+			set(definition->default_value);
+		}
 	};
-	// Values were checked when set; a hand-edited catalog falls back to the default.
-	try {
-		if (auto value = get("target_file_size")) {
-			result.target_file_size = std::stoull(*value);
-		}
-		if (auto value = get("parquet_compression")) {
-			result.compression = *value;
-		}
-		if (auto value = get("parquet_compression_level")) {
-			result.compression_level = std::stoull(*value);
-		}
-		if (auto value = get("parquet_row_group_size")) {
-			result.row_group_size = MaxValue<idx_t>(1, std::stoull(*value));
-		}
-		if (auto value = get("data_inlining_row_limit")) {
-			result.data_inlining_row_limit = std::stoull(*value);
-		}
-	} catch (std::exception &) {
-	}
+	apply("target_file_size", [&](const string &value) { result.target_file_size = std::stoull(value); });
+	apply("parquet_compression", [&](const string &value) { result.compression = value; });
+	apply("parquet_compression_level", [&](const string &value) { result.compression_level = std::stoull(value); });
+	apply("parquet_row_group_size",
+	      [&](const string &value) { result.row_group_size = MaxValue<idx_t>(1, std::stoull(value)); });
+	apply("data_inlining_row_limit", [&](const string &value) { result.data_inlining_row_limit = std::stoull(value); });
 	return result;
 }
 

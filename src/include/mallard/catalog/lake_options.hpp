@@ -49,14 +49,15 @@ struct LakeOptions {
 	                                                    const vector<pair<string, string>> &attach_settings = {});
 };
 
-//! How data files of a table are written (inserts and compaction).
+//! How data files of a table are written (inserts and compaction). FromOptions fills every field,
+//! with the defaults of LakeOptions::Definitions() for options set nowhere.
 struct DataFileWriteOptions {
-	idx_t target_file_size = 512ULL * 1024ULL * 1024ULL;
-	string compression = "snappy";
+	idx_t target_file_size = 0;
+	string compression;
 	optional_idx compression_level;
-	idx_t row_group_size = 122880;
+	idx_t row_group_size = 0;
 	//! Inserts of at most this many rows go to the catalog's inlined-data tables (0: never).
-	idx_t data_inlining_row_limit = 10;
+	idx_t data_inlining_row_limit = 0;
 
 	static DataFileWriteOptions FromOptions(const case_insensitive_map_t<string> &options);
 };
