@@ -1,10 +1,12 @@
 #include "mallard/catalog/metadata_reader.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/catalog_rows.hpp"
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/name_mapping.hpp"
 
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
 
 namespace duckdb {
 
@@ -324,7 +326,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	auto visible = VisibleAt(snapshot_id, "f") + (file_condition.empty() ? "" : " AND (" + file_condition + ")");
 	// The visible delete file of each data file (at most one, spec: ducklake_delete_file) comes in
 	// the same statement: each catalog statement costs a round trip (0.6 ms or more on DuckDB).
-	auto rows = conn.Query(StringUtil::Format(
+	auto rows = conn.QueryColumns(StringUtil::Format(
 	    "SELECT f.data_file_id, f.path, f.path_is_relative, f.record_count, f.file_size_bytes, f.footer_size, "
 	    "f.row_id_start, f.partition_id, f.begin_snapshot, d.delete_file_id, d.path, d.path_is_relative, "
 	    "d.delete_count, d.file_size_bytes, d.footer_size, d.begin_snapshot, f.mapping_id FROM %s f LEFT JOIN %s d ON "
@@ -333,47 +335,42 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	    conn.Table("ducklake_data_file"), conn.Table("ducklake_delete_file"), VisibleAt(snapshot_id, "d"), table_id,
 	    visible));
 	unordered_map<idx_t, idx_t> file_index;
-	for (auto &row : rows.rows) {
-		auto data_file_id = GetId(row[0]);
-		auto known = file_index.find(data_file_id);
-		if (known == file_index.end()) {
-			DataFileInfo file;
-			if (!row[16].IsNull()) {
-				file.mapping_id = GetId(row[16]);
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto data_file_id = chunk.GetId(0, row);
+			auto known = file_index.find(data_file_id);
+			if (known == file_index.end()) {
+				DataFileInfo file;
+				file.mapping_id = chunk.GetOptionalId(16, row);
+				file.data_file_id = data_file_id;
+				file.path = chunk.GetString(1, row);
+				file.path_is_relative = chunk.GetBool(2, row, true);
+				file.record_count = chunk.GetId(3, row);
+				file.file_size_bytes = chunk.IsNull(4, row) ? 0 : chunk.GetId(4, row);
+				file.footer_size = chunk.GetOptionalId(5, row);
+				file.row_id_start = chunk.IsNull(6, row) ? 0 : chunk.GetId(6, row);
+				file.partition_id = chunk.GetOptionalId(7, row);
+				if (!chunk.IsNull(8, row)) {
+					file.begin_snapshot = chunk.GetId(8, row);
+				}
+				known = file_index.emplace(data_file_id, files.size()).first;
+				files.push_back(std::move(file));
 			}
-			file.data_file_id = data_file_id;
-			file.path = GetString(row[1]);
-			file.path_is_relative = MetadataReader::ReadBool(row[2], true);
-			file.record_count = GetId(row[3]);
-			file.file_size_bytes = row[4].IsNull() ? 0 : GetId(row[4]);
-			if (!row[5].IsNull()) {
-				file.footer_size = GetId(row[5]);
+			if (chunk.IsNull(9, row)) {
+				continue;
 			}
-			file.row_id_start = row[6].IsNull() ? 0 : GetId(row[6]);
-			if (!row[7].IsNull()) {
-				file.partition_id = GetId(row[7]);
-			}
-			if (!row[8].IsNull()) {
-				file.begin_snapshot = GetId(row[8]);
-			}
-			known = file_index.emplace(data_file_id, files.size()).first;
-			files.push_back(std::move(file));
+			auto &file = files[known->second];
+			file.has_delete_file = true;
+			auto &info = file.delete_file;
+			info.delete_file_id = chunk.GetId(9, row);
+			info.path = chunk.GetString(10, row);
+			info.path_is_relative = chunk.GetBool(11, row, true);
+			info.delete_count = chunk.IsNull(12, row) ? 0 : chunk.GetId(12, row);
+			info.file_size_bytes = chunk.IsNull(13, row) ? 0 : chunk.GetId(13, row);
+			info.footer_size = chunk.GetOptionalId(14, row);
+			info.begin_snapshot = chunk.GetId(15, row);
 		}
-		if (row[9].IsNull()) {
-			continue;
-		}
-		auto &file = files[known->second];
-		file.has_delete_file = true;
-		auto &info = file.delete_file;
-		info.delete_file_id = GetId(row[9]);
-		info.path = GetString(row[10]);
-		info.path_is_relative = MetadataReader::ReadBool(row[11], true);
-		info.delete_count = row[12].IsNull() ? 0 : GetId(row[12]);
-		info.file_size_bytes = row[13].IsNull() ? 0 : GetId(row[13]);
-		if (!row[14].IsNull()) {
-			info.footer_size = GetId(row[14]);
-		}
-		info.begin_snapshot = GetId(row[15]);
 	}
 	if (files.empty()) {
 		return files;
@@ -400,27 +397,24 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 		    "WHERE s.table_id = %llu AND f.table_id = %llu AND %s",
 		    conn.Table("ducklake_file_column_stats"), conn.Table("ducklake_data_file"), table_id, table_id, visible);
 	}
-	auto stats = conn.Query(stats_sql);
-	for (auto &row : stats.rows) {
-		auto it = file_index.find(GetId(row[0]));
-		if (it == file_index.end()) {
-			continue;
+	auto stats = conn.QueryColumns(stats_sql);
+	for (auto &data : stats->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto it = file_index.find(chunk.GetId(0, row));
+			if (it == file_index.end()) {
+				continue;
+			}
+			ColumnStatsInfo column;
+			column.column_id = chunk.GetId(1, row);
+			column.column_size_bytes = chunk.GetOptionalId(2, row);
+			column.value_count = chunk.GetOptionalId(3, row);
+			column.null_count = chunk.GetOptionalId(4, row);
+			column.min_value = chunk.GetText(5, row);
+			column.max_value = chunk.GetText(6, row);
+			column.contains_nan = chunk.IsNull(7, row) ? Value() : Value::BOOLEAN(chunk.GetBool(7, row, false));
+			files[it->second].column_stats.push_back(std::move(column));
 		}
-		ColumnStatsInfo column;
-		column.column_id = GetId(row[1]);
-		if (!row[2].IsNull()) {
-			column.column_size_bytes = GetId(row[2]);
-		}
-		if (!row[3].IsNull()) {
-			column.value_count = GetId(row[3]);
-		}
-		if (!row[4].IsNull()) {
-			column.null_count = GetId(row[4]);
-		}
-		column.min_value = row[5].IsNull() ? Value() : Value(row[5].ToString());
-		column.max_value = row[6].IsNull() ? Value() : Value(row[6].ToString());
-		column.contains_nan = row[7].IsNull() ? Value() : Value::BOOLEAN(MetadataReader::ReadBool(row[7], false));
-		files[it->second].column_stats.push_back(std::move(column));
 	}
 	for (auto &file : files) {
 		if (file.partition_id.IsValid()) {

@@ -1,6 +1,10 @@
-// MetadataConnection::QueryColumns, the column-wise read of large results (inlined rows): on every
-// backend it returns what Query returns, value for value, as vectors.
+// MetadataConnection::QueryColumns, the column-wise read of large results (inlined rows, file
+// lists): on every backend it returns what Query returns, value for value, as vectors, and
+// CatalogChunk reads its fields as the row readers read Query's.
 #include "catalog_test_util.hpp"
+
+#include "mallard/catalog/catalog_chunk.hpp"
+#include "mallard/catalog/metadata_reader.hpp"
 
 #include "duckdb/common/types/column/column_data_collection.hpp"
 
@@ -70,6 +74,48 @@ TEST_P(MetadataColumnsTest, ColumnsMatchQueryAcrossChunksWithNulls) {
 	EXPECT_EQ(empty->Count(), 0u);
 	EXPECT_EQ(empty->Types(),
 	          (vector<LogicalType> {LogicalType::BIGINT, LogicalType::VARCHAR, LogicalType::BOOLEAN}));
+}
+
+TEST_P(MetadataColumnsTest, CatalogChunkReadsFieldsAsTheRowReaderDoes) {
+	conn->Execute("CREATE TABLE files (id " + conn->ColumnType("BIGINT") + ", size " + conn->ColumnType("BIGINT") +
+	              ", path " + conn->ColumnType("VARCHAR") + ", relative " + conn->ColumnType("BOOLEAN") + ")");
+	string sql = "INSERT INTO files VALUES ";
+	idx_t count = 3000;
+	for (idx_t k = 0; k < count; k++) {
+		sql += k == 0 ? "(" : ", (";
+		sql += std::to_string(k) + ", " + (k % 7 == 0 ? "NULL" : std::to_string(k * 1000003)) + ", ";
+		sql += k % 5 == 0 ? "NULL" : MetadataConnection::Literal("data/ü-" + std::to_string(k) + ".parquet");
+		sql += ", ";
+		sql += k % 11 == 0 ? "NULL" : k % 2 == 0 ? "TRUE" : "FALSE";
+		sql += ")";
+	}
+	conn->Execute(sql);
+	// The last two columns are read against their kind: the id as text, digits text as an id.
+	auto query = "SELECT id, size, path, relative, id AS again, CAST(id AS " + conn->ColumnType("VARCHAR") +
+	             ") AS id_text FROM " + conn->Table("files") + " ORDER BY id";
+	auto rows = conn->Query(query);
+	auto columns = conn->QueryColumns(query);
+	ASSERT_EQ(rows.RowCount(), count);
+	idx_t row = 0;
+	for (auto &data : columns->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t i = 0; i < chunk.size(); i++, row++) {
+			auto &expected = rows.rows[row];
+			EXPECT_EQ(chunk.GetId(0, i), idx_t(expected[0].GetValue<int64_t>()));
+			EXPECT_EQ(chunk.IsNull(1, i), expected[1].IsNull());
+			auto size = chunk.GetOptionalId(1, i);
+			EXPECT_EQ(size.IsValid(), !expected[1].IsNull());
+			if (size.IsValid()) {
+				EXPECT_EQ(size.GetIndex(), idx_t(expected[1].GetValue<int64_t>()));
+			}
+			EXPECT_EQ(chunk.GetString(2, i), expected[2].IsNull() ? string() : expected[2].ToString());
+			EXPECT_EQ(chunk.GetText(2, i).IsNull(), expected[2].IsNull());
+			EXPECT_EQ(chunk.GetBool(3, i, true), MetadataReader::ReadBool(expected[3], true)) << "row " << row;
+			EXPECT_EQ(chunk.GetString(4, i), std::to_string(row));
+			EXPECT_EQ(chunk.GetId(5, i), row);
+		}
+	}
+	EXPECT_EQ(row, count);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MetadataColumnsTest, testing::ValuesIn(TestBackends()), BackendName);
