@@ -1,8 +1,10 @@
 #include "mallard/catalog/catalog_rows.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
 
 #include <algorithm>
 
@@ -37,14 +39,41 @@ string Part(CatalogRowKind kind, const vector<string> &integers, const vector<st
 	return sql + " " + rest;
 }
 
-//! Picks the union's columns back into a statement's own layout: "i<n>" an integer, "t<n>" a text.
-vector<Value> Pick(const vector<Value> &row, const vector<const char *> &layout) {
+//! The union's row at `row` of `chunk` in a statement's own layout: "i<n>" an integer (as BIGINT),
+//! "t<n>" a text. Read from the columns, so only the fields the layout names become Values.
+vector<Value> Pick(const CatalogChunk &chunk, idx_t row, const vector<const char *> &layout) {
 	vector<Value> result;
 	result.reserve(layout.size());
 	for (auto column : layout) {
 		auto index = idx_t(column[1] - '0');
-		result.push_back(row[1 + (column[0] == 'i' ? index : INTEGER_COLUMNS + index)]);
+		if (column[0] == 'i') {
+			auto integer = chunk.GetOptionalId(1 + index, row);
+			result.push_back(integer.IsValid() ? Value::BIGINT(NumericCast<int64_t>(integer.GetIndex())) : Value());
+		} else {
+			result.push_back(chunk.GetText(1 + INTEGER_COLUMNS + index, row));
+		}
 	}
+	return result;
+}
+
+//! The union's COLUMN row at `row` (layout in the COLUMN part of ReadCatalogRows).
+CatalogColumnRow ReadColumnRow(const CatalogChunk &chunk, idx_t row) {
+	auto integer = [&](idx_t index) {
+		return chunk.GetOptionalId(1 + index, row);
+	};
+	auto text = [&](idx_t index) {
+		return 1 + INTEGER_COLUMNS + index;
+	};
+	CatalogColumnRow result;
+	result.table_id = chunk.GetId(1, row);
+	result.column_id = chunk.GetId(2, row);
+	result.parent_column = integer(2);
+	result.column_order = integer(3);
+	result.column_name = chunk.GetString(text(0), row);
+	result.column_type = chunk.GetString(text(1), row);
+	result.initial_default = chunk.GetText(text(2), row);
+	result.default_value = chunk.GetString(text(3), row);
+	result.nulls_allowed = chunk.GetBool(text(4), row, true);
 	return result;
 }
 
@@ -60,8 +89,9 @@ void SortBy(MetadataResult &result, const vector<idx_t> &keys) {
 				}
 				continue;
 			}
-			auto xv = x.GetValue<int64_t>();
-			auto yv = y.GetValue<int64_t>();
+			// Pick makes every integer a BIGINT.
+			auto xv = x.GetValueUnsafe<int64_t>();
+			auto yv = y.GetValueUnsafe<int64_t>();
 			if (xv != yv) {
 				return xv < yv;
 			}
@@ -100,43 +130,56 @@ CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id) {
 	parts.push_back(Part(CatalogRowKind::VIEW, {"view_id", "schema_id"},
 	                     {"view_uuid", "view_name", "dialect", "sql", "column_aliases"},
 	                     "FROM " + conn.Table("ducklake_view") + " WHERE " + visible));
-	auto all = conn.Query(StringUtil::Join(parts, " UNION ALL "));
+	auto all = conn.QueryColumns(StringUtil::Join(parts, " UNION ALL "));
 
 	CatalogRows rows;
-	for (auto &row : all.rows) {
-		switch (CatalogRowKind(row[0].GetValue<int64_t>())) {
-		case CatalogRowKind::SCHEMA:
-			rows.schemas.rows.push_back(Pick(row, {"i0", "t0", "t1", "t2", "t3"}));
-			break;
-		case CatalogRowKind::TAG:
-			rows.tags.rows.push_back(Pick(row, {"i0", "t0"}));
-			break;
-		case CatalogRowKind::TABLE:
-			rows.tables.rows.push_back(Pick(row, {"i0", "t0", "i1", "t1", "t2", "t3"}));
-			break;
-		case CatalogRowKind::COLUMN:
-			rows.columns.rows.push_back(Pick(row, {"i0", "i1", "t0", "t1", "t2", "t3", "t4", "i2", "i3"}));
-			break;
-		case CatalogRowKind::COLUMN_TAG:
-			rows.column_tags.rows.push_back(Pick(row, {"i0", "i1", "t0"}));
-			break;
-		case CatalogRowKind::COLUMN_ID:
-			rows.column_ids.rows.push_back(Pick(row, {"i0", "i1", "i2"}));
-			break;
-		case CatalogRowKind::PARTITION_SPEC:
-			rows.partition_specs.rows.push_back(Pick(row, {"i0", "i1", "i2", "i3", "t0"}));
-			break;
-		case CatalogRowKind::VIEW:
-			rows.views.rows.push_back(Pick(row, {"i0", "t0", "i1", "t1", "t2", "t3", "t4"}));
-			break;
-		default:
-			throw IOException("DuckLake catalog %s: unexpected row kind in the catalog read",
-			                  conn.GetLocation().DisplayName());
+	for (auto &data : all->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			switch (CatalogRowKind(chunk.GetId(0, row))) {
+			case CatalogRowKind::SCHEMA:
+				rows.schemas.rows.push_back(Pick(chunk, row, {"i0", "t0", "t1", "t2", "t3"}));
+				break;
+			case CatalogRowKind::TAG:
+				rows.tags.rows.push_back(Pick(chunk, row, {"i0", "t0"}));
+				break;
+			case CatalogRowKind::TABLE:
+				rows.tables.rows.push_back(Pick(chunk, row, {"i0", "t0", "i1", "t1", "t2", "t3"}));
+				break;
+			case CatalogRowKind::COLUMN:
+				rows.columns.push_back(ReadColumnRow(chunk, row));
+				break;
+			case CatalogRowKind::COLUMN_TAG:
+				rows.column_tags.rows.push_back(Pick(chunk, row, {"i0", "i1", "t0"}));
+				break;
+			case CatalogRowKind::COLUMN_ID:
+				rows.column_ids.rows.push_back(Pick(chunk, row, {"i0", "i1", "i2"}));
+				break;
+			case CatalogRowKind::PARTITION_SPEC:
+				rows.partition_specs.rows.push_back(Pick(chunk, row, {"i0", "i1", "i2", "i3", "t0"}));
+				break;
+			case CatalogRowKind::VIEW:
+				rows.views.rows.push_back(Pick(chunk, row, {"i0", "t0", "i1", "t1", "t2", "t3", "t4"}));
+				break;
+			default:
+				throw IOException("DuckLake catalog %s: unexpected row kind in the catalog read",
+				                  conn.GetLocation().DisplayName());
+			}
 		}
 	}
 	SortBy(rows.schemas, {0});
 	SortBy(rows.tables, {0});
-	SortBy(rows.columns, {0, 8, 1});
+	std::stable_sort(rows.columns.begin(), rows.columns.end(), [](const CatalogColumnRow &a, const CatalogColumnRow &b) {
+		if (a.table_id != b.table_id) {
+			return a.table_id < b.table_id;
+		}
+		if (a.column_order != b.column_order) {
+			// NULLs last, as the separate statement's ORDER BY had them.
+			return a.column_order.IsValid() &&
+			       (!b.column_order.IsValid() || a.column_order.GetIndex() < b.column_order.GetIndex());
+		}
+		return a.column_id < b.column_id;
+	});
 	SortBy(rows.partition_specs, {0, 2});
 	SortBy(rows.views, {0});
 	return rows;

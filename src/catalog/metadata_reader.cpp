@@ -20,7 +20,11 @@ idx_t GetId(const Value &value) {
 }
 
 string GetString(const Value &value) {
-	return value.IsNull() ? string() : value.ToString();
+	if (value.IsNull()) {
+		return string();
+	}
+	// ToString copies a VARCHAR value (through a cast to its own type) before taking its text.
+	return value.type().id() == LogicalTypeId::VARCHAR ? StringValue::Get(value) : value.ToString();
 }
 
 
@@ -231,26 +235,20 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 
 	auto &columns = catalog_rows.columns;
 	unordered_map<idx_t, vector<ColumnRow>> rows_by_table;
-	for (auto &row : columns.rows) {
+	for (auto &row : columns) {
 		ColumnRow column;
-		column.info.column_id = GetId(row[1]);
-		column.info.name = GetString(row[2]);
-		column.type_name = GetString(row[3]);
+		column.info.column_id = row.column_id;
+		column.info.name = std::move(row.column_name);
+		column.type_name = std::move(row.column_type);
 		if (!IsNestedDuckLakeType(column.type_name)) {
 			column.info.type = FromDuckLakeTypeName(column.type_name);
 		}
-		if (!row[4].IsNull()) {
-			column.info.initial_default = Value(row[4].ToString());
-		}
-		column.info.default_value = GetString(row[5]);
-		column.info.nulls_allowed = MetadataReader::ReadBool(row[6], true);
-		if (!row[7].IsNull()) {
-			column.parent = GetId(row[7]);
-		}
-		if (!row[8].IsNull()) {
-			column.info.column_order = GetId(row[8]);
-		}
-		rows_by_table[GetId(row[0])].push_back(std::move(column));
+		column.info.initial_default = std::move(row.initial_default);
+		column.info.default_value = std::move(row.default_value);
+		column.info.nulls_allowed = row.nulls_allowed;
+		column.parent = row.parent_column;
+		column.info.column_order = row.column_order;
+		rows_by_table[row.table_id].push_back(std::move(column));
 	}
 	// Column comments are column tags with key 'comment' (spec: ducklake_column_tag).
 	map<pair<idx_t, idx_t>, Value> column_comments;
@@ -275,7 +273,8 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 			if (comment != column_comments.end()) {
 				row.info.comment = comment->second;
 			}
-			table.columns.push_back(row.info);
+			// A top-level column is no other column's child: nothing reads its row again.
+			table.columns.push_back(std::move(row.info));
 		}
 	}
 

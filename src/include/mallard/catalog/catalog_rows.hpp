@@ -12,6 +12,21 @@
 
 namespace duckdb {
 
+//! A visible row of ducklake_column, its type not yet resolved (nested types span several rows).
+struct CatalogColumnRow {
+	idx_t table_id = 0;
+	idx_t column_id = 0;
+	string column_name;
+	string column_type;
+	//! NULL when the column has none.
+	Value initial_default;
+	//! Empty when NULL.
+	string default_value;
+	bool nulls_allowed = true;
+	optional_idx parent_column;
+	optional_idx column_order;
+};
+
 //! Each result has the columns and row order of the statement it replaces (see ReadCatalogRows).
 struct CatalogRows {
 	//! schema_id, schema_uuid, schema_name, path, path_is_relative; by schema_id.
@@ -20,9 +35,8 @@ struct CatalogRows {
 	MetadataResult tags;
 	//! table_id, table_uuid, schema_id, table_name, path, path_is_relative; by table_id.
 	MetadataResult tables;
-	//! table_id, column_id, column_name, column_type, initial_default, default_value, nulls_allowed,
-	//! parent_column, column_order; by table_id, column_order, column_id.
-	MetadataResult columns;
+	//! By table_id, column_order, column_id: typed, as a lake of many tables has many of them.
+	vector<CatalogColumnRow> columns;
 	//! table_id, column_id, value of the visible 'comment' column tags.
 	MetadataResult column_tags;
 	//! table_id, column_id, min(begin_snapshot) over every snapshot.
@@ -33,9 +47,8 @@ struct CatalogRows {
 	MetadataResult views;
 };
 
-//! Reads the catalog rows visible at `snapshot_id` in one statement. Values come back as the
-//! backends return them (ids as integers, the rest as text; booleans as text, which the reader's
-//! GetBool accepts).
+//! Reads the catalog rows visible at `snapshot_id` in one statement, column-wise (CatalogChunk).
+//! Ids come back as BIGINT, the rest as VARCHAR (booleans too, which the reader's ReadBool accepts).
 CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id);
 
 } // namespace duckdb
