@@ -39,41 +39,43 @@ string Part(CatalogRowKind kind, const vector<string> &integers, const vector<st
 	return sql + " " + rest;
 }
 
+//! Where the union's n-th integer and n-th text are (column 0 is the kind of row).
+idx_t IntegerColumn(idx_t n) {
+	return 1 + n;
+}
+idx_t TextColumn(idx_t n) {
+	return 1 + INTEGER_COLUMNS + n;
+}
+
 //! The union's row at `row` of `chunk` in a statement's own layout: "i<n>" an integer (as BIGINT),
 //! "t<n>" a text. Read from the columns, so only the fields the layout names become Values.
 vector<Value> Pick(const CatalogChunk &chunk, idx_t row, const vector<const char *> &layout) {
 	vector<Value> result;
 	result.reserve(layout.size());
 	for (auto column : layout) {
-		auto index = idx_t(column[1] - '0');
+		auto n = idx_t(column[1] - '0');
 		if (column[0] == 'i') {
-			auto integer = chunk.GetOptionalId(1 + index, row);
+			auto integer = chunk.GetOptionalId(IntegerColumn(n), row);
 			result.push_back(integer.IsValid() ? Value::BIGINT(NumericCast<int64_t>(integer.GetIndex())) : Value());
 		} else {
-			result.push_back(chunk.GetText(1 + INTEGER_COLUMNS + index, row));
+			result.push_back(chunk.GetText(TextColumn(n), row));
 		}
 	}
 	return result;
 }
 
-//! The union's COLUMN row at `row` (layout in the COLUMN part of ReadCatalogRows).
+//! The union's COLUMN row at `row`, in the layout of the COLUMN part of ReadCatalogRows.
 CatalogColumnRow ReadColumnRow(const CatalogChunk &chunk, idx_t row) {
-	auto integer = [&](idx_t index) {
-		return chunk.GetOptionalId(1 + index, row);
-	};
-	auto text = [&](idx_t index) {
-		return 1 + INTEGER_COLUMNS + index;
-	};
 	CatalogColumnRow result;
-	result.table_id = chunk.GetId(1, row);
-	result.column_id = chunk.GetId(2, row);
-	result.parent_column = integer(2);
-	result.column_order = integer(3);
-	result.column_name = chunk.GetString(text(0), row);
-	result.column_type = chunk.GetString(text(1), row);
-	result.initial_default = chunk.GetText(text(2), row);
-	result.default_value = chunk.GetString(text(3), row);
-	result.nulls_allowed = chunk.GetBool(text(4), row, true);
+	result.table_id = chunk.GetId(IntegerColumn(0), row);
+	result.column_id = chunk.GetId(IntegerColumn(1), row);
+	result.parent_column = chunk.GetOptionalId(IntegerColumn(2), row);
+	result.column_order = chunk.GetOptionalId(IntegerColumn(3), row);
+	result.column_name = chunk.GetString(TextColumn(0), row);
+	result.column_type = chunk.GetString(TextColumn(1), row);
+	result.initial_default = chunk.GetText(TextColumn(2), row);
+	result.default_value = chunk.GetString(TextColumn(3), row);
+	result.nulls_allowed = chunk.GetBool(TextColumn(4), row, true);
 	return result;
 }
 
@@ -169,7 +171,7 @@ CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id) {
 	}
 	SortBy(rows.schemas, {0});
 	SortBy(rows.tables, {0});
-	std::stable_sort(rows.columns.begin(), rows.columns.end(), [](const CatalogColumnRow &a, const CatalogColumnRow &b) {
+	auto column_order = [](const CatalogColumnRow &a, const CatalogColumnRow &b) {
 		if (a.table_id != b.table_id) {
 			return a.table_id < b.table_id;
 		}
@@ -179,7 +181,8 @@ CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id) {
 			       (!b.column_order.IsValid() || a.column_order.GetIndex() < b.column_order.GetIndex());
 		}
 		return a.column_id < b.column_id;
-	});
+	};
+	std::stable_sort(rows.columns.begin(), rows.columns.end(), column_order);
 	SortBy(rows.partition_specs, {0, 2});
 	SortBy(rows.views, {0});
 	return rows;
