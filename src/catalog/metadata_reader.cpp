@@ -429,7 +429,7 @@ void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t tab
                                              vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
                                              const string &file_condition) {
 	// Each value with the key's column and transform from the spec the file was written with.
-	auto rows = conn.Query(StringUtil::Format(
+	auto rows = conn.QueryColumns(StringUtil::Format(
 	    "SELECT v.data_file_id, v.partition_key_index, c.column_id, c.transform, v.partition_value FROM %s v "
 	    "JOIN %s f ON v.data_file_id = f.data_file_id JOIN %s c ON c.partition_id = f.partition_id AND "
 	    "c.table_id = f.table_id AND c.partition_key_index = v.partition_key_index "
@@ -437,17 +437,20 @@ void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t tab
 	    conn.Table("ducklake_file_partition_value"), conn.Table("ducklake_data_file"),
 	    conn.Table("ducklake_partition_column"), table_id, table_id,
 	    VisibleAt(snapshot_id, "f") + (file_condition.empty() ? "" : " AND (" + file_condition + ")")));
-	for (auto &row : rows.rows) {
-		auto it = file_index.find(GetId(row[0]));
-		if (it == file_index.end() || row[4].IsNull()) {
-			continue;
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto it = file_index.find(chunk.GetId(0, row));
+			if (it == file_index.end() || chunk.IsNull(4, row)) {
+				continue;
+			}
+			FilePartitionValue value;
+			value.partition_key_index = chunk.GetId(1, row);
+			value.column_id = chunk.GetId(2, row);
+			value.transform = StringUtil::Lower(chunk.GetString(3, row));
+			value.value = chunk.GetString(4, row);
+			files[it->second].partition_values.push_back(std::move(value));
 		}
-		FilePartitionValue value;
-		value.partition_key_index = GetId(row[1]);
-		value.column_id = GetId(row[2]);
-		value.transform = StringUtil::Lower(GetString(row[3]));
-		value.value = GetString(row[4]);
-		files[it->second].partition_values.push_back(std::move(value));
 	}
 }
 
