@@ -350,9 +350,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 				file.footer_size = chunk.GetOptionalId(5, row);
 				file.row_id_start = chunk.IsNull(6, row) ? 0 : chunk.GetId(6, row);
 				file.partition_id = chunk.GetOptionalId(7, row);
-				if (!chunk.IsNull(8, row)) {
-					file.begin_snapshot = chunk.GetId(8, row);
-				}
+				file.begin_snapshot = chunk.GetOptionalId(8, row);
 				known = file_index.emplace(data_file_id, files.size()).first;
 				files.push_back(std::move(file));
 			}
