@@ -104,31 +104,49 @@ void SortBy(MetadataResult &result, const vector<idx_t> &keys) {
 
 } // namespace
 
-CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id) {
+CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id, optional_ptr<const vector<idx_t>> only_tables) {
 	auto visible = MetadataReader::VisibleAt(snapshot_id);
+	// The parts about tables, narrowed to `only_tables` when given (an empty list: none of them).
+	string table_filter;
+	if (only_tables) {
+		vector<string> ids;
+		for (auto id : *only_tables) {
+			ids.push_back(std::to_string(id));
+		}
+		table_filter = "table_id IN (" + StringUtil::Join(ids, ", ") + ")";
+	}
+	bool read_tables = !only_tables || !only_tables->empty();
+	auto and_tables = [&](const string &alias) {
+		return table_filter.empty() ? string() : " AND " + alias + table_filter;
+	};
 	vector<string> parts;
 	parts.push_back(Part(CatalogRowKind::SCHEMA, {"schema_id"}, {"schema_uuid", "schema_name", "path", "path_is_relative"},
 	                     "FROM " + conn.Table("ducklake_schema") + " WHERE " + visible));
 	// Comments are tags with key 'comment' (spec: ducklake_tag, ducklake_column_tag).
 	parts.push_back(Part(CatalogRowKind::TAG, {"object_id"}, {"value"},
 	                     "FROM " + conn.Table("ducklake_tag") + " WHERE key = 'comment' AND " + visible));
-	parts.push_back(Part(CatalogRowKind::TABLE, {"table_id", "schema_id"},
-	                     {"table_uuid", "table_name", "path", "path_is_relative"},
-	                     "FROM " + conn.Table("ducklake_table") + " WHERE " + visible));
-	parts.push_back(Part(CatalogRowKind::COLUMN, {"table_id", "column_id", "parent_column", "column_order"},
-	                     {"column_name", "column_type", "initial_default", "default_value", "nulls_allowed"},
-	                     "FROM " + conn.Table("ducklake_column") + " WHERE " + visible));
-	parts.push_back(Part(CatalogRowKind::COLUMN_TAG, {"table_id", "column_id"}, {"value"},
-	                     "FROM " + conn.Table("ducklake_column_tag") + " WHERE key = 'comment' AND " + visible));
-	// Every column id a table ever used, with the snapshot that created it (not only the visible ones).
-	parts.push_back(Part(CatalogRowKind::COLUMN_ID, {"table_id", "column_id", "min(begin_snapshot)"}, {},
-	                     "FROM " + conn.Table("ducklake_column") + " GROUP BY table_id, column_id"));
-	parts.push_back(Part(CatalogRowKind::PARTITION_SPEC,
-	                     {"p.table_id", "p.partition_id", "c.partition_key_index", "c.column_id"}, {"c.transform"},
-	                     "FROM " + conn.Table("ducklake_partition_info") + " p LEFT JOIN " +
-	                         conn.Table("ducklake_partition_column") +
-	                         " c ON c.partition_id = p.partition_id AND c.table_id = p.table_id WHERE " +
-	                         MetadataReader::VisibleAt(snapshot_id, "p")));
+	if (read_tables) {
+		parts.push_back(Part(CatalogRowKind::TABLE, {"table_id", "schema_id"},
+		                     {"table_uuid", "table_name", "path", "path_is_relative"},
+		                     "FROM " + conn.Table("ducklake_table") + " WHERE " + visible + and_tables("")));
+		parts.push_back(Part(CatalogRowKind::COLUMN, {"table_id", "column_id", "parent_column", "column_order"},
+		                     {"column_name", "column_type", "initial_default", "default_value", "nulls_allowed"},
+		                     "FROM " + conn.Table("ducklake_column") + " WHERE " + visible + and_tables("")));
+		parts.push_back(Part(CatalogRowKind::COLUMN_TAG, {"table_id", "column_id"}, {"value"},
+		                     "FROM " + conn.Table("ducklake_column_tag") + " WHERE key = 'comment' AND " + visible +
+		                         and_tables("")));
+		// Every column id a table ever used, with the snapshot that created it (not only the visible ones).
+		parts.push_back(Part(CatalogRowKind::COLUMN_ID, {"table_id", "column_id", "min(begin_snapshot)"}, {},
+		                     "FROM " + conn.Table("ducklake_column") +
+		                         (table_filter.empty() ? "" : " WHERE " + table_filter) +
+		                         " GROUP BY table_id, column_id"));
+		parts.push_back(Part(CatalogRowKind::PARTITION_SPEC,
+		                     {"p.table_id", "p.partition_id", "c.partition_key_index", "c.column_id"}, {"c.transform"},
+		                     "FROM " + conn.Table("ducklake_partition_info") + " p LEFT JOIN " +
+		                         conn.Table("ducklake_partition_column") +
+		                         " c ON c.partition_id = p.partition_id AND c.table_id = p.table_id WHERE " +
+		                         MetadataReader::VisibleAt(snapshot_id, "p") + and_tables("p.")));
+	}
 	parts.push_back(Part(CatalogRowKind::VIEW, {"view_id", "schema_id"},
 	                     {"view_uuid", "view_name", "dialect", "sql", "column_aliases"},
 	                     "FROM " + conn.Table("ducklake_view") + " WHERE " + visible));

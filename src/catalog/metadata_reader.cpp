@@ -6,7 +6,10 @@
 #include "mallard/catalog/name_mapping.hpp"
 
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/unordered_set.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
+
+#include <algorithm>
 
 namespace duckdb {
 
@@ -193,9 +196,11 @@ bool MetadataReader::TryGetSnapshotAtTime(MetadataConnection &conn, const string
 	return true;
 }
 
-LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snapshot_id) {
+namespace {
+
+//! The catalog the rows describe.
+LakeCatalogInfo BuildCatalog(CatalogRows &catalog_rows) {
 	LakeCatalogInfo catalog;
-	auto catalog_rows = ReadCatalogRows(conn, snapshot_id);
 
 	auto &schemas = catalog_rows.schemas;
 	for (auto &row : schemas.rows) {
@@ -297,6 +302,64 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 		catalog.views.push_back(std::move(view));
 	}
 	return catalog;
+}
+
+} // namespace
+
+LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snapshot_id) {
+	auto catalog_rows = ReadCatalogRows(conn, snapshot_id);
+	return BuildCatalog(catalog_rows);
+}
+
+bool MetadataReader::ReadCatalogSince(MetadataConnection &conn, idx_t snapshot_id, idx_t base_snapshot,
+                                      vector<LakeTableInfo> base_tables, LakeCatalogInfo &result) {
+	// A table's DDL is its ducklake_table row, its columns, their comments, its tags and its
+	// partition spec: any of them begun or ended after the base snapshot makes it a changed table.
+	// Rows are only ever deleted by expiry, once no kept snapshot can see them: while the base
+	// snapshot is kept (asked in the same statement), what it saw is all still there.
+	auto since = [&](const string &id, const string &table) {
+		return StringUtil::Format("SELECT CAST(0 AS BIGINT), CAST(%s AS BIGINT) FROM %s WHERE begin_snapshot > %llu OR "
+		                          "end_snapshot > %llu",
+		                          id, conn.Table(table), base_snapshot, base_snapshot);
+	};
+	vector<string> parts {since("table_id", "ducklake_table"), since("table_id", "ducklake_column"),
+	                      since("table_id", "ducklake_column_tag"), since("object_id", "ducklake_tag"),
+	                      since("table_id", "ducklake_partition_info")};
+	parts.push_back(StringUtil::Format("SELECT CAST(1 AS BIGINT), CAST(snapshot_id AS BIGINT) FROM %s WHERE "
+	                                   "snapshot_id = %llu",
+	                                   conn.Table("ducklake_snapshot"), base_snapshot));
+	auto rows = conn.QueryColumns(StringUtil::Join(parts, " UNION ALL "));
+	bool base_kept = false;
+	unordered_set<idx_t> changed;
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			if (chunk.GetId(0, row) == 1) {
+				base_kept = true;
+			} else {
+				changed.insert(chunk.GetId(1, row));
+			}
+		}
+	}
+	// Each changed table is named in the statement that reads it: past a few hundred, read them all.
+	static constexpr idx_t MAX_CHANGED_TABLES = 500;
+	if (!base_kept || changed.size() > MAX_CHANGED_TABLES) {
+		return false;
+	}
+	vector<idx_t> changed_ids(changed.begin(), changed.end());
+	std::sort(changed_ids.begin(), changed_ids.end());
+	auto catalog_rows = ReadCatalogRows(conn, snapshot_id, &changed_ids);
+	result = BuildCatalog(catalog_rows);
+	// The unchanged tables are as the base saw them; a table whose schema is gone is left out by
+	// whoever builds entries from this, as in a full read.
+	for (auto &table : base_tables) {
+		if (changed.find(table.table_id) == changed.end()) {
+			result.tables.push_back(std::move(table));
+		}
+	}
+	std::sort(result.tables.begin(), result.tables.end(),
+	          [](const LakeTableInfo &a, const LakeTableInfo &b) { return a.table_id < b.table_id; });
+	return true;
 }
 
 void MetadataReader::ReadFileNameMappings(MetadataConnection &conn, vector<DataFileInfo> &files) {

@@ -137,16 +137,31 @@ SnapshotInfo DuckLakeCatalog::ResolveAtClause(const BoundAtClause &at_clause) {
 }
 
 shared_ptr<LakeCatalogSet> DuckLakeCatalog::GetCatalogSet(const SnapshotInfo &snapshot) {
+	shared_ptr<LakeCatalogSet> base;
 	{
 		lock_guard<mutex> guard(sets_lock);
 		auto entry = catalog_sets.find(snapshot.schema_version);
 		if (entry != catalog_sets.end()) {
 			return entry->second;
 		}
+		// The newest set read before this snapshot: a schema change re-reads only the tables it touched,
+		// not every table of the lake.
+		for (auto &set : catalog_sets) {
+			auto set_snapshot = set.second->GetSnapshotId();
+			if (set_snapshot < snapshot.snapshot_id && (!base || set_snapshot > base->GetSnapshotId())) {
+				base = set.second;
+			}
+		}
 	}
-	auto info = WithMetadata(
-	    [&](MetadataConnection &conn) { return MetadataReader::ReadCatalog(conn, snapshot.snapshot_id); });
-	auto set = make_shared_ptr<LakeCatalogSet>(*this, info);
+	auto info = WithMetadata([&](MetadataConnection &conn) {
+		LakeCatalogInfo result;
+		if (base && MetadataReader::ReadCatalogSince(conn, snapshot.snapshot_id, base->GetSnapshotId(),
+		                                             base->GetTableInfos(), result)) {
+			return result;
+		}
+		return MetadataReader::ReadCatalog(conn, snapshot.snapshot_id);
+	});
+	auto set = make_shared_ptr<LakeCatalogSet>(*this, info, snapshot.snapshot_id);
 	lock_guard<mutex> guard(sets_lock);
 	auto inserted = catalog_sets.emplace(snapshot.schema_version, std::move(set));
 	return inserted.first->second;

@@ -7,7 +7,8 @@
 
 namespace duckdb {
 
-LakeCatalogSet::LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &info) {
+LakeCatalogSet::LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &info, idx_t snapshot_id_p)
+    : snapshot_id(snapshot_id_p) {
 	unordered_map<idx_t, DuckLakeSchemaEntry *> by_id;
 	for (auto &schema_info : info.schemas) {
 		auto schema = DuckLakeSchemaEntry::Create(catalog, schema_info);
@@ -48,6 +49,18 @@ optional_ptr<DuckLakeSchemaEntry> LakeCatalogSet::GetSchemaById(idx_t schema_id)
 		}
 	}
 	return nullptr;
+}
+
+vector<LakeTableInfo> LakeCatalogSet::GetTableInfos() const {
+	vector<LakeTableInfo> result;
+	for (auto &schema : schemas) {
+		schema.second->Scan(CatalogType::TABLE_ENTRY, [&](CatalogEntry &entry) {
+			if (entry.type == CatalogType::TABLE_ENTRY) {
+				result.push_back(entry.Cast<DuckLakeTableEntry>().GetTableInfo());
+			}
+		});
+	}
+	return result;
 }
 
 void LakeCatalogSet::ScanSchemas(const std::function<void(DuckLakeSchemaEntry &)> &callback) const {

@@ -10,6 +10,8 @@
 
 #include "mallard/catalog/metadata_store.hpp"
 
+#include "duckdb/common/optional_ptr.hpp"
+
 namespace duckdb {
 
 //! A visible row of ducklake_column, its type not yet resolved (nested types span several rows).
@@ -49,6 +51,9 @@ struct CatalogRows {
 
 //! Reads the catalog rows visible at `snapshot_id` in one statement, column-wise (CatalogChunk).
 //! Ids come back as BIGINT, the rest as VARCHAR (booleans too, which the reader's ReadBool accepts).
-CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id);
+//! With `only_tables`, the rows of tables (and their columns, comments and partition specs) are
+//! those of the listed tables only; schemas, views and tags are always read whole.
+CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
+                            optional_ptr<const vector<idx_t>> only_tables = nullptr);
 
 } // namespace duckdb

@@ -44,6 +44,11 @@ struct MetadataReader {
 
 	//! Schemas, tables (with columns and comments) and views visible at the snapshot.
 	static LakeCatalogInfo ReadCatalog(MetadataConnection &conn, idx_t snapshot_id);
+	//! The same, from the catalog at an earlier snapshot (`base_tables`, the tables visible at
+	//! `base_snapshot`): only the tables whose rows changed since are read again. False when the
+	//! base snapshot has been expired or too many tables changed: then read the whole catalog.
+	static bool ReadCatalogSince(MetadataConnection &conn, idx_t snapshot_id, idx_t base_snapshot,
+	                             vector<LakeTableInfo> base_tables, LakeCatalogInfo &result);
 	//! The data files of a table visible at the snapshot, with their column statistics; only those
 	//! meeting `file_condition` (SQL on the data file row, alias f) when one is given.
 	//! Files registered with a column name mapping come with it (DataFileInfo::name_mapping).

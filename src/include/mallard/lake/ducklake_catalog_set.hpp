@@ -2,7 +2,8 @@
 // mallard/lake/ducklake_catalog_set.hpp
 //
 // The committed DDL state at one schema_version: schema entries owning their table and view
-// entries. Immutable once built, shared by every transaction that reads that version.
+// entries. Immutable once built, shared by every transaction that reads that version. A later
+// version's set is built from the newest earlier one, reading only the tables that changed.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -18,15 +19,23 @@ class ClientContext;
 
 class LakeCatalogSet {
 public:
-	LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &info);
+	//! The catalog as read at `snapshot_id`.
+	LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &info, idx_t snapshot_id);
 	~LakeCatalogSet();
 
 	optional_ptr<DuckLakeSchemaEntry> GetSchema(const string &name) const;
 	void ScanSchemas(const std::function<void(DuckLakeSchemaEntry &)> &callback) const;
 	//! The schema with this id, when visible.
 	optional_ptr<DuckLakeSchemaEntry> GetSchemaById(idx_t schema_id) const;
+	//! The snapshot the set was read at (any other of its schema_version sees the same).
+	idx_t GetSnapshotId() const {
+		return snapshot_id;
+	}
+	//! The tables of the set, as read (what a later set keeps of the unchanged ones).
+	vector<LakeTableInfo> GetTableInfos() const;
 
 private:
+	idx_t snapshot_id;
 	case_insensitive_map_t<unique_ptr<DuckLakeSchemaEntry>> schemas;
 };
 
