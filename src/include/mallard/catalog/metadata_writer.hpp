@@ -69,7 +69,12 @@ public:
 	void ExecuteAndCommit();
 
 private:
-	void AddColumns(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent, idx_t &order);
+	//! The ducklake_column row of a column, as a parenthesized VALUES row.
+	string ColumnRowValues(idx_t table_id, const LakeColumnInfo &column, optional_idx parent, idx_t order) const;
+	//! The rows of `columns` and their children, depth-first, numbering column_order from `order`.
+	void CollectColumnRows(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent, idx_t &order,
+	                       vector<string> &rows) const;
+	void AddColumnRows(const vector<string> &rows);
 	void Add(MetadataStatement statement);
 
 	MetadataConnection &conn;
