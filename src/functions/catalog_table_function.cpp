@@ -141,7 +141,7 @@ optional_ptr<CatalogEntry> LookupCatalogTableView(DuckLakeCatalog &catalog, Duck
 		return nullptr;
 	}
 	// Cached beside the lake functions; "view:" keeps the keys apart from function names.
-	return &catalog.GetFunctionEntry(schema, "view:" + lower, [&]() -> unique_ptr<CatalogEntry> {
+	return &schema.GetFunctionEntry("view:" + lower, [&]() -> unique_ptr<CatalogEntry> {
 		LakeViewInfo view;
 		view.name = lower;
 		view.sql = "SELECT * FROM ducklake_catalog_table(" + KeywordHelper::WriteQuoted(catalog.GetName(), '\'') +

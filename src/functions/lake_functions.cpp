@@ -254,7 +254,7 @@ optional_ptr<CatalogEntry> LookupLakeFunction(DuckLakeCatalog &catalog, DuckLake
 		if (lower != definition.name) {
 			continue;
 		}
-		return &catalog.GetFunctionEntry(schema, lower, [&]() -> unique_ptr<CatalogEntry> {
+		return &schema.GetFunctionEntry(lower, [&]() -> unique_ptr<CatalogEntry> {
 			CreateTableFunctionInfo info(MakeLakeFunction(definition, definition.name, &catalog));
 			info.schema = schema.name;
 			info.internal = true;

@@ -342,7 +342,7 @@ optional_ptr<CatalogEntry> LookupChangeFunction(DuckLakeCatalog &catalog, DuckLa
 		if (lower_name != function.first) {
 			continue;
 		}
-		return &catalog.GetFunctionEntry(schema, lower_name, [&]() -> unique_ptr<CatalogEntry> {
+		return &schema.GetFunctionEntry(lower_name, [&]() -> unique_ptr<CatalogEntry> {
 			CreateTableFunctionInfo info(MakeChangeFunction(function.first, function.second, &catalog, schema.name));
 			info.schema = schema.name;
 			info.internal = true;

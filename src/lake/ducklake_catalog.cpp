@@ -164,7 +164,25 @@ shared_ptr<LakeCatalogSet> DuckLakeCatalog::GetCatalogSet(const SnapshotInfo &sn
 	auto set = make_shared_ptr<LakeCatalogSet>(*this, info, snapshot.snapshot_id);
 	lock_guard<mutex> guard(sets_lock);
 	auto inserted = catalog_sets.emplace(snapshot.schema_version, std::move(set));
-	return inserted.first->second;
+	auto result = inserted.first->second;
+	EvictCatalogSets();
+	return result;
+}
+
+void DuckLakeCatalog::EvictCatalogSets() {
+	// Every schema change makes a set; kept forever, a session of 300 CREATE TABLEs on a lake of
+	// 300 tables held 700 MB of them. A set in use is held by its transactions (a transaction's own
+	// snapshot and its AT clauses), so the map's reference is the only one of a set nobody uses. The
+	// newest are kept as bases for the next schema change and for lookups outside a transaction.
+	static constexpr idx_t KEPT_NEWEST = 2;
+	idx_t newer = 0;
+	for (auto entry = catalog_sets.rbegin(); entry != catalog_sets.rend();) {
+		if (newer++ < KEPT_NEWEST || entry->second.use_count() > 1) {
+			++entry;
+			continue;
+		}
+		entry = decltype(entry)(catalog_sets.erase(std::next(entry).base()));
+	}
 }
 
 shared_ptr<const ScanFileList> DuckLakeCatalog::GetDataFiles(DuckLakeTableEntry &table, const SnapshotInfo &snapshot) {
@@ -182,24 +200,13 @@ shared_ptr<const ScanFileList> DuckLakeCatalog::GetCandidateFiles(DuckLakeTableE
 	return file_cache->GetCandidates(*this, table, snapshot, condition);
 }
 
-CatalogEntry &DuckLakeCatalog::GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
-                                                const std::function<unique_ptr<CatalogEntry>()> &create) {
-	lock_guard<mutex> guard(functions_lock);
-	auto key = make_pair(&schema, StringUtil::Lower(name));
-	auto entry = function_entries.find(key);
-	if (entry == function_entries.end()) {
-		entry = function_entries.emplace(key, create()).first;
-	}
-	return *entry->second;
-}
-
 void DuckLakeCatalog::SetLastCommittedSnapshot(connection_t connection, idx_t snapshot_id) {
-	lock_guard<mutex> guard(functions_lock);
+	lock_guard<mutex> guard(commits_lock);
 	last_commits[connection] = snapshot_id;
 }
 
 optional_idx DuckLakeCatalog::GetLastCommittedSnapshot(connection_t connection) {
-	lock_guard<mutex> guard(functions_lock);
+	lock_guard<mutex> guard(commits_lock);
 	auto entry = last_commits.find(connection);
 	if (entry == last_commits.end()) {
 		return optional_idx();
@@ -241,6 +248,9 @@ optional_ptr<SchemaCatalogEntry> DuckLakeCatalog::LookupSchema(CatalogTransactio
 		auto snapshot = ResolveAtClause(*at_clause);
 		auto set = GetCatalogSet(snapshot);
 		result = set->GetSchema(name);
+		if (transaction.HasContext()) {
+			DuckLakeTransaction::Get(transaction.GetContext(), *this).KeepCatalogSet(std::move(set));
+		}
 	} else if (transaction.HasContext()) {
 		auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), *this);
 		result = lake_transaction.GetLocalSchema(name);

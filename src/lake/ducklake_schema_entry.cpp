@@ -368,6 +368,16 @@ void DuckLakeSchemaEntry::Scan(ClientContext &context, CatalogType type,
 	});
 }
 
+CatalogEntry &DuckLakeSchemaEntry::GetFunctionEntry(const string &key,
+                                                    const std::function<unique_ptr<CatalogEntry>()> &create) {
+	lock_guard<mutex> guard(functions_lock);
+	auto entry = function_entries.find(key);
+	if (entry == function_entries.end()) {
+		entry = function_entries.emplace(key, create()).first;
+	}
+	return *entry->second;
+}
+
 void DuckLakeSchemaEntry::Scan(CatalogType type, const std::function<void(CatalogEntry &)> &callback) {
 	for (auto &entry : entries) {
 		if (MatchesType(type, *entry.second)) {

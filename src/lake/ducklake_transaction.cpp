@@ -11,6 +11,8 @@
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/database.hpp"
 
+#include <algorithm>
+
 namespace duckdb {
 
 DuckLakeTransaction::DuckLakeTransaction(DuckLakeCatalog &catalog, TransactionManager &manager, ClientContext &context)
@@ -29,6 +31,13 @@ LakeCatalogSet &DuckLakeTransaction::GetCatalogSet() {
 		catalog_set = catalog.GetCatalogSet(snapshot);
 	}
 	return *catalog_set;
+}
+
+void DuckLakeTransaction::KeepCatalogSet(shared_ptr<LakeCatalogSet> set) {
+	if (set != catalog_set &&
+	    std::find(time_travel_sets.begin(), time_travel_sets.end(), set) == time_travel_sets.end()) {
+		time_travel_sets.push_back(std::move(set));
+	}
 }
 
 DuckLakeSchemaEntry &DuckLakeTransaction::AddLocalSchema(unique_ptr<DuckLakeSchemaEntry> schema) {

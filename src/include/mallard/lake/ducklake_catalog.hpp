@@ -118,10 +118,6 @@ public:
 	shared_ptr<const ScanFileList> GetCandidateFiles(DuckLakeTableEntry &table, const SnapshotInfo &snapshot,
 	                                                 const string &condition);
 
-	//! Table function entries handed out for lake.fn() lookups live as long as the catalog.
-	CatalogEntry &GetFunctionEntry(SchemaCatalogEntry &schema, const string &name,
-	                               const std::function<unique_ptr<CatalogEntry>()> &create);
-
 	//! Table stats and options kept between this process's own commits.
 	LakeWriteCache &GetWriteCache() {
 		return write_cache;
@@ -139,13 +135,16 @@ private:
 	//! Pinned snapshot (SNAPSHOT_VERSION / SNAPSHOT_TIME), if any.
 	unique_ptr<SnapshotInfo> pinned_snapshot;
 
+	//! Frees the catalog sets no transaction holds, but the newest; under sets_lock.
+	void EvictCatalogSets();
+
 	mutex sets_lock;
+	//! By schema_version.
 	map<idx_t, shared_ptr<LakeCatalogSet>> catalog_sets;
 
 	unique_ptr<LakeFileCache> file_cache;
 
-	mutex functions_lock;
-	map<pair<SchemaCatalogEntry *, string>, unique_ptr<CatalogEntry>> function_entries;
+	mutex commits_lock;
 	unordered_map<connection_t, idx_t> last_commits;
 
 	LakeWriteCache write_cache;

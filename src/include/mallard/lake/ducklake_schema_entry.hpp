@@ -10,6 +10,7 @@
 
 #include "duckdb/catalog/catalog_entry/schema_catalog_entry.hpp"
 #include "duckdb/common/case_insensitive_map.hpp"
+#include "duckdb/common/mutex.hpp"
 
 namespace duckdb {
 
@@ -42,6 +43,9 @@ public:
 	//! The tables and views the transaction sees (a TABLE_ENTRY scan yields both).
 	void ScanEntries(DuckLakeTransaction &transaction, CatalogType type,
 	                 const std::function<void(CatalogEntry &)> &callback);
+	//! The entry of a lake function or catalog-table view (lake.snapshots(), lake.ducklake_table)
+	//! looked up in this schema: made by `create` on first use, then kept as long as the schema.
+	CatalogEntry &GetFunctionEntry(const string &key, const std::function<unique_ptr<CatalogEntry>()> &create);
 
 public:
 	optional_ptr<CatalogEntry> CreateTable(CatalogTransaction transaction, BoundCreateTableInfo &info) override;
@@ -77,6 +81,9 @@ private:
 
 	LakeSchemaInfo schema_info;
 	case_insensitive_map_t<unique_ptr<CatalogEntry>> entries;
+	//! Shared by the transactions reading this schema's catalog set, hence the lock.
+	mutex functions_lock;
+	case_insensitive_map_t<unique_ptr<CatalogEntry>> function_entries;
 };
 
 } // namespace duckdb

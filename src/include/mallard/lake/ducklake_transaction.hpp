@@ -41,6 +41,9 @@ public:
 	}
 	//! The committed DDL state at that snapshot.
 	LakeCatalogSet &GetCatalogSet();
+	//! Keeps the catalog set of an AT clause (another snapshot's) while the transaction runs: the
+	//! entries bound from it must outlive the statement, and the catalog frees sets nobody holds.
+	void KeepCatalogSet(shared_ptr<LakeCatalogSet> set);
 
 	//! Ids for objects created in this transaction; replaced by real ids at commit.
 	static constexpr idx_t LOCAL_ID_START = idx_t(1) << 60;
@@ -163,6 +166,7 @@ private:
 	DuckLakeCatalog &catalog;
 	SnapshotInfo snapshot;
 	shared_ptr<LakeCatalogSet> catalog_set;
+	vector<shared_ptr<LakeCatalogSet>> time_travel_sets;
 	idx_t next_local_id = LOCAL_ID_START;
 
 	case_insensitive_map_t<unique_ptr<DuckLakeSchemaEntry>> new_schemas;
