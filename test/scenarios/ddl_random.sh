@@ -79,18 +79,18 @@ EOF
     fi
   done
   compare "$steps"
-  echo "SELECT 'snapshots ' || count(*) FROM a.snapshots();"
+  echo "SELECT 'snapshots ' || max(snapshot_id) FROM a.snapshots();"
 } >"$dir/script.sql"
 
 "$MALLARD" -csv <"$dir/script.sql" >"$dir/out" 2>"$dir/err"
 mismatches=$(grep -c "catalog mismatch" "$dir/err")
 check "b's catalog equals a full read after every step" "0" "$mismatches"
 grep -m 3 "catalog mismatch" "$dir/err" >&2
-# The checks must have run, and most changes must have been made (the rest failed for reasons of
-# their own, e.g. renaming a table that does not exist).
+# The checks must have run, and changes must have been made: each committed change is a snapshot
+# (ids keep counting after expiry). Some fail for reasons of their own, e.g. renaming a table that
+# does not exist.
 check "every comparison ran" "$(grep -c "^ATTACH 'ducklake:$catalog' AS c" "$dir/script.sql")" "$(grep -c '^same$' "$dir/out")"
 snapshots=$(grep -o '^snapshots [0-9]*' "$dir/out" | cut -d' ' -f2)
-failed=$(grep -c "Error" "$dir/err")
-echo "snapshots after expiry: ${snapshots:-none}; statements failed: $failed" >&2
-check "changes were made" "yes" "$([ "$(grep -c '^ALTER\|^CREATE\|^DROP\|^COMMENT' "$dir/script.sql")" -gt $((failed * 2)) ] && echo yes || echo no)"
+echo "changes committed: ${snapshots:-none}; statements failed: $(grep -c "Error" "$dir/err")" >&2
+check "a quarter of the steps or more made a change" "yes" "$([ "${snapshots:-0}" -ge $((steps / 4)) ] && echo yes || echo no)"
 finish
