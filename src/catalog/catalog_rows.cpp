@@ -104,7 +104,8 @@ void SortBy(MetadataResult &result, const vector<idx_t> &keys) {
 
 } // namespace
 
-CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id, optional_ptr<const vector<idx_t>> only_tables) {
+CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
+                            optional_ptr<const vector<idx_t>> only_tables) {
 	auto visible = MetadataReader::VisibleAt(snapshot_id);
 	// The parts about tables, narrowed to `only_tables` when given (an empty list: none of them).
 	string table_filter;

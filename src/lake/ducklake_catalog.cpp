@@ -161,7 +161,7 @@ shared_ptr<LakeCatalogSet> DuckLakeCatalog::GetCatalogSet(const SnapshotInfo &sn
 		}
 		return MetadataReader::ReadCatalog(conn, snapshot.snapshot_id);
 	});
-	auto set = make_shared_ptr<LakeCatalogSet>(*this, info, snapshot.snapshot_id);
+	auto set = make_shared_ptr<LakeCatalogSet>(*this, std::move(info), snapshot.snapshot_id);
 	lock_guard<mutex> guard(sets_lock);
 	auto inserted = catalog_sets.emplace(snapshot.schema_version, std::move(set));
 	auto result = inserted.first->second;

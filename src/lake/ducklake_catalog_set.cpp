@@ -7,7 +7,7 @@
 
 namespace duckdb {
 
-LakeCatalogSet::LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &info, idx_t snapshot_id_p)
+LakeCatalogSet::LakeCatalogSet(DuckLakeCatalog &catalog, LakeCatalogInfo info, idx_t snapshot_id_p)
     : snapshot_id(snapshot_id_p) {
 	unordered_map<idx_t, DuckLakeSchemaEntry *> by_id;
 	for (auto &schema_info : info.schemas) {
@@ -20,7 +20,7 @@ LakeCatalogSet::LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &
 		if (schema == by_id.end()) {
 			continue;
 		}
-		schema->second->AddCommittedEntry(DuckLakeTableEntry::Create(catalog, *schema->second, table_info));
+		schema->second->AddCommittedEntry(DuckLakeTableEntry::Create(catalog, *schema->second, std::move(table_info)));
 	}
 	for (auto &view_info : info.views) {
 		auto schema = by_id.find(view_info.schema_id);

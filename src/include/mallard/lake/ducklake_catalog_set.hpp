@@ -19,8 +19,8 @@ class ClientContext;
 
 class LakeCatalogSet {
 public:
-	//! The catalog as read at `snapshot_id`.
-	LakeCatalogSet(DuckLakeCatalog &catalog, const LakeCatalogInfo &info, idx_t snapshot_id);
+	//! The catalog as read at `snapshot_id` (its tables moved into their entries).
+	LakeCatalogSet(DuckLakeCatalog &catalog, LakeCatalogInfo info, idx_t snapshot_id);
 	~LakeCatalogSet();
 
 	optional_ptr<DuckLakeSchemaEntry> GetSchema(const string &name) const;
