@@ -498,8 +498,4 @@ string DuckDBMetadataConnection::ColumnType(const string &kind) const {
 	throw InternalException("unknown catalog column kind \"%s\"", kind);
 }
 
-string DuckDBMetadataConnection::CurrentTimestamp() const {
-	return "NOW()";
-}
-
 } // namespace duckdb

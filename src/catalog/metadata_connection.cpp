@@ -6,12 +6,17 @@
 #include "mallard/catalog/value_text.hpp"
 
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/timestamp.hpp"
 
 namespace duckdb {
 
 // The dialect layer: the three backends agree on standard SQL string literals ('' escapes a
 // quote, backslashes are plain characters; PostgreSQL runs with standard_conforming_strings on)
 // and on double-quoted identifiers.
+
+string MetadataConnection::NowText() {
+	return Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
+}
 
 string MetadataConnection::Literal(const string &text) {
 	if (text.find('\0') != string::npos) {

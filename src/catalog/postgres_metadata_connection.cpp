@@ -546,8 +546,5 @@ pg_conn *PostgresMetadataConnection::Handle() {
 	return conn;
 }
 
-string PostgresMetadataConnection::CurrentTimestamp() const {
-	return "NOW()";
-}
 
 } // namespace duckdb

@@ -9,7 +9,6 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include <ctime>
 #include <random>
 #include <thread>
 
@@ -594,19 +593,6 @@ string SQLiteMetadataConnection::ColumnType(const string &kind) const {
 		return "TIMESTAMP WITH TIME ZONE";
 	}
 	throw InternalException("unknown catalog column kind \"%s\"", kind);
-}
-
-string SQLiteMetadataConnection::CurrentTimestamp() const {
-	// SQLite has no timestamp type: store the text DuckDB writes for a TIMESTAMP WITH TIME ZONE.
-	auto now = std::chrono::system_clock::now();
-	auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-	std::time_t seconds = micros / 1000000;
-	std::tm utc;
-	gmtime_r(&seconds, &utc);
-	char text[64];
-	snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", utc.tm_year + 1900, utc.tm_mon + 1,
-	         utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(micros % 1000000));
-	return Literal(string(text));
 }
 
 } // namespace duckdb

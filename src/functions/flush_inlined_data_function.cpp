@@ -118,7 +118,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 				}
 				SnapshotInfo next = latest;
 				next.snapshot_id = latest.snapshot_id + 1;
-				next.snapshot_time = Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
+				next.snapshot_time = MetadataConnection::NowText();
 				DataFileInfo flushed = file;
 				flushed.data_file_id = next.next_file_id++;
 				flushed.row_id_start = NumericCast<idx_t>(first_row_id);

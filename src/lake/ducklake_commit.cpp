@@ -22,14 +22,6 @@
 
 namespace duckdb {
 
-namespace {
-
-string NowUTC() {
-	return Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";
-}
-
-} // namespace
-
 vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &columns,
                                               const vector<ColumnStatsInfo> &existing, bool had_data,
                                               const vector<DataFileInfo> &files) {
@@ -564,7 +556,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		next.schema_version = latest.schema_version + 1;
 		writer.AddSchemaVersion(next.schema_version, optional_idx());
 	}
-	next.snapshot_time = NowUTC();
+	next.snapshot_time = MetadataConnection::NowText();
 	writer.AddSnapshot(next, StringUtil::Join(changes, ","), transaction.author, transaction.commit_message,
 	                   transaction.commit_extra_info);
 	if (optimistic && !TryOptimisticBatch(conn, writer)) {

@@ -48,7 +48,6 @@ public:
 	bool TableExists(const string &name) override;
 	vector<string> ListTables() override;
 	string ColumnType(const string &kind) const override;
-	string CurrentTimestamp() const override;
 
 private:
 	//! Runs every statement of `sql` and returns the result of the last one.

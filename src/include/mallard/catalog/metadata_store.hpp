@@ -150,8 +150,14 @@ public:
 
 	//! The names of all tables in the catalog's schema, in no particular order.
 	virtual vector<string> ListTables() = 0;
-	//! An SQL expression for "now" as this backend stores TIMESTAMPTZ values (a snapshot_time).
-	virtual string CurrentTimestamp() const = 0;
+	//! Now, as the text DuckDB writes for a TIMESTAMP WITH TIME ZONE in UTC ("2026-11-26 21:20:00.5+00"):
+	//! a snapshot_time. Every backend stores it as written (SQLite has no timestamp type), and the
+	//! clock is this process's, whatever the catalog database's.
+	static string NowText();
+	//! NowText() as an SQL literal.
+	static string CurrentTimestamp() {
+		return Literal(NowText());
+	}
 	//! Whether the connection was opened read-only.
 	bool IsReadOnly() const {
 		return read_only;

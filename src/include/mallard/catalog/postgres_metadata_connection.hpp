@@ -45,7 +45,6 @@ public:
 	bool TableExists(const string &name) override;
 	vector<string> ListTables() override;
 	string ColumnType(const string &kind) const override;
-	string CurrentTimestamp() const override;
 
 	//! The libpq connection (connecting first if it dropped), for what this class does not wrap:
 	//! COPY, which the event pipeline streams through. Statements must still go through Execute/Query.

@@ -51,7 +51,6 @@ public:
 	bool TableExists(const string &name) override;
 	vector<string> ListTables() override;
 	string ColumnType(const string &kind) const override;
-	string CurrentTimestamp() const override;
 
 	void SetLockWaitLimit(std::chrono::milliseconds limit) {
 		lock_wait_limit = limit;
