@@ -3,6 +3,8 @@
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/mallard.hpp"
 
+#include "core_functions/aggregate/distributive_functions.hpp"
+
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/catalog/catalog.hpp"
@@ -15,6 +17,7 @@
 #include "duckdb/main/database_manager.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
+#include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/main/materialized_query_result.hpp"
 #include "duckdb/main/prepared_statement_data.hpp"
 #include "duckdb/transaction/transaction.hpp"
@@ -28,6 +31,19 @@
 namespace duckdb {
 
 namespace {
+
+//! The functions catalog SQL uses beyond DuckDB's core: sum (lake.table_info()).
+class CatalogFunctions : public Extension {
+public:
+	void Load(ExtensionLoader &loader) override {
+		auto sum = SumFun::GetFunctions();
+		sum.name = SumFun::Name; // (GetFunctions leaves naming to the registering code)
+		loader.RegisterFunction(std::move(sum));
+	}
+	string Name() override {
+		return "mallard_catalog_functions";
+	}
+};
 
 bool FileExists(const string &path) {
 	struct stat st;
@@ -102,6 +118,10 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 	// The catalog needs no extensions; nothing may be downloaded.
 	config.options.autoinstall_known_extensions = false;
 	config.options.autoload_known_extensions = false;
+	// Nor the extensions linked into DuckDB (core functions, ICU, JSON, Parquet): registering them
+	// costs about 13 ms per instance (measured), half of what ATTACH of a DuckDB catalog took.
+	// The catalog's SQL needs one function from them, registered below.
+	config.options.load_extensions = false;
 	// Catalog statements are small: one thread runs each alone, where a pool hands its pipelines to
 	// workers and waits for them (measured: a catalog statement on 1,000 or 100,000 files takes
 	// about half as long on one thread when the cores are busy).
@@ -121,6 +141,7 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 		}
 		throw IOException("Could not open DuckDB catalog %s: %s", name, reason);
 	}
+	file.database->LoadStaticExtension<CatalogFunctions>();
 	file.connections = 1;
 	file.read_only = read_only;
 	auto &database = *file.database;

@@ -65,6 +65,19 @@ TEST(DuckDBMetadataConnection, AMetadataSchemaHoldsTheTables) {
 	EXPECT_FALSE(catalog.Open()->TableExists("ducklake_snapshot")); // not in main
 }
 
+TEST(DuckDBMetadataConnection, TheCatalogsSQLHasTheFunctionsItUses) {
+	// The catalog's instance loads none of the extensions linked into DuckDB, only what it uses
+	// from them: sum (lake.table_info()). Core functions remain.
+	ScratchCatalog catalog(MetadataBackendType::DUCKDB);
+	auto conn = catalog.Open();
+	conn->Execute("CREATE TABLE t (i BIGINT); INSERT INTO t VALUES (1), (2)");
+	auto row = conn->Query("SELECT coalesce(sum(i), 0), count(*), max(i), regexp_full_match('1', '[0-9]') FROM t");
+	EXPECT_EQ(row.GetValue(0, 0).GetValue<int64_t>(), 3);
+	EXPECT_EQ(row.GetValue(0, 1).GetValue<int64_t>(), 2);
+	EXPECT_EQ(row.GetValue(0, 2).GetValue<int64_t>(), 2);
+	EXPECT_TRUE(row.GetValue(0, 3).GetValue<bool>());
+}
+
 // Runs in a child process (see below): opening the catalog held by the parent must fail clearly.
 TEST(DuckDBMetadataConnection, ChildProcessOpensALockedCatalog) {
 	auto path = std::getenv(CHILD_FILE_VARIABLE);
