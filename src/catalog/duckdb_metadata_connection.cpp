@@ -20,6 +20,7 @@
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/main/materialized_query_result.hpp"
 #include "duckdb/main/prepared_statement_data.hpp"
+#include "duckdb/storage/storage_info.hpp"
 #include "duckdb/transaction/transaction.hpp"
 
 #include <climits>
@@ -126,6 +127,12 @@ DuckDB &AcquireCatalogFile(const MetadataLocation &location, bool read_only, str
 	// workers and waits for them (measured: a catalog statement on 1,000 or 100,000 files takes
 	// about half as long on one thread when the cores are busy).
 	config.options.maximum_threads = 1;
+	// A new catalog file is written in DuckDB 1.2's format rather than 1.4's default of 0.10.2, whose
+	// distinct-count sketches (one per column of every catalog table) take 3 ms to convert on each
+	// open (measured). 1.1 has the new sketches but its files do not record the format, so every later
+	// open would write the old one again. DuckLake needs DuckDB 1.3 or later, which reads 1.2's.
+	// Existing files keep their format.
+	config.options.serialization_compatibility = SerializationCompatibility::FromString("v1.2.0");
 	PinSettingDefaults(config);
 	OpenCatalogFile file;
 	try {

@@ -1,6 +1,12 @@
 // DuckDB-file catalogs: one instance per file in a process, one process per file.
 #include "catalog_test_util.hpp"
 
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database.hpp"
+#include "duckdb/main/database_manager.hpp"
+#include "duckdb/storage/storage_info.hpp"
+#include "duckdb/storage/storage_manager.hpp"
+
 #include <cstdlib>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -63,6 +69,23 @@ TEST(DuckDBMetadataConnection, AMetadataSchemaHoldsTheTables) {
 	conn->Execute("CREATE TABLE " + conn->Table("ducklake_snapshot") + " (snapshot_id BIGINT)");
 	EXPECT_TRUE(conn->TableExists("ducklake_snapshot"));
 	EXPECT_FALSE(catalog.Open()->TableExists("ducklake_snapshot")); // not in main
+}
+
+TEST(DuckDBMetadataConnection, ANewFileIsWrittenInDuckDB12Format) {
+	ScratchCatalog catalog(MetadataBackendType::DUCKDB);
+	catalog.Open()->Execute("CREATE TABLE t (i BIGINT); INSERT INTO t VALUES (1); CHECKPOINT");
+	DuckDB plain(nullptr);
+	Connection connection(plain);
+	auto attached = connection.Query("ATTACH " + MetadataConnection::Literal(catalog.Location().target) + " AS c");
+	ASSERT_FALSE(attached->HasError()) << attached->GetError();
+	auto &context = *connection.context;
+	idx_t version = 0;
+	context.RunFunctionInTransaction([&]() {
+		auto database = DatabaseManager::Get(context).GetDatabase(context, "c");
+		version = database->GetStorageManager().GetStorageVersion();
+	});
+	EXPECT_EQ(version, SerializationCompatibility::FromString("v1.2.0").serialization_version);
+	EXPECT_EQ(connection.Query("SELECT i FROM c.t")->GetValue(0, 0).GetValue<int64_t>(), 1);
 }
 
 TEST(DuckDBMetadataConnection, TheCatalogsSQLHasTheFunctionsItUses) {
