@@ -546,5 +546,4 @@ pg_conn *PostgresMetadataConnection::Handle() {
 	return conn;
 }
 
-
 } // namespace duckdb
