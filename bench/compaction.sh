@@ -5,12 +5,10 @@
 # Usage: bench/compaction.sh [MALLARD] [WORKDIR] [FILES]
 # Prints a Markdown table; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
-MALLARD=$(realpath "${1:-build/mallard}")
-work=$(realpath -m "${2:-bench/data}")
+source "$(dirname "$0")/lib.sh"
 files=${3:-10000}
 rows=1000
-mkdir -p "$work"
-cd "$work"
+bench_workdir "${1:-}" "${2:-}"
 # write_load DIR COUNT: a fresh DIR and DIR/load.sql, which creates the lake's table and inserts
 # COUNT files of $rows rows, one per commit; sets $attach for the lake in DIR.
 write_load() {
@@ -32,12 +30,11 @@ load_end=$(date +%s.%N)
 before=$("$MALLARD" -csv -c "$attach" -c "SELECT file_count, file_size_bytes FROM lake.table_info()" | tail -1)
 query="SELECT count(*), sum(event_id), sum(amount::DECIMAL(18,3)) FROM lake.events"
 check_before=$("$MALLARD" -csv -c "$attach" -c "$query" | tail -1)
-scan_before=$("$MALLARD" -c "$attach" -c ".timer on" -c "$query" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
-merge_time=$("$MALLARD" -c "$attach" -c ".timer on" -c "CALL ducklake_merge_adjacent_files('lake')" 2>/dev/null |
-  grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
+scan_before=$(bench_time_last -c "$attach" -c "$query")
+merge_time=$(bench_time_last -c "$attach" -c "CALL ducklake_merge_adjacent_files('lake')")
 after=$("$MALLARD" -csv -c "$attach" -c "SELECT file_count, file_size_bytes FROM lake.table_info()" | tail -1)
 check_after=$("$MALLARD" -csv -c "$attach" -c "$query" | tail -1)
-scan_after=$("$MALLARD" -c "$attach" -c ".timer on" -c "$query" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
+scan_after=$(bench_time_last -c "$attach" -c "$query")
 echo "## 5. Compaction of $files one-row-group files ($rows rows each) into 4 MB target files"
 echo "| | value |"
 echo "|---|---|"
@@ -60,8 +57,7 @@ write_load compact_del "$dfiles"
 before=$("$MALLARD" -csv -c "$attach" -c "SELECT file_count, delete_file_count FROM lake.table_info()" | tail -1)
 query="SELECT count(*), sum(event_id), sum(amount::DECIMAL(18,3)), sum(rowid) FROM lake.events"
 check_before=$("$MALLARD" -csv -c "$attach" -c "$query" | tail -1)
-merge_time=$("$MALLARD" -c "$attach" -c ".timer on" -c "CALL ducklake_merge_adjacent_files('lake')" 2>/dev/null |
-  grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
+merge_time=$(bench_time_last -c "$attach" -c "CALL ducklake_merge_adjacent_files('lake')")
 after=$("$MALLARD" -csv -c "$attach" -c "SELECT file_count, delete_file_count FROM lake.table_info()" | tail -1)
 check_after=$("$MALLARD" -csv -c "$attach" -c "$query" | tail -1)
 echo

@@ -7,11 +7,9 @@
 # PostgreSQL too when MALLARD_BENCH_PG is set (e.g. 'host=127.0.0.1 port=54329 user=postgres').
 # Prints a Markdown table; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
-MALLARD=$(realpath "${1:-build/mallard}")
-work=$(realpath -m "${2:-bench/data}")
+source "$(dirname "$0")/lib.sh"
 tables=${3:-300}
-mkdir -p "$work"
-cd "$work"
+bench_workdir "${1:-}" "${2:-}"
 columns=$(for c in $(seq 0 19); do printf 'c%d BIGINT, ' "$c"; done)
 columns="(${columns%, })"
 
@@ -20,15 +18,11 @@ echo "| catalog | $tables CREATE TABLE, one statement each (s) | peak memory of 
 echo "|---|---|---|---|---|"
 for backend in plain duckdb sqlite${MALLARD_BENCH_PG:+ postgres}; do
   rm -rf ddl && mkdir ddl
-  case $backend in
-    plain) attach="ATTACH 'ddl/plain.duckdb' AS lake" ;;
-    duckdb) attach="ATTACH 'ducklake:ddl/catalog.ducklake' AS lake (DATA_PATH 'ddl/data/')" ;;
-    sqlite) attach="ATTACH 'ducklake:sqlite:ddl/catalog.sqlite' AS lake (DATA_PATH 'ddl/data/')" ;;
-    postgres)
-      db="mallard_ddl_$$"
-      psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "CREATE DATABASE $db" >/dev/null
-      attach="ATTACH 'ducklake:postgres:$MALLARD_BENCH_PG dbname=$db' AS lake (DATA_PATH 'ddl/data/')" ;;
-  esac
+  if [ "$backend" = plain ]; then
+    attach="ATTACH 'ddl/plain.duckdb' AS lake"
+  else
+    attach="ATTACH 'ducklake:$(bench_catalog "$backend" ddl)' AS lake (DATA_PATH 'ddl/data/')"
+  fi
   {
     echo "$attach;"
     for t in $(seq 1 "$tables"); do echo "CREATE TABLE lake.t$t $columns;"; done
@@ -43,14 +37,10 @@ for backend in plain duckdb sqlite${MALLARD_BENCH_PG:+ postgres}; do
     rss="-"
   fi
   end=$(date +%s.%N)
-  times=$("$MALLARD" -c "$attach" -c "SELECT count(*) FROM lake.t1" -c ".timer on" \
-    -c "CREATE TABLE lake.extra $columns" -c "SELECT count(*) FROM lake.t1" 2>/dev/null |
-    grep -o 'real [0-9.]*' | cut -d' ' -f2 | paste -sd' ')
+  times=$(bench_times -c "$attach" -c "SELECT count(*) FROM lake.t1" -c ".timer on" \
+    -c "CREATE TABLE lake.extra $columns" -c "SELECT count(*) FROM lake.t1" | paste -sd' ')
   read -r create_time query_time <<<"$times"
   label=$backend
   [ "$backend" = plain ] && label="plain DuckDB (database file)"
   echo "| $label | $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') | $rss | $create_time | $query_time |"
-  if [ "$backend" = postgres ]; then
-    psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "DROP DATABASE $db" >/dev/null
-  fi
 done

@@ -11,11 +11,9 @@
 # another build of it); queries and CHECKPOINT by the shell's .timer.
 # Prints a Markdown table; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
-MALLARD=$(realpath "${1:-build/mallard}")
-work=$(realpath -m "${2:-bench/data}")
+source "$(dirname "$0")/lib.sh"
 commits=${3:-30000}
-mkdir -p "$work"
-cd "$work"
+bench_workdir "${1:-}" "${2:-}"
 queries=(
   "SELECT count(*) FROM lake.events"
   "SELECT sum(amount) FROM lake.events"
@@ -38,30 +36,21 @@ backends="sqlite${MALLARD_BENCH_PG:+ postgres}"
 for backend in $backends; do
   for limit in ${MALLARD_BENCH_LIMITS:-10 0}; do
     rm -rf ingest && mkdir ingest
-    case $backend in
-      sqlite) cat="sqlite:ingest/catalog.sqlite" ;;
-      postgres)
-        db="mallard_ingest_$$_$limit"
-        psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "CREATE DATABASE $db" >/dev/null
-        cat="postgres:$MALLARD_BENCH_PG dbname=$db" ;;
-    esac
+    cat=$(bench_catalog "$backend" ingest)
     attach="ATTACH 'ducklake:$cat' AS lake (DATA_PATH 'ingest/data/', DATA_INLINING_ROW_LIMIT $limit)"
     # One line: commits N rows_per_commit R median_ms M p99_ms P commits_per_s C
     read -r _ _ _ _ _ median _ p99 _ rate <<<"$("$latency_tool" --attach "ducklake:$cat" --data-path ingest/data/ \
       --inlining-limit "$limit" --shape events --rows 10 --commits "$commits")"
     args=(-c "$attach" -c ".timer on")
     for q in "${queries[@]}"; do args+=(-c "$q"); done
-    total_queries=$("$MALLARD" "${args[@]}" 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | awk '{s+=$1} END {printf "%.3f", s}')
-    checkpoint=$("$MALLARD" -c "$attach" -c ".timer on" -c "CHECKPOINT lake" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2)
-    after=$("$MALLARD" "${args[@]}" 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 | awk '{s+=$1} END {printf "%.3f", s}')
+    total_queries=$(bench_times "${args[@]}" | awk '{s+=$1} END {printf "%.3f", s}')
+    checkpoint=$(bench_time_last -c "$attach" -c "CHECKPOINT lake")
+    after=$(bench_times "${args[@]}" | awk '{s+=$1} END {printf "%.3f", s}')
     check=$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.events" | tail -1)
     if [ "$check" != "$((commits * 10))" ]; then
       echo "row count $check, expected $((commits * 10))" >&2
       exit 1
     fi
     echo "| $backend | $([ "$limit" = 0 ] && echo off || echo "limit $limit") | $median | $p99 | $rate | $total_queries | $checkpoint | $after |"
-    if [ "$backend" = postgres ]; then
-      psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "DROP DATABASE $db" >/dev/null
-    fi
   done
 done

@@ -19,8 +19,9 @@
 # whole file list is not read yet), and warm (median of 5 in one process). Run it with FILES=1000 as
 # well to see how the times grow with the lake.
 set -euo pipefail
-MALLARD=$(realpath "${1:-build/mallard}")
-work=$(realpath -m "${2:-bench/data}")/planning
+source "$(dirname "$0")/lib.sh"
+bench_workdir "${1:-}" "${2:-}"
+work=$work/planning
 FILES=${3:-100000}
 PER_SNAPSHOT=10
 SNAPSHOTS=$((FILES / PER_SNAPSHOT))
@@ -101,16 +102,6 @@ build_lake() { # build_lake BACKEND
 	esac
 }
 
-time_last() {
-	"$MALLARD" -c ".timer on" "$@" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2
-}
-time_warm() { # time_warm SETUP QUERY
-	local args=()
-	for _ in $(seq 0 5); do args+=(-c "$2"); done
-	"$MALLARD" -c "$1" -c ".timer on" "${args[@]}" 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 |
-		tail -n 5 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
-
 query="SELECT count(*), sum(amount) FROM lake.events WHERE event_id = $POINT"
 query2="SELECT count(*), sum(amount) FROM lake.events WHERE event_id = $POINT2"
 echo "## 4. Planning a point query on $FILES files and $SNAPSHOTS snapshots"
@@ -122,9 +113,9 @@ for backend in duckdb sqlite; do
 	duckdb) attach="ATTACH 'ducklake:duckdb.ducklake' AS lake" ;;
 	sqlite) attach="ATTACH 'ducklake:sqlite:sqlite.db' AS lake" ;;
 	esac
-	first=$(time_last -c "$attach" -c "$query")
-	second=$(time_last -c "$attach" -c "$query" -c "$query2")
-	warm=$(time_warm "$attach" "$query")
+	first=$(bench_time_last -c "$attach" -c "$query")
+	second=$(bench_time_last -c "$attach" -c "$query" -c "$query2")
+	warm=$(bench_time_warm 5 "$attach" "$query")
 	read_files=$("$MALLARD" -c "$attach" -c "EXPLAIN ANALYZE $query" 2>/dev/null | grep -o '[0-9]* of [0-9]* read' | head -1)
 	answer=$("$MALLARD" -csv -c "$attach" -c "$query" 2>/dev/null | tail -1)
 	echo "| $backend | $first | $second | $warm | $read_files | $answer |"

@@ -3,31 +3,18 @@
 # Usage: bench/run.sh [MALLARD] [WORKDIR]      (defaults: build/mallard, bench/data)
 # Prints a Markdown table per benchmark; bench/README.md holds the figures of a recorded run.
 set -euo pipefail
-MALLARD=$(realpath "${1:-build/mallard}")
-work=$(realpath -m "${2:-bench/data}")
-mkdir -p "$work"
-cd "$work"
+source "$(dirname "$0")/lib.sh"
+bench_workdir "${1:-}" "${2:-}"
 
-# Runs SQL in a fresh process with .timer on; prints the real time of the LAST statement (s).
-time_last() {
-  "$MALLARD" -c ".timer on" "$@" 2>/dev/null | grep -o 'real [0-9.]*' | tail -1 | cut -d' ' -f2
-}
-# Runs the query N times in one process after a warm-up; prints the median real time (s).
-time_warm() { # time_warm N SETUP QUERY
-  local n=$1 setup=$2 query=$3 args=()
-  for _ in $(seq 0 "$n"); do args+=(-c "$query"); done
-  "$MALLARD" -c "$setup" -c ".timer on" "${args[@]}" 2>/dev/null | grep -o 'real [0-9.]*' | cut -d' ' -f2 |
-    tail -n "$n" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", (b > 0 ? a / b : 0) }'; }
 # Times the lake query and the read_parquet query, first and warm; prints the Markdown table.
 # With "speedup" the last column is DuckDB/Mallard, else Mallard/DuckDB.
 compare() { # compare ATTACH LAKE_QUERY PARQUET_QUERY ratio|speedup
   local lake_cold pq_cold lake_warm pq_warm label=ratio
-  lake_cold=$(time_last -c "$1" -c "$2")
-  pq_cold=$(time_last -c "$3")
-  lake_warm=$(time_warm 5 "$1" "$2")
-  pq_warm=$(time_warm 5 "SELECT 1" "$3")
+  lake_cold=$(bench_time_last -c "$1" -c "$2")
+  pq_cold=$(bench_time_last -c "$3")
+  lake_warm=$(bench_time_warm 5 "$1" "$2")
+  pq_warm=$(bench_time_warm 5 "SELECT 1" "$3")
   [ "$4" = speedup ] && label=speed-up
   echo "| | Mallard lake | DuckDB read_parquet | $label |"
   echo "|---|---|---|---|"
@@ -66,11 +53,11 @@ compare "$attach" "$lake_q" "$pq_q" ratio
 
 echo "## 9. UPDATE of 10% of the 10M rows"
 rm -rf upd && cp -r agg upd
-upd_s=$(time_last -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake (DATA_PATH 'upd/data/')" \
+upd_s=$(bench_time_last -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake (DATA_PATH 'upd/data/')" \
   -c "UPDATE lake.events SET amount = amount + 1 WHERE event_id % 10 = 3")
 written=$("$MALLARD" -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake" -csv \
   -c "SELECT (SELECT count(*) FROM lake.ducklake_data_file WHERE begin_snapshot = s) || ' data + ' || (SELECT count(*) FROM lake.ducklake_delete_file WHERE begin_snapshot = s) || ' delete' AS w FROM (SELECT max(snapshot_id) s FROM lake.ducklake_snapshot)" 2>/dev/null | tail -1)
-plain_s=$(time_last -c "CREATE TABLE events AS FROM read_parquet('agg/data/main/events/*.parquet')" \
+plain_s=$(bench_time_last -c "CREATE TABLE events AS FROM read_parquet('agg/data/main/events/*.parquet')" \
   -c "UPDATE events SET amount = amount + 1 WHERE event_id % 10 = 3")
 echo "| | Mallard lake | DuckDB table (in memory) |"
 echo "|---|---|---|"
@@ -104,22 +91,14 @@ backends="duckdb sqlite${MALLARD_BENCH_PG:+ postgres}"
 latency() { # latency CATALOG INLINING_LIMIT|"" -> "median / p99, rate"
   local limit_args=()
   [ -n "$2" ] && limit_args=(--inlining-limit "$2")
-  rm -rf ins && mkdir ins
   "$LATENCY" --attach "ducklake:$1" --data-path ins/data/ --commits 500 "${limit_args[@]}" |
     awk '{printf "%s / %s, %s", $6, $8, $10}'
 }
 for backend in $backends; do
   row="| $backend"
   for limit in 0 ""; do
-    case $backend in
-      duckdb) cat="ins/catalog.ducklake" ;;
-      sqlite) cat="sqlite:ins/catalog.sqlite" ;;
-      postgres)
-        db="mallard_bench_$$_${limit:-d}"
-        psql "$MALLARD_BENCH_PG dbname=postgres" -q -c "CREATE DATABASE $db" >/dev/null
-        cat="postgres:$MALLARD_BENCH_PG dbname=$db" ;;
-    esac
-    row="$row | $(latency "$cat" "$limit")"
+    rm -rf ins && mkdir ins
+    row="$row | $(latency "$(bench_catalog "$backend" ins)" "$limit")"
   done
   echo "$row |"
 done
@@ -144,9 +123,9 @@ flat_q="SELECT event_type, count(*), sum(amount) FROM lake.events_flat WHERE $da
 pq_q="SELECT event_type, count(*), sum(amount) FROM read_parquet('part/data/main/events/*/*.parquet', hive_partitioning = true) WHERE $day GROUP BY event_type"
 compare "$attach" "$lake_q" "$pq_q" speedup
 files=$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.ducklake_data_file WHERE table_id = (SELECT table_id FROM lake.ducklake_table WHERE table_name = 'events' AND end_snapshot IS NULL)" | tail -1)
-flat_cold=$(time_last -c "$attach" -c "$flat_q")
-flat_warm=$(time_warm 5 "$attach" "$flat_q")
-lake_warm=$(time_warm 5 "$attach" "$lake_q")
+flat_cold=$(bench_time_last -c "$attach" -c "$flat_q")
+flat_warm=$(bench_time_warm 5 "$attach" "$flat_q")
+lake_warm=$(bench_time_warm 5 "$attach" "$lake_q")
 echo "| unpartitioned lake table, same query | first (s) | warm, median of 5 (s) | partitioned speed-up, warm |"
 echo "|---|---|---|---|"
 echo "| $files partitioned files vs the unpartitioned table | $flat_cold | $flat_warm | $(ratio "$flat_warm" "$lake_warm") |"

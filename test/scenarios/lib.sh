@@ -1,7 +1,9 @@
 # Helpers shared by the end-to-end scenario scripts.
 # Usage in a script: source lib.sh "$@"   (arguments: MALLARD BACKEND)
-# Sets MALLARD, backend, dir (a temporary folder removed at exit, unless KEEP_SCENARIO_DIR is set), catalog (the text after
-# `ducklake:` of a fresh catalog on that backend) and data (its DATA_PATH).
+# Sets MALLARD, backend, pg_base (the test PostgreSQL server's conninfo), dir (a temporary folder
+# removed at exit, unless KEEP_SCENARIO_DIR is set), catalog (the text after `ducklake:` of a fresh
+# catalog on that backend, a database on pg_base's server for postgres, also dropped at exit) and
+# data (its DATA_PATH).
 set -uo pipefail
 MALLARD=$1
 backend=$2
@@ -23,20 +25,9 @@ finish() {
   [ "$fail" -eq 0 ]
 }
 
-# A fresh catalog for BACKEND (sqlite|postgres|duckdb) in folder DIR: prints the text after
-# `ducklake:` for ATTACH. PostgreSQL uses the test server of test/scripts/postgres.sh.
-new_catalog() { # new_catalog BACKEND DIR
-  case "$1" in
-    sqlite) echo "sqlite:$2/catalog.sqlite" ;;
-    duckdb) echo "$2/catalog.ducklake" ;;
-    postgres)
-      local base="${MALLARD_TEST_PG:-host=127.0.0.1 port=54329 user=postgres}"
-      local db="mallard_s_$$_$RANDOM"
-      psql "$base dbname=postgres" -q -c "CREATE DATABASE $db" >/dev/null || return 1
-      echo "postgres:$base dbname=$db"
-      ;;
-  esac
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lake_catalog.sh"
+# PostgreSQL catalogs live on the test server of test/scripts/postgres.sh.
+pg_base="${MALLARD_TEST_PG:-host=127.0.0.1 port=54329 user=postgres}"
 
 # Runs SQL against the lake and prints the result as CSV without header.
 lake_query() { # lake_query CATALOG DATA_PATH SQL
@@ -45,6 +36,12 @@ lake_query() { # lake_query CATALOG DATA_PATH SQL
 
 dir=$(mktemp -d)
 [ -n "${KEEP_SCENARIO_DIR:-}" ] && echo "scenario folder: $dir" >&2
-trap '[ -n "${KEEP_SCENARIO_DIR:-}" ] || rm -rf "$dir"' EXIT
-catalog=$(new_catalog "$backend" "$dir") || { echo "cannot create a $backend catalog" >&2; exit 1; }
+# What a scenario made goes at exit: its folder and its PostgreSQL catalogs (all kept with KEEP_SCENARIO_DIR).
+cleanup_scenario() {
+  [ -n "${KEEP_SCENARIO_DIR:-}" ] && return
+  rm -rf "$dir"
+  [ "$backend" != postgres ] || drop_new_catalogs "$pg_base"
+}
+trap cleanup_scenario EXIT
+catalog=$(new_catalog "$backend" "$dir" "$pg_base") || { echo "cannot create a $backend catalog" >&2; exit 1; }
 data="$dir/data/"

@@ -4,7 +4,6 @@
 # `pipeline ARGS...` (mallard pipeline with this lake and source), and compare_lake_with_source.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-pg_base="${MALLARD_TEST_PG:-host=127.0.0.1 port=54329 user=postgres}"
 src_db="mallard_src_$$_$RANDOM"
 psql "$pg_base dbname=postgres" -q -c "CREATE DATABASE $src_db" >/dev/null || {
   echo "cannot create the source database on '$pg_base'" >&2
@@ -16,10 +15,7 @@ cleanup_pipeline() {
   jobs -p | xargs -r kill -9 2>/dev/null
   wait 2>/dev/null
   psql "$pg_base dbname=postgres" -q -c "DROP DATABASE IF EXISTS $src_db WITH (FORCE)" >/dev/null 2>&1
-  if [ "$backend" = postgres ]; then # the lake's catalog database of lib.sh
-    psql "$pg_base dbname=postgres" -q -c "DROP DATABASE IF EXISTS ${catalog##*dbname=} WITH (FORCE)" >/dev/null 2>&1
-  fi
-  rm -rf "$dir"
+  cleanup_scenario
 }
 trap cleanup_pipeline EXIT
 
