@@ -153,6 +153,18 @@ static string RemovePasswordFromUri(const string &uri) {
 	return result;
 }
 
+string MetadataLocation::TypeName() const {
+	switch (type) {
+	case MetadataBackendType::DUCKDB:
+		return "duckdb";
+	case MetadataBackendType::SQLITE:
+		return "sqlite";
+	case MetadataBackendType::POSTGRES:
+		return "postgres";
+	}
+	throw InternalException("unknown metadata backend type");
+}
+
 string MetadataLocation::DisplayName() const {
 	switch (type) {
 	case MetadataBackendType::DUCKDB:

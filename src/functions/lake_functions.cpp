@@ -9,6 +9,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/mallard.hpp"
 #include "mallard/scan/data_file_reader.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
@@ -124,6 +125,18 @@ MetadataFunctionResult LastCommittedSnapshotFunction(ClientContext &context, Duc
 	return result;
 }
 
+//! As DuckLake's ducklake_settings: what kind of catalog database the lake is in, which
+//! implementation and version reads it (here Mallard's), and where its data files go.
+MetadataFunctionResult SettingsFunction(ClientContext &context, DuckLakeCatalog &catalog, TableFunctionBindInput &input,
+                                        idx_t first_argument) {
+	MetadataFunctionResult result;
+	result.names = {"catalog_type", "extension_version", "data_path"};
+	result.types = {LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::VARCHAR};
+	result.rows.push_back({Value(catalog.GetOptions().location.TypeName()), Value(MallardVersion()),
+	                       Value(catalog.DataPath())});
+	return result;
+}
+
 MetadataFunctionResult TableInfoFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                          TableFunctionBindInput &input, idx_t first_argument) {
 	MetadataFunctionResult result;
@@ -194,6 +207,7 @@ const vector<LakeFunctionDefinition> &CoreLakeFunctionDefinitions() {
 	    {"snapshots", {}, SnapshotsFunction},
 	    {"current_snapshot", {}, CurrentSnapshotFunction},
 	    {"last_committed_snapshot", {}, LastCommittedSnapshotFunction},
+	    {"settings", {}, SettingsFunction},
 	    {"table_info", {}, TableInfoFunction},
 	    {"list_files",
 	     {LogicalType::VARCHAR},

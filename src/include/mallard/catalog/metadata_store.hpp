@@ -37,6 +37,9 @@ struct MetadataLocation {
 	static MetadataLocation Parse(const string &catalog_path);
 	//! How to name the catalog in messages: never contains a password.
 	string DisplayName() const;
+	//! The kind of catalog database, as DuckLake's ducklake_settings() names it: "duckdb", "sqlite"
+	//! or "postgres".
+	string TypeName() const;
 };
 
 //! A fully materialized result. Integer columns arrive as BIGINT, booleans as BOOLEAN, NULL as a
