@@ -98,7 +98,7 @@ vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog,
 	for (auto &path : paths) {
 		fs.TryRemoveFile(path);
 	}
-	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
 		for (idx_t i = 0; i < selected.size(); i += 500) {
 			string list;
 			for (idx_t j = i; j < MinValue<idx_t>(selected.size(), i + 500); j++) {

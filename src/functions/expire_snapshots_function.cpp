@@ -108,13 +108,14 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 
 } // namespace
 
-vector<idx_t> ExpireSnapshots(DuckLakeCatalog &catalog, const ExpireSnapshotsRequest &request) {
+vector<idx_t> ExpireSnapshots(ClientContext &context, DuckLakeCatalog &catalog,
+                              const ExpireSnapshotsRequest &request) {
 	if (catalog.IsReadOnly() && !request.dry_run) {
 		throw InvalidInputException("Cannot expire snapshots of lake \"%s\": it is attached read-only",
 		                            catalog.GetName());
 	}
 	vector<idx_t> expired;
-	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
 		expired.clear();
 		auto rows = conn.Query("SELECT snapshot_id, snapshot_time FROM " + conn.Table("ducklake_snapshot") +
 		                       " ORDER BY snapshot_id");
@@ -179,9 +180,9 @@ MetadataFunctionResult ExpireSnapshotsFunction(ClientContext &context, DuckLakeC
 	result.names = {"snapshot_id"};
 	result.types = {LogicalType::BIGINT};
 	auto lake = &catalog;
-	result.run = [lake, request](ClientContext &) {
+	result.run = [lake, request](ClientContext &context) {
 		vector<vector<Value>> rows;
-		for (auto id : ExpireSnapshots(*lake, request)) {
+		for (auto id : ExpireSnapshots(context, *lake, request)) {
 			rows.push_back({Value::BIGINT(NumericCast<int64_t>(id))});
 		}
 		return rows;

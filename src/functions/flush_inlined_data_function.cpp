@@ -95,7 +95,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		                             DataFileWriteOptions::FromOptions(options), live_rows);
 		bool committed = false;
 		try {
-			LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+			LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
 				committed = false;
 				// Read before checking what changed: a commit landing after this read takes the snapshot
 				// id this one wants and fails it, while the checks (which see whatever committed before

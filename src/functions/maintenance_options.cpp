@@ -71,8 +71,8 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 	result.types = {LogicalType::BOOLEAN};
 	auto lake = &catalog;
 	string option_name = option->name;
-	result.run = [lake, option_name, value, scope](ClientContext &) {
-		LakeCommit::RunCatalogTransaction(*lake, [&](MetadataConnection &conn) {
+	result.run = [lake, option_name, value, scope](ClientContext &context) {
+		LakeCommit::RunCatalogTransaction(context, *lake, [&](MetadataConnection &conn) {
 			LakeOptions::Write(conn, option_name, value, scope);
 		});
 		lake->GetWriteCache().InvalidateOptions();

@@ -358,10 +358,10 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 
 //! Commits one table's merged files as a new snapshot; false (nothing changed) when a concurrent
 //! commit ended a source file, changed its deletes or dropped the table.
-bool CommitMerge(DuckLakeCatalog &catalog, idx_t table_id, const vector<vector<MergeSourceFile>> &groups,
-                 vector<DataFileInfo> &merged) {
+bool CommitMerge(ClientContext &context, DuckLakeCatalog &catalog, idx_t table_id,
+                 const vector<vector<MergeSourceFile>> &groups, vector<DataFileInfo> &merged) {
 	bool committed = false;
-	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
 		committed = false;
 		// Read before checking what changed: a commit landing after this read takes the snapshot id this
 		// one wants and fails it, while the checks (which see whatever committed before them on
@@ -520,7 +520,7 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 				progress.Advance(GroupSizeEstimate(group));
 			}
 			result.files_created = merged.size();
-			if (!CommitMerge(catalog, table.table_id, plan.groups, merged)) {
+			if (!CommitMerge(context, catalog, table.table_id, plan.groups, merged)) {
 				for (auto &path : written) {
 					fs.TryRemoveFile(path);
 				}

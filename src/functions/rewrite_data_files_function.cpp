@@ -98,9 +98,9 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 
 //! Commits one table's rewrites as a new snapshot. Files whose data or delete file changed since
 //! they were read (a concurrent delete, merge or rewrite) are left out; false when none is left.
-bool CommitRewrite(DuckLakeCatalog &catalog, idx_t table_id, vector<RewrittenFile> &files) {
+bool CommitRewrite(ClientContext &context, DuckLakeCatalog &catalog, idx_t table_id, vector<RewrittenFile> &files) {
 	bool committed = false;
-	LakeCommit::RunCatalogTransaction(catalog, [&](MetadataConnection &conn) {
+	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
 		committed = false;
 		// Read before checking what changed: a commit landing after this read takes the snapshot id this
 		// one wants and fails it, while the checks (which see whatever committed before them on
@@ -242,7 +242,7 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 				}
 				progress.Advance(file.source.file_size_bytes + 1);
 			}
-			if (!CommitRewrite(catalog, table.table_id, files)) {
+			if (!CommitRewrite(context, catalog, table.table_id, files)) {
 				for (auto &path : written) {
 					fs.TryRemoveFile(path);
 				}

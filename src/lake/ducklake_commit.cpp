@@ -1,5 +1,6 @@
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/commit_retry.hpp"
 
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
@@ -14,11 +15,8 @@
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/lake/ducklake_view.hpp"
 
-#include "duckdb/common/random_engine.hpp"
 #include "duckdb/common/types/timestamp.hpp"
 
-#include <chrono>
-#include <thread>
 
 namespace duckdb {
 
@@ -145,7 +143,11 @@ idx_t LakeCommit::RealId(idx_t id) const {
 
 void LakeCommit::Run() {
 	PrepareDeletes();
-	RunCatalogTransaction(transaction.GetCatalog(), [&](MetadataConnection &conn) { Attempt(conn); });
+	auto context = transaction.context.lock();
+	if (!context) {
+		throw InternalException("Lake commit without a client context");
+	}
+	RunCatalogTransaction(*context, transaction.GetCatalog(), [&](MetadataConnection &conn) { Attempt(conn); });
 	auto &catalog = transaction.GetCatalog();
 	auto &cache = catalog.GetWriteCache();
 	cache.NoteLatestSnapshotId(committed_snapshot);
@@ -165,41 +167,25 @@ void LakeCommit::Run() {
 	}
 }
 
-void LakeCommit::RunCatalogTransaction(DuckLakeCatalog &catalog,
+void LakeCommit::RunCatalogTransaction(ClientContext &context, DuckLakeCatalog &catalog,
                                        const std::function<void(MetadataConnection &)> &attempt_function) {
-	RandomEngine random;
-	auto start = std::chrono::steady_clock::now();
-	for (idx_t attempt = 0;; attempt++) {
-		try {
-			catalog.WithMetadata([&](MetadataConnection &conn) {
-				conn.BeginTransaction();
-				try {
-					attempt_function(conn);
-					// (The attempt may have committed with its last statements: LakeCommit::ExecuteBatch.)
-					if (conn.InTransaction()) {
-						conn.Commit();
-					}
-				} catch (...) {
-					if (conn.InTransaction()) {
-						conn.Rollback();
-					}
-					throw;
+	CommitRetryPolicy::FromSettings(context).Run(catalog.GetName(), [&]() {
+		catalog.WithMetadata([&](MetadataConnection &conn) {
+			conn.BeginTransaction();
+			try {
+				attempt_function(conn);
+				// (The attempt may have committed with its last statements: LakeCommit::ExecuteBatch.)
+				if (conn.InTransaction()) {
+					conn.Commit();
 				}
-			});
-			return;
-		} catch (MetadataConflictException &ex) {
-			// Another writer took the snapshot id we wanted: wait a little and try again on top of it.
-			auto waited = std::chrono::steady_clock::now() - start;
-			if (waited > std::chrono::seconds(120)) {
-				throw TransactionException("Could not commit to lake \"%s\" after %llu attempts over 120 s: other "
-				                           "writers kept committing first (%s)",
-				                           catalog.GetName(), attempt + 1, ex.what());
+			} catch (...) {
+				if (conn.InTransaction()) {
+					conn.Rollback();
+				}
+				throw;
 			}
-			double backoff_ms = MinValue<double>(100.0, 0.5 * double(idx_t(1) << MinValue<idx_t>(attempt, 8)));
-			auto sleep_us = int64_t(backoff_ms * 1000.0 * (0.5 + random.NextRandom()));
-			std::this_thread::sleep_for(std::chrono::microseconds(sleep_us));
-		}
-	}
+		});
+	});
 }
 
 void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) {

@@ -57,7 +57,7 @@ void DuckLakeTransactionManager::Checkpoint(ClientContext &context, bool force) 
 	ExpireSnapshotsRequest expire;
 	if (OptionCutoff(catalog, "expire_older_than", expire.older_than)) {
 		expire.has_older_than = true;
-		ExpireSnapshots(catalog, expire);
+		ExpireSnapshots(context, catalog, expire);
 	}
 	MergeAdjacentFiles(context, catalog, MergeFilesRequest());
 	RewriteDataFiles(context, catalog, RewriteFilesRequest());

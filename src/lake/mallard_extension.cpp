@@ -5,6 +5,7 @@
 #include "duckdb/main/config.hpp"
 
 #include "mallard/functions/lake_functions.hpp"
+#include "mallard/lake/commit_retry.hpp"
 #include "mallard/lake/ducklake_storage.hpp"
 
 namespace duckdb {
@@ -19,7 +20,9 @@ class MallardExtension : public Extension {
 public:
 	void Load(ExtensionLoader &loader) override {
 		auto &db = loader.GetDatabaseInstance();
-		DBConfig::GetConfig(db).storage_extensions["ducklake"] = make_uniq<DuckLakeStorageExtension>();
+		auto &config = DBConfig::GetConfig(db);
+		config.storage_extensions["ducklake"] = make_uniq<DuckLakeStorageExtension>();
+		RegisterCommitRetrySettings(config);
 		RegisterLakeFunctions(loader);
 	}
 	std::string Name() override {

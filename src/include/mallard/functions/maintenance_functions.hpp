@@ -43,7 +43,8 @@ struct ExpireSnapshotsRequest {
 	timestamp_tz_t older_than;
 	bool dry_run = false;
 };
-vector<idx_t> ExpireSnapshots(DuckLakeCatalog &catalog, const ExpireSnapshotsRequest &request);
+vector<idx_t> ExpireSnapshots(ClientContext &context, DuckLakeCatalog &catalog,
+                              const ExpireSnapshotsRequest &request);
 
 //! Files to delete: scheduled (cleanup_old_files) or unknown to the catalog (delete_orphaned_files)
 //! for longer than `older_than`, or all of them. Returns the full paths (deleted unless dry_run).

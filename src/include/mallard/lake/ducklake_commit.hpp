@@ -19,6 +19,7 @@
 namespace duckdb {
 
 class CatalogEntry;
+class ClientContext;
 class DuckLakeCatalog;
 class DuckLakeTableEntry;
 class DuckLakeTransaction;
@@ -38,9 +39,11 @@ public:
 
 	//! Commits, retrying on write collisions; throws TransactionException on a logical conflict.
 	void Run();
-	//! Runs `attempt` inside one catalog transaction, retrying (with backoff) when it collides with
-	//! another writer; used by commits and by the maintenance functions.
-	static void RunCatalogTransaction(DuckLakeCatalog &catalog, const std::function<void(MetadataConnection &)> &attempt);
+	//! Runs `attempt` inside one catalog transaction, retrying when it collides with another writer
+	//! as the connection's settings say (commit_retry.hpp); used by commits and by the maintenance
+	//! functions.
+	static void RunCatalogTransaction(ClientContext &context, DuckLakeCatalog &catalog,
+	                                  const std::function<void(MetadataConnection &)> &attempt);
 	//! The id of the snapshot Run() wrote.
 	idx_t CommittedSnapshot() const {
 		return committed_snapshot;
