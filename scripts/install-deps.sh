@@ -4,7 +4,7 @@
 # demo the server `mallard demo` starts privately)
 set -euo pipefail
 
-want=(g++ make cmake ninja-build pkg-config libsqlite3-dev libpq-dev libedit-dev libgtest-dev
+want=(g++ make cmake ninja-build pkg-config libsqlite3-dev libpq-dev libssl-dev libedit-dev libgtest-dev
       ca-certificates util-linux procps)
 if [ "${1:-build}" = "test" ]; then
   want+=(postgresql python3 tmux)

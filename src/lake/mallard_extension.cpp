@@ -7,6 +7,7 @@
 #include "mallard/functions/lake_functions.hpp"
 #include "mallard/lake/commit_retry.hpp"
 #include "mallard/lake/ducklake_storage.hpp"
+#include "mallard/storage/parquet_encryption.hpp"
 
 namespace duckdb {
 
@@ -23,6 +24,7 @@ public:
 		auto &config = DBConfig::GetConfig(db);
 		config.storage_extensions["ducklake"] = make_uniq<DuckLakeStorageExtension>();
 		RegisterCommitRetrySettings(config);
+		RegisterParquetEncryption(config);
 		RegisterLakeFunctions(loader);
 	}
 	std::string Name() override {
