@@ -4,6 +4,7 @@
 
 #include "duckdb/common/exception.hpp"
 #include "duckdb/common/random_engine.hpp"
+#include "duckdb/main/client_config.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/config.hpp"
 
@@ -18,13 +19,18 @@ const char *const MAX_RETRY_COUNT = "ducklake_max_retry_count";
 const char *const RETRY_WAIT_MS = "ducklake_retry_wait_ms";
 const char *const RETRY_BACKOFF = "ducklake_retry_backoff";
 
-//! The setting's value, or NULL while the connection has not set it.
+//! The setting's value, or NULL while neither the session nor the database has set it. Looked up
+//! where SET keeps it, session first: ClientContext::TryGetCurrentSetting would first search DuckDB's
+//! built-in options by name, twice, and these are read at every commit.
 Value Setting(ClientContext &context, const char *name) {
-	Value value;
-	if (!context.TryGetCurrentSetting(name, value)) {
-		return Value();
+	auto &session = ClientConfig::GetConfig(context).set_variables;
+	auto entry = session.find(name);
+	if (entry != session.end()) {
+		return entry->second;
 	}
-	return value;
+	auto &global = DBConfig::GetConfig(context).options.set_variables;
+	entry = global.find(name);
+	return entry == global.end() ? Value() : entry->second;
 }
 
 } // namespace
@@ -42,7 +48,6 @@ CommitRetryPolicy CommitRetryPolicy::FromSettings(ClientContext &context) {
 	policy.first_wait_ms = wait.IsNull() ? 100.0 : double(wait.GetValue<uint64_t>());
 	policy.backoff = backoff.IsNull() ? 1.5 : backoff.GetValue<double>();
 	policy.max_wait_ms = std::numeric_limits<double>::infinity();
-	policy.time_limit = std::chrono::milliseconds::max();
 	return policy;
 }
 
@@ -69,8 +74,9 @@ void CommitRetryPolicy::Run(const string &lake_name, const std::function<void()>
 				                           "kept committing first (%s)",
 				                           lake_name, retry + 1, limit, ex.what());
 			}
-			auto wait_us = WaitMs(retry) * 1000.0 * (0.5 + random.NextRandom());
-			std::this_thread::sleep_for(std::chrono::microseconds(int64_t(wait_us)));
+			// (At most an hour: a huge backoff must not overflow the conversion.)
+			auto wait_us = MinValue<double>(3.6e9, WaitMs(retry) * 1000.0 * (0.5 + random.NextRandom()));
+			std::this_thread::sleep_for(std::chrono::microseconds(int64_t(MaxValue<double>(0.0, wait_us))));
 		}
 	}
 }

@@ -17,7 +17,6 @@
 
 #include "duckdb/common/types/timestamp.hpp"
 
-
 namespace duckdb {
 
 vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &columns,

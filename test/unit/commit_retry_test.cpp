@@ -53,6 +53,11 @@ TEST(CommitRetry, AnyDuckLakeSettingSelectsDuckLakesPolicy) {
 	EXPECT_DOUBLE_EQ(only_wait.WaitMs(0), 250.0);
 	EXPECT_DOUBLE_EQ(only_wait.WaitMs(3), 2000.0);
 
+	// SET GLOBAL (every connection) counts as much as a session's SET
+	auto global = PolicyAfter({"SET GLOBAL ducklake_retry_backoff = 3"});
+	ASSERT_TRUE(global.max_retries.IsValid());
+	EXPECT_DOUBLE_EQ(global.WaitMs(1), 300.0);
+
 	auto reset = PolicyAfter({"SET ducklake_max_retry_count = 3", "RESET ducklake_max_retry_count"});
 	EXPECT_FALSE(reset.max_retries.IsValid());
 }

@@ -21,7 +21,8 @@ class ClientContext;
 class DBConfig;
 
 struct CommitRetryPolicy {
-	//! Retries after the first attempt; invalid: as many as `time_limit` allows.
+	//! Retries after the first attempt; invalid: as many as `time_limit` allows (which only counts
+	//! then).
 	optional_idx max_retries;
 	//! The wait before the first retry; each later one is `backoff` times the one before, at most
 	//! `max_wait_ms`. Every wait is then jittered to between half and one and a half of itself, so
