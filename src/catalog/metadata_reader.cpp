@@ -4,6 +4,7 @@
 #include "mallard/catalog/catalog_rows.hpp"
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/name_mapping.hpp"
+#include "mallard/storage/file_encryption.hpp"
 
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/unordered_set.hpp"
@@ -391,7 +392,8 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	auto rows = conn.QueryColumns(StringUtil::Format(
 	    "SELECT f.data_file_id, f.path, f.path_is_relative, f.record_count, f.file_size_bytes, f.footer_size, "
 	    "f.row_id_start, f.partition_id, f.begin_snapshot, d.delete_file_id, d.path, d.path_is_relative, "
-	    "d.delete_count, d.file_size_bytes, d.footer_size, d.begin_snapshot, f.mapping_id FROM %s f LEFT JOIN %s d ON "
+	    "d.delete_count, d.file_size_bytes, d.footer_size, d.begin_snapshot, f.mapping_id, f.encryption_key, "
+	    "d.encryption_key FROM %s f LEFT JOIN %s d ON "
 	    "d.data_file_id = f.data_file_id AND d.table_id = f.table_id AND %s WHERE f.table_id = %llu AND %s "
 	    "ORDER BY f.file_order, f.data_file_id",
 	    conn.Table("ducklake_data_file"), conn.Table("ducklake_delete_file"), VisibleAt(snapshot_id, "d"), table_id,
@@ -414,6 +416,9 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 				file.row_id_start = chunk.IsNull(6, row) ? 0 : chunk.GetId(6, row);
 				file.partition_id = chunk.GetOptionalId(7, row);
 				file.begin_snapshot = chunk.GetOptionalId(8, row);
+				if (!chunk.IsNull(17, row)) {
+					file.encryption_key = FileEncryption::FromCatalog(chunk.GetString(17, row));
+				}
 				known = file_index.emplace(data_file_id, files.size()).first;
 				files.push_back(std::move(file));
 			}
@@ -430,6 +435,9 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 			info.file_size_bytes = chunk.IsNull(13, row) ? 0 : chunk.GetId(13, row);
 			info.footer_size = chunk.GetOptionalId(14, row);
 			info.begin_snapshot = chunk.GetId(15, row);
+			if (!chunk.IsNull(18, row)) {
+				info.encryption_key = FileEncryption::FromCatalog(chunk.GetString(18, row));
+			}
 		}
 	}
 	if (files.empty()) {
@@ -577,13 +585,21 @@ bool MetadataReader::TryReadTableStats(MetadataConnection &conn, idx_t table_id,
 	return true;
 }
 
-Value MetadataReader::ReadMetadataValue(MetadataConnection &conn, const string &key) {
-	auto rows = conn.Query("SELECT value FROM " + conn.Table("ducklake_metadata") +
-	                       " WHERE key = " + MetadataConnection::Literal(key) + " AND scope IS NULL");
-	if (rows.RowCount() == 0 || rows.rows[0][0].IsNull()) {
-		return Value();
+unordered_map<string, string> MetadataReader::ReadMetadataValues(MetadataConnection &conn,
+                                                               const vector<string> &keys) {
+	string list;
+	for (auto &key : keys) {
+		list += (list.empty() ? "" : ", ") + MetadataConnection::Literal(key);
 	}
-	return Value(rows.rows[0][0].ToString());
+	auto rows = conn.Query("SELECT key, value FROM " + conn.Table("ducklake_metadata") + " WHERE key IN (" + list +
+	                       ") AND scope IS NULL");
+	unordered_map<string, string> result;
+	for (auto &row : rows.rows) {
+		if (!row[1].IsNull()) {
+			result[row[0].ToString()] = row[1].ToString();
+		}
+	}
+	return result;
 }
 
 } // namespace duckdb

@@ -2,6 +2,7 @@
 
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/value_text.hpp"
+#include "mallard/storage/file_encryption.hpp"
 
 #include "duckdb/common/string_util.hpp"
 
@@ -23,6 +24,11 @@ string Num(idx_t value) {
 
 string Num(const optional_idx &value) {
 	return value.IsValid() ? std::to_string(value.GetIndex()) : "NULL";
+}
+
+//! A file's encryption_key column: NULL for a plain file.
+string Key(const string &key) {
+	return key.empty() ? string("NULL") : Lit(FileEncryption::ToCatalog(key));
 }
 
 string Bool(bool value) {
@@ -214,7 +220,7 @@ void SnapshotWriter::AddDataFiles(idx_t table_id, const vector<DataFileInfo> &fi
 		    Num(file.data_file_id) + ", " + Num(table_id) + ", " + snapshot + ", NULL, NULL, " + Lit(file.path) +
 		    ", " + Bool(file.path_is_relative) + ", 'parquet', " + Num(file.record_count) + ", " +
 		    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", " + Num(file.row_id_start) + ", " +
-		    Num(file.partition_id) + ", NULL, " + Num(file.mapping_id) + ")");
+		    Num(file.partition_id) + ", " + Key(file.encryption_key) + ", " + Num(file.mapping_id) + ")");
 		for (auto &value : file.partition_values) {
 			Add("INSERT INTO " + conn.Table("ducklake_file_partition_value") +
 			    " (data_file_id, table_id, partition_key_index, partition_value) VALUES (" + Num(file.data_file_id) +
@@ -246,7 +252,7 @@ void SnapshotWriter::AddDeleteFile(idx_t table_id, idx_t data_file_id, const Del
 	    "delete_count, file_size_bytes, footer_size, encryption_key) VALUES (" +
 	    Num(file.delete_file_id) + ", " + Num(table_id) + ", " + snapshot + ", NULL, " + Num(data_file_id) + ", " +
 	    Lit(file.path) + ", " + Bool(file.path_is_relative) + ", 'parquet', " + Num(file.delete_count) + ", " +
-	    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", NULL)");
+	    Num(file.file_size_bytes) + ", " + Num(file.footer_size) + ", " + Key(file.encryption_key) + ")");
 }
 
 void SnapshotWriter::EndDeleteFiles(idx_t data_file_id) {

@@ -57,8 +57,8 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 	auto query = "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
 	             Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
 	             ") WHERE starts_with(filename, 'ducklake-inlined://') ORDER BY rowid";
-	return CopyToDataFile(context, query, copy_options, folder, file_name, expected_rows, "Flushing inlined data",
-	                      table.name);
+	return CopyToDataFile(context, query, copy_options, catalog.NewFileKey(), folder, file_name, expected_rows,
+	                      "Flushing inlined data", table.name);
 }
 
 } // namespace

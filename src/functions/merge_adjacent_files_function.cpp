@@ -11,6 +11,7 @@
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/scan/data_file_reader.hpp"
+#include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
@@ -55,20 +56,35 @@ void MarkRowIdColumns(ClientContext &context, const string &folder, vector<Merge
 	if (files.empty()) {
 		return;
 	}
-	string paths;
-	for (auto &file : files) {
-		paths += string(paths.empty() ? "" : ", ") +
-		         MetadataConnection::Literal(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative));
-	}
 	Connection connection(DatabaseInstance::GetDatabase(context));
-	auto result = connection.Query("SELECT DISTINCT file_name FROM parquet_schema([" + paths +
-	                               "]) WHERE field_id = " + std::to_string(MultiFileReader::ROW_ID_FIELD_ID));
-	if (result->HasError()) {
-		result->ThrowError("Merging files: reading their Parquet schemas: ");
-	}
+	string paths;
 	unordered_set<string> with_row_ids;
-	for (auto &row : *result) {
-		with_row_ids.insert(row.GetValue<string>(0));
+	for (auto &file : files) {
+		auto path = LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative);
+		if (file.info.encryption_key.empty()) {
+			paths += string(paths.empty() ? "" : ", ") + MetadataConnection::Literal(path);
+			continue;
+		}
+		// parquet_schema cannot read an encrypted footer: the reader's columns show the row id
+		// column by the name every writer gives it.
+		auto columns = connection.Query("SELECT * FROM " + ReadParquetSQL(path, file.info.encryption_key) + " LIMIT 0");
+		if (columns->HasError()) {
+			columns->ThrowError("Merging files: reading the schema of \"" + path + "\": ");
+		}
+		auto &names = columns->names;
+		if (std::find(names.begin(), names.end(), "_ducklake_internal_row_id") != names.end()) {
+			with_row_ids.insert(path);
+		}
+	}
+	if (!paths.empty()) {
+		auto result = connection.Query("SELECT DISTINCT file_name FROM parquet_schema([" + paths +
+		                               "]) WHERE field_id = " + std::to_string(MultiFileReader::ROW_ID_FIELD_ID));
+		if (result->HasError()) {
+			result->ThrowError("Merging files: reading their Parquet schemas: ");
+		}
+		for (auto &row : *result) {
+			with_row_ids.insert(row.GetValue<string>(0));
+		}
 	}
 	for (auto &file : files) {
 		file.has_row_id_column =
@@ -274,30 +290,36 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 	for (idx_t i = 0; i < table.columns.size(); i++) {
 		select += "f.c" + std::to_string(i) + ", ";
 	}
-	string files, starts, deletes, delete_of;
+	string files, starts, delete_of;
+	vector<pair<string, string>> deletes;
 	NameMappedFiles mapped;
+	EncryptedFiles encrypted;
 	for (auto &file : group) {
 		auto full_path = LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative);
 		if (file.info.name_mapping) {
 			mapped[full_path] = file.info.name_mapping;
 		}
+		if (!file.info.encryption_key.empty()) {
+			encrypted[full_path] = file.info.encryption_key;
+		}
 		auto path = MetadataConnection::Literal(full_path);
 		files += string(files.empty() ? "" : ", ") + path;
 		starts += string(starts.empty() ? "" : ", ") + "(" + path + ", " + std::to_string(file.info.row_id_start) + ")";
 		if (file.info.has_delete_file) {
-			auto delete_path = MetadataConnection::Literal(
-			    LakePaths::Resolve(folder, file.info.delete_file.path, file.info.delete_file.path_is_relative));
-			deletes += string(deletes.empty() ? "" : ", ") + delete_path;
-			delete_of += string(delete_of.empty() ? "" : ", ") + "(" + delete_path + ", " + path + ")";
+			auto delete_path =
+			    LakePaths::Resolve(folder, file.info.delete_file.path, file.info.delete_file.path_is_relative);
+			deletes.emplace_back(delete_path, file.info.delete_file.encryption_key);
+			delete_of += string(delete_of.empty() ? "" : ", ") + "(" + MetadataConnection::Literal(delete_path) +
+			             ", " + path + ")";
 		}
 	}
 	auto query = "SELECT " + select + "coalesce(f._ducklake_internal_row_id, s.row_id_start + f.file_row_number) AS "
-	             "row_id FROM " + DataFileRead("[" + files + "]", table.columns, "c", mapped) +
+	             "row_id FROM " + DataFileRead("[" + files + "]", table.columns, "c", mapped, encrypted) +
 	             " f JOIN (VALUES " + starts +
 	             ") s(file_name, row_id_start) ON f.filename = s.file_name";
 	if (!deletes.empty()) {
-		query += " ANTI JOIN (SELECT m.file_name, d.pos FROM read_parquet([" + deletes +
-		         "]) d JOIN (VALUES " + delete_of +
+		query += " ANTI JOIN (SELECT m.file_name, d.pos FROM (" + ReadParquetFilesSQL("filename, pos", deletes) +
+		         ") d JOIN (VALUES " + delete_of +
 		         ") m(delete_name, file_name) ON d.filename = m.delete_name) x ON x.file_name = f.filename AND x.pos = "
 		         "f.file_row_number";
 	}
@@ -305,10 +327,11 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 }
 
 //! Writes one group's live rows, in row id order, into a new file through DuckDB's Parquet COPY
-//! (the same writer inserts use, with the table's options). Returns the new file's description.
+//! (the same writer inserts use, with the table's options), encrypted with `encryption_key` unless it
+//! is empty. Returns the new file's description.
 DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table, const string &folder,
                              const vector<MergeSourceFile> &group, const DataFileWriteOptions &options,
-                             idx_t last_schema_change) {
+                             idx_t last_schema_change, const string &encryption_key) {
 	idx_t record_count = 0;
 	for (auto &file : group) {
 		record_count += file.LiveRows();
@@ -324,12 +347,15 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 	}
 	bool positional = KeepsPositionalRowIds(group);
 	bool same_schema = true;
+	bool any_encrypted = false;
 	for (auto &file : group) {
 		// A name-mapped file's columns are not the table's: it is read through its mapping.
 		same_schema = same_schema && file.begin_snapshot >= last_schema_change && !file.info.name_mapping;
+		any_encrypted = any_encrypted || !file.info.encryption_key.empty();
 	}
 	string query;
-	if (positional && same_schema) {
+	// read_parquet takes one key per call: encrypted files go through the lake's reader below.
+	if (positional && same_schema && !any_encrypted) {
 		// Every source was written with the table's current columns: copy the stored values as they
 		// are, file after file (each file's rows in order, the files in row id order).
 		string files;
@@ -347,8 +373,8 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 	}
 	auto copy_options =
 	    ParquetCopyOptions(positional ? FieldIds(table.columns) : FieldIdsWithRowId(table.columns), options);
-	auto merged =
-	    CopyToDataFile(context, query, copy_options, folder, file_name, record_count, "Merging files", table.name);
+	auto merged = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name, record_count,
+	                             "Merging files", table.name);
 	merged.row_id_start = first.row_id_start;
 	merged.partition_id = first.partition_id;
 	merged.partition_values = first.partition_values;
@@ -510,10 +536,11 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 		MergeFilesResult result;
 		result.schema_name = plan.schema.name;
 		result.table_name = table.name;
+		auto encryption_key = catalog.NewFileKey();
 		try {
 			for (auto &group : plan.groups) {
-				merged.push_back(
-				    WriteMergedFile(context, table, plan.folder, group, plan.write_options, plan.last_schema_change));
+				merged.push_back(WriteMergedFile(context, table, plan.folder, group, plan.write_options,
+				                                 plan.last_schema_change, encryption_key));
 				written.push_back(plan.folder + merged.back().path);
 				result.files_processed += group.size();
 				result.bytes_written += merged.back().file_size_bytes;

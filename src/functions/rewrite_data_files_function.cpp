@@ -21,6 +21,7 @@
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/scan/data_file_reader.hpp"
+#include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
@@ -58,14 +59,20 @@ vector<ColumnStatsInfo> SubsetStats(const vector<ColumnStatsInfo> &source) {
 	return result;
 }
 
-//! Writes the rows of `file` its delete file keeps into a new file of `folder`, with their row ids.
+//! Writes the rows of `file` its delete file keeps into a new file of `folder`, with their row ids,
+//! encrypted with `encryption_key` unless it is empty.
 DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &table, const string &folder,
-                                const DataFileInfo &file, const DataFileWriteOptions &options) {
+                                const DataFileInfo &file, const DataFileWriteOptions &options,
+                                const string &encryption_key) {
 	auto source_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
 	auto delete_path = LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
 	NameMappedFiles mapped;
 	if (file.name_mapping) {
 		mapped[source_path] = file.name_mapping;
+	}
+	EncryptedFiles encrypted;
+	if (!file.encryption_key.empty()) {
+		encrypted[source_path] = file.encryption_key;
 	}
 	// The columns are read as c0, c1, ... and file_row_number is read_parquet's virtual column,
 	// qualified: no column name of the table can hide or capture it.
@@ -73,9 +80,9 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 	select += "coalesce(f._ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 	          " + f.file_row_number) AS _ducklake_internal_row_id";
 	auto query = "SELECT " + select + " FROM " +
-	             DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c", mapped) +
-	             " f WHERE f.file_row_number NOT IN (SELECT pos FROM read_parquet(" +
-	             MetadataConnection::Literal(delete_path) + ")) ORDER BY f.file_row_number";
+	             DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c", mapped, encrypted) +
+	             " f WHERE f.file_row_number NOT IN (SELECT pos FROM " +
+	             ReadParquetSQL(delete_path, file.delete_file.encryption_key) + ") ORDER BY f.file_row_number";
 	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
 	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
 	auto file_name = LakePaths::NewDataFileName();
@@ -86,7 +93,7 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 			file_name = file.path.substr(0, slash + 1) + file_name;
 		}
 	}
-	auto rewritten = CopyToDataFile(context, query, copy_options, folder, file_name,
+	auto rewritten = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name,
 	                                file.record_count - file.delete_file.delete_count, "Rewriting a data file",
 	                                table.name);
 	rewritten.row_id_start = file.row_id_start;
@@ -233,10 +240,11 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 		for (auto &file : files) {
 			progress.AddTotal(file.source.file_size_bytes + 1);
 		}
+		auto encryption_key = catalog.NewFileKey();
 		try {
 			for (auto &file : files) {
 				if (file.source.delete_file.delete_count < file.source.record_count) {
-					file.new_file = WriteRewrittenFile(context, table, folder, file.source, write_options);
+					file.new_file = WriteRewrittenFile(context, table, folder, file.source, write_options, encryption_key);
 					file.has_new_file = true;
 					written.push_back(folder + file.new_file.path);
 				}

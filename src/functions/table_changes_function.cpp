@@ -16,6 +16,7 @@
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/scan/data_file_reader.hpp"
+#include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
@@ -92,6 +93,8 @@ struct ChangeFile {
 	optional_idx end_snapshot;
 	//! For delete files: the data file they belong to.
 	idx_t data_file_id = 0;
+	//! The raw key of an encrypted file (file_encryption.hpp); empty for a plain one.
+	string encryption_key;
 };
 
 string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckLakeTableEntry &table, idx_t start,
@@ -126,7 +129,8 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 		NameMappedFiles mapped;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			auto deletes = conn.Query(StringUtil::Format(
-			    "SELECT delete_file_id, path, path_is_relative, begin_snapshot, end_snapshot, data_file_id FROM %s "
+			    "SELECT delete_file_id, path, path_is_relative, begin_snapshot, end_snapshot, data_file_id, "
+			    "encryption_key FROM %s "
 			    "WHERE table_id = %llu AND (%s OR %s)",
 			    conn.Table("ducklake_delete_file"), table_id, in_range("begin_snapshot"), in_range("end_snapshot")));
 			for (auto &row : deletes.rows) {
@@ -139,11 +143,14 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 					file.end_snapshot = NumericCast<idx_t>(row[4].GetValue<int64_t>());
 				}
 				file.data_file_id = NumericCast<idx_t>(row[5].GetValue<int64_t>());
+				if (!row[6].IsNull()) {
+					file.encryption_key = FileEncryption::FromCatalog(row[6].ToString());
+				}
 				delete_files.push_back(std::move(file));
 			}
 			auto data = conn.Query(StringUtil::Format(
-			    "SELECT data_file_id, path, path_is_relative, row_id_start, begin_snapshot, end_snapshot, mapping_id "
-			    "FROM %s "
+			    "SELECT data_file_id, path, path_is_relative, row_id_start, begin_snapshot, end_snapshot, mapping_id, "
+			    "encryption_key FROM %s "
 			    "WHERE table_id = %llu AND (%s OR %s OR data_file_id IN (SELECT data_file_id FROM %s WHERE "
 			    "table_id = %llu AND %s))",
 			    conn.Table("ducklake_data_file"), table_id, in_range("begin_snapshot"), in_range("end_snapshot"),
@@ -166,6 +173,9 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				}
 				if (!row[6].IsNull()) {
 					mapped[file.path] = mappings[NumericCast<idx_t>(row[6].GetValue<int64_t>())];
+				}
+				if (!row[7].IsNull()) {
+					file.encryption_key = FileEncryption::FromCatalog(row[7].ToString());
 				}
 				data_files.push_back(std::move(file));
 			}
@@ -202,10 +212,18 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			}
 		});
 		auto rows_of = [&](const ChangeFile &file, idx_t snapshot, const string &type, const string &where) {
+			EncryptedFiles encrypted;
+			if (!file.encryption_key.empty()) {
+				encrypted[file.path] = file.encryption_key;
+			}
 			return " UNION ALL SELECT " + std::to_string(snapshot) +
 			       ", coalesce(_ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 			       " + file_row_number), '" + type + "'" + read_list + " FROM " +
-			       DataFileRead(Quote(file.path), columns, "c", mapped) + (where.empty() ? "" : " WHERE " + where);
+			       DataFileRead(Quote(file.path), columns, "c", mapped, encrypted) +
+			       (where.empty() ? "" : " WHERE " + where);
+		};
+		auto positions_of = [&](const ChangeFile &file) {
+			return "SELECT pos FROM " + ReadParquetSQL(file.path, file.encryption_key);
 		};
 		// The delete file of a data file that ended at (or was replaced at) a snapshot.
 		auto delete_file_ending_at = [&](idx_t data_file_id, idx_t snapshot) -> const ChangeFile * {
@@ -232,18 +250,14 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			    !rewrite_snapshots.count(file.begin_snapshot)) {
 				auto same_snapshot = delete_file_added_with(file);
 				changes += rows_of(file, file.begin_snapshot, "insert",
-				                   same_snapshot ? "file_row_number NOT IN (SELECT pos FROM read_parquet(" +
-				                                       Quote(same_snapshot->path) + "))"
-				                                 : "");
+				                   same_snapshot ? "file_row_number NOT IN (" + positions_of(*same_snapshot) + ")" : "");
 			}
 			if (file.end_snapshot.IsValid() && file.end_snapshot.GetIndex() >= start &&
 			    file.end_snapshot.GetIndex() <= end && !rewrite_snapshots.count(file.end_snapshot.GetIndex())) {
 				// Ended: its rows not deleted before are deleted now.
 				auto previous = delete_file_ending_at(file.id, file.end_snapshot.GetIndex());
 				changes += rows_of(file, file.end_snapshot.GetIndex(), "delete",
-				                   previous ? "file_row_number NOT IN (SELECT pos FROM read_parquet(" +
-				                                  Quote(previous->path) + "))"
-				                            : "");
+				                   previous ? "file_row_number NOT IN (" + positions_of(*previous) + ")" : "");
 			}
 		}
 		for (auto &file : delete_files) {
@@ -261,9 +275,9 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			}
 			// A delete file holds every deleted position: the new ones are those its predecessor lacks.
 			auto previous = delete_file_ending_at(file.data_file_id, file.begin_snapshot);
-			auto positions = "SELECT pos FROM read_parquet(" + Quote(file.path) + ")";
+			auto positions = positions_of(file);
 			if (previous) {
-				positions += " EXCEPT SELECT pos FROM read_parquet(" + Quote(previous->path) + ")";
+				positions += " EXCEPT " + positions_of(*previous);
 			}
 			changes += rows_of(*data_file, file.begin_snapshot, "delete", "file_row_number IN (" + positions + ")");
 		}

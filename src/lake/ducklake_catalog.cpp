@@ -7,6 +7,7 @@
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/lake/lake_file_cache.hpp"
+#include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/types/timestamp.hpp"
@@ -44,17 +45,30 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 			options.data_path = options.location.target + ".files/";
 		}
 		data_path = LakePaths::NormalizeDataPath(options.data_path);
-		InitializeMetadataTables(*metadata, data_path, options.metadata_settings);
+		encrypted = options.encryption == LakeEncryption::ENCRYPTED;
+		auto settings = options.metadata_settings;
+		settings.emplace_back("encrypted", encrypted ? "true" : "false");
+		InitializeMetadataTables(*metadata, data_path, settings);
 	} else {
 		write_cache.SetAttachSettings(options.metadata_settings);
-		auto stored = MetadataReader::ReadMetadataValue(*metadata, "data_path");
+		auto stored = MetadataReader::ReadMetadataValues(*metadata, {"data_path", "encrypted"});
+		auto stored_path = stored.find("data_path");
 		if (!options.data_path.empty()) {
 			data_path = LakePaths::NormalizeDataPath(options.data_path);
-		} else if (!stored.IsNull()) {
-			data_path = LakePaths::NormalizeDataPath(stored.ToString());
+		} else if (stored_path != stored.end()) {
+			data_path = LakePaths::NormalizeDataPath(stored_path->second);
 		} else {
 			throw InvalidInputException("DuckLake catalog %s stores no data_path; pass DATA_PATH in ATTACH",
 			                            DisplayName());
+		}
+		auto stored_encrypted = stored.find("encrypted");
+		encrypted = stored_encrypted != stored.end() && StringUtil::CIEquals(stored_encrypted->second, "true");
+		if (options.encryption != LakeEncryption::UNSPECIFIED &&
+		    encrypted != (options.encryption == LakeEncryption::ENCRYPTED)) {
+			throw InvalidInputException("ATTACH asks for an %s lake, but DuckLake catalog %s was created %s: drop "
+			                            "the ENCRYPTED option to attach it as it is",
+			                            encrypted ? "unencrypted" : "encrypted", DisplayName(),
+			                            encrypted ? "encrypted" : "unencrypted");
 		}
 	}
 	EnsureMetadataIndexes(*metadata);
@@ -72,6 +86,10 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 		}
 		pinned_snapshot = make_uniq<SnapshotInfo>(snapshot);
 	}
+}
+
+string DuckLakeCatalog::NewFileKey() const {
+	return encrypted ? FileEncryption::NewKey() : string();
 }
 
 SnapshotInfo DuckLakeCatalog::GetStartSnapshot() {

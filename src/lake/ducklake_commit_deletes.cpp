@@ -48,7 +48,7 @@ void LakeCommit::PrepareDeletes() {
 			if (file.has_delete_file) {
 				prepared.committed_rows = DeleteFiles::ReadWithSnapshots(
 				    db, LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative),
-				    file.delete_file.begin_snapshot);
+				    file.delete_file.encryption_key, file.delete_file.begin_snapshot);
 			}
 			prepared.ends_file = prepared.committed_rows.size() + local.positions->size() >= file.record_count;
 			if (!prepared.ends_file) {
@@ -124,7 +124,9 @@ void LakeCommit::WriteDeleteFile(PreparedDelete &prepared, idx_t snapshot_id) {
 	auto name = DeleteFiles::NewFileName();
 	auto path = prepared.folder + name;
 	transaction.AddWrittenFile(path);
-	prepared.delete_file = DeleteFiles::Write(transaction.GetCatalog().GetDatabase(), prepared.data_file_path, path, rows);
+	auto &catalog = transaction.GetCatalog();
+	prepared.delete_file =
+	    DeleteFiles::Write(catalog.GetDatabase(), prepared.data_file_path, path, catalog.NewFileKey(), rows);
 	prepared.delete_file.path = name;
 	prepared.delete_file.path_is_relative = true;
 	prepared.written_for_snapshot = snapshot_id;

@@ -8,6 +8,7 @@
 #include "mallard/lake/ducklake_partitioning.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/storage/file_encryption.hpp"
 
 #include "duckdb/catalog/catalog_entry/copy_function_catalog_entry.hpp"
 #include "duckdb/common/file_system.hpp"
@@ -196,10 +197,11 @@ string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &op
 }
 
 DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
-                            const string &folder, const string &file_name, idx_t expected_rows, const string &action,
-                            const string &table_name) {
+                            const string &encryption_key, const string &folder, const string &file_name,
+                            idx_t expected_rows, const string &action, const string &table_name) {
 	auto path = folder + file_name;
-	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options + ")";
+	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options +
+	           FileEncryption::CopyOption(encryption_key) + ")";
 	// A separate connection: the COPY is a query of its own.
 	Connection connection(DatabaseInstance::GetDatabase(context));
 	auto result = connection.Query(sql);
@@ -219,6 +221,7 @@ DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const s
 	file.path = file_name;
 	file.path_is_relative = true;
 	file.record_count = written_rows;
+	file.encryption_key = encryption_key;
 	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
 	file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
 	return file;
@@ -378,6 +381,11 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		info.options["compression_level"] = {Value::BIGINT(NumericCast<int64_t>(write_options.compression_level.GetIndex()))};
 	}
 	info.options["row_group_size"] = {Value::UBIGINT(write_options.row_group_size)};
+	// In an encrypted lake, one new key for all files of this insert (file_encryption.hpp).
+	auto encryption_key = table.GetLakeCatalog().NewFileKey();
+	if (!encryption_key.empty()) {
+		info.options["encryption_config"] = {FileEncryption::Config(encryption_key)};
+	}
 	CopyFunctionBindInput bind_input(info);
 	auto bind_data = function.copy_to_bind(context, bind_input, names, types);
 
@@ -406,7 +414,8 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		// DuckDB's partitioned COPY: one file per partition and thread, no rotation.
 		copy_op.partition_output = true;
 		copy_op.partition_columns = partition_columns;
-		copy_op.hive_file_pattern = true;
+		// Folders named key=value would show an encrypted lake's partition values to anyone.
+		copy_op.hive_file_pattern = encryption_key.empty();
 		copy_op.per_thread_output = false;
 		copy_op.rotate = false;
 		copy_op.file_size_bytes = optional_idx();
@@ -455,6 +464,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	auto &insert = planner.Make<DuckLakeInsert>(table, folder, child.estimated_cardinality);
 	insert.children.push_back(copy);
 	insert.Cast<DuckLakeInsert>().inline_insert = inline_insert;
+	insert.Cast<DuckLakeInsert>().encryption_key = std::move(encryption_key);
 	return insert;
 }
 
@@ -488,6 +498,7 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 			file.path = file.path.substr(1);
 		}
 		file.file_size_bytes = chunk.GetValue(2, row).GetValue<uint64_t>();
+		file.encryption_key = encryption_key;
 		auto footer = chunk.GetValue(3, row);
 		if (!footer.IsNull()) {
 			file.footer_size = footer.GetValue<uint64_t>();

@@ -12,7 +12,7 @@ namespace duckdb {
 namespace {
 
 const char *SUPPORTED_OPTIONS = "DATA_PATH, READ_ONLY, METADATA_SCHEMA, SNAPSHOT_VERSION, SNAPSHOT_TIME, "
-                                "DATA_INLINING_ROW_LIMIT, AUTOMATIC_MIGRATION";
+                                "DATA_INLINING_ROW_LIMIT, AUTOMATIC_MIGRATION, ENCRYPTED";
 
 DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) {
 	DuckLakeOptions options;
@@ -44,6 +44,13 @@ DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) 
 				                            value.ToString());
 			}
 			options.metadata_settings.emplace_back("data_inlining_row_limit", limit.ToString());
+		} else if (key == "encrypted") {
+			Value encrypted;
+			if (!TryCastValue(value, LogicalType::BOOLEAN, encrypted) || encrypted.IsNull()) {
+				throw InvalidInputException("ENCRYPTED must be true or false, got '%s'", value.ToString());
+			}
+			options.encryption =
+			    BooleanValue::Get(encrypted) ? LakeEncryption::ENCRYPTED : LakeEncryption::UNENCRYPTED;
 		} else if (key == "automatic_migration") {
 			options.automatic_migration = BooleanValue::Get(value.DefaultCastAs(LogicalType::BOOLEAN));
 		} else {

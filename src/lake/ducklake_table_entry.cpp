@@ -126,6 +126,7 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 			scan_file.row_id_start = file.row_id_start;
 			scan_file.record_count = file.record_count;
 			scan_file.file_size_bytes = file.file_size_bytes;
+			scan_file.encryption_key = file.encryption_key;
 			scan_file.column_stats = file.column_stats;
 			scan_file.partition_values = file.partition_values;
 			scan_file.begin_snapshot = file.begin_snapshot;

@@ -3,6 +3,7 @@
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/scan/ducklake_scan.hpp"
 #include "mallard/scan/name_mapped_columns.hpp"
+#include "mallard/storage/file_encryption.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_data.hpp"
@@ -16,6 +17,7 @@ namespace {
 const char *FUNCTION_NAME = "mallard_read_data_files";
 const char *COLUMNS_OPTION = "lake_columns";
 const char *MAPPINGS_OPTION = "name_mappings";
+const char *KEYS_OPTION = "encryption_keys";
 const char *MAPPING_ENTRY_TYPE = "STRUCT(id BIGINT, parent BIGINT, source VARCHAR, target BIGINT, is_partition BOOLEAN)[]";
 
 //! One entry of the lake_columns argument: a column or nested field, its parent's field id (NULL
@@ -60,6 +62,13 @@ public:
 	}
 
 	bool ParseOption(const string &key, const Value &val, MultiFileOptions &options, ClientContext &context) override {
+		if (key == KEYS_OPTION) {
+			for (auto &file : ListValue::GetChildren(val)) {
+				auto &fields = StructValue::GetChildren(file);
+				keys[fields[0].ToString()] = StringValue::Get(fields[1]);
+			}
+			return true;
+		}
 		if (key == MAPPINGS_OPTION) {
 			for (auto &file : ListValue::GetChildren(val)) {
 				auto &fields = StructValue::GetChildren(file);
@@ -132,21 +141,46 @@ public:
 		                             mapping == mappings.end() ? nullptr : mapping->second.get());
 	}
 
+	using MultiFileReader::CreateReader;
+	shared_ptr<BaseFileReader> CreateReader(ClientContext &context, GlobalTableFunctionState &gstate,
+	                                        const OpenFileInfo &file, idx_t file_idx,
+	                                        const MultiFileBindData &bind_data) override {
+		return MultiFileReader::CreateReader(context, gstate, WithKey(file), file_idx, bind_data);
+	}
+	shared_ptr<BaseFileReader> CreateReader(ClientContext &context, const OpenFileInfo &file,
+	                                        BaseFileReaderOptions &options, const MultiFileOptions &file_options,
+	                                        MultiFileReaderInterface &interface) override {
+		return MultiFileReader::CreateReader(context, WithKey(file), options, file_options, interface);
+	}
+
 	unique_ptr<MultiFileReader> Copy() const override {
 		auto result = make_uniq<DataFileReader>(columns);
 		result->mappings = mappings;
+		result->keys = keys;
 		return std::move(result);
 	}
 
 private:
 	vector<LakeColumnInfo> columns;
 	NameMappedFiles mappings;
+	EncryptedFiles keys;
+
+	//! The file with its key, if it has one.
+	OpenFileInfo WithKey(const OpenFileInfo &file) const {
+		auto key = keys.find(file.path);
+		if (key == keys.end()) {
+			return file;
+		}
+		auto result = file;
+		FileEncryption::SetReaderKey(result, key->second);
+		return result;
+	}
 };
 
 } // namespace
 
 string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, const string &name_prefix,
-                    const NameMappedFiles &mapped) {
+                    const NameMappedFiles &mapped, const EncryptedFiles &encrypted) {
 	string list = "[";
 	for (idx_t i = 0; i < columns.size(); i++) {
 		auto &column = columns[i];
@@ -173,7 +207,14 @@ string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, 
 	}
 	auto mapping_option =
 	    mapping_list.empty() ? string() : string(", ") + MAPPINGS_OPTION + " = [" + mapping_list + "]";
-	return string(FUNCTION_NAME) + "(" + files + ", " + COLUMNS_OPTION + " = " + list + mapping_option + ")";
+	string key_list;
+	for (auto &file : encrypted) {
+		key_list += string(key_list.empty() ? "" : ", ") + "{'path': " + MetadataConnection::Literal(file.first) +
+		            ", 'key': " + FileEncryption::KeySQL(file.second) + "}";
+	}
+	auto key_option = key_list.empty() ? string() : string(", ") + KEYS_OPTION + " = [" + key_list + "]";
+	return string(FUNCTION_NAME) + "(" + files + ", " + COLUMNS_OPTION + " = " + list + mapping_option + key_option +
+	       ")";
 }
 
 void RegisterDataFileReader(ExtensionLoader &loader) {
@@ -185,6 +226,7 @@ void RegisterDataFileReader(ExtensionLoader &loader) {
 		copy.get_multi_file_reader = DataFileReader::Create;
 		copy.named_parameters[COLUMNS_OPTION] = LogicalType::ANY;
 		copy.named_parameters[MAPPINGS_OPTION] = LogicalType::ANY;
+		copy.named_parameters[KEYS_OPTION] = LogicalType::ANY;
 		set.AddFunction(std::move(copy));
 	}
 	loader.RegisterFunction(std::move(set));

@@ -6,6 +6,7 @@
 #include "mallard/scan/inlined_data_reader.hpp"
 #include "mallard/scan/name_mapped_columns.hpp"
 #include "mallard/scan/scan_file_list.hpp"
+#include "mallard/storage/file_encryption.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_data.hpp"
@@ -136,7 +137,9 @@ protected:
 		if (i >= Count()) {
 			return OpenFileInfo("");
 		}
-		return OpenFileInfo(info->Path(At(i)));
+		OpenFileInfo file(info->Path(At(i)));
+		FileEncryption::SetReaderKey(file, info->EncryptionKey(At(i)));
+		return file;
 	}
 
 private:
@@ -251,7 +254,8 @@ public:
 				auto local_deletes = located.first->LocalDeletes(entry.GetIndex());
 				shared_ptr<const DeletePositions> committed;
 				if (!delete_file_path.empty()) {
-					committed = DeleteFiles::Read(*context.db, delete_file_path);
+					committed = DeleteFiles::Read(*context.db, delete_file_path,
+					                              located.first->DeleteFileKey(entry.GetIndex()));
 				}
 				if (committed || local_deletes) {
 					reader->deletion_filter = make_uniq<LakeDeleteFilter>(committed, local_deletes);

@@ -1,5 +1,7 @@
 #include "mallard/storage/delete_file.hpp"
 
+#include "mallard/storage/file_encryption.hpp"
+
 #include "duckdb/common/types/uuid.hpp"
 #include "duckdb/main/appender.hpp"
 #include "duckdb/main/connection.hpp"
@@ -43,7 +45,7 @@ void ThrowIfError(QueryResult &result, const string &what) {
 
 } // namespace
 
-shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path) {
+shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path, const string &key) {
 	auto &cache = GetCache();
 	{
 		std::lock_guard<std::mutex> guard(cache.lock);
@@ -54,7 +56,7 @@ shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const 
 	}
 	// A separate connection: this runs inside another query's scan or commit.
 	Connection conn(db);
-	auto result = conn.Query("SELECT DISTINCT pos FROM read_parquet(" + Quote(path) + ") ORDER BY pos");
+	auto result = conn.Query("SELECT DISTINCT pos FROM " + ReadParquetSQL(path, key) + " ORDER BY pos");
 	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
 	auto positions = make_shared_ptr<DeletePositions>();
 	positions->reserve(result->RowCount());
@@ -76,15 +78,16 @@ shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const 
 }
 
 vector<pair<idx_t, idx_t>> DeleteFiles::ReadWithSnapshots(DatabaseInstance &db, const string &path,
-                                                          idx_t file_snapshot) {
+                                                          const string &key, idx_t file_snapshot) {
 	Connection conn(db);
-	auto columns = conn.Query("SELECT name FROM parquet_schema(" + Quote(path) +
-	                          ") WHERE name = '_ducklake_internal_snapshot_id'");
+	auto read = ReadParquetSQL(path, key);
+	// The reader's columns, not parquet_schema: that cannot read an encrypted footer.
+	auto columns = conn.Query("SELECT * FROM " + read + " LIMIT 0");
 	ThrowIfError(*columns, "Cannot read delete file \"" + path + "\"");
-	auto snapshot = columns->RowCount() > 0 ? string("_ducklake_internal_snapshot_id")
-	                                        : std::to_string(file_snapshot);
-	auto result = conn.Query("SELECT pos, min(" + snapshot + ")::BIGINT FROM read_parquet(" + Quote(path) +
-	                         ") GROUP BY pos ORDER BY pos");
+	auto &names = columns->names;
+	bool has_snapshots = std::find(names.begin(), names.end(), "_ducklake_internal_snapshot_id") != names.end();
+	auto snapshot = has_snapshots ? string("_ducklake_internal_snapshot_id") : std::to_string(file_snapshot);
+	auto result = conn.Query("SELECT pos, min(" + snapshot + ")::BIGINT FROM " + read + " GROUP BY pos ORDER BY pos");
 	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
 	vector<pair<idx_t, idx_t>> rows;
 	for (auto &chunk : result->Collection().Chunks()) {
@@ -98,7 +101,7 @@ vector<pair<idx_t, idx_t>> DeleteFiles::ReadWithSnapshots(DatabaseInstance &db, 
 }
 
 DeleteFileInfo DeleteFiles::Write(DatabaseInstance &db, const string &data_file_path, const string &path,
-                                  const vector<pair<idx_t, idx_t>> &rows) {
+                                  const string &key, const vector<pair<idx_t, idx_t>> &rows) {
 	Connection conn(db);
 	auto table = "__mallard_delete_positions";
 	auto created = conn.Query(
@@ -117,12 +120,14 @@ DeleteFileInfo DeleteFiles::Write(DatabaseInstance &db, const string &data_file_
 	auto copy = conn.Query(StringUtil::Format(
 	    "COPY (SELECT %s::VARCHAR AS file_path, pos, snapshot_id AS _ducklake_internal_snapshot_id FROM %s ORDER "
 	    "BY pos) TO %s (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {file_path: %d, pos: %d, "
-	    "_ducklake_internal_snapshot_id: %d}, RETURN_STATS)",
-	    Quote(data_file_path), table, Quote(path), FILE_PATH_FIELD_ID, POS_FIELD_ID, SNAPSHOT_FIELD_ID));
+	    "_ducklake_internal_snapshot_id: %d}, RETURN_STATS%s)",
+	    Quote(data_file_path), table, Quote(path), FILE_PATH_FIELD_ID, POS_FIELD_ID, SNAPSHOT_FIELD_ID,
+	    FileEncryption::CopyOption(key)));
 	ThrowIfError(*copy, "Cannot write delete file \"" + path + "\"");
 	auto &result = copy->Cast<MaterializedQueryResult>();
 	DeleteFileInfo info;
 	info.delete_count = rows.size();
+	info.encryption_key = key;
 	if (result.RowCount() == 1) {
 		// filename, count, file_size_bytes, footer_size_bytes, ...
 		info.file_size_bytes = result.GetValue(2, 0).GetValue<uint64_t>();

@@ -140,6 +140,8 @@ struct DeleteFileInfo {
 	idx_t file_size_bytes = 0;
 	optional_idx footer_size;
 	idx_t begin_snapshot = 0;
+	//! The raw key the file is encrypted with (file_encryption.hpp); empty for a plain file.
+	string encryption_key;
 };
 
 //! A row of ducklake_data_file with its column statistics.
@@ -151,6 +153,8 @@ struct DataFileInfo {
 	idx_t file_size_bytes = 0;
 	optional_idx footer_size;
 	idx_t row_id_start = 0;
+	//! The raw key the file is encrypted with (file_encryption.hpp); empty for a plain file.
+	string encryption_key;
 	vector<ColumnStatsInfo> column_stats;
 	//! The snapshot that added the file; unset while uncommitted.
 	optional_idx begin_snapshot;

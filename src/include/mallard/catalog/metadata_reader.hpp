@@ -68,8 +68,9 @@ struct MetadataReader {
 	//! False (and zero stats) when the table has no ducklake_table_stats row yet.
 	static bool TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats);
 
-	//! A global (unscoped) ducklake_metadata value; NULL Value when absent.
-	static Value ReadMetadataValue(MetadataConnection &conn, const string &key);
+	//! Global (unscoped) ducklake_metadata values of `keys`, in one statement; a key absent or NULL
+	//! is not in the result.
+	static unordered_map<string, string> ReadMetadataValues(MetadataConnection &conn, const vector<string> &keys);
 };
 
 } // namespace duckdb

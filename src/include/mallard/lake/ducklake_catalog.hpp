@@ -22,12 +22,16 @@ class LakeFileCache;
 class ScanFileList;
 
 //! ATTACH options, validated (spec: "Attaching a DuckLake").
+//! ENCRYPTED in ATTACH: a new lake is created so; an existing lake must be so (file_encryption.hpp).
+enum class LakeEncryption : uint8_t { UNSPECIFIED, ENCRYPTED, UNENCRYPTED };
+
 struct DuckLakeOptions {
 	MetadataLocation location;
 	//! DATA_PATH as given; empty = use the one stored in the catalog.
 	string data_path;
 	bool read_only = false;
 	bool automatic_migration = false;
+	LakeEncryption encryption = LakeEncryption::UNSPECIFIED;
 	//! SNAPSHOT_VERSION / SNAPSHOT_TIME: the lake is pinned (read-only) at that snapshot.
 	optional_idx snapshot_version;
 	string snapshot_time;
@@ -92,6 +96,12 @@ public:
 	bool IsReadOnly() const {
 		return options.read_only;
 	}
+	//! Whether the lake encrypts the files it writes (ducklake_metadata key "encrypted").
+	bool IsEncrypted() const {
+		return encrypted;
+	}
+	//! The key for the files of one new write operation: a new one in an encrypted lake, else empty.
+	string NewFileKey() const;
 
 	//! Runs `fun` with exclusive use of the catalog database connection.
 	template <class FUNC>
@@ -130,6 +140,7 @@ public:
 private:
 	DuckLakeOptions options;
 	string data_path;
+	bool encrypted = false;
 	mutex metadata_lock;
 	unique_ptr<MetadataConnection> metadata;
 	//! Pinned snapshot (SNAPSHOT_VERSION / SNAPSHOT_TIME), if any.

@@ -31,9 +31,10 @@ string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &re
 string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options);
 //! Runs COPY (query) TO folder + file_name (copy_options) on a connection of its own and checks it
 //! wrote `expected_rows`; on any failure the file is removed and the error names `action` and the
-//! table. Returns the file's path (relative to `folder`), row count and size.
+//! table. Returns the file's path (relative to `folder`), row count, size and key. The file is
+//! encrypted with `encryption_key` unless it is empty (DuckLakeCatalog::NewFileKey).
 DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
-                            const string &folder, const string &file_name, idx_t expected_rows, const string &action,
+                            const string &encryption_key, const string &folder, const string &file_name, idx_t expected_rows, const string &action,
                             const string &table_name);
 
 class DuckLakeInsert : public PhysicalOperator {
@@ -52,6 +53,8 @@ public:
 	string data_folder;
 	//! Collects small inserts for data inlining (see ducklake_inline_insert.hpp); null when not planned.
 	optional_ptr<DuckLakeInlineInsert> inline_insert;
+	//! The key the files are written with; empty unless the lake is encrypted.
+	string encryption_key;
 
 public:
 	unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext &context) const override;

@@ -23,10 +23,13 @@ class ExtensionLoader;
 //! table's column names), plus _ducklake_internal_row_id (NULL when a file has no row ids).
 //! Columns of aliased types (JSON) are read as their storage type.
 //! Files in `mapped` (full path -> mapping) have no field ids and are read through their column
-//! name mapping (name_mapped_columns.hpp).
+//! name mapping (name_mapped_columns.hpp). Files in `encrypted` (full path -> key) are encrypted
+//! with that key (file_encryption.hpp); several files may each have their own.
 using NameMappedFiles = unordered_map<string, shared_ptr<const NameMapping>>;
+using EncryptedFiles = unordered_map<string, string>;
 string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, const string &name_prefix,
-                    const NameMappedFiles &mapped = NameMappedFiles());
+                    const NameMappedFiles &mapped = NameMappedFiles(),
+                    const EncryptedFiles &encrypted = EncryptedFiles());
 
 void RegisterDataFileReader(ExtensionLoader &loader);
 

@@ -18,18 +18,21 @@ class DatabaseInstance;
 //! Sorted, distinct row positions within one data file.
 using DeletePositions = vector<idx_t>;
 
+//! `key` is the raw key an encrypted delete file is (to be) encrypted with, empty for a plain file
+//! (file_encryption.hpp).
 struct DeleteFiles {
 	//! The positions in a delete file. Delete files never change once written, so they are read
 	//! once per process and cached (bounded).
-	static shared_ptr<const DeletePositions> Read(DatabaseInstance &db, const string &path);
+	static shared_ptr<const DeletePositions> Read(DatabaseInstance &db, const string &path, const string &key);
 	//! The positions in a delete file with the snapshot each was deleted in; files without that
 	//! column (older writers) deleted all their positions at `file_snapshot`.
-	static vector<pair<idx_t, idx_t>> ReadWithSnapshots(DatabaseInstance &db, const string &path, idx_t file_snapshot);
+	static vector<pair<idx_t, idx_t>> ReadWithSnapshots(DatabaseInstance &db, const string &path, const string &key,
+	                                                    idx_t file_snapshot);
 	//! Writes the (position, snapshot) rows, sorted by distinct position, as a delete file of
-	//! `data_file_path` at `path`, and returns its size, footer size and count (the id and path are
-	//! the caller's).
+	//! `data_file_path` at `path`, and returns its size, footer size, count and key (the id and
+	//! path are the caller's).
 	static DeleteFileInfo Write(DatabaseInstance &db, const string &data_file_path, const string &path,
-	                            const vector<pair<idx_t, idx_t>> &rows);
+	                            const string &key, const vector<pair<idx_t, idx_t>> &rows);
 	//! A new delete file's name: ducklake-<uuid>-delete.parquet.
 	static string NewFileName();
 	//! Merges two sorted, distinct position lists.
