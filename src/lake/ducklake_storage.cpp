@@ -1,7 +1,9 @@
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/lake/ducklake_storage.hpp"
 
+#include "mallard/catalog/postgres_secret.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_secret.hpp"
 #include "mallard/lake/ducklake_transaction_manager.hpp"
 
 #include "duckdb/main/attached_database.hpp"
@@ -74,7 +76,12 @@ DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) 
 unique_ptr<Catalog> DuckLakeAttach(optional_ptr<StorageExtensionInfo> storage_info, ClientContext &context,
                                    AttachedDatabase &db, const string &name, AttachInfo &info,
                                    AttachOptions &attach_options) {
-	auto options = ParseOptions(info.path, attach_options);
+	auto target = ResolveLakeAttach(context, info.path, attach_options.options);
+	auto options = ParseOptions(target.path, attach_options);
+	if (options.location.type == MetadataBackendType::POSTGRES) {
+		options.location.target = CompletePostgresConninfo(context, options.location.target, target.postgres_secret,
+		                                                   target.postgres_parameters);
+	}
 	if (options.read_only) {
 		// DuckDB decided the database's access mode before calling us; a lake attached at a past
 		// snapshot is read-only too, and DuckDB should refuse writes when binding them, not at commit.

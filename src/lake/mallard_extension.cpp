@@ -4,8 +4,10 @@
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/main/config.hpp"
 
+#include "mallard/catalog/postgres_secret.hpp"
 #include "mallard/functions/lake_functions.hpp"
 #include "mallard/lake/commit_retry.hpp"
+#include "mallard/lake/ducklake_secret.hpp"
 #include "mallard/lake/ducklake_storage.hpp"
 #include "mallard/storage/parquet_encryption.hpp"
 
@@ -26,6 +28,8 @@ public:
 		RegisterCommitRetrySettings(config);
 		RegisterParquetEncryption(config);
 		RegisterLakeFunctions(loader);
+		RegisterDuckLakeSecret(loader);
+		RegisterPostgresSecret(loader);
 	}
 	std::string Name() override {
 		return "ducklake";
