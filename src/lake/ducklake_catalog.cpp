@@ -35,6 +35,10 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 			throw InvalidInputException("Cannot attach DuckLake catalog %s read-only: it has not been created yet",
 			                            DisplayName());
 		}
+		if (!options.create_if_not_exists) {
+			throw InvalidInputException("DuckLake catalog %s holds no lake, and CREATE_IF_NOT_EXISTS is false",
+			                            DisplayName());
+		}
 		if (options.data_path.empty()) {
 			if (options.location.type == MetadataBackendType::POSTGRES) {
 				throw InvalidInputException("Creating DuckLake catalog %s needs a DATA_PATH: ATTACH "
@@ -55,6 +59,13 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 		auto stored_path = stored.find("data_path");
 		if (!options.data_path.empty()) {
 			data_path = LakePaths::NormalizeDataPath(options.data_path);
+			if (stored_path != stored.end() && data_path != LakePaths::NormalizeDataPath(stored_path->second) &&
+			    !options.override_data_path) {
+				throw InvalidInputException("DATA_PATH '%s' is not the data path DuckLake catalog %s stores ('%s'): "
+				                            "leave DATA_PATH out to use the stored one, or set OVERRIDE_DATA_PATH "
+				                            "true to read and write under '%s' for this attachment",
+				                            options.data_path, DisplayName(), stored_path->second, options.data_path);
+			}
 		} else if (stored_path != stored.end()) {
 			data_path = LakePaths::NormalizeDataPath(stored_path->second);
 		} else {

@@ -14,7 +14,16 @@ namespace duckdb {
 namespace {
 
 const char *SUPPORTED_OPTIONS = "DATA_PATH, READ_ONLY, METADATA_SCHEMA, SNAPSHOT_VERSION, SNAPSHOT_TIME, "
-                                "DATA_INLINING_ROW_LIMIT, AUTOMATIC_MIGRATION, ENCRYPTED";
+                                "DATA_INLINING_ROW_LIMIT, AUTOMATIC_MIGRATION, ENCRYPTED, OVERRIDE_DATA_PATH, "
+                                "CREATE_IF_NOT_EXISTS";
+
+bool BooleanOption(const string &name, const Value &value) {
+	Value result;
+	if (!TryCastValue(value, LogicalType::BOOLEAN, result) || result.IsNull()) {
+		throw InvalidInputException("%s must be true or false, got '%s'", name, value.ToString());
+	}
+	return BooleanValue::Get(result);
+}
 
 DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) {
 	DuckLakeOptions options;
@@ -47,14 +56,14 @@ DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) 
 			}
 			options.metadata_settings.emplace_back("data_inlining_row_limit", limit.ToString());
 		} else if (key == "encrypted") {
-			Value encrypted;
-			if (!TryCastValue(value, LogicalType::BOOLEAN, encrypted) || encrypted.IsNull()) {
-				throw InvalidInputException("ENCRYPTED must be true or false, got '%s'", value.ToString());
-			}
 			options.encryption =
-			    BooleanValue::Get(encrypted) ? LakeEncryption::ENCRYPTED : LakeEncryption::UNENCRYPTED;
+			    BooleanOption("ENCRYPTED", value) ? LakeEncryption::ENCRYPTED : LakeEncryption::UNENCRYPTED;
+		} else if (key == "override_data_path") {
+			options.override_data_path = BooleanOption("OVERRIDE_DATA_PATH", value);
+		} else if (key == "create_if_not_exists") {
+			options.create_if_not_exists = BooleanOption("CREATE_IF_NOT_EXISTS", value);
 		} else if (key == "automatic_migration") {
-			options.automatic_migration = BooleanValue::Get(value.DefaultCastAs(LogicalType::BOOLEAN));
+			options.automatic_migration = BooleanOption("AUTOMATIC_MIGRATION", value);
 		} else {
 			throw BinderException("Unknown option \"%s\" for ATTACH 'ducklake:%s': supported options are %s",
 			                      entry.first, path, SUPPORTED_OPTIONS);

@@ -27,8 +27,13 @@ enum class LakeEncryption : uint8_t { UNSPECIFIED, ENCRYPTED, UNENCRYPTED };
 
 struct DuckLakeOptions {
 	MetadataLocation location;
-	//! DATA_PATH as given; empty = use the one stored in the catalog.
+	//! DATA_PATH as given; empty = use the one stored in the catalog. An existing lake's must match
+	//! the stored one unless OVERRIDE_DATA_PATH (as in DuckLake: a mistyped path would read and
+	//! write files elsewhere).
 	string data_path;
+	bool override_data_path = false;
+	//! CREATE_IF_NOT_EXISTS false: a catalog without a lake is an error, not a new lake.
+	bool create_if_not_exists = true;
 	bool read_only = false;
 	bool automatic_migration = false;
 	LakeEncryption encryption = LakeEncryption::UNSPECIFIED;
