@@ -49,6 +49,92 @@ bool HasKindPrefix(const string &path) {
 	return false;
 }
 
+//! The DuckLake secret an ATTACH path of letters, digits and underscores names (empty: the unnamed
+//! one); an error when there is none.
+unique_ptr<SecretEntry> FindSecret(ClientContext &context, const string &name) {
+	auto &secret_manager = SecretManager::Get(context);
+	auto transaction = CatalogTransaction::GetSystemCatalogTransaction(context);
+	auto entry = secret_manager.GetSecretByName(transaction, name.empty() ? string(DEFAULT_SECRET) : name);
+	if (!entry) {
+		if (name.empty()) {
+			throw InvalidInputException("ATTACH 'ducklake:' reads the unnamed DuckLake secret, and there is none: CREATE "
+			                            "SECRET (TYPE ducklake, METADATA_PATH '...', DATA_PATH '...') first, or name "
+			                            "the catalog database");
+		}
+		throw InvalidInputException("ATTACH 'ducklake:%s': a bare name is a DuckLake secret's, and there is no secret "
+		                            "named \"%s\"; for a DuckDB catalog file of that name write 'ducklake:duckdb:%s'",
+		                            name, name, name);
+	}
+	if (entry->secret->GetType() != SECRET_TYPE) {
+		throw InvalidInputException("ATTACH 'ducklake:%s': secret \"%s\" is of type %s, not ducklake", name,
+		                            entry->secret->GetName(), entry->secret->GetType());
+	}
+	return entry;
+}
+
+void SetParameter(const string &key, const string &value, vector<pair<string, string>> &parameters) {
+	for (auto &parameter : parameters) {
+		if (parameter.first == key) {
+			parameter.second = value;
+			return;
+		}
+	}
+	parameters.emplace_back(key, value);
+}
+
+void AddParameters(const Value &map, vector<pair<string, string>> &parameters) {
+	if (map.IsNull()) {
+		return;
+	}
+	for (auto &item : MapValue::GetChildren(map)) {
+		auto &key_value = StructValue::GetChildren(item);
+		SetParameter(StringUtil::Lower(key_value[0].ToString()), key_value[1].IsNull() ? "" : key_value[1].ToString(),
+		             parameters);
+	}
+}
+
+//! TYPE picks the catalog database's kind; the rest must make sense for that kind.
+void ApplyParameters(const vector<pair<string, string>> &parameters, LakeAttachTarget &target) {
+	for (auto &parameter : parameters) {
+		if (parameter.first != "type") {
+			continue;
+		}
+		auto kind = StringUtil::Lower(parameter.second);
+		if (kind != "duckdb" && kind != "sqlite" && kind != "postgres") {
+			throw InvalidInputException("METADATA_PARAMETERS TYPE '%s' is not a catalog database Mallard supports "
+			                            "(duckdb, sqlite or postgres)",
+			                            parameter.second);
+		}
+		if (!HasKindPrefix(target.path)) {
+			target.path = kind + ":" + target.path;
+		}
+	}
+	bool postgres = StringUtil::StartsWith(target.path, "postgres");
+	bool sqlite = StringUtil::StartsWith(target.path, "sqlite:");
+	for (auto &parameter : parameters) {
+		auto &key = parameter.first;
+		if (key == "type") {
+			continue;
+		}
+		if (postgres) {
+			if (key == "secret") {
+				target.postgres_secret = parameter.second;
+			} else {
+				target.postgres_parameters.push_back(parameter);
+			}
+		} else if (sqlite && key == "journal_mode" && StringUtil::CIEquals(parameter.second, "wal")) {
+			// What Mallard uses anyway.
+		} else if (sqlite && key == "busy_timeout") {
+			// Mallard retries a locked SQLite catalog itself (commit_retry.hpp).
+		} else {
+			throw InvalidInputException("Catalog database parameter %s '%s' does not apply to %s: PostgreSQL "
+			                            "catalogs take SECRET and connection keywords, SQLite ones JOURNAL_MODE 'WAL' "
+			                            "and BUSY_TIMEOUT",
+			                            StringUtil::Upper(key), parameter.second, target.path);
+		}
+	}
+}
+
 } // namespace
 
 void RegisterDuckLakeSecret(ExtensionLoader &loader) {
@@ -73,70 +159,37 @@ void RegisterDuckLakeSecret(ExtensionLoader &loader) {
 LakeAttachTarget ResolveLakeAttach(ClientContext &context, const string &path, unordered_map<string, Value> &options) {
 	LakeAttachTarget target;
 	auto rest = StringUtil::StartsWith(path, "ducklake:") ? path.substr(9) : path;
-	if (!NamesSecret(rest)) {
-		target.path = rest;
-		return target;
+	auto entry = NamesSecret(rest) ? FindSecret(context, rest) : nullptr;
+	auto secret = entry ? &dynamic_cast<const KeyValueSecret &>(*entry->secret) : nullptr;
+	target.path = secret ? secret->TryGetValue("metadata_path").ToString() : rest;
+	// The catalog database's parameters: the secret's, then ATTACH's, which win.
+	vector<pair<string, string>> parameters;
+	if (secret) {
+		AddParameters(secret->TryGetValue("metadata_parameters"), parameters);
 	}
-	auto name = rest.empty() ? string(DEFAULT_SECRET) : rest;
-	auto &secret_manager = SecretManager::Get(context);
-	auto transaction = CatalogTransaction::GetSystemCatalogTransaction(context);
-	auto entry = secret_manager.GetSecretByName(transaction, name);
-	if (!entry) {
-		if (rest.empty()) {
-			throw InvalidInputException("ATTACH 'ducklake:' reads the unnamed DuckLake secret, and there is none: CREATE "
-			                            "SECRET (TYPE ducklake, METADATA_PATH '...', DATA_PATH '...') first, or name "
-			                            "the catalog database");
+	for (auto option = options.begin(); option != options.end();) {
+		auto key = StringUtil::Lower(option->first);
+		if (key == "metadata_parameters") {
+			AddParameters(option->second, parameters);
+		} else if (StringUtil::StartsWith(key, "meta_")) {
+			SetParameter(key.substr(5), option->second.ToString(), parameters);
+		} else {
+			option++;
+			continue;
 		}
-		throw InvalidInputException("ATTACH 'ducklake:%s': a bare name is a DuckLake secret's, and there is no secret "
-		                            "named \"%s\"; for a DuckDB catalog file of that name write 'ducklake:duckdb:%s'",
-		                            rest, rest, rest);
+		option = options.erase(option);
 	}
-	if (entry->secret->GetType() != SECRET_TYPE) {
-		throw InvalidInputException("ATTACH 'ducklake:%s': secret \"%s\" is of type %s, not ducklake", rest,
-		                            entry->secret->GetName(), entry->secret->GetType());
-	}
-	auto &secret = dynamic_cast<const KeyValueSecret &>(*entry->secret);
-	target.path = secret.TryGetValue("metadata_path").ToString();
-	string kind;
-	auto parameters = secret.TryGetValue("metadata_parameters");
-	if (!parameters.IsNull()) {
-		for (auto &item : MapValue::GetChildren(parameters)) {
-			auto &key_value = StructValue::GetChildren(item);
-			auto key = StringUtil::Lower(key_value[0].ToString());
-			auto value = key_value[1].IsNull() ? string() : key_value[1].ToString();
-			if (key == "type") {
-				kind = StringUtil::Lower(value);
-			} else if (key == "secret") {
-				target.postgres_secret = value;
-			} else {
-				target.postgres_parameters.emplace_back(key, value);
+	ApplyParameters(parameters, target);
+	if (secret) {
+		for (auto parameter : ATTACH_PARAMETERS) {
+			auto value = secret->TryGetValue(parameter);
+			bool given = false;
+			for (auto &option : options) {
+				given = given || StringUtil::CIEquals(option.first, parameter);
 			}
-		}
-	}
-	if (!kind.empty()) {
-		if (kind != "duckdb" && kind != "sqlite" && kind != "postgres") {
-			throw InvalidInputException("DuckLake secret \"%s\": METADATA_PARAMETERS TYPE '%s' is not a catalog "
-			                            "database Mallard supports (duckdb, sqlite or postgres)",
-			                            entry->secret->GetName(), kind);
-		}
-		if (!HasKindPrefix(target.path)) {
-			target.path = kind + ":" + target.path;
-		}
-	}
-	bool postgres = StringUtil::StartsWith(target.path, "postgres");
-	if (!postgres && (!target.postgres_secret.empty() || !target.postgres_parameters.empty())) {
-		throw InvalidInputException("DuckLake secret \"%s\": METADATA_PARAMETERS other than TYPE apply to PostgreSQL "
-		                            "catalogs only",
-		                            entry->secret->GetName());
-	}
-	for (auto parameter : ATTACH_PARAMETERS) {
-		auto value = secret.TryGetValue(parameter);
-		bool given = false;
-		for (auto &option : options) {
-			given = given || StringUtil::CIEquals(option.first, parameter);
-		}
-		if (!value.IsNull() && !given) {
-			options[parameter] = value;
+			if (!value.IsNull() && !given) {
+				options[parameter] = value;
+			}
 		}
 	}
 	return target;

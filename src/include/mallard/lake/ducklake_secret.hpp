@@ -8,7 +8,8 @@
 //                                         -- 'ducklake:duckdb:name' is a catalog file)
 // METADATA_PARAMETERS MAP {'TYPE': 'postgres', 'SECRET': 'pg'} picks the catalog database's kind
 // and, for PostgreSQL, a postgres secret (postgres_secret.hpp); its other keys are conninfo
-// keywords. Options given in ATTACH beat the secret's.
+// keywords. ATTACH takes the same as METADATA_PARAMETERS or as META_<KEY> options (META_TYPE
+// 'sqlite', as DuckLake tooling writes it). Options given in ATTACH beat the secret's.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -35,6 +36,7 @@ struct LakeAttachTarget {
 
 //! Resolves ATTACH's path: an empty one or a bare name reads that DuckLake secret (an error when
 //! there is none) and adds its DATA_PATH, METADATA_SCHEMA and ENCRYPTED to `options` unless given.
+//! Takes the catalog database's parameters (METADATA_PARAMETERS, META_<KEY>) out of `options`.
 LakeAttachTarget ResolveLakeAttach(ClientContext &context, const string &path, unordered_map<string, Value> &options);
 
 } // namespace duckdb
