@@ -59,7 +59,7 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 		auto stored_path = stored.find("data_path");
 		if (!options.data_path.empty()) {
 			data_path = LakePaths::NormalizeDataPath(options.data_path);
-			if (stored_path != stored.end() && data_path != LakePaths::NormalizeDataPath(stored_path->second) &&
+			if (stored_path != stored.end() && !LakePaths::SameDataPath(data_path, stored_path->second) &&
 			    !options.override_data_path) {
 				throw InvalidInputException("DATA_PATH '%s' is not the data path DuckLake catalog %s stores ('%s'): "
 				                            "leave DATA_PATH out to use the stored one, or set OVERRIDE_DATA_PATH "

@@ -207,7 +207,12 @@ int RunDemoCommand(int argc, char **argv) {
 		}
 		arguments.CheckKnown({"lake"});
 		InstallStopHandlers();
-		RunDemo(arguments.Get("lake", "mallard-demo"));
+		// Absolute, so the data path stored in the catalog is right from any working directory.
+		auto folder = std::filesystem::absolute(arguments.Get("lake", "mallard-demo")).lexically_normal().string();
+		while (folder.size() > 1 && folder.back() == '/') {
+			folder.pop_back();
+		}
+		RunDemo(folder);
 		return 0;
 	} catch (std::exception &ex) {
 		if (StopRequested()) {

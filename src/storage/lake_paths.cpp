@@ -1,5 +1,6 @@
 #include "mallard/storage/lake_paths.hpp"
 
+#include "duckdb/common/file_system.hpp"
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/uuid.hpp"
 
@@ -10,6 +11,32 @@ string LakePaths::NormalizeDataPath(const string &path) {
 		return path;
 	}
 	return path + "/";
+}
+
+namespace {
+
+string AbsoluteFolder(const string &path) {
+	if (path.find("://") != string::npos) {
+		return LakePaths::NormalizeDataPath(path);
+	}
+	auto full = StringUtil::StartsWith(path, "/") ? path : FileSystem::GetWorkingDirectory() + "/" + path;
+	vector<string> steps;
+	for (auto &step : StringUtil::Split(full, '/')) {
+		if (step == "..") {
+			if (!steps.empty()) {
+				steps.pop_back();
+			}
+		} else if (!step.empty() && step != ".") {
+			steps.push_back(step);
+		}
+	}
+	return "/" + StringUtil::Join(steps, "/") + "/";
+}
+
+} // namespace
+
+bool LakePaths::SameDataPath(const string &a, const string &b) {
+	return NormalizeDataPath(a) == NormalizeDataPath(b) || AbsoluteFolder(a) == AbsoluteFolder(b);
 }
 
 string LakePaths::Resolve(const string &base, const string &path, bool path_is_relative) {

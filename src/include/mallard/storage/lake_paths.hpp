@@ -14,6 +14,9 @@ namespace duckdb {
 struct LakePaths {
 	//! data_path as stored: always ends in '/'.
 	static string NormalizeDataPath(const string &path);
+	//! Whether two data paths name the same folder: a local path is taken relative to the working
+	//! directory, without "." and ".." steps; a URL (s3://...) only equals itself.
+	static bool SameDataPath(const string &a, const string &b);
 	//! `base` + `path` when relative, else `path`.
 	static string Resolve(const string &base, const string &path, bool path_is_relative);
 	//! The folder (ending in '/') a schema or table named `name` gets. A name that could place files
