@@ -11,7 +11,10 @@
 // cleanup), which change files and snapshots but no row and no row id; time travel and
 // table_changes are then compared only over the snapshots still alive.
 //
-//   mallard_delete_differential --backend duckdb|sqlite --seeds 1-12 --steps 24 --dir /tmp/x
+// With --encrypted true the lake is an encrypted one (ATTACH ... (ENCRYPTED)): every file the
+// statements and maintenance steps write has its own key, and every read needs the right one.
+//
+//   mallard_delete_differential --backend duckdb|sqlite --seeds 1-12 --steps 24 --dir /tmp/x [--encrypted true]
 #include "mallard/mallard.hpp"
 
 #include "duckdb/common/random_engine.hpp"
@@ -36,6 +39,7 @@ struct Options {
 	idx_t last_seed = 12;
 	idx_t steps = 24;
 	string dir = "/tmp/mallard_delete_differential";
+	bool encrypted = false;
 };
 
 unique_ptr<MaterializedQueryResult> Run(Connection &con, const string &sql) {
@@ -69,7 +73,8 @@ public:
 		Run(con, "SELECT 1"); // keep the connection warm
 		std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "'").c_str());
 		string catalog = options.backend == "sqlite" ? "sqlite:" + dir + "/lake.sqlite" : dir + "/lake.ducklake";
-		Run(con, "ATTACH 'ducklake:" + catalog + "' AS " + lake + " (DATA_PATH '" + dir + "/data/')");
+		Run(con, "ATTACH 'ducklake:" + catalog + "' AS " + lake + " (DATA_PATH '" + dir + "/data/'" +
+		             (options.encrypted ? ", ENCRYPTED" : "") + ")");
 		table = lake + ".t";
 		oracle = "oracle_" + std::to_string(seed);
 		Run(con, "CREATE TABLE " + table + " (id BIGINT, k INTEGER, s VARCHAR)");
@@ -327,6 +332,8 @@ Options ParseOptions(int argc, char **argv) {
 			options.steps = std::stoull(value);
 		} else if (flag == "--dir") {
 			options.dir = value;
+		} else if (flag == "--encrypted") {
+			options.encrypted = value == "true";
 		} else {
 			throw std::runtime_error("unknown flag " + flag);
 		}
