@@ -16,6 +16,11 @@ const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
 	     true},
 	    {"parquet_compression_level", "Compression level for Parquet files (zstd)", "", true},
 	    {"parquet_row_group_size", "Number of rows per row group in Parquet files", "122880", true},
+	    {"parquet_version", "Parquet format version (1 or 2)", "1", true},
+	    {"per_thread_output",
+	     "Whether a parallel insert writes a file per thread (false: one stream of files, each up to "
+	     "target_file_size)",
+	     "true", true},
 	    {"data_inlining_row_limit", "Maximum amount of rows to inline in a single insert", "10", true},
 	    {"expire_older_than", "How old snapshots must be to be expired by CHECKPOINT (an interval)", "", false},
 	    {"delete_older_than",
@@ -126,11 +131,18 @@ string LakeOptions::Normalize(const LakeOptionDefinition &option, const Value &v
 		}
 		return text;
 	}
-	if (name == "require_commit_message") {
+	if (name == "parquet_version") {
+		auto lower = StringUtil::Lower(text);
+		if (lower == "1" || lower == "v1" || lower == "2" || lower == "v2") {
+			return lower.substr(lower.size() - 1);
+		}
+		throw InvalidInputException("Option \"parquet_version\" must be 1 or 2, not \"%s\"", text);
+	}
+	if (name == "require_commit_message" || name == "per_thread_output") {
 		Value flag;
 		string error;
 		if (!Value(text).DefaultTryCastAs(LogicalType::BOOLEAN, flag, &error)) {
-			throw InvalidInputException("Option \"require_commit_message\" needs true or false, not \"%s\"", text);
+			throw InvalidInputException("Option \"%s\" needs true or false, not \"%s\"", name, text);
 		}
 		return flag.GetValue<bool>() ? "true" : "false";
 	}
@@ -212,6 +224,8 @@ DataFileWriteOptions DataFileWriteOptions::FromOptions(const case_insensitive_ma
 	apply("parquet_row_group_size",
 	      [&](const string &value) { result.row_group_size = MaxValue<idx_t>(1, std::stoull(value)); });
 	apply("data_inlining_row_limit", [&](const string &value) { result.data_inlining_row_limit = std::stoull(value); });
+	apply("parquet_version", [&](const string &value) { result.parquet_version = std::stoull(value); });
+	apply("per_thread_output", [&](const string &value) { result.per_thread_output = value == "true"; });
 	return result;
 }
 

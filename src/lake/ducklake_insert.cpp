@@ -193,6 +193,9 @@ string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &op
 	if (options.compression_level.IsValid() && options.compression == "zstd") {
 		result += ", COMPRESSION_LEVEL " + std::to_string(options.compression_level.GetIndex());
 	}
+	if (options.parquet_version == 2) {
+		result += ", PARQUET_VERSION 'V2'";
+	}
 	return result;
 }
 
@@ -381,6 +384,9 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		info.options["compression_level"] = {Value::BIGINT(NumericCast<int64_t>(write_options.compression_level.GetIndex()))};
 	}
 	info.options["row_group_size"] = {Value::UBIGINT(write_options.row_group_size)};
+	if (write_options.parquet_version == 2) {
+		info.options["parquet_version"] = {Value("V2")};
+	}
 	// In an encrypted lake, one new key for all files of this insert (file_encryption.hpp).
 	auto encryption_key = table.GetLakeCatalog().NewFileKey();
 	if (!encryption_key.empty()) {
@@ -400,7 +406,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	copy_op.file_extension = "parquet";
 	copy_op.overwrite_mode = CopyOverwriteMode::COPY_OVERWRITE_OR_IGNORE;
 	copy_op.parallel = true;
-	copy_op.per_thread_output = true;
+	copy_op.per_thread_output = write_options.per_thread_output;
 	copy_op.file_size_bytes = write_options.target_file_size;
 	copy_op.rotate = function.rotate_files ? function.rotate_files(*copy_op.bind_data, copy_op.file_size_bytes) : false;
 	copy_op.return_type = CopyFunctionReturnType::WRITTEN_FILE_STATISTICS;
