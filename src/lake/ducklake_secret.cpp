@@ -40,13 +40,17 @@ bool NamesSecret(const string &path) {
 	return true;
 }
 
-bool HasKindPrefix(const string &path) {
-	for (auto prefix : {"duckdb:", "sqlite:", "postgres:", "postgresql://", "postgres://"}) {
+bool IsPostgres(const string &path) {
+	for (auto prefix : {"postgres:", "postgresql://", "postgres://"}) {
 		if (StringUtil::StartsWith(path, prefix)) {
 			return true;
 		}
 	}
 	return false;
+}
+
+bool HasKindPrefix(const string &path) {
+	return IsPostgres(path) || StringUtil::StartsWith(path, "duckdb:") || StringUtil::StartsWith(path, "sqlite:");
 }
 
 //! The DuckLake secret an ATTACH path of letters, digits and underscores names (empty: the unnamed
@@ -86,6 +90,10 @@ void AddParameters(const Value &map, vector<pair<string, string>> &parameters) {
 	if (map.IsNull()) {
 		return;
 	}
+	if (map.type().id() != LogicalTypeId::MAP) {
+		throw InvalidInputException("METADATA_PARAMETERS must be a MAP such as MAP {'TYPE': 'postgres'}, not %s",
+		                            map.ToString());
+	}
 	for (auto &item : MapValue::GetChildren(map)) {
 		auto &key_value = StructValue::GetChildren(item);
 		SetParameter(StringUtil::Lower(key_value[0].ToString()), key_value[1].IsNull() ? "" : key_value[1].ToString(),
@@ -109,7 +117,7 @@ void ApplyParameters(const vector<pair<string, string>> &parameters, LakeAttachT
 			target.path = kind + ":" + target.path;
 		}
 	}
-	bool postgres = StringUtil::StartsWith(target.path, "postgres");
+	bool postgres = IsPostgres(target.path);
 	bool sqlite = StringUtil::StartsWith(target.path, "sqlite:");
 	for (auto &parameter : parameters) {
 		auto &key = parameter.first;
