@@ -1,11 +1,9 @@
 #include "mallard/catalog/postgres_secret.hpp"
 
-#include "duckdb/catalog/catalog_transaction.hpp"
+#include "mallard/catalog/config_secrets.hpp"
+
 #include "duckdb/common/exception.hpp"
 #include "duckdb/common/string_util.hpp"
-#include "duckdb/main/extension/extension_loader.hpp"
-#include "duckdb/main/secret/secret.hpp"
-#include "duckdb/main/secret/secret_manager.hpp"
 
 #include <libpq-fe.h>
 
@@ -65,40 +63,25 @@ string QuoteConninfoValue(const string &value) {
 } // namespace
 
 void RegisterPostgresSecret(ExtensionLoader &loader) {
-	SecretType type;
-	type.name = SECRET_TYPE;
-	type.deserializer = KeyValueSecret::Deserialize<KeyValueSecret>;
-	type.default_provider = "config";
-	loader.RegisterSecretType(type);
-
-	CreateSecretFunction function;
-	function.secret_type = SECRET_TYPE;
-	function.provider = "config";
-	function.function = CreatePostgresSecret;
+	named_parameter_type_map_t parameters;
 	for (auto &parameter : PARAMETERS) {
-		function.named_parameters[parameter.first] = LogicalType::VARCHAR;
+		parameters[parameter.first] = LogicalType::VARCHAR;
 	}
-	loader.RegisterFunction(function);
+	ConfigSecrets::Register(loader, SECRET_TYPE, CreatePostgresSecret, parameters);
 }
 
 string CompletePostgresConninfo(ClientContext &context, const string &conninfo, const string &secret_name,
                                 const vector<pair<string, string>> &extra) {
 	// What may fill the conninfo's gaps, the first of each keyword winning: `extra`, then the secret.
 	auto candidates = extra;
-	auto &secret_manager = SecretManager::Get(context);
-	auto transaction = CatalogTransaction::GetSystemCatalogTransaction(context);
-	auto entry = secret_manager.GetSecretByName(transaction, secret_name.empty() ? DEFAULT_SECRET : secret_name);
+	auto entry = ConfigSecrets::Find(context, secret_name.empty() ? DEFAULT_SECRET : secret_name, SECRET_TYPE);
 	if (!entry && !secret_name.empty()) {
 		throw InvalidInputException("No PostgreSQL secret named \"%s\": create it with CREATE SECRET %s (TYPE postgres, "
 		                            "HOST ..., USER ..., PASSWORD ...)",
 		                            secret_name, secret_name);
 	}
 	if (entry) {
-		if (entry->secret->GetType() != SECRET_TYPE) {
-			throw InvalidInputException("Secret \"%s\" is of type %s, not postgres", entry->secret->GetName(),
-			                            entry->secret->GetType());
-		}
-		auto &secret = dynamic_cast<const KeyValueSecret &>(*entry->secret);
+		auto &secret = ConfigSecrets::Settings(*entry);
 		for (auto &parameter : PARAMETERS) {
 			auto value = secret.TryGetValue(parameter.first);
 			if (!value.IsNull()) {

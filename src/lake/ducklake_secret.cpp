@@ -1,11 +1,9 @@
 #include "mallard/lake/ducklake_secret.hpp"
 
-#include "duckdb/catalog/catalog_transaction.hpp"
+#include "mallard/catalog/config_secrets.hpp"
+
 #include "duckdb/common/exception.hpp"
 #include "duckdb/common/string_util.hpp"
-#include "duckdb/main/extension/extension_loader.hpp"
-#include "duckdb/main/secret/secret.hpp"
-#include "duckdb/main/secret/secret_manager.hpp"
 
 namespace duckdb {
 
@@ -56,9 +54,7 @@ bool HasKindPrefix(const string &path) {
 //! The DuckLake secret an ATTACH path of letters, digits and underscores names (empty: the unnamed
 //! one); an error when there is none.
 unique_ptr<SecretEntry> FindSecret(ClientContext &context, const string &name) {
-	auto &secret_manager = SecretManager::Get(context);
-	auto transaction = CatalogTransaction::GetSystemCatalogTransaction(context);
-	auto entry = secret_manager.GetSecretByName(transaction, name.empty() ? string(DEFAULT_SECRET) : name);
+	auto entry = ConfigSecrets::Find(context, name.empty() ? string(DEFAULT_SECRET) : name, SECRET_TYPE);
 	if (!entry) {
 		if (name.empty()) {
 			throw InvalidInputException("ATTACH 'ducklake:' reads the unnamed DuckLake secret, and there is none: CREATE "
@@ -68,10 +64,6 @@ unique_ptr<SecretEntry> FindSecret(ClientContext &context, const string &name) {
 		throw InvalidInputException("ATTACH 'ducklake:%s': a bare name is a DuckLake secret's, and there is no secret "
 		                            "named \"%s\"; for a DuckDB catalog file of that name write 'ducklake:duckdb:%s'",
 		                            name, name, name);
-	}
-	if (entry->secret->GetType() != SECRET_TYPE) {
-		throw InvalidInputException("ATTACH 'ducklake:%s': secret \"%s\" is of type %s, not ducklake", name,
-		                            entry->secret->GetName(), entry->secret->GetType());
 	}
 	return entry;
 }
@@ -146,29 +138,20 @@ void ApplyParameters(const vector<pair<string, string>> &parameters, LakeAttachT
 } // namespace
 
 void RegisterDuckLakeSecret(ExtensionLoader &loader) {
-	SecretType type;
-	type.name = SECRET_TYPE;
-	type.deserializer = KeyValueSecret::Deserialize<KeyValueSecret>;
-	type.default_provider = "config";
-	loader.RegisterSecretType(type);
-
-	CreateSecretFunction function;
-	function.secret_type = SECRET_TYPE;
-	function.provider = "config";
-	function.function = CreateDuckLakeSecret;
-	function.named_parameters["metadata_path"] = LogicalType::VARCHAR;
-	function.named_parameters["metadata_parameters"] = LogicalType::MAP(LogicalType::VARCHAR, LogicalType::VARCHAR);
-	function.named_parameters["data_path"] = LogicalType::VARCHAR;
-	function.named_parameters["metadata_schema"] = LogicalType::VARCHAR;
-	function.named_parameters["encrypted"] = LogicalType::BOOLEAN;
-	loader.RegisterFunction(function);
+	named_parameter_type_map_t parameters;
+	parameters["metadata_path"] = LogicalType::VARCHAR;
+	parameters["metadata_parameters"] = LogicalType::MAP(LogicalType::VARCHAR, LogicalType::VARCHAR);
+	parameters["data_path"] = LogicalType::VARCHAR;
+	parameters["metadata_schema"] = LogicalType::VARCHAR;
+	parameters["encrypted"] = LogicalType::BOOLEAN;
+	ConfigSecrets::Register(loader, SECRET_TYPE, CreateDuckLakeSecret, parameters);
 }
 
 LakeAttachTarget ResolveLakeAttach(ClientContext &context, const string &path, unordered_map<string, Value> &options) {
 	LakeAttachTarget target;
 	auto rest = StringUtil::StartsWith(path, "ducklake:") ? path.substr(9) : path;
 	auto entry = NamesSecret(rest) ? FindSecret(context, rest) : nullptr;
-	auto secret = entry ? &dynamic_cast<const KeyValueSecret &>(*entry->secret) : nullptr;
+	auto secret = entry ? &ConfigSecrets::Settings(*entry) : nullptr;
 	target.path = secret ? secret->TryGetValue("metadata_path").ToString() : rest;
 	// The catalog database's parameters: the secret's, then ATTACH's, which win.
 	vector<pair<string, string>> parameters;
