@@ -43,17 +43,18 @@ compare "$attach" "$lake_q" "$pq_q" ratio
 echo "## 8. Aggregation after deleting 1% of the 10M rows, spread over all 20 files"
 # The lake of benchmark 1 with every 100th row deleted (one delete file per data file), against
 # plain DuckDB reading the same files without deletes.
+# The copy's catalog still stores agg/data/ as its data path: OVERRIDE_DATA_PATH points it at its own.
 rm -rf del && cp -r agg del
-"$MALLARD" -c "ATTACH 'ducklake:del/catalog.ducklake' AS lake (DATA_PATH 'del/data/')" \
+"$MALLARD" -c "ATTACH 'ducklake:del/catalog.ducklake' AS lake (DATA_PATH 'del/data/', OVERRIDE_DATA_PATH true)" \
   -c "DELETE FROM lake.events WHERE event_id % 100 = 7" >/dev/null
-attach="ATTACH 'ducklake:del/catalog.ducklake' AS lake (DATA_PATH 'del/data/')"
+attach="ATTACH 'ducklake:del/catalog.ducklake' AS lake (DATA_PATH 'del/data/', OVERRIDE_DATA_PATH true)"
 lake_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM lake.events GROUP BY event_type"
 pq_q="SELECT event_type, count(*), avg(amount), max(event_timestamp) FROM read_parquet('agg/data/main/events/*.parquet') GROUP BY event_type"
 compare "$attach" "$lake_q" "$pq_q" ratio
 
 echo "## 9. UPDATE of 10% of the 10M rows"
 rm -rf upd && cp -r agg upd
-upd_s=$(bench_time_last -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake (DATA_PATH 'upd/data/')" \
+upd_s=$(bench_time_last -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake (DATA_PATH 'upd/data/', OVERRIDE_DATA_PATH true)" \
   -c "UPDATE lake.events SET amount = amount + 1 WHERE event_id % 10 = 3")
 written=$("$MALLARD" -c "ATTACH 'ducklake:upd/catalog.ducklake' AS lake" -csv \
   -c "SELECT (SELECT count(*) FROM lake.ducklake_data_file WHERE begin_snapshot = s) || ' data + ' || (SELECT count(*) FROM lake.ducklake_delete_file WHERE begin_snapshot = s) || ' delete' AS w FROM (SELECT max(snapshot_id) s FROM lake.ducklake_snapshot)" 2>/dev/null | tail -1)
