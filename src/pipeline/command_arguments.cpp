@@ -1,5 +1,7 @@
 #include "mallard/pipeline/command_arguments.hpp"
 
+#include "mallard/pipeline/event_pipeline.hpp"
+
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/string_util.hpp"
 
@@ -7,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <sys/stat.h>
 #include <thread>
 
@@ -92,7 +95,13 @@ void CommandArguments::CheckKnown(const vector<string> &known) const {
 LakeOptions LakeOptions::FromArguments(const CommandArguments &arguments) {
 	LakeOptions options;
 	options.catalog = arguments.Get("catalog", options.catalog);
-	options.data_path = arguments.Get("data-path", options.data_path);
+	options.data_path_given = arguments.Has("data-path");
+	// Absolute, so a lake created here stores a path that is right from any working directory.
+	auto data_path = std::filesystem::absolute(arguments.Get("data-path", options.data_path)).lexically_normal();
+	options.data_path = data_path.string();
+	if (!StringUtil::EndsWith(options.data_path, "/")) {
+		options.data_path += "/";
+	}
 	if (!StringUtil::StartsWith(options.catalog, "ducklake:")) {
 		options.catalog = "ducklake:" + options.catalog; // `--catalog sqlite:x.sqlite` means the same
 	}
@@ -108,15 +117,29 @@ static void MakeParentFolders(const string &path) {
 	}
 }
 
-string LakeOptions::AttachStatement(const string &alias) const {
+void LakeOptions::Attach(Connection &connection, const string &alias) const {
 	auto target = catalog.substr(strlen("ducklake:"));
 	if (StringUtil::StartsWith(target, "sqlite:")) {
 		MakeParentFolders(target.substr(strlen("sqlite:")));
 	} else if (!StringUtil::StartsWith(target, "postgres:")) {
 		MakeParentFolders(target);
 	}
-	return "ATTACH " + KeywordHelper::WriteQuoted(catalog, '\'') + " AS " + KeywordHelper::WriteOptionallyQuoted(alias) +
-	       " (DATA_PATH " + KeywordHelper::WriteQuoted(data_path, '\'') + ")";
+	auto attach = "ATTACH " + KeywordHelper::WriteQuoted(catalog, '\'') + " AS " + KeywordHelper::WriteOptionallyQuoted(alias);
+	auto with_data_path = attach + " (DATA_PATH " + KeywordHelper::WriteQuoted(data_path, '\'') + ")";
+	if (data_path_given) {
+		RunLakeQuery(connection, with_data_path);
+		return;
+	}
+	// The lake as it is; the default data path only when there is no lake yet (ducklake_catalog.cpp
+	// says "holds no lake" for that and nothing else).
+	auto existing = connection.Query(attach + " (CREATE_IF_NOT_EXISTS false)");
+	if (!existing->HasError()) {
+		return;
+	}
+	if (existing->GetError().find("holds no lake") == string::npos) {
+		existing->ThrowError();
+	}
+	RunLakeQuery(connection, with_data_path);
 }
 
 string SourceFromArguments(const CommandArguments &arguments) {

@@ -80,6 +80,7 @@ static void RunDemo(const string &folder) {
 	options.source = postgres.ConnectionString();
 	options.lake.catalog = "ducklake:sqlite:" + folder + "/catalog.sqlite";
 	options.lake.data_path = folder + "/data/";
+	options.lake.data_path_given = true;
 	EventPipeline pipeline(options);
 	Demo demo(pipeline);
 	printf("lake: ATTACH '%s' AS lake (DATA_PATH '%s')\n", options.lake.catalog.c_str(),

@@ -45,7 +45,7 @@ void EventPipeline::Open() {
 	connection.reset();
 	database = OpenMallardDatabase("");
 	connection = make_uniq<Connection>(*database);
-	RunLakeQuery(*connection, options.lake.AttachStatement("lake"));
+	options.lake.Attach(*connection, "lake");
 	RunLakeQuery(*connection, CREATE_LAKE_TABLES);
 }
 

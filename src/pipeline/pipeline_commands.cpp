@@ -15,7 +15,7 @@ static void PrintPipelineHelp() {
 	       "  --source CONNINFO          source PostgreSQL (default: $MALLARD_SOURCE)\n"
 	       "  --catalog ducklake:...     lake catalog, as ATTACH takes it\n"
 	       "                             (default ducklake:sqlite:mallard-lake/catalog.sqlite)\n"
-	       "  --data-path DIR            lake data path (default mallard-lake/data/)\n"
+	       "  --data-path DIR            lake data path (default: the lake's own; mallard-lake/data/ for a new lake)\n"
 	       "  --name NAME                pipeline name in the state table (default events)\n"
 	       "  --retries N                attempts after a transient failure (5), back-off from 0.5 s\n"
 	       "  --interval SECONDS         schedule: pipeline interval (60)\n"

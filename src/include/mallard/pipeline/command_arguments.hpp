@@ -38,10 +38,13 @@ private:
 struct LakeOptions {
 	string catalog = "ducklake:sqlite:mallard-lake/catalog.sqlite";
 	string data_path = "mallard-lake/data/";
+	//! Whether data_path was given (--data-path): then every attach uses it. Otherwise an existing
+	//! lake keeps the data path its catalog stores, and data_path only places a new lake's files.
+	bool data_path_given = false;
 
 	static LakeOptions FromArguments(const CommandArguments &arguments);
-	//! `ATTACH '...' AS alias (DATA_PATH '...')`; creates the folder of a local catalog file first.
-	string AttachStatement(const string &alias) const;
+	//! Attaches the lake as `alias`, creating the folder of a local catalog file first.
+	void Attach(Connection &connection, const string &alias) const;
 };
 
 //! The source PostgreSQL conninfo: --source, else $MALLARD_SOURCE; throws when neither is set.
