@@ -28,16 +28,6 @@ unique_ptr<BaseSecret> CreateDuckLakeSecret(ClientContext &context, CreateSecret
 	return std::move(secret);
 }
 
-//! DuckLake's rule: a path of letters, digits and underscores only names a secret.
-bool NamesSecret(const string &path) {
-	for (auto c : path) {
-		if (!StringUtil::CharacterIsAlphaNumeric(c) && c != '_') {
-			return false;
-		}
-	}
-	return true;
-}
-
 bool IsPostgres(const string &path) {
 	for (auto prefix : {"postgres:", "postgresql://", "postgres://"}) {
 		if (StringUtil::StartsWith(path, prefix)) {
@@ -137,6 +127,17 @@ void ApplyParameters(const vector<pair<string, string>> &parameters, LakeAttachT
 
 } // namespace
 
+bool NamesLakeSecret(const string &path) {
+	// DuckLake's rule: a path of letters, digits and underscores only names a secret.
+	auto rest = StringUtil::StartsWith(path, "ducklake:") ? path.substr(9) : path;
+	for (auto c : rest) {
+		if (!StringUtil::CharacterIsAlphaNumeric(c) && c != '_') {
+			return false;
+		}
+	}
+	return true;
+}
+
 void RegisterDuckLakeSecret(ExtensionLoader &loader) {
 	named_parameter_type_map_t parameters;
 	parameters["metadata_path"] = LogicalType::VARCHAR;
@@ -150,7 +151,7 @@ void RegisterDuckLakeSecret(ExtensionLoader &loader) {
 LakeAttachTarget ResolveLakeAttach(ClientContext &context, const string &path, unordered_map<string, Value> &options) {
 	LakeAttachTarget target;
 	auto rest = StringUtil::StartsWith(path, "ducklake:") ? path.substr(9) : path;
-	auto entry = NamesSecret(rest) ? FindSecret(context, rest) : nullptr;
+	auto entry = NamesLakeSecret(rest) ? FindSecret(context, rest) : nullptr;
 	auto secret = entry ? &ConfigSecrets::Settings(*entry) : nullptr;
 	target.path = secret ? secret->TryGetValue("metadata_path").ToString() : rest;
 	// The catalog database's parameters: the secret's, then ATTACH's, which win.

@@ -1,5 +1,6 @@
 #include "mallard/pipeline/command_arguments.hpp"
 
+#include "mallard/lake/ducklake_secret.hpp"
 #include "mallard/pipeline/event_pipeline.hpp"
 
 #include "duckdb/common/error_data.hpp"
@@ -131,7 +132,7 @@ void LakeOptions::Attach(Connection &connection, const string &alias) const {
 		return;
 	}
 	// The lake as it is; the default data path only when there is no lake yet (ducklake_catalog.cpp
-	// says "holds no lake" for that and nothing else).
+	// says "holds no lake" for that and nothing else), and never over a DuckLake secret's own.
 	auto existing = connection.Query(attach + " (CREATE_IF_NOT_EXISTS false)");
 	if (!existing->HasError()) {
 		return;
@@ -139,7 +140,7 @@ void LakeOptions::Attach(Connection &connection, const string &alias) const {
 	if (existing->GetError().find("holds no lake") == string::npos) {
 		existing->ThrowError();
 	}
-	RunLakeQuery(connection, with_data_path);
+	RunLakeQuery(connection, NamesLakeSecret(catalog) ? attach : with_data_path);
 }
 
 string SourceFromArguments(const CommandArguments &arguments) {

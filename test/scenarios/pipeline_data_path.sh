@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The pipeline's data path: without --data-path, a new lake gets the default folder (made
 # absolute, so it is right from anywhere) and an existing lake keeps the one its catalog stores,
-# whatever the working directory; a --data-path that differs from the stored one is refused.
+# whatever the working directory; a --data-path that differs from the stored one is refused. A
+# lake named by a persistent DuckLake secret (--catalog ducklake:<secret>) is created with the
+# secret's data path, not the default.
 # Usage: pipeline_data_path.sh MALLARD sqlite|postgres   (needs the test PostgreSQL server)
 source "$(dirname "$0")/pipeline_lib.sh" "$@"
 
@@ -34,4 +36,15 @@ check "the stored path given explicitly is accepted" 0 $?
 
 data="$dir/a/mallard-lake/data/" # where compare_lake_with_source attaches the lake
 compare_lake_with_source "data path"
+
+mkdir -p "$dir/home" "$dir/s"
+secret_catalog=$(new_catalog "$backend" "$dir/s" "$pg_base")
+HOME="$dir/home" "$mallard_path" -c "CREATE PERSISTENT SECRET piped (TYPE ducklake, METADATA_PATH '$secret_catalog',
+  DATA_PATH '$dir/secret_data/')" >/dev/null
+check "a persistent DuckLake secret" 0 $?
+(cd "$dir/b" && HOME="$dir/home" "$mallard_path" pipeline run --source "$src" --catalog ducklake:piped) >>"$dir/runs.out" 2>&1
+check "a run into a new lake named by the secret" 0 $?
+check "the lake uses the secret's data path" "$dir/secret_data/" \
+  "$(HOME="$dir/home" "$mallard_path" -csv -c "ATTACH 'ducklake:piped' AS lake" -c "SELECT data_path FROM ducklake_settings('lake')" | tail -n 1)"
+check "its files are there" 1 "$([ "$(find "$dir/secret_data" -name '*.parquet' | wc -l)" -gt 0 ] && echo 1 || echo 0)"
 finish

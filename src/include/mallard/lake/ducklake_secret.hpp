@@ -34,6 +34,10 @@ struct LakeAttachTarget {
 	vector<pair<string, string>> postgres_parameters;
 };
 
+//! Whether ATTACH's path ('ducklake:' prefix optional) names a DuckLake secret rather than a
+//! catalog database: empty (the unnamed secret) or letters, digits and underscores only.
+bool NamesLakeSecret(const string &path);
+
 //! Resolves ATTACH's path: an empty one or a bare name reads that DuckLake secret (an error when
 //! there is none) and adds its DATA_PATH, METADATA_SCHEMA and ENCRYPTED to `options` unless given.
 //! Takes the catalog database's parameters (METADATA_PARAMETERS, META_<KEY>) out of `options`.
