@@ -125,7 +125,8 @@ void LakeOptions::Attach(Connection &connection, const string &alias) const {
 	} else if (!StringUtil::StartsWith(target, "postgres:")) {
 		MakeParentFolders(target);
 	}
-	auto attach = "ATTACH " + KeywordHelper::WriteQuoted(catalog, '\'') + " AS " + KeywordHelper::WriteOptionallyQuoted(alias);
+	auto attach =
+	    "ATTACH " + KeywordHelper::WriteQuoted(catalog, '\'') + " AS " + KeywordHelper::WriteOptionallyQuoted(alias);
 	auto with_data_path = attach + " (DATA_PATH " + KeywordHelper::WriteQuoted(data_path, '\'') + ")";
 	if (data_path_given) {
 		RunLakeQuery(connection, with_data_path);

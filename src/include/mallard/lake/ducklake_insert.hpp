@@ -34,8 +34,8 @@ string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &op
 //! table. Returns the file's path (relative to `folder`), row count, size and key. The file is
 //! encrypted with `encryption_key` unless it is empty (DuckLakeCatalog::NewFileKey).
 DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
-                            const string &encryption_key, const string &folder, const string &file_name, idx_t expected_rows, const string &action,
-                            const string &table_name);
+                            const string &encryption_key, const string &folder, const string &file_name,
+                            idx_t expected_rows, const string &action, const string &table_name);
 
 class DuckLakeInsert : public PhysicalOperator {
 public:
