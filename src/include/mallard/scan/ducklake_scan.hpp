@@ -32,9 +32,8 @@ struct LakeScanFile {
 	optional_idx begin_snapshot;
 	//! Full path of the committed delete file visible to the scan; empty when none.
 	string delete_file_path;
-	//! The raw keys of an encrypted data file and delete file (file_encryption.hpp); empty if plain.
+	//! The raw key of an encrypted data file (file_encryption.hpp); empty for a plain one.
 	string encryption_key;
-	string delete_file_key;
 	//! Rows deleted: by the delete file plus by the scanning transaction.
 	idx_t delete_count = 0;
 	//! Positions the scanning transaction deleted and has not committed yet (may be null).

@@ -151,16 +151,17 @@ struct LakeScanInfo : public TableFunctionInfo {
 		return i < committed_count ? committed->files[i]->delete_file_path
 		                           : local_files[i - committed_count].delete_file_path;
 	}
-	//! The raw keys of file i and of its delete file; empty for plain files (file_encryption.hpp).
+	//! The raw keys of file i and of its committed delete file; empty for plain files
+	//! (file_encryption.hpp). The transaction's own files have no committed delete file.
 	const string &EncryptionKey(idx_t i) const {
 		EnsureLoaded();
 		return i < committed_count ? committed->files[i]->info.encryption_key
 		                           : local_files[i - committed_count].encryption_key;
 	}
 	const string &DeleteFileKey(idx_t i) const {
+		static const string NO_KEY;
 		EnsureLoaded();
-		return i < committed_count ? committed->files[i]->info.delete_file.encryption_key
-		                           : local_files[i - committed_count].delete_file_key;
+		return i < committed_count ? committed->files[i]->info.delete_file.encryption_key : NO_KEY;
 	}
 	shared_ptr<const DeletePositions> LocalDeletes(idx_t i) const;
 	//! File i's column name mapping (name_mapped_columns.hpp); null when it is read by field id.
