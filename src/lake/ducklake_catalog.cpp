@@ -1,5 +1,6 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 
+#include "mallard/catalog/logged_metadata_connection.hpp"
 #include "mallard/catalog/metadata_indexes.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_tables.hpp"
@@ -12,6 +13,7 @@
 
 #include "duckdb/common/types/timestamp.hpp"
 #include "duckdb/common/types/uuid.hpp"
+#include "duckdb/main/database.hpp"
 #include "duckdb/parser/parsed_data/create_schema_info.hpp"
 #include "duckdb/parser/parsed_data/drop_info.hpp"
 #include "duckdb/planner/tableref/bound_at_clause.hpp"
@@ -28,7 +30,8 @@ DuckLakeCatalog::~DuckLakeCatalog() {
 }
 
 void DuckLakeCatalog::Initialize(bool load_builtin) {
-	metadata = OpenMetadataConnection(options.location, options.read_only);
+	metadata = make_uniq<LoggedMetadataConnection>(OpenMetadataConnection(options.location, options.read_only),
+	                                               GetDatabase(), GetName());
 	auto state = CheckMetadataTables(*metadata, DisplayName(), options.automatic_migration, options.read_only);
 	if (state == MetadataTablesState::EMPTY) {
 		if (options.read_only) {

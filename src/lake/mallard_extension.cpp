@@ -4,6 +4,7 @@
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/main/config.hpp"
 
+#include "mallard/catalog/logged_metadata_connection.hpp"
 #include "mallard/catalog/postgres_secret.hpp"
 #include "mallard/functions/lake_functions.hpp"
 #include "mallard/lake/commit_retry.hpp"
@@ -30,6 +31,7 @@ public:
 		RegisterLakeFunctions(loader);
 		RegisterDuckLakeSecret(loader);
 		RegisterPostgresSecret(loader);
+		RegisterMetadataLogType(db);
 	}
 	std::string Name() override {
 		return "ducklake";
