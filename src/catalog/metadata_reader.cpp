@@ -312,6 +312,51 @@ LakeCatalogInfo MetadataReader::ReadCatalog(MetadataConnection &conn, idx_t snap
 	return BuildCatalog(catalog_rows);
 }
 
+vector<LakeMacroInfo> MetadataReader::ReadMacros(MetadataConnection &conn, idx_t snapshot_id) {
+	// One row per parameter (or per overload without any), in order. The overloads and parameters
+	// belong to their macro's row, which alone is versioned (spec: ducklake_macro_impl).
+	auto rows = conn.Query(StringUtil::Format(
+	    "SELECT m.macro_id, m.schema_id, m.macro_name, i.impl_id, i.dialect, i.sql, i.type, p.column_id, "
+	    "p.parameter_name, p.parameter_type, p.default_value, p.default_value_type FROM %s m JOIN %s i ON i.macro_id = "
+	    "m.macro_id LEFT JOIN %s p ON p.macro_id = i.macro_id AND p.impl_id = i.impl_id WHERE %s "
+	    "ORDER BY m.macro_id, i.impl_id, p.column_id",
+	    conn.Table("ducklake_macro"), conn.Table("ducklake_macro_impl"), conn.Table("ducklake_macro_parameters"),
+	    VisibleAt(snapshot_id, "m")));
+	vector<LakeMacroInfo> result;
+	optional_idx last_impl;
+	for (auto &row : rows.rows) {
+		auto macro_id = GetId(row[0]);
+		if (result.empty() || result.back().macro_id != macro_id) {
+			LakeMacroInfo macro;
+			macro.macro_id = macro_id;
+			macro.schema_id = GetId(row[1]);
+			macro.name = GetString(row[2]);
+			result.push_back(std::move(macro));
+			last_impl = optional_idx();
+		}
+		auto &macro = result.back();
+		auto impl_id = GetId(row[3]);
+		if (!last_impl.IsValid() || last_impl.GetIndex() != impl_id) {
+			LakeMacroImpl impl;
+			impl.dialect = GetString(row[4]);
+			impl.sql = GetString(row[5]);
+			impl.type = GetString(row[6]);
+			macro.impls.push_back(std::move(impl));
+			last_impl = impl_id;
+		}
+		if (row[7].IsNull()) {
+			continue; // no parameters
+		}
+		LakeMacroParameter parameter;
+		parameter.name = GetString(row[8]);
+		parameter.type = row[9].IsNull() ? "unknown" : GetString(row[9]);
+		parameter.default_value = row[10];
+		parameter.default_type = row[11].IsNull() ? "unknown" : GetString(row[11]);
+		macro.impls.back().parameters.push_back(std::move(parameter));
+	}
+	return result;
+}
+
 bool MetadataReader::ReadCatalogSince(MetadataConnection &conn, idx_t snapshot_id, idx_t base_snapshot,
                                       vector<LakeTableInfo> base_tables, LakeCatalogInfo &result) {
 	// A table's DDL is its ducklake_table row, its columns, their comments, its tags and its

@@ -190,6 +190,31 @@ void SnapshotWriter::DropView(idx_t view_id) {
 	    " WHERE object_id = " + Num(view_id) + " AND end_snapshot IS NULL");
 }
 
+void SnapshotWriter::CreateMacro(const LakeMacroInfo &macro) {
+	Add("INSERT INTO " + conn.Table("ducklake_macro") +
+	    " (schema_id, macro_id, macro_name, begin_snapshot, end_snapshot) VALUES (" + Num(macro.schema_id) + ", " +
+	    Num(macro.macro_id) + ", " + Lit(macro.name) + ", " + snapshot + ", NULL)");
+	for (idx_t impl_id = 0; impl_id < macro.impls.size(); impl_id++) {
+		auto &impl = macro.impls[impl_id];
+		Add("INSERT INTO " + conn.Table("ducklake_macro_impl") + " (macro_id, impl_id, dialect, sql, type) VALUES (" +
+		    Num(macro.macro_id) + ", " + Num(impl_id) + ", " + Lit(impl.dialect) + ", " + Lit(impl.sql) + ", " +
+		    Lit(impl.type) + ")");
+		for (idx_t column_id = 0; column_id < impl.parameters.size(); column_id++) {
+			auto &parameter = impl.parameters[column_id];
+			Add("INSERT INTO " + conn.Table("ducklake_macro_parameters") +
+			    " (macro_id, impl_id, column_id, parameter_name, parameter_type, default_value, default_value_type) "
+			    "VALUES (" +
+			    Num(macro.macro_id) + ", " + Num(impl_id) + ", " + Num(column_id) + ", " + Lit(parameter.name) + ", " +
+			    Lit(parameter.type) + ", " + Lit(parameter.default_value) + ", " + Lit(parameter.default_type) + ")");
+		}
+	}
+}
+
+void SnapshotWriter::DropMacro(idx_t macro_id) {
+	Add("UPDATE " + conn.Table("ducklake_macro") + " SET end_snapshot = " + snapshot + " WHERE macro_id = " +
+	    Num(macro_id) + " AND end_snapshot IS NULL");
+}
+
 void SnapshotWriter::SetComment(idx_t object_id, const Value &comment) {
 	Add("UPDATE " + conn.Table("ducklake_tag") + " SET end_snapshot = " + snapshot + " WHERE object_id = " +
 	    Num(object_id) + " AND key = 'comment' AND end_snapshot IS NULL");

@@ -90,6 +90,13 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 	                                         "ducklake_schema", "ducklake_tag",       "ducklake_column_tag",
 	                                         "ducklake_partition_info"};
 	auto inlined_columns = ColumnsOfInlinedRows(conn);
+	if (conn.TableExists("ducklake_macro")) {
+		// A macro's overloads and parameters are not versioned: they go with its row, before it.
+		auto gone = "SELECT macro_id FROM " + conn.Table("ducklake_macro") + " x WHERE " + InvisibleCondition(conn, "x");
+		for (auto table : {"ducklake_macro_parameters", "ducklake_macro_impl", "ducklake_macro"}) {
+			statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE macro_id IN (" + gone + ")");
+		}
+	}
 	for (auto table : VERSIONED_TABLES) {
 		if (!conn.TableExists(table)) {
 			continue;

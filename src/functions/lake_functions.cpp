@@ -44,7 +44,9 @@ string ChangeKey(const string &kind) {
 	    {"deleted_from_table", "tables_deleted_from"}, {"compacted_table", "tables_compacted"},
 	    {"created_view", "views_created"},           {"dropped_view", "views_dropped"},
 	    {"altered_view", "views_altered"},           {"inlined_insert", "inlined_insert"},
-	    {"inlined_delete", "inlined_delete"},        {"merge_adjacent", "merge_adjacent"}};
+	    {"inlined_delete", "inlined_delete"},        {"merge_adjacent", "merge_adjacent"},
+	    {"created_scalar_macro", "scalar_macros_created"}, {"dropped_scalar_macro", "scalar_macros_dropped"},
+	    {"created_table_macro", "table_macros_created"},   {"dropped_table_macro", "table_macros_dropped"}};
 	for (auto &entry : KEYS) {
 		if (kind == entry.first) {
 			return entry.second;

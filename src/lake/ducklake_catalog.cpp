@@ -325,12 +325,17 @@ void DuckLakeCatalog::DropSchema(ClientContext &context, DropInfo &info) {
 	vector<reference<CatalogEntry>> children;
 	lake_schema.ScanEntries(lake_transaction, CatalogType::TABLE_ENTRY,
 	                        [&](CatalogEntry &entry) { children.push_back(entry); });
-	if (!children.empty() && !info.cascade) {
-		throw CatalogException("Cannot drop schema \"%s\": it still contains tables or views (use CASCADE)",
+	vector<reference<CatalogEntry>> macros;
+	lake_schema.ScanMacros(lake_transaction, [&](CatalogEntry &entry) { macros.push_back(entry); });
+	if ((!children.empty() || !macros.empty()) && !info.cascade) {
+		throw CatalogException("Cannot drop schema \"%s\": it still contains tables, views or macros (use CASCADE)",
 		                       info.name);
 	}
 	for (auto &child : children) {
 		lake_transaction.DropEntry(lake_schema.name, child.get());
+	}
+	for (auto &macro : macros) {
+		lake_transaction.DropMacro(lake_schema.name, macro.get());
 	}
 	lake_transaction.DropSchema(lake_schema);
 }

@@ -1,6 +1,8 @@
 #include "mallard/lake/ducklake_catalog_set.hpp"
 
+#include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_macro.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_view.hpp"
@@ -8,10 +10,11 @@
 namespace duckdb {
 
 LakeCatalogSet::LakeCatalogSet(DuckLakeCatalog &catalog, LakeCatalogInfo info, idx_t snapshot_id_p)
-    : snapshot_id(snapshot_id_p) {
+    : catalog(catalog), snapshot_id(snapshot_id_p) {
 	unordered_map<idx_t, DuckLakeSchemaEntry *> by_id;
 	for (auto &schema_info : info.schemas) {
 		auto schema = DuckLakeSchemaEntry::Create(catalog, schema_info);
+		schema->SetCatalogSet(*this);
 		by_id[schema_info.schema_id] = schema.get();
 		schemas[schema_info.name] = std::move(schema);
 	}
@@ -61,6 +64,22 @@ vector<LakeTableInfo> LakeCatalogSet::GetTableInfos() const {
 		});
 	}
 	return result;
+}
+
+void LakeCatalogSet::LoadMacros() {
+	lock_guard<mutex> guard(macros_lock);
+	if (macros_loaded) {
+		return;
+	}
+	auto macros = catalog.WithMetadata(
+	    [&](MetadataConnection &conn) { return MetadataReader::ReadMacros(conn, snapshot_id); });
+	for (auto &macro : macros) {
+		auto schema = GetSchemaById(macro.schema_id);
+		if (schema) {
+			schema->AddCommittedMacro(CreateLakeMacroEntry(catalog, *schema, macro));
+		}
+	}
+	macros_loaded = true;
 }
 
 void LakeCatalogSet::ScanSchemas(const std::function<void(DuckLakeSchemaEntry &)> &callback) const {

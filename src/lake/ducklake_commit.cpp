@@ -13,6 +13,7 @@
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/ducklake_macro.hpp"
 #include "mallard/lake/ducklake_view.hpp"
 
 #include "duckdb/common/types/timestamp.hpp"
@@ -217,6 +218,15 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			created_names.insert("created_view:" + key);
 		}
 	}
+	for (auto &schema : transaction.new_macros) {
+		for (auto &entry : schema.second) {
+			auto &macro = *entry.second;
+			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." +
+			                             SnapshotChanges::QuoteName(macro.name));
+			auto kind = IsTableMacroType(macro.type) ? "created_table_macro:" : "created_scalar_macro:";
+			created_names.insert(kind + key);
+		}
+	}
 	for (auto &row : rows.rows) {
 		if (row[1].IsNull()) {
 			continue;
@@ -234,6 +244,15 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			try {
 				object_id = std::stoull(value);
 			} catch (...) {
+				continue;
+			}
+			if (kind == "dropped_scalar_macro" || kind == "dropped_table_macro") {
+				auto macro = transaction.dropped_macros.find(object_id);
+				if (macro != transaction.dropped_macros.end()) {
+					conflict("this transaction drops macro " + macro->second.schema_name + "." + macro->second.name +
+					             ", which another transaction dropped",
+					         row[0]);
+				}
 				continue;
 			}
 			bool other_drops = kind == "dropped_table" || kind == "dropped_view";
@@ -489,6 +508,12 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		}
 		schema_changed = true;
 	}
+	for (auto &dropped : transaction.dropped_macros) {
+		writer.DropMacro(dropped.first);
+		auto kind = IsTableMacroType(dropped.second.type) ? "dropped_table_macro:" : "dropped_scalar_macro:";
+		changes.push_back(kind + std::to_string(dropped.first));
+		schema_changed = true;
+	}
 	for (auto &dropped : transaction.dropped_schemas) {
 		writer.DropSchema(dropped.first);
 		changes.push_back("dropped_schema:" + std::to_string(dropped.first));
@@ -527,6 +552,18 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 				WritePartitionSpec(table, optional_idx(), writer, next);
 				changes.push_back("created_table:" + qualified);
 			}
+			schema_changed = true;
+		}
+	}
+	for (auto &schema_macros : transaction.new_macros) {
+		for (auto &entry : schema_macros.second) {
+			auto macro = GetLakeMacroInfo(*entry.second);
+			macro.macro_id = next.next_catalog_id++;
+			macro.schema_id = RealId(macro.schema_id);
+			writer.CreateMacro(macro);
+			auto kind = IsTableMacroType(entry.second->type) ? "created_table_macro:" : "created_scalar_macro:";
+			changes.push_back(kind + SnapshotChanges::QuoteName(schema_macros.first) + "." +
+			                  SnapshotChanges::QuoteName(macro.name));
 			schema_changed = true;
 		}
 	}

@@ -4,8 +4,10 @@
 #include "mallard/lake/ducklake_alter.hpp"
 #include "mallard/functions/lake_functions.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_catalog_set.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/ducklake_macro.hpp"
 #include "mallard/lake/ducklake_view.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
@@ -14,6 +16,7 @@
 #include "duckdb/parser/parsed_data/alter_table_info.hpp"
 #include "duckdb/parser/parsed_data/comment_on_column_info.hpp"
 #include "duckdb/parser/constraints/not_null_constraint.hpp"
+#include "duckdb/parser/parsed_data/create_macro_info.hpp"
 #include "duckdb/parser/parsed_data/create_schema_info.hpp"
 #include "duckdb/parser/parsed_data/create_view_info.hpp"
 #include "duckdb/parser/parsed_data/drop_info.hpp"
@@ -246,7 +249,93 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateView(CatalogTransaction tr
 
 optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateFunction(CatalogTransaction transaction,
                                                                CreateFunctionInfo &info) {
-	throw NotImplementedException("Lake schemas cannot hold functions or macros yet");
+	if (info.type != CatalogType::MACRO_ENTRY && info.type != CatalogType::TABLE_MACRO_ENTRY) {
+		throw NotImplementedException("Lake schemas hold macros, not %s functions", CatalogTypeToString(info.type));
+	}
+	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), catalog);
+	return CreateMacro(lake_transaction, info.Cast<CreateMacroInfo>());
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateMacro(DuckLakeTransaction &transaction, CreateMacroInfo &info) {
+	if (info.temporary) {
+		throw NotImplementedException("Lake macros cannot be TEMPORARY");
+	}
+	if (LookupLakeFunction(catalog.Cast<DuckLakeCatalog>(), *this, info.name)) {
+		throw CatalogException("Cannot create macro \"%s\": the lake has a function of that name (%s.%s())",
+		                       info.name, catalog.GetName(), info.name);
+	}
+	// Checked before anything is dropped: what the lake cannot store fails the statement alone.
+	auto macro = LakeMacroFromCreate(info);
+	auto existing = GetMacro(transaction, info.type, info.name);
+	if (existing) {
+		switch (info.on_conflict) {
+		case OnCreateConflict::IGNORE_ON_CONFLICT:
+			return nullptr;
+		case OnCreateConflict::REPLACE_ON_CONFLICT:
+			transaction.DropMacro(name, *existing);
+			break;
+		default:
+			throw CatalogException("%s with name \"%s\" already exists in schema \"%s\"",
+			                       IsTableMacroType(info.type) ? "Table macro" : "Macro", info.name, name);
+		}
+	}
+	macro.macro_id = transaction.NewLocalId();
+	macro.schema_id = schema_info.schema_id;
+	return &transaction.AddLocalMacro(name, CreateLakeMacroEntry(catalog, *this, macro));
+}
+
+void DuckLakeSchemaEntry::AddCommittedMacro(unique_ptr<CatalogEntry> entry) {
+	auto key = MacroKey(entry->type, entry->name);
+	macros[key] = std::move(entry);
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::GetCommittedMacro(CatalogType type, const string &name) {
+	if (!catalog_set) {
+		return nullptr;
+	}
+	catalog_set->LoadMacros();
+	auto entry = macros.find(MacroKey(type, name));
+	return entry == macros.end() ? nullptr : entry->second.get();
+}
+
+optional_ptr<CatalogEntry> DuckLakeSchemaEntry::GetMacro(DuckLakeTransaction &transaction, CatalogType type,
+                                                         const string &name) {
+	auto local = transaction.GetLocalMacro(this->name, type, name);
+	if (local) {
+		return local;
+	}
+	auto committed = GetCommittedMacro(type, name);
+	if (committed && transaction.IsMacroDropped(GetLakeMacroInfo(*committed).macro_id)) {
+		return nullptr;
+	}
+	return committed;
+}
+
+void DuckLakeSchemaEntry::ScanMacros(DuckLakeTransaction &transaction,
+                                     const std::function<void(CatalogEntry &)> &callback) {
+	if (catalog_set) {
+		catalog_set->LoadMacros();
+	}
+	for (auto &entry : macros) {
+		auto &committed = *entry.second;
+		if (!transaction.IsMacroDropped(GetLakeMacroInfo(committed).macro_id) &&
+		    !transaction.GetLocalMacro(name, committed.type, committed.name)) {
+			callback(committed);
+		}
+	}
+	transaction.ScanLocalMacros(name, callback);
+}
+
+void DuckLakeSchemaEntry::DropMacro(DuckLakeTransaction &transaction, DropInfo &info) {
+	auto entry = GetMacro(transaction, info.type, info.name);
+	if (!entry) {
+		if (info.if_not_found == OnEntryNotFound::RETURN_NULL) {
+			return;
+		}
+		throw CatalogException("%s with name \"%s\" does not exist in schema \"%s\"",
+		                       IsTableMacroType(info.type) ? "Table macro" : "Macro", info.name, name);
+	}
+	transaction.DropMacro(name, *entry);
 }
 
 optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateIndex(CatalogTransaction transaction, CreateIndexInfo &info,
@@ -359,6 +448,15 @@ void DuckLakeSchemaEntry::Scan(ClientContext &context, CatalogType type,
 	// DuckDB scans schemas to list them (duckdb_columns, information_schema, ...): views are
 	// listed with the columns they bind to.
 	auto &lake_transaction = DuckLakeTransaction::Get(context, catalog);
+	if (IsMacroType(type)) {
+		// (duckdb_functions() lists SCALAR_FUNCTION_ENTRY and TABLE_FUNCTION_ENTRY.)
+		ScanMacros(lake_transaction, [&](CatalogEntry &entry) {
+			if (IsTableMacroType(entry.type) == IsTableMacroType(type)) {
+				callback(entry);
+			}
+		});
+		return;
+	}
 	ScanEntries(lake_transaction, type, [&](CatalogEntry &entry) {
 		if (entry.type == CatalogType::VIEW_ENTRY) {
 			callback(lake_transaction.GetListedView(context, entry.Cast<DuckLakeViewEntry>()));
@@ -388,6 +486,10 @@ void DuckLakeSchemaEntry::Scan(CatalogType type, const std::function<void(Catalo
 
 void DuckLakeSchemaEntry::DropEntry(ClientContext &context, DropInfo &info) {
 	auto &lake_transaction = DuckLakeTransaction::Get(context, catalog);
+	if (info.type == CatalogType::MACRO_ENTRY || info.type == CatalogType::TABLE_MACRO_ENTRY) {
+		DropMacro(lake_transaction, info);
+		return;
+	}
 	auto entry = GetEntry(lake_transaction, info.name);
 	if (!entry) {
 		if (info.if_not_found == OnEntryNotFound::RETURN_NULL) {
@@ -407,9 +509,18 @@ void DuckLakeSchemaEntry::DropEntry(ClientContext &context, DropInfo &info) {
 optional_ptr<CatalogEntry> DuckLakeSchemaEntry::LookupEntry(CatalogTransaction transaction,
                                                             const EntryLookupInfo &lookup_info) {
 	auto type = lookup_info.GetCatalogType();
-	if (type == CatalogType::TABLE_FUNCTION_ENTRY) {
-		// lake.snapshots(), lake.table_info(), ... resolve here (see functions/).
-		return LookupLakeFunction(catalog.Cast<DuckLakeCatalog>(), *this, lookup_info.GetEntryName());
+	if (IsMacroType(type)) {
+		if (type == CatalogType::TABLE_FUNCTION_ENTRY) {
+			// lake.snapshots(), lake.table_info(), ... resolve here (see functions/).
+			auto function = LookupLakeFunction(catalog.Cast<DuckLakeCatalog>(), *this, lookup_info.GetEntryName());
+			if (function) {
+				return function;
+			}
+		}
+		if (!transaction.HasContext()) {
+			return GetCommittedMacro(type, lookup_info.GetEntryName());
+		}
+		return GetMacro(DuckLakeTransaction::Get(transaction.GetContext(), catalog), type, lookup_info.GetEntryName());
 	}
 	if (type != CatalogType::TABLE_ENTRY && type != CatalogType::VIEW_ENTRY) {
 		return nullptr;

@@ -5,6 +5,7 @@
 #include "mallard/lake/ducklake_catalog_set.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
+#include "mallard/lake/ducklake_macro.hpp"
 #include "mallard/lake/ducklake_view.hpp"
 
 #include "duckdb/common/file_system.hpp"
@@ -58,6 +59,7 @@ void DuckLakeTransaction::DropSchema(DuckLakeSchemaEntry &schema) {
 	auto local = new_schemas.find(schema.name);
 	if (local != new_schemas.end() && local->second.get() == &schema) {
 		new_entries.erase(schema.name);
+		new_macros.erase(schema.name);
 		new_schemas.erase(local);
 		return;
 	}
@@ -129,6 +131,51 @@ void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &ent
 	new_deletes.erase(id);
 	new_inlined.erase(id);
 	inlined_deletes.erase(id);
+}
+
+CatalogEntry &DuckLakeTransaction::AddLocalMacro(const string &schema_name, unique_ptr<CatalogEntry> entry) {
+	auto &result = *entry;
+	auto &slot = new_macros[schema_name][MacroKey(entry->type, entry->name)];
+	if (slot) {
+		replaced_entries.push_back(std::move(slot));
+	}
+	slot = std::move(entry);
+	return result;
+}
+
+optional_ptr<CatalogEntry> DuckLakeTransaction::GetLocalMacro(const string &schema_name, CatalogType type,
+                                                              const string &name) {
+	auto schema = new_macros.find(schema_name);
+	if (schema == new_macros.end()) {
+		return nullptr;
+	}
+	auto entry = schema->second.find(MacroKey(type, name));
+	return entry == schema->second.end() ? nullptr : entry->second.get();
+}
+
+void DuckLakeTransaction::DropMacro(const string &schema_name, CatalogEntry &entry) {
+	auto schema = new_macros.find(schema_name);
+	if (schema != new_macros.end()) {
+		auto local = schema->second.find(MacroKey(entry.type, entry.name));
+		if (local != schema->second.end() && local->second.get() == &entry) {
+			// Created in this transaction: it never reaches the catalog. (Plans may still point at it.)
+			replaced_entries.push_back(std::move(local->second));
+			schema->second.erase(local);
+			return;
+		}
+	}
+	dropped_macros[GetLakeMacroInfo(entry).macro_id] = DroppedEntry {schema_name, entry.name, entry.type};
+}
+
+void DuckLakeTransaction::ScanLocalMacros(const string &schema_name,
+                                          const std::function<void(CatalogEntry &)> &callback) {
+	auto schema = new_macros.find(schema_name);
+	if (schema == new_macros.end()) {
+		return;
+	}
+	for (auto &entry : schema->second) {
+		callback(*entry.second);
+	}
 }
 
 void DuckLakeTransaction::ScanLocalEntries(const string &schema_name,
@@ -215,13 +262,14 @@ void DuckLakeTransaction::SetCommitMessage(Value author_p, Value message_p, Valu
 
 bool DuckLakeTransaction::HasChanges() const {
 	if (!new_schemas.empty() || !dropped_schemas.empty() || !dropped_entries.empty() || !new_data.empty() ||
-	    !new_deletes.empty() || !new_inlined.empty() ||
-	    !inlined_deletes.empty()) {
+	    !new_deletes.empty() || !new_inlined.empty() || !inlined_deletes.empty() || !dropped_macros.empty()) {
 		return true;
 	}
-	for (auto &schema : new_entries) {
-		if (!schema.second.empty()) {
-			return true;
+	for (auto local : {&new_entries, &new_macros}) {
+		for (auto &schema : *local) {
+			if (!schema.second.empty()) {
+				return true;
+			}
 		}
 	}
 	return false;
@@ -252,6 +300,8 @@ void DuckLakeTransaction::Rollback() {
 	listed_views.clear();
 	dropped_entries.clear();
 	dropped_schemas.clear();
+	new_macros.clear();
+	dropped_macros.clear();
 }
 
 } // namespace duckdb

@@ -102,6 +102,35 @@ struct LakeViewInfo {
 	Value comment;
 };
 
+//! A macro parameter as ducklake_macro_parameters stores it. type is a DuckLake type name, "unknown"
+//! when the parameter has none; default_type is "unknown" when it has no default, else the type of
+//! its constant, written as text in default_value.
+struct LakeMacroParameter {
+	string name;
+	string type = "unknown";
+	Value default_value;
+	string default_type = "unknown";
+};
+
+//! One overload of a macro (ducklake_macro_impl): its body as SQL, type "scalar" or "table".
+struct LakeMacroImpl {
+	string dialect = "duckdb";
+	string sql;
+	string type;
+	vector<LakeMacroParameter> parameters;
+};
+
+struct LakeMacroInfo {
+	idx_t macro_id = 0;
+	idx_t schema_id = 0;
+	string name;
+	vector<LakeMacroImpl> impls;
+
+	bool IsTableMacro() const {
+		return !impls.empty() && impls[0].type == "table";
+	}
+};
+
 //! Everything DDL defines, as seen at one snapshot (determined by its schema_version).
 struct LakeCatalogInfo {
 	vector<LakeSchemaInfo> schemas;

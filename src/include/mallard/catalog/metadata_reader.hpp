@@ -49,6 +49,9 @@ struct MetadataReader {
 	//! base snapshot has been expired or too many tables changed: then read the whole catalog.
 	static bool ReadCatalogSince(MetadataConnection &conn, idx_t snapshot_id, idx_t base_snapshot,
 	                             vector<LakeTableInfo> base_tables, LakeCatalogInfo &result);
+	//! The macros visible at the snapshot, with their overloads and parameters (read apart from the
+	//! catalog: only a lookup of a function in a lake schema needs them).
+	static vector<LakeMacroInfo> ReadMacros(MetadataConnection &conn, idx_t snapshot_id);
 	//! The data files of a table visible at the snapshot, with their column statistics; only those
 	//! meeting `file_condition` (SQL on the data file row, alias f) when one is given.
 	//! Files registered with a column name mapping come with it (DataFileInfo::name_mapping).

@@ -32,6 +32,10 @@ public:
 	void SetPartitionSpec(idx_t table_id, optional_idx partition_id, const vector<LakePartitionField> &fields);
 	void CreateView(const LakeViewInfo &view);
 	void DropView(idx_t view_id);
+	//! The macro's row, one ducklake_macro_impl row per overload (impl_id from 0) and one
+	//! ducklake_macro_parameters row per parameter (column_id from 0).
+	void CreateMacro(const LakeMacroInfo &macro);
+	void DropMacro(idx_t macro_id);
 	//! Sets (or clears, with a NULL value) the 'comment' tag of a table or view.
 	void SetComment(idx_t object_id, const Value &comment);
 	//! Sets (or clears, with a NULL value) the 'comment' tag of a table column.

@@ -10,6 +10,7 @@
 #include "mallard/catalog/lake_metadata.hpp"
 
 #include "duckdb/common/case_insensitive_map.hpp"
+#include "duckdb/common/mutex.hpp"
 
 namespace duckdb {
 
@@ -33,9 +34,15 @@ public:
 	}
 	//! The tables of the set, as read (what a later set keeps of the unchanged ones).
 	vector<LakeTableInfo> GetTableInfos() const;
+	//! Reads the set's macros into its schemas, once: a lake's macros are read only when a function
+	//! is looked up in one of its schemas, not with every catalog read.
+	void LoadMacros();
 
 private:
+	DuckLakeCatalog &catalog;
 	idx_t snapshot_id;
+	mutex macros_lock;
+	bool macros_loaded = false;
 	case_insensitive_map_t<unique_ptr<DuckLakeSchemaEntry>> schemas;
 };
 

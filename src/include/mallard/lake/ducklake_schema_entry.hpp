@@ -15,9 +15,12 @@
 namespace duckdb {
 
 class DuckLakeCatalog;
+class LakeCatalogSet;
 class DuckLakeTableEntry;
 class DuckLakeTransaction;
 struct AlterTableInfo;
+struct CreateMacroInfo;
+struct DropInfo;
 
 //! The lake id of a table or view entry: its table_id or view_id (one id space, spec: next_catalog_id).
 idx_t LakeEntryId(const CatalogEntry &entry);
@@ -43,6 +46,14 @@ public:
 	//! The tables and views the transaction sees (a TABLE_ENTRY scan yields both).
 	void ScanEntries(DuckLakeTransaction &transaction, CatalogType type,
 	                 const std::function<void(CatalogEntry &)> &callback);
+	//! The catalog set the schema belongs to (a schema created in the transaction has none).
+	void SetCatalogSet(LakeCatalogSet &set) {
+		catalog_set = &set;
+	}
+	//! Adds a committed macro (LakeCatalogSet::LoadMacros).
+	void AddCommittedMacro(unique_ptr<CatalogEntry> entry);
+	//! The macros the transaction sees in this schema.
+	void ScanMacros(DuckLakeTransaction &transaction, const std::function<void(CatalogEntry &)> &callback);
 	//! The entry of a lake function or catalog-table view (lake.snapshots(), lake.ducklake_table)
 	//! looked up in this schema: made by `create` on first use, then kept as long as the schema.
 	CatalogEntry &GetFunctionEntry(const string &key, const std::function<unique_ptr<CatalogEntry>()> &create);
@@ -71,6 +82,12 @@ public:
 private:
 	//! Resolves a name the way the transaction sees it (local first, dropped hidden).
 	optional_ptr<CatalogEntry> GetEntry(DuckLakeTransaction &transaction, const string &name);
+	//! The same for macros, which have a namespace of their own.
+	//! `type`: the macro's, or the kind of function looked up (IsTableMacroType tells the namespace).
+	optional_ptr<CatalogEntry> GetMacro(DuckLakeTransaction &transaction, CatalogType type, const string &name);
+	optional_ptr<CatalogEntry> GetCommittedMacro(CatalogType type, const string &name);
+	optional_ptr<CatalogEntry> CreateMacro(DuckLakeTransaction &transaction, CreateMacroInfo &info);
+	void DropMacro(DuckLakeTransaction &transaction, DropInfo &info);
 	//! Whether the transaction renamed this committed object (it is listed under its new name).
 	bool IsRenamedAway(DuckLakeTransaction &transaction, CatalogEntry &committed);
 	//! ALTER TABLE (see ducklake_alter.cpp); comments go through Alter itself.
@@ -84,6 +101,9 @@ private:
 	//! Shared by the transactions reading this schema's catalog set, hence the lock.
 	mutex functions_lock;
 	case_insensitive_map_t<unique_ptr<CatalogEntry>> function_entries;
+	optional_ptr<LakeCatalogSet> catalog_set;
+	//! Committed macros by MacroKey, filled once by the catalog set (LoadMacros), then only read.
+	case_insensitive_map_t<unique_ptr<CatalogEntry>> macros;
 };
 
 } // namespace duckdb

@@ -75,6 +75,16 @@ public:
 	}
 	void ScanLocalEntries(const string &schema_name, const std::function<void(CatalogEntry &)> &callback);
 
+	// Macros created or dropped in this transaction: a namespace of their own, as in DuckDB.
+	CatalogEntry &AddLocalMacro(const string &schema_name, unique_ptr<CatalogEntry> entry);
+	//! `type`: the macro's, or the kind of function looked up (IsTableMacroType tells the namespace).
+	optional_ptr<CatalogEntry> GetLocalMacro(const string &schema_name, CatalogType type, const string &name);
+	void DropMacro(const string &schema_name, CatalogEntry &entry);
+	bool IsMacroDropped(idx_t id) const {
+		return dropped_macros.count(id) > 0;
+	}
+	void ScanLocalMacros(const string &schema_name, const std::function<void(CatalogEntry &)> &callback);
+
 	//! The view as listings show it: with the columns its SQL binds to (see BindLakeViewColumns),
 	//! bound once per transaction.
 	CatalogEntry &GetListedView(ClientContext &context, DuckLakeViewEntry &view);
@@ -181,6 +191,9 @@ private:
 	};
 	//! Committed tables and views dropped here, by id.
 	unordered_map<idx_t, DroppedEntry> dropped_entries;
+	//! Macros created here, by schema name then MacroKey, and committed ones dropped here, by id.
+	case_insensitive_map_t<case_insensitive_map_t<unique_ptr<CatalogEntry>>> new_macros;
+	unordered_map<idx_t, DroppedEntry> dropped_macros;
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;
 	vector<string> written_files;
