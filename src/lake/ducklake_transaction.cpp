@@ -72,9 +72,10 @@ void DuckLakeTransaction::ScanLocalSchemas(const std::function<void(DuckLakeSche
 	}
 }
 
-CatalogEntry &DuckLakeTransaction::AddLocalEntry(const string &schema_name, unique_ptr<CatalogEntry> entry) {
+CatalogEntry &DuckLakeTransaction::AddLocal(LocalEntries &local, const string &schema_name, const string &key,
+                                            unique_ptr<CatalogEntry> entry) {
 	auto &result = *entry;
-	auto &slot = new_entries[schema_name][entry->name];
+	auto &slot = local[schema_name][key];
 	if (slot) {
 		replaced_entries.push_back(std::move(slot));
 	}
@@ -82,16 +83,50 @@ CatalogEntry &DuckLakeTransaction::AddLocalEntry(const string &schema_name, uniq
 	return result;
 }
 
+optional_ptr<CatalogEntry> DuckLakeTransaction::FindLocal(LocalEntries &local, const string &schema_name,
+                                                          const string &key) {
+	auto schema = local.find(schema_name);
+	if (schema == local.end()) {
+		return nullptr;
+	}
+	auto entry = schema->second.find(key);
+	return entry == schema->second.end() ? nullptr : entry->second.get();
+}
+
+bool DuckLakeTransaction::TakeLocal(LocalEntries &local, const string &schema_name, const string &key,
+                                    CatalogEntry &entry) {
+	auto schema = local.find(schema_name);
+	if (schema == local.end()) {
+		return false;
+	}
+	auto found = schema->second.find(key);
+	if (found == schema->second.end() || found->second.get() != &entry) {
+		return false;
+	}
+	// Plans may still point at it until the transaction ends.
+	replaced_entries.push_back(std::move(found->second));
+	schema->second.erase(found);
+	return true;
+}
+
+void DuckLakeTransaction::ScanLocal(LocalEntries &local, const string &schema_name,
+                                    const std::function<void(CatalogEntry &)> &callback) {
+	auto schema = local.find(schema_name);
+	if (schema == local.end()) {
+		return;
+	}
+	for (auto &entry : schema->second) {
+		callback(*entry.second);
+	}
+}
+
+CatalogEntry &DuckLakeTransaction::AddLocalEntry(const string &schema_name, unique_ptr<CatalogEntry> entry) {
+	auto key = entry->name;
+	return AddLocal(new_entries, schema_name, key, std::move(entry));
+}
+
 optional_ptr<CatalogEntry> DuckLakeTransaction::GetLocalEntry(const string &schema_name, const string &name) {
-	auto schema = new_entries.find(schema_name);
-	if (schema == new_entries.end()) {
-		return nullptr;
-	}
-	auto entry = schema->second.find(name);
-	if (entry == schema->second.end()) {
-		return nullptr;
-	}
-	return entry->second.get();
+	return FindLocal(new_entries, schema_name, name);
 }
 
 void DuckLakeTransaction::RemoveLocalEntry(const string &schema_name, const string &name) {
@@ -108,23 +143,14 @@ void DuckLakeTransaction::RemoveLocalEntry(const string &schema_name, const stri
 }
 
 void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &entry) {
-	auto schema = new_entries.find(schema_name);
-	if (schema != new_entries.end()) {
-		auto local = schema->second.find(entry.name);
-		if (local != schema->second.end() && local->second.get() == &entry) {
-			auto id = LakeEntryId(entry);
-			replaced_entries.push_back(std::move(local->second));
-			schema->second.erase(local);
-			if (IsLocalId(id)) {
-				// Created and dropped in this transaction: it never reaches the catalog.
-				new_data.erase(id);
-				new_inlined.erase(id);
-				return;
-			}
-			// An altered committed object: drop the committed one below.
-		}
-	}
 	auto id = LakeEntryId(entry);
+	// A local entry with a committed id is an altered committed object: that one is dropped below.
+	if (TakeLocal(new_entries, schema_name, entry.name, entry) && IsLocalId(id)) {
+		// Created and dropped in this transaction: it never reaches the catalog.
+		new_data.erase(id);
+		new_inlined.erase(id);
+		return;
+	}
 	dropped_entries[id] = DroppedEntry {schema_name, entry.name, entry.type};
 	// Data inserted into a table this transaction drops is never committed.
 	new_data.erase(id);
@@ -134,59 +160,30 @@ void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &ent
 }
 
 CatalogEntry &DuckLakeTransaction::AddLocalMacro(const string &schema_name, unique_ptr<CatalogEntry> entry) {
-	auto &result = *entry;
-	auto &slot = new_macros[schema_name][MacroKey(entry->type, entry->name)];
-	if (slot) {
-		replaced_entries.push_back(std::move(slot));
-	}
-	slot = std::move(entry);
-	return result;
+	auto key = MacroKey(entry->type, entry->name);
+	return AddLocal(new_macros, schema_name, key, std::move(entry));
 }
 
 optional_ptr<CatalogEntry> DuckLakeTransaction::GetLocalMacro(const string &schema_name, CatalogType type,
                                                               const string &name) {
-	auto schema = new_macros.find(schema_name);
-	if (schema == new_macros.end()) {
-		return nullptr;
-	}
-	auto entry = schema->second.find(MacroKey(type, name));
-	return entry == schema->second.end() ? nullptr : entry->second.get();
+	return FindLocal(new_macros, schema_name, MacroKey(type, name));
 }
 
 void DuckLakeTransaction::DropMacro(const string &schema_name, CatalogEntry &entry) {
-	auto schema = new_macros.find(schema_name);
-	if (schema != new_macros.end()) {
-		auto local = schema->second.find(MacroKey(entry.type, entry.name));
-		if (local != schema->second.end() && local->second.get() == &entry) {
-			// Created in this transaction: it never reaches the catalog. (Plans may still point at it.)
-			replaced_entries.push_back(std::move(local->second));
-			schema->second.erase(local);
-			return;
-		}
+	if (TakeLocal(new_macros, schema_name, MacroKey(entry.type, entry.name), entry)) {
+		return; // created in this transaction: it never reaches the catalog
 	}
 	dropped_macros[GetLakeMacroInfo(entry).macro_id] = DroppedEntry {schema_name, entry.name, entry.type};
 }
 
 void DuckLakeTransaction::ScanLocalMacros(const string &schema_name,
                                           const std::function<void(CatalogEntry &)> &callback) {
-	auto schema = new_macros.find(schema_name);
-	if (schema == new_macros.end()) {
-		return;
-	}
-	for (auto &entry : schema->second) {
-		callback(*entry.second);
-	}
+	ScanLocal(new_macros, schema_name, callback);
 }
 
 void DuckLakeTransaction::ScanLocalEntries(const string &schema_name,
                                            const std::function<void(CatalogEntry &)> &callback) {
-	auto schema = new_entries.find(schema_name);
-	if (schema == new_entries.end()) {
-		return;
-	}
-	for (auto &entry : schema->second) {
-		callback(*entry.second);
-	}
+	ScanLocal(new_entries, schema_name, callback);
 }
 
 CatalogEntry &DuckLakeTransaction::GetListedView(ClientContext &context, DuckLakeViewEntry &view) {

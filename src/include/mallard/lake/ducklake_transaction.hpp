@@ -173,6 +173,16 @@ private:
 	void AssignProvisionalRowIds(idx_t table_id, LocalTableData &data, vector<DataFileInfo> &files);
 	void RemoveDroppedLocalFiles();
 
+	//! Entries created here (tables and views, or macros), by schema name then key.
+	using LocalEntries = case_insensitive_map_t<case_insensitive_map_t<unique_ptr<CatalogEntry>>>;
+	CatalogEntry &AddLocal(LocalEntries &local, const string &schema_name, const string &key,
+	                       unique_ptr<CatalogEntry> entry);
+	static optional_ptr<CatalogEntry> FindLocal(LocalEntries &local, const string &schema_name, const string &key);
+	//! Whether `entry` is the local entry under `key`; if so, it is removed (kept alive until the end).
+	bool TakeLocal(LocalEntries &local, const string &schema_name, const string &key, CatalogEntry &entry);
+	static void ScanLocal(LocalEntries &local, const string &schema_name,
+	                      const std::function<void(CatalogEntry &)> &callback);
+
 	DuckLakeCatalog &catalog;
 	SnapshotInfo snapshot;
 	shared_ptr<LakeCatalogSet> catalog_set;
@@ -183,7 +193,7 @@ private:
 	//! Committed schemas dropped here, by id, with their names for conflict checks.
 	unordered_map<idx_t, string> dropped_schemas;
 	//! Tables and views created here, by schema name then object name.
-	case_insensitive_map_t<case_insensitive_map_t<unique_ptr<CatalogEntry>>> new_entries;
+	LocalEntries new_entries;
 	struct DroppedEntry {
 		string schema_name;
 		string name;
@@ -192,7 +202,7 @@ private:
 	//! Committed tables and views dropped here, by id.
 	unordered_map<idx_t, DroppedEntry> dropped_entries;
 	//! Macros created here, by schema name then MacroKey, and committed ones dropped here, by id.
-	case_insensitive_map_t<case_insensitive_map_t<unique_ptr<CatalogEntry>>> new_macros;
+	LocalEntries new_macros;
 	unordered_map<idx_t, DroppedEntry> dropped_macros;
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;
