@@ -223,8 +223,7 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			auto &macro = *entry.second;
 			auto key = StringUtil::Lower(SnapshotChanges::QuoteName(schema.first) + "." +
 			                             SnapshotChanges::QuoteName(macro.name));
-			auto kind = IsTableMacroType(macro.type) ? "created_table_macro:" : "created_scalar_macro:";
-			created_names.insert(kind + key);
+			created_names.insert(MacroChangeKind(macro.type, true) + ":" + key);
 		}
 	}
 	for (auto &row : rows.rows) {
@@ -246,7 +245,8 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			} catch (...) {
 				continue;
 			}
-			if (kind == "dropped_scalar_macro" || kind == "dropped_table_macro") {
+			if (kind == MacroChangeKind(CatalogType::MACRO_ENTRY, false) ||
+			    kind == MacroChangeKind(CatalogType::TABLE_MACRO_ENTRY, false)) {
 				auto macro = transaction.dropped_macros.find(object_id);
 				if (macro != transaction.dropped_macros.end()) {
 					conflict("this transaction drops macro " + macro->second.schema_name + "." + macro->second.name +
@@ -510,8 +510,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	}
 	for (auto &dropped : transaction.dropped_macros) {
 		writer.DropMacro(dropped.first);
-		auto kind = IsTableMacroType(dropped.second.type) ? "dropped_table_macro:" : "dropped_scalar_macro:";
-		changes.push_back(kind + std::to_string(dropped.first));
+		changes.push_back(MacroChangeKind(dropped.second.type, false) + ":" + std::to_string(dropped.first));
 		schema_changed = true;
 	}
 	for (auto &dropped : transaction.dropped_schemas) {
@@ -561,9 +560,9 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 			macro.macro_id = next.next_catalog_id++;
 			macro.schema_id = RealId(macro.schema_id);
 			writer.CreateMacro(macro);
-			auto kind = IsTableMacroType(entry.second->type) ? "created_table_macro:" : "created_scalar_macro:";
-			changes.push_back(kind + SnapshotChanges::QuoteName(schema_macros.first) + "." +
-			                  SnapshotChanges::QuoteName(macro.name));
+			auto qualified =
+			    SnapshotChanges::QuoteName(schema_macros.first) + "." + SnapshotChanges::QuoteName(macro.name);
+			changes.push_back(MacroChangeKind(entry.second->type, true) + ":" + qualified);
 			schema_changed = true;
 		}
 	}

@@ -120,6 +120,10 @@ string MacroKey(CatalogType type, const string &name) {
 	return (IsTableMacroType(type) ? "table " : "scalar ") + name;
 }
 
+string MacroChangeKind(CatalogType type, bool created) {
+	return string(created ? "created_" : "dropped_") + (IsTableMacroType(type) ? "table_macro" : "scalar_macro");
+}
+
 const LakeMacroInfo &GetLakeMacroInfo(const CatalogEntry &entry) {
 	if (entry.type == CatalogType::TABLE_MACRO_ENTRY) {
 		return entry.Cast<LakeTableMacroEntry>().macro_info;

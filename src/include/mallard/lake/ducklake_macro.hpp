@@ -34,6 +34,8 @@ bool IsMacroType(CatalogType type);
 bool IsTableMacroType(CatalogType type);
 //! The key of a macro in the maps of its schema and transaction (one map, both namespaces).
 string MacroKey(CatalogType type, const string &name);
+//! The changes_made kind of creating or dropping a macro: created_scalar_macro, dropped_table_macro, ...
+string MacroChangeKind(CatalogType type, bool created);
 //! The lake identity of a macro entry made by CreateLakeMacroEntry.
 const LakeMacroInfo &GetLakeMacroInfo(const CatalogEntry &entry);
 
