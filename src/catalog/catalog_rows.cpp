@@ -25,7 +25,8 @@ enum class CatalogRowKind : int64_t {
 	COLUMN_TAG = 4,
 	COLUMN_ID = 5,
 	PARTITION_SPEC = 6,
-	VIEW = 7
+	VIEW = 7,
+	SORT_SPEC = 8
 };
 
 string Part(CatalogRowKind kind, const vector<string> &integers, const vector<string> &texts, const string &rest) {
@@ -147,6 +148,12 @@ CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		                         conn.Table("ducklake_partition_column") +
 		                         " c ON c.partition_id = p.partition_id AND c.table_id = p.table_id WHERE " +
 		                         MetadataReader::VisibleAt(snapshot_id, "p") + and_tables("p.")));
+		// Joined on sort_id alone, as DuckLake reads it.
+		parts.push_back(Part(CatalogRowKind::SORT_SPEC, {"s.table_id", "s.sort_id", "e.sort_key_index"},
+		                     {"e.expression", "e.dialect", "e.sort_direction", "e.null_order"},
+		                     "FROM " + conn.Table("ducklake_sort_info") + " s JOIN " +
+		                         conn.Table("ducklake_sort_expression") + " e ON e.sort_id = s.sort_id WHERE " +
+		                         MetadataReader::VisibleAt(snapshot_id, "s") + and_tables("s.")));
 	}
 	parts.push_back(Part(CatalogRowKind::VIEW, {"view_id", "schema_id"},
 	                     {"view_uuid", "view_name", "dialect", "sql", "column_aliases"},
@@ -182,6 +189,9 @@ CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 			case CatalogRowKind::VIEW:
 				rows.views.rows.push_back(Pick(chunk, row, {"i0", "t0", "i1", "t1", "t2", "t3", "t4"}));
 				break;
+			case CatalogRowKind::SORT_SPEC:
+				rows.sort_specs.rows.push_back(Pick(chunk, row, {"i0", "i1", "i2", "t0", "t1", "t2", "t3"}));
+				break;
 			default:
 				throw IOException("DuckLake catalog %s: unexpected row kind in the catalog read",
 				                  conn.GetLocation().DisplayName());
@@ -203,6 +213,7 @@ CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 	};
 	std::stable_sort(rows.columns.begin(), rows.columns.end(), column_order);
 	SortBy(rows.partition_specs, {0, 2});
+	SortBy(rows.sort_specs, {0, 2});
 	SortBy(rows.views, {0});
 	return rows;
 }

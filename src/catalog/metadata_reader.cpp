@@ -145,6 +145,26 @@ void ReadPartitionSpecs(CatalogRows &catalog_rows, vector<LakeTableInfo> &tables
 	}
 }
 
+//! The sort order each table writes new data in. Direction and null order are read as DuckLake reads
+//! them: DESC is descending and NULLS_FIRST puts NULLs first, anything else is the default.
+void ReadSortSpecs(CatalogRows &catalog_rows, vector<LakeTableInfo> &tables,
+                   const unordered_map<idx_t, idx_t> &table_index) {
+	for (auto &row : catalog_rows.sort_specs.rows) {
+		auto it = table_index.find(GetId(row[0]));
+		if (it == table_index.end()) {
+			continue;
+		}
+		auto &table = tables[it->second];
+		table.sort_id = GetId(row[1]);
+		LakeSortKey key;
+		key.expression = GetString(row[3]);
+		key.dialect = GetString(row[4]);
+		key.descending = StringUtil::CIEquals(GetString(row[5]), "DESC");
+		key.nulls_first = StringUtil::CIEquals(GetString(row[6]), "NULLS_FIRST");
+		table.sort_keys.push_back(std::move(key));
+	}
+}
+
 } // namespace
 
 bool MetadataReader::ReadBool(const Value &value, bool if_null) {
@@ -285,6 +305,7 @@ LakeCatalogInfo BuildCatalog(CatalogRows &catalog_rows) {
 	}
 
 	ReadPartitionSpecs(catalog_rows, catalog.tables, table_index);
+	ReadSortSpecs(catalog_rows, catalog.tables, table_index);
 
 	auto &views = catalog_rows.views;
 	for (auto &row : views.rows) {
@@ -359,8 +380,8 @@ vector<LakeMacroInfo> MetadataReader::ReadMacros(MetadataConnection &conn, idx_t
 
 bool MetadataReader::ReadCatalogSince(MetadataConnection &conn, idx_t snapshot_id, idx_t base_snapshot,
                                       vector<LakeTableInfo> base_tables, LakeCatalogInfo &result) {
-	// A table's DDL is its ducklake_table row, its columns, their comments, its tags and its
-	// partition spec: any of them begun or ended after the base snapshot makes it a changed table.
+	// A table's DDL is its ducklake_table row, its columns, their comments, its tags, its partition
+	// spec and its sort order: any of them begun or ended after the base snapshot makes it a changed table.
 	// Rows are only ever deleted by expiry, once no kept snapshot can see them: while the base
 	// snapshot is kept (asked in the same statement), what it saw is all still there.
 	auto since = [&](const string &id, const string &table) {
@@ -370,7 +391,7 @@ bool MetadataReader::ReadCatalogSince(MetadataConnection &conn, idx_t snapshot_i
 	};
 	vector<string> parts {since("table_id", "ducklake_table"), since("table_id", "ducklake_column"),
 	                      since("table_id", "ducklake_column_tag"), since("object_id", "ducklake_tag"),
-	                      since("table_id", "ducklake_partition_info")};
+	                      since("table_id", "ducklake_partition_info"), since("table_id", "ducklake_sort_info")};
 	parts.push_back(StringUtil::Format("SELECT CAST(1 AS BIGINT), CAST(snapshot_id AS BIGINT) FROM %s WHERE "
 	                                   "snapshot_id = %llu",
 	                                   conn.Table("ducklake_snapshot"), base_snapshot));

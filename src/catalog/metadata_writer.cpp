@@ -159,10 +159,31 @@ void SnapshotWriter::SetPartitionSpec(idx_t table_id, optional_idx partition_id,
 	}
 }
 
+void SnapshotWriter::SetSortSpec(idx_t table_id, optional_idx sort_id, const vector<LakeSortKey> &keys) {
+	Add("UPDATE " + conn.Table("ducklake_sort_info") + " SET end_snapshot = " + snapshot + " WHERE table_id = " +
+	    Num(table_id) + " AND end_snapshot IS NULL");
+	if (!sort_id.IsValid()) {
+		return;
+	}
+	Add("INSERT INTO " + conn.Table("ducklake_sort_info") +
+	    " (sort_id, table_id, begin_snapshot, end_snapshot) VALUES (" + Num(sort_id) + ", " + Num(table_id) + ", " +
+	    snapshot + ", NULL)");
+	for (idx_t i = 0; i < keys.size(); i++) {
+		auto &key = keys[i];
+		// The spellings DuckLake writes: ASC/DESC, NULLS_FIRST/NULLS_LAST.
+		Add("INSERT INTO " + conn.Table("ducklake_sort_expression") +
+		    " (sort_id, table_id, sort_key_index, expression, dialect, sort_direction, null_order) VALUES (" +
+		    Num(sort_id) + ", " + Num(table_id) + ", " + Num(i) + ", " + Lit(key.expression) + ", " + Lit(key.dialect) +
+		    ", " + Lit(string(key.descending ? "DESC" : "ASC")) + ", " +
+		    Lit(string(key.nulls_first ? "NULLS_FIRST" : "NULLS_LAST")) +
+		    ")");
+	}
+}
+
 void SnapshotWriter::DropTable(idx_t table_id) {
 	// Ending the table ends everything that hangs off it at the same snapshot.
 	for (auto name : {"ducklake_table", "ducklake_column", "ducklake_data_file", "ducklake_delete_file",
-	                  "ducklake_partition_info"}) {
+	                  "ducklake_partition_info", "ducklake_sort_info"}) {
 		Add("UPDATE " + conn.Table(name) + " SET end_snapshot = " + snapshot + " WHERE table_id = " +
 		    Num(table_id) + " AND end_snapshot IS NULL");
 	}

@@ -97,6 +97,12 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 			statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE macro_id IN (" + gone + ")");
 		}
 	}
+	// A sort order's keys are not versioned either: they go with its ducklake_sort_info row.
+	auto gone_sorts =
+	    "SELECT sort_id FROM " + conn.Table("ducklake_sort_info") + " x WHERE " + InvisibleCondition(conn, "x");
+	for (auto table : {"ducklake_sort_expression", "ducklake_sort_info"}) {
+		statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE sort_id IN (" + gone_sorts + ")");
+	}
 	for (auto table : VERSIONED_TABLES) {
 		if (!conn.TableExists(table)) {
 			continue;

@@ -11,6 +11,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
@@ -54,9 +55,13 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 		fs.CreateDirectory(folder);
 	}
 	// The scan's "file" name of inlined rows starts with ducklake-inlined:// (inlined_data_reader.hpp).
-	auto query = "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
-	             Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
-	             ") WHERE starts_with(filename, 'ducklake-inlined://') ORDER BY rowid";
+	string query = "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
+	               Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
+	               ") WHERE starts_with(filename, 'ducklake-inlined://')";
+	// Rows keep their ids in a column, so a sorted table's file is written in its sort order.
+	query = HasSortOrder(table) ? SortedQuery(context, LakeSortScope {catalog.GetName(), schema.name}, table, query,
+	                                          "_ducklake_internal_row_id")
+	                            : query + " ORDER BY rowid";
 	return CopyToDataFile(context, query, copy_options, catalog.NewFileKey(), folder, file_name, expected_rows,
 	                      "Flushing inlined data", table.name);
 }

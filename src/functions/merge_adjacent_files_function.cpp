@@ -10,6 +10,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/scan/data_file_reader.hpp"
 #include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
@@ -329,9 +330,10 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 //! Writes one group's live rows, in row id order, into a new file through DuckDB's Parquet COPY
 //! (the same writer inserts use, with the table's options), encrypted with `encryption_key` unless it
 //! is empty. Returns the new file's description.
-DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table, const string &folder,
-                             const vector<MergeSourceFile> &group, const DataFileWriteOptions &options,
-                             idx_t last_schema_change, const string &encryption_key) {
+DataFileInfo WriteMergedFile(ClientContext &context, const LakeSortScope &scope, const LakeTableInfo &table,
+                             const string &folder, const vector<MergeSourceFile> &group,
+                             const DataFileWriteOptions &options, idx_t last_schema_change,
+                             const string &encryption_key) {
 	idx_t record_count = 0;
 	for (auto &file : group) {
 		record_count += file.LiveRows();
@@ -345,7 +347,9 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 			file_name = first.path.substr(0, slash + 1) + file_name;
 		}
 	}
-	bool positional = KeepsPositionalRowIds(group);
+	// A sorted table's rows are written in its sort order: each keeps its row id in a column.
+	bool sorted = HasSortOrder(table);
+	bool positional = !sorted && KeepsPositionalRowIds(group);
 	bool same_schema = true;
 	bool any_encrypted = false;
 	for (auto &file : group) {
@@ -368,8 +372,9 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeTableInfo &table,
 		// Qualified, so a table column named row_id (an output alias here) cannot capture it.
 		query = "SELECT " + StorageSelectList(table.columns, "live.c") +
 		        (positional ? "" : "live.row_id AS _ducklake_internal_row_id, ");
-		query = query.substr(0, query.size() - 2) + " FROM (" + LiveRowsQuery(table, folder, group) +
-		        ") live ORDER BY live.row_id";
+		query = query.substr(0, query.size() - 2) + " FROM (" + LiveRowsQuery(table, folder, group) + ") live";
+		query = sorted ? SortedQuery(context, scope, table, query, "_ducklake_internal_row_id")
+		               : query + " ORDER BY live.row_id";
 	}
 	auto copy_options =
 	    ParquetCopyOptions(positional ? FieldIds(table.columns) : FieldIdsWithRowId(table.columns), options);
@@ -537,9 +542,10 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 		result.schema_name = plan.schema.name;
 		result.table_name = table.name;
 		auto encryption_key = catalog.NewFileKey();
+		LakeSortScope scope {catalog.GetName(), plan.schema.name};
 		try {
 			for (auto &group : plan.groups) {
-				merged.push_back(WriteMergedFile(context, table, plan.folder, group, plan.write_options,
+				merged.push_back(WriteMergedFile(context, scope, table, plan.folder, group, plan.write_options,
 				                                 plan.last_schema_change, encryption_key));
 				written.push_back(plan.folder + merged.back().path);
 				result.files_processed += group.size();

@@ -20,6 +20,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/scan/data_file_reader.hpp"
 #include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
@@ -61,8 +62,8 @@ vector<ColumnStatsInfo> SubsetStats(const vector<ColumnStatsInfo> &source) {
 
 //! Writes the rows of `file` its delete file keeps into a new file of `folder`, with their row ids,
 //! encrypted with `encryption_key` unless it is empty.
-DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &table, const string &folder,
-                                const DataFileInfo &file, const DataFileWriteOptions &options,
+DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeSortScope &scope, const LakeTableInfo &table,
+                                const string &folder, const DataFileInfo &file, const DataFileWriteOptions &options,
                                 const string &encryption_key) {
 	auto source_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
 	auto delete_path = LakePaths::Resolve(folder, file.delete_file.path, file.delete_file.path_is_relative);
@@ -79,10 +80,13 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeTableInfo &tab
 	auto select = StorageSelectList(table.columns, "f.c");
 	select += "coalesce(f._ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
 	          " + f.file_row_number) AS _ducklake_internal_row_id";
-	auto query = "SELECT " + select + " FROM " +
-	             DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c", mapped, encrypted) +
-	             " f WHERE f.file_row_number NOT IN (SELECT pos FROM " +
-	             ReadParquetSQL(delete_path, file.delete_file.encryption_key) + ") ORDER BY f.file_row_number";
+	string query = "SELECT " + select + " FROM " +
+	               DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c", mapped, encrypted) +
+	               " f WHERE f.file_row_number NOT IN (SELECT pos FROM " +
+	               ReadParquetSQL(delete_path, file.delete_file.encryption_key) + ")";
+	// Rows keep their ids in a column, so a sorted table's file is written in its sort order.
+	query = HasSortOrder(table) ? SortedQuery(context, scope, table, query, "_ducklake_internal_row_id")
+	                            : query + " ORDER BY f.file_row_number";
 	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
 	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
 	auto file_name = LakePaths::NewDataFileName();
@@ -244,7 +248,8 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 		try {
 			for (auto &file : files) {
 				if (file.source.delete_file.delete_count < file.source.record_count) {
-					file.new_file = WriteRewrittenFile(context, table, folder, file.source, write_options, encryption_key);
+					file.new_file = WriteRewrittenFile(context, LakeSortScope {catalog.GetName(), schema.name}, table,
+					                                   folder, file.source, write_options, encryption_key);
 					file.has_new_file = true;
 					written.push_back(folder + file.new_file.path);
 				}

@@ -6,6 +6,7 @@
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_partitioning.hpp"
+#include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/scan/scan_file_list.hpp"
@@ -281,7 +282,12 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		if (existing && existing.get() != &column) {
 			throw CatalogException("Column \"%s\" already exists in table \"%s\"", rename.new_name, table.name);
 		}
+		auto old_name = column.name;
 		column.name = rename.new_name;
+		if (RenameSortColumn(table, old_name, rename.new_name)) {
+			// The keys name the column: a new sort order, as DuckLake writes it.
+			table.sort_id = DuckLakeTransaction::Get(context, entry.GetLakeCatalog()).NewLocalId();
+		}
 		return true;
 	}
 	case AlterTableType::ADD_COLUMN: {
@@ -313,6 +319,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 			                       "PARTITIONED BY first)",
 			                       column->name, table.name);
 		}
+		CheckSortColumnDrop(table, column->name);
 		table.columns.erase(table.columns.begin() + (column.get() - table.columns.data()));
 		return true;
 	}
@@ -441,9 +448,20 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		RebuildChain(chain);
 		return true;
 	}
-	case AlterTableType::SET_SORTED_BY:
-		throw NotImplementedException("ALTER TABLE ... SET SORTED BY is not supported on lake table \"%s\" yet",
-		                              table.name);
+	case AlterTableType::SET_SORTED_BY: {
+		auto &sorted_by = info.Cast<SetSortedByInfo>();
+		LakeSortScope scope {entry.GetLakeCatalog().GetName(), entry.ParentSchema().name};
+		auto keys = MakeSortKeys(context, scope, table, sorted_by.orders);
+		if (SameSortKeys(keys, table.sort_keys)) {
+			return false;
+		}
+		table.sort_keys = std::move(keys);
+		// RESET SORTED BY (no keys) ends the order; files already written stay as they are.
+		table.sort_id = table.sort_keys.empty()
+		                    ? optional_idx()
+		                    : optional_idx(DuckLakeTransaction::Get(context, entry.GetLakeCatalog()).NewLocalId());
+		return true;
+	}
 	default:
 		throw NotImplementedException("ALTER TABLE (%s) is not supported on lake table \"%s\"",
 		                              EnumUtil::ToString(info.alter_table_type), table.name);

@@ -426,6 +426,19 @@ void LakeCommit::WritePartitionSpec(const LakeTableInfo &table, optional_idx com
 	writer.SetPartitionSpec(RealId(table.table_id), partition_id, table.partition_fields);
 }
 
+void LakeCommit::WriteSortSpec(const LakeTableInfo &table, optional_idx committed_id, SnapshotWriter &writer,
+                               SnapshotInfo &next) {
+	if (table.sort_id == committed_id) {
+		return;
+	}
+	// Nothing refers to a sort order by its id: the local one is simply replaced.
+	optional_idx sort_id;
+	if (table.sort_id.IsValid()) {
+		sort_id = next.next_catalog_id++;
+	}
+	writer.SetSortSpec(RealId(table.table_id), sort_id, table.sort_keys);
+}
+
 void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer,
                                    SnapshotInfo &next) {
 	// Write what differs from the committed object (found by id: a rename changes the name).
@@ -450,6 +463,7 @@ void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entr
 	}
 	WriteColumnChanges(original, table, writer);
 	WritePartitionSpec(table, original.partition_id, writer, next);
+	WriteSortSpec(table, original.sort_id, writer, next);
 	if (!Value::NotDistinctFrom(table.comment, original.comment)) {
 		writer.SetComment(id, table.comment);
 	}
@@ -549,6 +563,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 				table.schema_id = RealId(table.schema_id);
 				writer.CreateTable(table);
 				WritePartitionSpec(table, optional_idx(), writer, next);
+				WriteSortSpec(table, optional_idx(), writer, next);
 				changes.push_back("created_table:" + qualified);
 			}
 			schema_changed = true;

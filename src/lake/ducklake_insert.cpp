@@ -6,6 +6,7 @@
 #include "mallard/lake/ducklake_inline_insert.hpp"
 #include "mallard/lake/ducklake_not_null_check.hpp"
 #include "mallard/lake/ducklake_partitioning.hpp"
+#include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/storage/file_encryption.hpp"
@@ -20,6 +21,7 @@
 #include "duckdb/common/types/interval.hpp"
 #include "duckdb/common/types/value.hpp"
 #include "duckdb/common/vector_operations/unary_executor.hpp"
+#include "duckdb/execution/operator/order/physical_order.hpp"
 #include "duckdb/execution/operator/persistent/physical_copy_to_file.hpp"
 #include "duckdb/execution/operator/projection/physical_projection.hpp"
 #include "duckdb/execution/physical_plan_generator.hpp"
@@ -317,7 +319,7 @@ DuckLakeInsert::DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &
 
 PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGenerator &planner,
                                        DuckLakeTableEntry &table, PhysicalOperator &child, bool with_row_ids,
-                                       bool may_inline) {
+                                       bool may_inline, bool may_sort) {
 	auto &columns = table.GetTableInfo().columns;
 	auto folder = table.GetDataFolder();
 	auto &fs = FileSystem::GetFileSystem(context);
@@ -435,6 +437,22 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		auto &check = planner.Make<DuckLakeNotNullCheck>(table, child.types, child.estimated_cardinality);
 		check.children.push_back(child);
 		input = &check;
+	}
+	if (may_sort && write_options.sort_on_insert && HasSortOrder(table.GetTableInfo())) {
+		// A sorted table (SET SORTED BY): rows reach the writer in its order, over the table's own
+		// column types (before the storage conversions). One writer thread keeps the order across the
+		// files it rotates through; a partitioned write keeps it within each thread's files.
+		LakeSortScope scope {table.GetLakeCatalog().GetName(), table.ParentSchema().name};
+		vector<idx_t> projections;
+		for (idx_t i = 0; i < input->types.size(); i++) {
+			projections.push_back(i);
+		}
+		auto &order = planner.Make<PhysicalOrder>(input->types, BindSortOrders(context, scope, table.GetTableInfo()),
+		                                         std::move(projections), child.estimated_cardinality);
+		order.children.push_back(*input);
+		input = &order;
+		copy_op.per_thread_output = false;
+		copy_op.parallel = copy_op.partition_output;
 	}
 	if (needs_conversion) {
 		auto &projection =

@@ -202,7 +202,9 @@ public:
 PhysicalOperator &PlanRowWriter(ClientContext &context, PhysicalPlanGenerator &planner, DuckLakeTableEntry &table,
                                 vector<LogicalType> types, bool with_row_ids, bool may_inline) {
 	auto &placeholder = planner.Make<PhysicalEmptyResult>(std::move(types), 0);
-	return DuckLakeInsert::Plan(context, planner, table, placeholder, with_row_ids, may_inline);
+	// Unsorted even for a sorted table: the row sink pushes rows through the writer's operators by
+	// hand, and a sort is not one it can push through. Compaction writes them sorted later.
+	return DuckLakeInsert::Plan(context, planner, table, placeholder, with_row_ids, may_inline, false);
 }
 
 } // namespace

@@ -2,9 +2,10 @@
 // mallard/catalog/catalog_rows.hpp
 //
 // The rows MetadataReader::ReadCatalog builds a snapshot's catalog from (schemas, tables,
-// columns, views, their comments and partition specs), read in ONE statement: each catalog
-// statement costs a round trip (PostgreSQL) or a parse, plan and execution of its own (0.6 ms or
-// more on a DuckDB-file catalog), and eight of them were most of a new process's first query.
+// columns, views, their comments, partition specs and sort orders), read in ONE statement: each
+// catalog statement costs a round trip (PostgreSQL) or a parse, plan and execution of its own
+// (0.6 ms or more on a DuckDB-file catalog), and eight of them were most of a new process's first
+// query.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -45,13 +46,16 @@ struct CatalogRows {
 	MetadataResult column_ids;
 	//! table_id, partition_id, partition_key_index, column_id, transform; by table_id, partition_key_index.
 	MetadataResult partition_specs;
+	//! table_id, sort_id, sort_key_index, expression, dialect, sort_direction, null_order; by table_id,
+	//! sort_key_index.
+	MetadataResult sort_specs;
 	//! view_id, view_uuid, schema_id, view_name, dialect, sql, column_aliases; by view_id.
 	MetadataResult views;
 };
 
 //! Reads the catalog rows visible at `snapshot_id` in one statement, column-wise (CatalogChunk).
 //! Ids come back as BIGINT, the rest as VARCHAR (booleans too, which the reader's ReadBool accepts).
-//! With `only_tables`, the rows of tables (and their columns, comments and partition specs) are
+//! With `only_tables`, the rows of tables (and their columns, comments, partition specs and sort orders) are
 //! those of the listed tables only; schemas, views and tags are always read whole.
 CatalogRows ReadCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
                             optional_ptr<const vector<idx_t>> only_tables = nullptr);

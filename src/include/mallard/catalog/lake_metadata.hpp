@@ -54,6 +54,16 @@ struct LakePartitionField {
 	string transform;
 };
 
+//! One key of a table's sort order (spec: ducklake_sort_expression), as SET SORTED BY gave it.
+struct LakeSortKey {
+	//! The key as SQL over the table's columns: a column name or an expression.
+	string expression;
+	//! Only "duckdb" keys are applied; a sort with a key of another dialect is kept but not used.
+	string dialect = "duckdb";
+	bool descending = false;
+	bool nulls_first = false;
+};
+
 struct LakeSchemaInfo {
 	idx_t schema_id = 0;
 	string schema_uuid;
@@ -87,6 +97,9 @@ struct LakeTableInfo {
 	//! The partition spec new data is written with (ducklake_partition_info); unset when none.
 	optional_idx partition_id;
 	vector<LakePartitionField> partition_fields;
+	//! The sort order new data files are written in (ducklake_sort_info); unset when none.
+	optional_idx sort_id;
+	vector<LakeSortKey> sort_keys;
 	//! The largest column id the table ever used, dropped columns included (ids are never reused).
 	idx_t max_column_id = 0;
 };

@@ -62,6 +62,8 @@ struct DataFileWriteOptions {
 	idx_t parquet_version = 1;
 	//! Whether a parallel insert writes one file per thread.
 	bool per_thread_output = true;
+	//! Whether INSERT writes a sorted table's rows in its sort order (compaction and flush always do).
+	bool sort_on_insert = true;
 
 	static DataFileWriteOptions FromOptions(const case_insensitive_map_t<string> &options);
 };

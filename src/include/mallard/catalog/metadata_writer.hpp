@@ -30,6 +30,8 @@ public:
 	void AddColumnRow(idx_t table_id, const LakeColumnInfo &column, optional_idx parent, idx_t order);
 	//! Ends the table's current partition spec and, when partition_id is set, starts a new one.
 	void SetPartitionSpec(idx_t table_id, optional_idx partition_id, const vector<LakePartitionField> &fields);
+	//! Ends the table's current sort order and, when sort_id is set, starts `keys` as the new one.
+	void SetSortSpec(idx_t table_id, optional_idx sort_id, const vector<LakeSortKey> &keys);
 	void CreateView(const LakeViewInfo &view);
 	void DropView(idx_t view_id);
 	//! The macro's row, one ducklake_macro_impl row per overload (impl_id from 0) and one

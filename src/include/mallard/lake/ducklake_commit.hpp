@@ -63,6 +63,9 @@ private:
 	//! Ends the committed partition spec and writes the table's new one, if it changed.
 	void WritePartitionSpec(const LakeTableInfo &table, optional_idx committed_id, SnapshotWriter &writer,
 	                        SnapshotInfo &next);
+	//! The same for the table's sort order (SET SORTED BY).
+	void WriteSortSpec(const LakeTableInfo &table, optional_idx committed_id, SnapshotWriter &writer,
+	                   SnapshotInfo &next);
 
 	//! Writes the delete files of this transaction's deletes, once, before the first attempt: a
 	//! retry reuses them (see ducklake_commit_deletes.cpp).

@@ -45,8 +45,11 @@ public:
 	//! Plans writing the rows of `child` into new data files of `table`. With `with_row_ids`, the
 	//! child has one more BIGINT column, the rows' row ids, written as _ducklake_internal_row_id.
 	//! `may_inline`: whether few rows may go to the catalog's inlined-data table instead.
+	//! `may_sort`: whether a sorted table's rows are sorted first (a plan whose operators are driven
+	//! by hand, as MERGE's, cannot hold the sort, which is a sink).
 	static PhysicalOperator &Plan(ClientContext &context, PhysicalPlanGenerator &planner, DuckLakeTableEntry &table,
-	                              PhysicalOperator &child, bool with_row_ids = false, bool may_inline = true);
+	                              PhysicalOperator &child, bool with_row_ids = false, bool may_inline = true,
+	                              bool may_sort = true);
 
 	DuckLakeTableEntry &table;
 	//! Where the files go; stored paths are relative to it.

@@ -1,0 +1,250 @@
+#include "mallard/lake/ducklake_sort.hpp"
+
+#include "duckdb/catalog/catalog.hpp"
+#include "duckdb/common/exception/binder_exception.hpp"
+#include "duckdb/parser/expression/columnref_expression.hpp"
+#include "duckdb/parser/expression/function_expression.hpp"
+#include "duckdb/parser/parsed_expression_iterator.hpp"
+#include "duckdb/parser/parser.hpp"
+#include "duckdb/planner/binder.hpp"
+#include "duckdb/planner/expression/bound_reference_expression.hpp"
+#include "duckdb/planner/expression_binder.hpp"
+
+#include <functional>
+
+namespace duckdb {
+
+namespace {
+
+void VisitColumnRefs(ParsedExpression &expression, const std::function<void(ColumnRefExpression &)> &callback) {
+	if (expression.GetExpressionClass() == ExpressionClass::COLUMN_REF) {
+		callback(expression.Cast<ColumnRefExpression>());
+		return;
+	}
+	ParsedExpressionIterator::EnumerateChildren(
+	    expression, [&](ParsedExpression &child) { VisitColumnRefs(child, callback); });
+}
+
+optional_idx FindColumnIndex(const LakeTableInfo &table, const string &name) {
+	for (idx_t i = 0; i < table.columns.size(); i++) {
+		if (StringUtil::CIEquals(table.columns[i].name, name)) {
+			return i;
+		}
+	}
+	return optional_idx();
+}
+
+unique_ptr<ParsedExpression> ParseSortKey(const LakeSortKey &key, const LakeTableInfo &table) {
+	vector<unique_ptr<ParsedExpression>> parsed;
+	try {
+		parsed = Parser::ParseExpressionList(key.expression);
+	} catch (std::exception &ex) {
+		ErrorData error(ex);
+		throw InvalidInputException("Sort key \"%s\" of lake table \"%s\" does not parse: %s", key.expression,
+		                            table.name, error.RawMessage());
+	}
+	if (parsed.size() != 1) {
+		throw InvalidInputException("Sort key \"%s\" of lake table \"%s\" is not one expression", key.expression,
+		                            table.name);
+	}
+	return std::move(parsed[0]);
+}
+
+//! A key may call a macro of the table's schema by its bare name, as DuckLake allows. Wherever the key
+//! is used (a session without USE lake, the connection that writes a compacted file), such a name is
+//! qualified with the lake and schema first; other names stay DuckDB's functions.
+void QualifyLakeMacros(ClientContext &context, const LakeSortScope &scope, ParsedExpression &expression) {
+	if (expression.GetExpressionClass() == ExpressionClass::FUNCTION) {
+		auto &function = expression.Cast<FunctionExpression>();
+		if (function.catalog.empty() && function.schema.empty()) {
+			EntryLookupInfo lookup(CatalogType::SCALAR_FUNCTION_ENTRY, function.function_name);
+			auto macro = Catalog::GetEntry(context, scope.catalog_name, scope.schema_name, lookup,
+			                               OnEntryNotFound::RETURN_NULL);
+			if (macro) {
+				function.catalog = scope.catalog_name;
+				function.schema = scope.schema_name;
+			}
+		}
+	}
+	ParsedExpressionIterator::EnumerateChildren(
+	    expression, [&](ParsedExpression &child) { QualifyLakeMacros(context, scope, child); });
+}
+
+//! Binds a sort key over the table's columns: column i becomes input column i of the sort.
+class SortKeyBinder : public ExpressionBinder {
+public:
+	SortKeyBinder(Binder &binder, ClientContext &context, const LakeTableInfo &table)
+	    : ExpressionBinder(binder, context), table(table) {
+	}
+
+protected:
+	BindResult BindExpression(unique_ptr<ParsedExpression> &expression, idx_t depth,
+	                          bool root_expression = false) override {
+		switch (expression->GetExpressionClass()) {
+		case ExpressionClass::WINDOW:
+			return BindResult("window functions are not allowed in a sort key");
+		case ExpressionClass::SUBQUERY:
+			return BindResult("subqueries are not allowed in a sort key");
+		case ExpressionClass::COLUMN_REF: {
+			auto &column_ref = expression->Cast<ColumnRefExpression>();
+			auto index = FindColumnIndex(table, column_ref.GetColumnName());
+			if (column_ref.IsQualified() || !index.IsValid()) {
+				return BindResult(StringUtil::Format("sort key of lake table \"%s\" names column \"%s\", which it "
+				                                     "does not have",
+				                                     table.name, column_ref.ToString()));
+			}
+			auto &column = table.columns[index.GetIndex()];
+			return BindResult(make_uniq<BoundReferenceExpression>(column.type, index.GetIndex()));
+		}
+		default:
+			return ExpressionBinder::BindExpression(expression, depth, root_expression);
+		}
+	}
+
+	string UnsupportedAggregateMessage() override {
+		return "aggregate functions are not allowed in a sort key";
+	}
+
+private:
+	const LakeTableInfo &table;
+};
+
+OrderType KeyOrder(const LakeSortKey &key) {
+	return key.descending ? OrderType::DESCENDING : OrderType::ASCENDING;
+}
+
+OrderByNullType KeyNullOrder(const LakeSortKey &key) {
+	return key.nulls_first ? OrderByNullType::NULLS_FIRST : OrderByNullType::NULLS_LAST;
+}
+
+} // namespace
+
+vector<LakeSortKey> MakeSortKeys(ClientContext &context, const LakeSortScope &scope, const LakeTableInfo &table,
+                                 const vector<OrderByNode> &orders) {
+	vector<LakeSortKey> keys;
+	vector<string> unknown;
+	for (auto &order : orders) {
+		bool any_column = false;
+		VisitColumnRefs(*order.expression, [&](ColumnRefExpression &column_ref) {
+			if (column_ref.IsQualified()) {
+				throw InvalidInputException("Sort key \"%s\" of lake table \"%s\": columns are named without a "
+				                            "table or schema (\"%s\")",
+				                            order.expression->ToString(), table.name, column_ref.ToString());
+			}
+			any_column = true;
+			if (!FindColumnIndex(table, column_ref.GetColumnName()).IsValid()) {
+				unknown.push_back(column_ref.GetColumnName());
+			}
+		});
+		if (!any_column) {
+			throw BinderException("Sort key \"%s\" of lake table \"%s\" uses none of its columns",
+			                      order.expression->ToString(), table.name);
+		}
+		LakeSortKey key;
+		key.expression = order.expression->ToString();
+		// DuckLake stores the defaults as ASC and NULLS_LAST (DuckDB's own defaults).
+		key.descending = order.type == OrderType::DESCENDING;
+		key.nulls_first = order.null_order == OrderByNullType::NULLS_FIRST;
+		keys.push_back(std::move(key));
+	}
+	if (!unknown.empty()) {
+		throw BinderException("SET SORTED BY on lake table \"%s\" names columns it does not have: %s", table.name,
+		                      StringUtil::Join(unknown, ", "));
+	}
+	LakeTableInfo sorted = table;
+	sorted.sort_keys = keys;
+	BindSortOrders(context, scope, sorted);
+	return keys;
+}
+
+bool SameSortKeys(const vector<LakeSortKey> &a, const vector<LakeSortKey> &b) {
+	if (a.size() != b.size()) {
+		return false;
+	}
+	for (idx_t i = 0; i < a.size(); i++) {
+		if (a[i].expression != b[i].expression || !StringUtil::CIEquals(a[i].dialect, b[i].dialect) ||
+		    a[i].descending != b[i].descending || a[i].nulls_first != b[i].nulls_first) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool HasSortOrder(const LakeTableInfo &table) {
+	if (table.sort_keys.empty()) {
+		return false;
+	}
+	for (auto &key : table.sort_keys) {
+		if (!StringUtil::CIEquals(key.dialect, "duckdb")) {
+			return false;
+		}
+	}
+	return true;
+}
+
+vector<BoundOrderByNode> BindSortOrders(ClientContext &context, const LakeSortScope &scope,
+                                        const LakeTableInfo &table) {
+	vector<BoundOrderByNode> result;
+	for (auto &key : table.sort_keys) {
+		auto parsed = ParseSortKey(key, table);
+		QualifyLakeMacros(context, scope, *parsed);
+		auto binder = Binder::CreateBinder(context);
+		SortKeyBinder key_binder(*binder, context, table);
+		auto bound = key_binder.Bind(parsed);
+		result.emplace_back(KeyOrder(key), KeyNullOrder(key), std::move(bound));
+	}
+	return result;
+}
+
+string SortedQuery(ClientContext &context, const LakeSortScope &scope, const LakeTableInfo &table,
+                   const string &query, const string &tie_breaker) {
+	string order_by;
+	for (auto &key : table.sort_keys) {
+		auto parsed = ParseSortKey(key, table);
+		QualifyLakeMacros(context, scope, *parsed);
+		order_by += "(" + parsed->ToString() + ")" + (key.descending ? " DESC" : " ASC") +
+		            (key.nulls_first ? " NULLS FIRST" : " NULLS LAST") + ", ";
+	}
+	return "SELECT * FROM (" + query + ") AS sorted_rows ORDER BY " + order_by +
+	       KeywordHelper::WriteOptionallyQuoted(tie_breaker);
+}
+
+bool RenameSortColumn(LakeTableInfo &table, const string &old_name, const string &new_name) {
+	bool changed = false;
+	for (auto &key : table.sort_keys) {
+		if (!StringUtil::CIEquals(key.dialect, "duckdb")) {
+			continue;
+		}
+		auto parsed = ParseSortKey(key, table);
+		bool renamed = false;
+		VisitColumnRefs(*parsed, [&](ColumnRefExpression &column_ref) {
+			if (!column_ref.IsQualified() && StringUtil::CIEquals(column_ref.GetColumnName(), old_name)) {
+				column_ref.column_names.back() = new_name;
+				renamed = true;
+			}
+		});
+		if (renamed) {
+			key.expression = parsed->ToString();
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+void CheckSortColumnDrop(const LakeTableInfo &table, const string &column_name) {
+	for (auto &key : table.sort_keys) {
+		if (!StringUtil::CIEquals(key.dialect, "duckdb")) {
+			continue;
+		}
+		auto parsed = ParseSortKey(key, table);
+		VisitColumnRefs(*parsed, [&](ColumnRefExpression &column_ref) {
+			if (StringUtil::CIEquals(column_ref.GetColumnName(), column_name)) {
+				throw CatalogException("Cannot drop column \"%s\": table \"%s\" is sorted by it (sort key %s; RESET "
+				                       "or SET SORTED BY first)",
+				                       column_name, table.name, key.expression);
+			}
+		});
+	}
+}
+
+} // namespace duckdb
