@@ -8,7 +8,7 @@
 // Some steps run several statements in one BEGIN ... COMMIT on the lake (rows changed in the
 // transaction that inserted them); the transaction's own reads are checked before COMMIT.
 // Other steps are maintenance (MaintenanceSteps: merge, rewrite, expiry of some past versions,
-// cleanup), which change files and snapshots but no row and no row id; time travel and
+// cleanup, flush, a new sort order), which change files and snapshots but no row and no row id; time travel and
 // table_changes are then compared only over the snapshots still alive.
 //
 // With --encrypted true the lake is an encrypted one (ATTACH ... (ENCRYPTED)): every file the
@@ -167,6 +167,14 @@ private:
 		    {"expire", [&]() { return ExpireSomeVersions(lake, versions); }},
 		    {"cleanup", [&]() { return "CALL ducklake_cleanup_old_files('" + lake + "', cleanup_all => true)"; }},
 		    {"flush", [&]() { return "CALL ducklake_flush_inlined_data('" + lake + "')"; }},
+		    // A sort order makes later inserts, merges, rewrites and flushes reorder rows in their
+		    // files: row ids, time travel and table_changes must not notice.
+		    {"sort",
+		     [&]() {
+			     static const char *ORDERS[] = {"SET SORTED BY (k DESC)", "SET SORTED BY (s NULLS FIRST, id DESC)",
+			                                    "SET SORTED BY (k % 7, s)", "RESET SORTED BY"};
+			     return "ALTER TABLE " + table + " " + ORDERS[Rand(0, 4)];
+		     }},
 		};
 		// Merging is the step with the most ways to go wrong: it gets more turns.
 		auto pick = Rand(0, steps.size() + 2);
