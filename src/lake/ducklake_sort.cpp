@@ -127,8 +127,9 @@ vector<LakeSortKey> MakeSortKeys(ClientContext &context, const LakeSortScope &sc
 		bool any_column = false;
 		VisitColumnRefs(*order.expression, [&](ColumnRefExpression &column_ref) {
 			if (column_ref.IsQualified()) {
+				// DuckLake takes unqualified names only; a struct field is reached as s['x'].
 				throw InvalidInputException("Sort key \"%s\" of lake table \"%s\": columns are named without a "
-				                            "table or schema (\"%s\")",
+				                            "table or schema (\"%s\"; a struct field is written s['field'])",
 				                            order.expression->ToString(), table.name, column_ref.ToString());
 			}
 			any_column = true;
