@@ -64,6 +64,12 @@ DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) 
 			options.create_if_not_exists = BooleanOption("CREATE_IF_NOT_EXISTS", value);
 		} else if (key == "automatic_migration") {
 			options.automatic_migration = BooleanOption("AUTOMATIC_MIGRATION", value);
+		} else if (key == "metadata_catalog") {
+			// DuckLake's name for the catalog database it attaches beside the lake. Mallard talks to
+			// the catalog database directly: there is no such attachment to name.
+			throw BinderException("ATTACH option METADATA_CATALOG is not supported: Mallard attaches no separate "
+			                      "catalog database; the catalog's tables are read through the lake itself, e.g. "
+			                      "lake.ducklake_snapshot");
 		} else {
 			throw BinderException("Unknown option \"%s\" for ATTACH 'ducklake:%s': supported options are %s",
 			                      entry.first, path, SUPPORTED_OPTIONS);
