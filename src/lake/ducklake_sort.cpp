@@ -191,7 +191,17 @@ vector<BoundOrderByNode> BindSortOrders(ClientContext &context, const LakeSortSc
 		QualifyLakeMacros(context, scope, *parsed);
 		auto binder = Binder::CreateBinder(context);
 		SortKeyBinder key_binder(*binder, context, table);
-		auto bound = key_binder.Bind(parsed);
+		unique_ptr<Expression> bound;
+		try {
+			bound = key_binder.Bind(parsed);
+		} catch (std::exception &ex) {
+			// A key that bound when it was set may not any more (a macro dropped, a column's type
+			// changed): say which key of which table, and how to get out.
+			ErrorData error(ex);
+			throw BinderException("Sort key \"%s\" of lake table \"%s\" does not bind: %s (SET SORTED BY with "
+			                      "other keys, or RESET SORTED BY, replaces it)",
+			                      key.expression, table.name, error.RawMessage());
+		}
 		result.emplace_back(KeyOrder(key), KeyNullOrder(key), std::move(bound));
 	}
 	return result;
