@@ -209,6 +209,9 @@ vector<BoundOrderByNode> BindSortOrders(ClientContext &context, const LakeSortSc
 
 string SortedQuery(ClientContext &context, const LakeSortScope &scope, const LakeTableInfo &table,
                    const string &query, const string &tie_breaker) {
+	// Bound first only for its error: a key that does not bind fails here as it fails an INSERT,
+	// not later inside the COPY with the binder's bare message.
+	BindSortOrders(context, scope, table);
 	string order_by;
 	for (auto &key : table.sort_keys) {
 		auto parsed = ParseSortKey(key, table);
