@@ -4,7 +4,8 @@
 
 namespace duckdb {
 
-// DuckLake 0.3 -> 1.0, in one transaction on any backend, with portable SQL only:
+// DuckLake 0.3 (or 0.4, DuckLake's name for 1.0 before its release, which has some or all of these
+// already) -> 1.0, in one transaction on any backend, with portable SQL only:
 // - new tables: ducklake_file_variant_stats, ducklake_macro, ducklake_macro_impl,
 //   ducklake_macro_parameters, ducklake_sort_info, ducklake_sort_expression
 // - ducklake_column: + default_value_type ('literal' for existing rows), + default_value_dialect
@@ -52,7 +53,7 @@ static int64_t ParsePartialMax(const string &info) {
 	return std::stoll(info.substr(start, end - start));
 }
 
-void MigrateMetadataTablesFrom03(MetadataConnection &conn, const string &display_name) {
+void MigrateMetadataTablesTo10(MetadataConnection &conn, const string &display_name) {
 	conn.BeginTransaction();
 	try {
 		// Claim the migration first: a concurrent migrator waits on this row (PostgreSQL) or on the
@@ -63,9 +64,9 @@ void MigrateMetadataTablesFrom03(MetadataConnection &conn, const string &display
 			conn.Rollback();
 			return;
 		}
-		if (version != DUCKLAKE_PREVIOUS_FORMAT_VERSION) {
-			throw InvalidInputException("DuckLake catalog %s has format version %s, not %s: it cannot be migrated",
-			                            display_name, version, DUCKLAKE_PREVIOUS_FORMAT_VERSION);
+		if (!IsMigratableFormatVersion(version)) {
+			throw InvalidInputException("DuckLake catalog %s has format version %s: it cannot be migrated",
+			                            display_name, version);
 		}
 
 		// DDL

@@ -11,6 +11,10 @@ namespace duckdb {
 const char *const DUCKLAKE_FORMAT_VERSION = "1.0";
 const char *const DUCKLAKE_PREVIOUS_FORMAT_VERSION = "0.3";
 
+bool IsMigratableFormatVersion(const string &version) {
+	return version == DUCKLAKE_PREVIOUS_FORMAT_VERSION || version == "0.4-dev1" || version == "0.4";
+}
+
 // Shorthands for the table list below.
 static MetadataColumnDefinition Bigint(const char *name, const char *constraint = "") {
 	return {name, "BIGINT", constraint};
@@ -286,17 +290,20 @@ MetadataTablesState CheckMetadataTables(MetadataConnection &conn, const string &
 	if (version.empty()) {
 		throw IOException("DuckLake catalog %s is damaged: ducklake_metadata has no 'version' row", display_name);
 	}
-	if (version == DUCKLAKE_PREVIOUS_FORMAT_VERSION) {
+	if (IsMigratableFormatVersion(version)) {
+		// The tables of 0.3 at least: the migration creates those new in 1.0 that are missing.
 		auto missing = MissingTables(conn, false);
 		if (!missing.empty()) {
 			ThrowMissingTables(display_name, missing);
 		}
 		if (!automatic_migration) {
+			bool from_duckdb_1_4 = version == DUCKLAKE_PREVIOUS_FORMAT_VERSION;
 			throw InvalidInputException(
-			    "DuckLake catalog %s uses format version %s (written by the ducklake extension of DuckDB 1.4); Mallard "
-			    "uses version %s. ATTACH it with (AUTOMATIC_MIGRATION true) to migrate it in place; afterwards DuckDB "
-			    "1.4 can no longer open it",
-			    display_name, version, DUCKLAKE_FORMAT_VERSION);
+			    "DuckLake catalog %s uses format version %s (written by the ducklake extension of %s); Mallard uses "
+			    "version %s. ATTACH it with (AUTOMATIC_MIGRATION true) to migrate it in place; afterwards %s can no "
+			    "longer open it",
+			    display_name, version, from_duckdb_1_4 ? "DuckDB 1.4" : "a DuckDB version before DuckLake 1.0",
+			    DUCKLAKE_FORMAT_VERSION, from_duckdb_1_4 ? "DuckDB 1.4" : "that version");
 		}
 		if (read_only) {
 			throw InvalidInputException(
@@ -306,10 +313,10 @@ MetadataTablesState CheckMetadataTables(MetadataConnection &conn, const string &
 			    display_name, version, DUCKLAKE_FORMAT_VERSION);
 		}
 		// A concurrent migrator may collide with this one; after a conflict the catalog is either
-		// migrated by the other or still 0.3, in which case try again.
+		// migrated by the other or still at its old version, in which case try again.
 		for (idx_t attempt = 0;; attempt++) {
 			try {
-				MigrateMetadataTablesFrom03(conn, display_name);
+				MigrateMetadataTablesTo10(conn, display_name);
 				break;
 			} catch (MetadataConflictException &) {
 				if (ReadMetadataVersion(conn) == DUCKLAKE_FORMAT_VERSION) {
@@ -324,7 +331,7 @@ MetadataTablesState CheckMetadataTables(MetadataConnection &conn, const string &
 	}
 	if (version != DUCKLAKE_FORMAT_VERSION) {
 		throw InvalidInputException("DuckLake catalog %s has format version %s, which Mallard cannot open: it reads "
-		                            "version %s and migrates version %s",
+		                            "version %s and migrates versions %s and 0.4",
 		                            display_name, version, DUCKLAKE_FORMAT_VERSION, DUCKLAKE_PREVIOUS_FORMAT_VERSION);
 	}
 	auto missing = MissingTables(conn, true);

@@ -1,4 +1,4 @@
-// The spec 1.0 catalog tables: creation, initial rows, checks, and the 0.3 -> 1.0 migration.
+// The spec 1.0 catalog tables: creation, initial rows, checks, and the 0.3 / 0.4 -> 1.0 migration.
 #include "catalog_test_util.hpp"
 
 #include "mallard/catalog/metadata_tables.hpp"
@@ -33,6 +33,29 @@ protected:
 			}
 			EXPECT_EQ(ColumnNames(table.name), expected) << table.name;
 		}
+	}
+	//! A 1.0 catalog relabelled `old_version` and missing a 1.0 table: refused without
+	//! AUTOMATIC_MIGRATION and when read-only, then migrated to a complete 1.0 catalog.
+	void ExpectMigratedFromLaterVersion(const std::string &old_version) {
+		InitializeMetadataTables(*conn, "data/", {});
+		conn->Execute("UPDATE ducklake_metadata SET value = '" + old_version + "' WHERE key = 'version'");
+		conn->Execute("DROP TABLE ducklake_sort_expression");
+		try {
+			CheckMetadataTables(*conn, Name(), false, false);
+			FAIL() << "expected an error";
+		} catch (InvalidInputException &ex) {
+			auto message = ErrorMessage(ex);
+			EXPECT_NE(message.find("format version " + old_version), std::string::npos) << message;
+			EXPECT_NE(message.find("AUTOMATIC_MIGRATION true"), std::string::npos) << message;
+		}
+		EXPECT_THROW(CheckMetadataTables(*conn, Name(), true, true), InvalidInputException);
+		EXPECT_EQ(ReadMetadataVersion(*conn), old_version);
+
+		EXPECT_EQ(CheckMetadataTables(*conn, Name(), true, false), MetadataTablesState::READY);
+		EXPECT_EQ(ReadMetadataVersion(*conn), "1.0");
+		ExpectSpecLayout();
+		EXPECT_EQ(Metadata("data_path"), "data/");
+		EXPECT_EQ(Select("SELECT COUNT(*) FROM ducklake_snapshot").GetValue(0, 0).GetValue<int64_t>(), 1);
 	}
 	//! A catalog as the ducklake extension of DuckDB 1.4 writes it (spec 0.3), with one table "t"
 	//! (id 1) created in snapshot 1, renamed in 2, and a partial data file.
@@ -312,6 +335,17 @@ TEST_P(MetadataTablesTest, Version03IsMigratedOnRequest) {
 	EXPECT_EQ(Select("SELECT COUNT(*) FROM ducklake_snapshot").GetValue(0, 0).GetValue<int64_t>(), 4);
 	// Checking again finds a ready 1.0 catalog.
 	EXPECT_EQ(CheckMetadataTables(*conn, Name(), false, false), MetadataTablesState::READY);
+}
+
+// 0.4 (and 0.4-dev1) is what DuckLake called 1.0 before releasing it; its own migration only
+// renames the version. Mallard migrates it as it migrates 0.3: every step checks what is there, so
+// what 0.4 already has is left alone and what it may lack (here a 1.0 table) is added.
+TEST_P(MetadataTablesTest, Version04IsMigratedOnRequest) {
+	ExpectMigratedFromLaterVersion("0.4");
+}
+
+TEST_P(MetadataTablesTest, Version04Dev1IsMigratedOnRequest) {
+	ExpectMigratedFromLaterVersion("0.4-dev1");
 }
 
 TEST_P(MetadataTablesTest, ADamagedVersion03CatalogIsNotMigrated) {

@@ -2,8 +2,9 @@
 // mallard/catalog/metadata_tables.hpp
 //
 // The catalog tables of the DuckLake specification, version 1.0: their definitions, creating
-// them in a new catalog, checking them in an existing one, and migrating a version 0.3 catalog
-// (what the official extension writes on DuckDB 1.4) to 1.0.
+// them in a new catalog, checking them in an existing one, and migrating a catalog of an earlier
+// format (0.3, what the official extension writes on DuckDB 1.4, or 0.4, its name for 1.0 before
+// the release) to 1.0.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -13,8 +14,13 @@ namespace duckdb {
 
 //! The DuckLake format version Mallard writes.
 extern const char *const DUCKLAKE_FORMAT_VERSION;
-//! The previous version, which Mallard migrates on request (ATTACH ... (AUTOMATIC_MIGRATION true)).
+//! The previous released version, which Mallard migrates on request (ATTACH ... (AUTOMATIC_MIGRATION
+//! true)).
 extern const char *const DUCKLAKE_PREVIOUS_FORMAT_VERSION;
+//! Whether Mallard migrates a catalog of `version` to 1.0: 0.3, and 0.4 / 0.4-dev1 (DuckLake's
+//! names for 1.0 before its release; the ducklake extension migrates them to 1.0 by renaming the
+//! version, Mallard checks and completes the 1.0 tables and columns as it does for 0.3).
+bool IsMigratableFormatVersion(const string &version);
 
 struct MetadataColumnDefinition {
 	const char *name;
@@ -55,20 +61,20 @@ string ReadMetadataVersion(MetadataConnection &conn);
 enum class MetadataTablesState : uint8_t {
 	//! No DuckLake tables at all: a new catalog, to be initialized by the caller.
 	EMPTY,
-	//! A complete spec 1.0 catalog (possibly just migrated from 0.3).
+	//! A complete spec 1.0 catalog (possibly just migrated from 0.3 or 0.4).
 	READY
 };
 
 //! Checks the catalog before it is used. Version 1.0: every table must exist, else an IOException
 //! "DuckLake catalog <name> is damaged: table ducklake_x is missing" (never repaired silently).
-//! Version 0.3: migrated in place when `automatic_migration` (refused when read_only), else an
-//! InvalidInputException telling to ATTACH with (AUTOMATIC_MIGRATION true). Any other version: an
-//! InvalidInputException naming it.
+//! A migratable version (0.3, 0.4): migrated in place when `automatic_migration` (refused when
+//! read_only), else an InvalidInputException telling to ATTACH with (AUTOMATIC_MIGRATION true). Any
+//! other version: an InvalidInputException naming it.
 MetadataTablesState CheckMetadataTables(MetadataConnection &conn, const string &display_name, bool automatic_migration,
                                         bool read_only);
 
-//! Migrates a version 0.3 catalog to 1.0 in one transaction (metadata_migration.cpp). Safe to race
-//! with another migrator: the loser finds version 1.0 and does nothing.
-void MigrateMetadataTablesFrom03(MetadataConnection &conn, const string &display_name);
+//! Migrates a catalog of a migratable version to 1.0 in one transaction (metadata_migration.cpp).
+//! Safe to race with another migrator: the loser finds version 1.0 and does nothing.
+void MigrateMetadataTablesTo10(MetadataConnection &conn, const string &display_name);
 
 } // namespace duckdb
