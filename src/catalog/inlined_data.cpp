@@ -33,6 +33,10 @@ string InlinedData::TableName(idx_t table_id, idx_t schema_version) {
 	return "ducklake_inlined_data_" + std::to_string(table_id) + "_" + std::to_string(schema_version);
 }
 
+string InlinedData::DeleteTableName(idx_t table_id) {
+	return "ducklake_inlined_delete_" + std::to_string(table_id);
+}
+
 LogicalType InlinedData::StoredType(const LogicalType &type) {
 	if (FitsBigint(type)) {
 		return LogicalType::BIGINT;

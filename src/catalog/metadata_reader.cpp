@@ -3,6 +3,7 @@
 #include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/catalog_rows.hpp"
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/name_mapping.hpp"
 #include "mallard/storage/file_encryption.hpp"
 
@@ -557,6 +558,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 			break;
 		}
 	}
+	ReadInlinedFileDeletes(conn, table_id, snapshot_id, files, file_index);
 	return files;
 }
 
@@ -595,6 +597,35 @@ idx_t MetadataReader::CountDataFiles(MetadataConnection &conn, idx_t table_id, i
 	return rows.RowCount() == 0 ? 0 : GetId(rows.rows[0][0]);
 }
 
+void MetadataReader::ReadInlinedFileDeletes(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                            vector<DataFileInfo> &files,
+                                            const unordered_map<idx_t, idx_t> &file_index) {
+	auto name = InlinedData::DeleteTableName(table_id);
+	if (!conn.TableExists(name)) {
+		return; // the usual case: only DuckLake makes the table, on its first small delete of file rows
+	}
+	// Few rows: DuckLake puts a delete here only while it is small, and its flush moves them into
+	// delete files. A row has no end: its delete holds from its snapshot on.
+	auto rows = conn.QueryColumns(StringUtil::Format("SELECT file_id, row_id FROM %s WHERE begin_snapshot <= %llu",
+	                                                 conn.Table(name), snapshot_id));
+	unordered_map<idx_t, vector<idx_t>> positions;
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto file = file_index.find(chunk.GetId(0, row));
+			if (file != file_index.end()) {
+				positions[file->second].push_back(chunk.GetId(1, row));
+			}
+		}
+	}
+	for (auto &entry : positions) {
+		auto &list = entry.second;
+		std::sort(list.begin(), list.end());
+		list.erase(std::unique(list.begin(), list.end()), list.end());
+		files[entry.first].inlined_deletes = make_shared_ptr<const vector<idx_t>>(std::move(list));
+	}
+}
+
 FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &from,
                                                     idx_t to_snapshot_id) {
 	// One statement, so the answer is consistent: an expire committed between two queries could
@@ -609,13 +640,20 @@ FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, id
 		       ") AND begin_snapshot <= " + new_id;
 	};
 	auto ended = "(end_snapshot > " + old_id + " AND end_snapshot <= " + new_id + ")";
+	string inlined_deletes;
+	auto inlined_delete_table = InlinedData::DeleteTableName(table_id);
+	if (conn.TableExists(inlined_delete_table)) {
+		// DuckLake's small deletes of file rows (ReadInlinedFileDeletes) change a file's deletes too.
+		inlined_deletes = " UNION ALL SELECT 3, file_id FROM " + conn.Table(inlined_delete_table) +
+		                  " WHERE begin_snapshot > " + old_id + " AND begin_snapshot <= " + new_id;
+	}
 	auto rows = conn.Query(
 	    "SELECT 0, snapshot_id FROM " + conn.Table("ducklake_snapshot") + " WHERE snapshot_id = " + old_id +
 	    " UNION ALL SELECT 1, data_file_id FROM " + conn.Table("ducklake_data_file") + " WHERE table_id = " + table +
 	    " AND " + ended + " UNION ALL SELECT 2, data_file_id FROM " + conn.Table("ducklake_data_file") +
 	    " WHERE table_id = " + table + " AND " + added("data_file_id") + " AND (end_snapshot IS NULL OR end_snapshot > " +
 	    new_id + ") UNION ALL SELECT 3, data_file_id FROM " + conn.Table("ducklake_delete_file") +
-	    " WHERE table_id = " + table + " AND ((" + added("delete_file_id") + ") OR " + ended + ")");
+	    " WHERE table_id = " + table + " AND ((" + added("delete_file_id") + ") OR " + ended + ")" + inlined_deletes);
 	FileListChanges changes;
 	for (auto &row : rows.rows) {
 		auto id = GetId(row[1]);

@@ -46,7 +46,7 @@ struct MergeSourceFile {
 	bool has_row_id_column = false;
 
 	idx_t LiveRows() const {
-		return info.record_count - (info.has_delete_file ? info.delete_file.delete_count : 0);
+		return info.record_count - info.DeletedCount();
 	}
 };
 
@@ -505,6 +505,11 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
 			for (auto &info : MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id)) {
+				if (info.inlined_deletes) {
+					// DuckLake's small deletes kept in the catalog (DataFileInfo::inlined_deletes): merged,
+					// the rows would come back. Left as they are, as DuckLake leaves them.
+					continue;
+				}
 				MergeSourceFile file;
 				file.info = std::move(info);
 				file.begin_snapshot = file.info.begin_snapshot.IsValid() ? file.info.begin_snapshot.GetIndex() : 0;

@@ -224,7 +224,9 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 		auto threshold = ReadThreshold(options, request);
 		vector<RewrittenFile> files;
 		for (auto &file : data_files) {
-			if (!file.has_delete_file || file.record_count == 0) {
+			// A file with deletes DuckLake kept in the catalog (DataFileInfo::inlined_deletes) is left
+			// alone: the rewrite reads its delete file only.
+			if (!file.has_delete_file || file.record_count == 0 || file.inlined_deletes) {
 				continue;
 			}
 			if (double(file.delete_file.delete_count) / double(file.record_count) < threshold) {

@@ -7,6 +7,7 @@
 #include "mallard/functions/table_changes_function.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/name_mapping.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
@@ -127,7 +128,24 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 		vector<ChangeFile> delete_files;
 		//! Data files without field ids, read through their column name mapping.
 		NameMappedFiles mapped;
+		//! DuckLake's small deletes of file rows kept in the catalog (InlinedData::DeleteTableName):
+		//! (data file id, snapshot) -> the positions deleted then.
+		map<pair<idx_t, idx_t>, vector<idx_t>> inlined_file_deletes;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
+			string inlined_delete_files;
+			auto inlined_delete_table = InlinedData::DeleteTableName(table_id);
+			if (conn.TableExists(inlined_delete_table)) {
+				auto rows = conn.Query(StringUtil::Format("SELECT file_id, row_id, begin_snapshot FROM %s WHERE %s",
+				                                          conn.Table(inlined_delete_table),
+				                                          in_range("begin_snapshot")));
+				for (auto &row : rows.rows) {
+					auto key = make_pair(NumericCast<idx_t>(row[0].GetValue<int64_t>()),
+					                     NumericCast<idx_t>(row[2].GetValue<int64_t>()));
+					inlined_file_deletes[key].push_back(NumericCast<idx_t>(row[1].GetValue<int64_t>()));
+				}
+				inlined_delete_files = StringUtil::Format(" OR data_file_id IN (SELECT file_id FROM %s WHERE %s)",
+				                                          conn.Table(inlined_delete_table), in_range("begin_snapshot"));
+			}
 			auto deletes = conn.Query(StringUtil::Format(
 			    "SELECT delete_file_id, path, path_is_relative, begin_snapshot, end_snapshot, data_file_id, "
 			    "encryption_key FROM %s "
@@ -152,9 +170,9 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 			    "SELECT data_file_id, path, path_is_relative, row_id_start, begin_snapshot, end_snapshot, mapping_id, "
 			    "encryption_key FROM %s "
 			    "WHERE table_id = %llu AND (%s OR %s OR data_file_id IN (SELECT data_file_id FROM %s WHERE "
-			    "table_id = %llu AND %s))",
+			    "table_id = %llu AND %s)%s)",
 			    conn.Table("ducklake_data_file"), table_id, in_range("begin_snapshot"), in_range("end_snapshot"),
-			    conn.Table("ducklake_delete_file"), table_id, in_range("begin_snapshot")));
+			    conn.Table("ducklake_delete_file"), table_id, in_range("begin_snapshot"), inlined_delete_files));
 			vector<idx_t> mapping_ids;
 			for (auto &row : data.rows) {
 				if (!row[6].IsNull()) {
@@ -280,6 +298,18 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				positions += " EXCEPT " + positions_of(*previous);
 			}
 			changes += rows_of(*data_file, file.begin_snapshot, "delete", "file_row_number IN (" + positions + ")");
+		}
+		for (auto &entry : inlined_file_deletes) {
+			for (auto &candidate : data_files) {
+				if (candidate.id != entry.first.first) {
+					continue;
+				}
+				string positions;
+				for (auto position : entry.second) {
+					positions += (positions.empty() ? "" : ", ") + std::to_string(position);
+				}
+				changes += rows_of(candidate, entry.first.second, "delete", "file_row_number IN (" + positions + ")");
+			}
 		}
 		// Inlined rows (inlined_changes.hpp).
 		changes += InlinedChangeRows(catalog, table.GetTableInfo(), start, end, rewrite_snapshots);

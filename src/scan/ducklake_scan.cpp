@@ -257,6 +257,12 @@ public:
 					committed = DeleteFiles::Read(*context.db, delete_file_path,
 					                              located.first->DeleteFileKey(entry.GetIndex()));
 				}
+				auto inlined = located.first->InlinedDeletes(entry.GetIndex());
+				if (inlined) {
+					committed = committed
+					                ? make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*committed, *inlined))
+					                : inlined;
+				}
 				if (committed || local_deletes) {
 					reader->deletion_filter = make_uniq<LakeDeleteFilter>(committed, local_deletes);
 				}

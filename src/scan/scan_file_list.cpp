@@ -49,8 +49,7 @@ ScanFileList::ScanFileList(idx_t table_id, SnapshotInfo snapshot_p, string folde
       files(std::move(files_p)) {
 	for (auto &file : files) {
 		auto &info = file->info;
-		auto deleted = info.has_delete_file ? info.delete_file.delete_count : 0;
-		visible_rows += info.record_count - MinValue<idx_t>(deleted, info.record_count);
+		visible_rows += info.record_count - info.DeletedCount();
 		has_partition_values = has_partition_values || !info.partition_values.empty();
 	}
 }
@@ -352,7 +351,7 @@ idx_t LakeScanInfo::VisibleRowCount(idx_t i) const {
 		return file.record_count - file.delete_count;
 	}
 	auto &info = committed->files[i]->info;
-	idx_t deleted = info.has_delete_file ? info.delete_file.delete_count : 0;
+	idx_t deleted = info.DeletedCount();
 	if (!committed_local_deletes.empty()) {
 		auto local = committed_local_deletes.find(i);
 		if (local != committed_local_deletes.end()) {

@@ -66,6 +66,87 @@ TEST_P(MetadataWriterTest, ATableOfManyColumnsReadsBackAsWritten) {
 	EXPECT_TRUE(MetadataReader::ReadCatalog(*conn, 0).tables.empty());
 }
 
+//! Snapshot `id` with its ducklake_snapshot and ducklake_snapshot_changes rows only.
+void AddEmptySnapshot(MetadataConnection &conn, idx_t id) {
+	SnapshotWriter writer(conn, id);
+	SnapshotInfo snapshot;
+	snapshot.snapshot_id = id;
+	snapshot.snapshot_time = MetadataConnection::NowText();
+	snapshot.schema_version = 1;
+	snapshot.next_catalog_id = 2;
+	snapshot.next_file_id = 3;
+	writer.AddSnapshot(snapshot, "inlined_delete:1", Value(), Value(), Value());
+	writer.Execute();
+}
+
+// DuckLake 1.0 keeps small deletes of file rows in ducklake_inlined_delete_<table_id> (file_id,
+// row_id = position, begin_snapshot), a table it makes on the first one: the file list carries them
+// from their snapshot on, and the changes between two snapshots name the files that got some.
+TEST_P(MetadataWriterTest, InlinedFileDeletesComeWithTheirFiles) {
+	InitializeMetadataTables(*conn, "data/", {});
+	LakeTableInfo table;
+	table.table_id = 1;
+	table.table_uuid = "00000000-0000-0000-0000-000000000001";
+	table.name = "t";
+	table.path = "t/";
+	LakeColumnInfo column;
+	column.column_id = 1;
+	column.name = "i";
+	column.type = LogicalType::INTEGER;
+	table.columns.push_back(column);
+	vector<DataFileInfo> files(2);
+	for (idx_t i = 0; i < files.size(); i++) {
+		files[i].data_file_id = i + 1;
+		files[i].path = "f" + std::to_string(i) + ".parquet";
+		files[i].record_count = 10;
+		files[i].row_id_start = i * 10;
+	}
+	{
+		SnapshotWriter writer(*conn, 1);
+		writer.CreateTable(table);
+		writer.AddDataFiles(1, files);
+		writer.Execute();
+	}
+	AddEmptySnapshot(*conn, 1);
+	// No table of inlined deletes (the usual case): no deletes.
+	for (auto &file : MetadataReader::ReadDataFiles(*conn, 1, 1)) {
+		EXPECT_FALSE(file.inlined_deletes);
+		EXPECT_EQ(file.DeletedCount(), 0u);
+	}
+
+	auto name = conn->Table("ducklake_inlined_delete_1");
+	auto bigint = conn->ColumnType("BIGINT");
+	conn->Execute("CREATE TABLE " + name + " (file_id " + bigint + ", row_id " + bigint + ", begin_snapshot " + bigint +
+	              ")");
+	conn->Execute("INSERT INTO " + name + " VALUES (2, 4, 2), (2, 1, 2), (1, 3, 3)");
+	AddEmptySnapshot(*conn, 2);
+	AddEmptySnapshot(*conn, 3);
+
+	auto at_2 = MetadataReader::ReadDataFiles(*conn, 1, 2);
+	ASSERT_EQ(at_2.size(), 2u);
+	EXPECT_FALSE(at_2[0].inlined_deletes);
+	ASSERT_TRUE(at_2[1].inlined_deletes);
+	EXPECT_EQ(*at_2[1].inlined_deletes, vector<idx_t>({1, 4}));
+	EXPECT_EQ(at_2[1].DeletedCount(), 2u);
+	auto at_3 = MetadataReader::ReadDataFiles(*conn, 1, 3);
+	ASSERT_TRUE(at_3[0].inlined_deletes);
+	EXPECT_EQ(*at_3[0].inlined_deletes, vector<idx_t>({3}));
+	// A narrowed read (the catalog's pruning) gets them too.
+	auto narrowed = MetadataReader::ReadDataFiles(*conn, 1, 3, "f.data_file_id = 2");
+	ASSERT_EQ(narrowed.size(), 1u);
+	ASSERT_TRUE(narrowed[0].inlined_deletes);
+	EXPECT_EQ(narrowed[0].inlined_deletes->size(), 2u);
+
+	SnapshotInfo from;
+	from.snapshot_id = 1;
+	from.next_file_id = 3;
+	auto changes = MetadataReader::ReadFileListChanges(*conn, 1, from, 3);
+	EXPECT_EQ(changes.delete_changed_files, set<idx_t>({1, 2}));
+	from.snapshot_id = 2;
+	changes = MetadataReader::ReadFileListChanges(*conn, 1, from, 3);
+	EXPECT_EQ(changes.delete_changed_files, set<idx_t>({1}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MetadataWriterTest, testing::ValuesIn(TestBackends()), BackendName);
 
 } // namespace

@@ -48,6 +48,11 @@ struct InlinedRows {
 
 struct InlinedData {
 	static string TableName(idx_t table_id, idx_t schema_version);
+	//! DuckLake's table of a table's small deletes of data file rows: ducklake_inlined_delete_<id>
+	//! (file_id = data_file_id, row_id = the row's position in that file, begin_snapshot; no
+	//! end_snapshot). Made by the DuckLake extension on its first such delete and found by name;
+	//! Mallard reads it (DataFileInfo::inlined_deletes) and does not write it.
+	static string DeleteTableName(idx_t table_id);
 	//! How a column of `type` is stored: BIGINT (integers that fit), BOOLEAN, or VARCHAR.
 	static LogicalType StoredType(const LogicalType &type);
 	//! `value` in its stored form, as a statement parameter (whose Literal is the stored SQL).

@@ -206,6 +206,18 @@ struct DataFileInfo {
 	//! The delete file visible at the snapshot the file list was read at, if any.
 	bool has_delete_file = false;
 	DeleteFileInfo delete_file;
+	//! Positions (in this file) of rows deleted through the catalog instead of a delete file, as of
+	//! the snapshot the list was read at, sorted; null when none. DuckLake 1.0 writes small deletes
+	//! of file rows this way (ducklake_inlined_delete_<table_id>, inlined_data.hpp); they come on top
+	//! of the delete file, which does not hold them.
+	shared_ptr<const vector<idx_t>> inlined_deletes;
+	//! Rows deleted as of the snapshot: the delete file's and the inlined ones (disjoint: DuckLake
+	//! never writes a position in both, its flush moves them into a delete file).
+	idx_t DeletedCount() const {
+		return MinValue<idx_t>((has_delete_file ? delete_file.delete_count : 0) +
+		                           (inlined_deletes ? inlined_deletes->size() : 0),
+		                       record_count);
+	}
 	//! Set for a file without field ids registered with a column name mapping (name_mapping.hpp).
 	optional_idx mapping_id;
 	shared_ptr<const NameMapping> name_mapping;

@@ -21,7 +21,7 @@ struct FileListChanges {
 	set<idx_t> ended_files;
 	//! Files committed after the older snapshot and visible at the newer one.
 	set<idx_t> added_files;
-	//! Files whose delete file was added or ended in between.
+	//! Files whose delete file was added or ended in between, or that got inlined deletes.
 	set<idx_t> delete_changed_files;
 
 	bool Empty() const {
@@ -63,6 +63,10 @@ struct MetadataReader {
 	static void ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                    vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
 	                                    const string &file_condition = string());
+	//! Fills DataFileInfo::inlined_deletes of `files` from DuckLake's ducklake_inlined_delete_<table_id>,
+	//! when the table exists (file_index: data_file_id -> position).
+	static void ReadInlinedFileDeletes(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+	                                   vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index);
 	//! How many data files of the table are visible at the snapshot.
 	static idx_t CountDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
 	//! How a table's visible data files differ between snapshot `from` and a later one.

@@ -164,6 +164,12 @@ struct LakeScanInfo : public TableFunctionInfo {
 		return i < committed_count ? committed->files[i]->info.delete_file.encryption_key : NO_KEY;
 	}
 	shared_ptr<const DeletePositions> LocalDeletes(idx_t i) const;
+	//! Committed deletes of file i that DuckLake kept in the catalog (DataFileInfo::inlined_deletes);
+	//! null when none. The transaction's own files have none.
+	shared_ptr<const DeletePositions> InlinedDeletes(idx_t i) const {
+		EnsureLoaded();
+		return i < committed_count ? committed->files[i]->info.inlined_deletes : nullptr;
+	}
 	//! File i's column name mapping (name_mapped_columns.hpp); null when it is read by field id.
 	const NameMapping *NameMappingOf(idx_t i) const {
 		EnsureLoaded();
