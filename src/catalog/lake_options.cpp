@@ -24,6 +24,7 @@ const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
 	    {"data_inlining_row_limit", "Maximum amount of rows to inline in a single insert", "10", true},
 	    {"sort_on_insert", "Whether INSERT sorts data by the table's SET SORTED BY order before writing Parquet files",
 	     "true", true},
+	    {"hive_file_pattern", "Whether partitioned data is written in Hive-style folders (key=value/)", "true", true},
 	    {"expire_older_than", "How old snapshots must be to be expired by CHECKPOINT (an interval)", "", false},
 	    {"delete_older_than",
 	     "How long files stay scheduled for deletion (or orphaned) before CHECKPOINT deletes them (an interval)", "",
@@ -140,7 +141,8 @@ string LakeOptions::Normalize(const LakeOptionDefinition &option, const Value &v
 		}
 		throw InvalidInputException("Option \"parquet_version\" must be 1 or 2, not \"%s\"", text);
 	}
-	if (name == "require_commit_message" || name == "per_thread_output" || name == "sort_on_insert") {
+	if (name == "require_commit_message" || name == "per_thread_output" || name == "sort_on_insert" ||
+	    name == "hive_file_pattern") {
 		Value flag;
 		string error;
 		if (!Value(text).DefaultTryCastAs(LogicalType::BOOLEAN, flag, &error)) {
@@ -229,6 +231,7 @@ DataFileWriteOptions DataFileWriteOptions::FromOptions(const case_insensitive_ma
 	apply("parquet_version", [&](const string &value) { result.parquet_version = std::stoull(value); });
 	apply("per_thread_output", [&](const string &value) { result.per_thread_output = value == "true"; });
 	apply("sort_on_insert", [&](const string &value) { result.sort_on_insert = value == "true"; });
+	apply("hive_file_pattern", [&](const string &value) { result.hive_file_pattern = value == "true"; });
 	return result;
 }
 

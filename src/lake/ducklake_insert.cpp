@@ -423,7 +423,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		copy_op.partition_output = true;
 		copy_op.partition_columns = partition_columns;
 		// Folders named key=value would show an encrypted lake's partition values to anyone.
-		copy_op.hive_file_pattern = encryption_key.empty();
+		copy_op.hive_file_pattern = encryption_key.empty() && write_options.hive_file_pattern;
 		copy_op.per_thread_output = false;
 		copy_op.rotate = false;
 		copy_op.file_size_bytes = optional_idx();

@@ -64,6 +64,9 @@ struct DataFileWriteOptions {
 	bool per_thread_output = true;
 	//! Whether INSERT writes a sorted table's rows in its sort order (compaction and flush always do).
 	bool sort_on_insert = true;
+	//! Whether a partitioned table's files go into key=value folders (never in an encrypted lake,
+	//! where the folder names would show the values).
+	bool hive_file_pattern = true;
 
 	static DataFileWriteOptions FromOptions(const case_insensitive_map_t<string> &options);
 };
