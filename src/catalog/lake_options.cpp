@@ -228,6 +228,7 @@ DataFileWriteOptions DataFileWriteOptions::FromOptions(const case_insensitive_ma
 	apply("parquet_row_group_size",
 	      [&](const string &value) { result.row_group_size = MaxValue<idx_t>(1, std::stoull(value)); });
 	apply("data_inlining_row_limit", [&](const string &value) { result.data_inlining_row_limit = std::stoull(value); });
+	result.data_inlining_row_limit_given = options.find("data_inlining_row_limit") != options.end();
 	apply("parquet_version", [&](const string &value) { result.parquet_version = std::stoull(value); });
 	apply("per_thread_output", [&](const string &value) { result.per_thread_output = value == "true"; });
 	apply("sort_on_insert", [&](const string &value) { result.sort_on_insert = value == "true"; });

@@ -9,6 +9,7 @@
 #include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/lake_settings.hpp"
 #include "mallard/storage/file_encryption.hpp"
 
 #include "duckdb/catalog/catalog_entry/copy_function_catalog_entry.hpp"
@@ -461,10 +462,16 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		input = &projection;
 	}
 	optional_ptr<DuckLakeInlineInsert> inline_insert;
+	auto row_limit = write_options.data_inlining_row_limit;
+	if (!write_options.data_inlining_row_limit_given) {
+		auto setting = LakeSettings::Get(context, LakeSettings::DEFAULT_INLINING_ROW_LIMIT);
+		if (!setting.IsNull()) {
+			row_limit = setting.GetValue<uint64_t>();
+		}
+	}
 	auto inlining_limit = !may_inline ? 0
 	                                  : DuckLakeInlineInsert::InliningLimit(context, table, child.estimated_cardinality,
-	                                                                        write_options.data_inlining_row_limit,
-	                                                                        with_row_ids);
+	                                                                        row_limit, with_row_ids);
 	if (inlining_limit > 0) {
 		// Small inserts and updates go to the catalog's inlined-data table (spec: data inlining). After
 		// the storage conversions, so inlined rows hold exactly what a data file could (and flush can

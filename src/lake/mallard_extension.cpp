@@ -7,9 +7,9 @@
 #include "mallard/catalog/logged_metadata_connection.hpp"
 #include "mallard/catalog/postgres_secret.hpp"
 #include "mallard/functions/lake_functions.hpp"
-#include "mallard/lake/commit_retry.hpp"
 #include "mallard/lake/ducklake_secret.hpp"
 #include "mallard/lake/ducklake_storage.hpp"
+#include "mallard/lake/lake_settings.hpp"
 #include "mallard/storage/parquet_encryption.hpp"
 
 namespace duckdb {
@@ -26,7 +26,7 @@ public:
 		auto &db = loader.GetDatabaseInstance();
 		auto &config = DBConfig::GetConfig(db);
 		config.storage_extensions["ducklake"] = make_uniq<DuckLakeStorageExtension>();
-		RegisterCommitRetrySettings(config);
+		LakeSettings::Register(config);
 		RegisterParquetEncryption(config);
 		RegisterLakeFunctions(loader);
 		RegisterDuckLakeSecret(loader);

@@ -58,6 +58,9 @@ struct DataFileWriteOptions {
 	idx_t row_group_size = 0;
 	//! Inserts of at most this many rows go to the catalog's inlined-data tables (0: never).
 	idx_t data_inlining_row_limit = 0;
+	//! Whether the lake (any scope) or the ATTACH gave data_inlining_row_limit; if not, the setting
+	//! ducklake_default_data_inlining_row_limit applies when SET (lake_settings.hpp).
+	bool data_inlining_row_limit_given = false;
 	//! 1 or 2: Parquet's format version (2: its newer encodings and data pages).
 	idx_t parquet_version = 1;
 	//! Whether a parallel insert writes one file per thread.

@@ -18,7 +18,6 @@
 namespace duckdb {
 
 class ClientContext;
-class DBConfig;
 
 struct CommitRetryPolicy {
 	//! Retries after the first attempt; invalid: as many as `time_limit` allows (which only counts
@@ -40,8 +39,5 @@ struct CommitRetryPolicy {
 	//! throws a TransactionException that names the lake, the attempts and the last conflict.
 	void Run(const string &lake_name, const std::function<void()> &attempt) const;
 };
-
-//! Declares DuckLake's three retry settings, unset (NULL) by default.
-void RegisterCommitRetrySettings(DBConfig &config);
 
 } // namespace duckdb
