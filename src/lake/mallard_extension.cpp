@@ -3,6 +3,10 @@
 #include "duckdb/main/extension.hpp"
 #include "duckdb/main/extension/extension_loader.hpp"
 #include "duckdb/main/config.hpp"
+#include "duckdb/main/connection.hpp"
+#include "duckdb/main/database_manager.hpp"
+#include "duckdb/main/materialized_query_result.hpp"
+#include "duckdb/parser/keyword_helper.hpp"
 
 #include "mallard/catalog/logged_metadata_connection.hpp"
 #include "mallard/catalog/postgres_secret.hpp"
@@ -63,8 +67,33 @@ unique_ptr<DuckDB> OpenMallardDatabase(const string &path, DBConfig *config) {
 	// Nothing can be downloaded on our machines; a missing extension must fail fast and clearly.
 	cfg.options.autoinstall_known_extensions = false;
 	PinSettingDefaults(cfg);
-	auto db = make_uniq<DuckDB>(path.empty() ? nullptr : path.c_str(), &cfg);
+	// A lake as the database (`mallard ducklake:lake.ducklake`, as `duckdb ducklake:...` opens one):
+	// DuckDB would look for the ducklake extension on disk before Mallard is loaded. Opened in memory
+	// instead, with the lake attached under DuckDB's name for it and made the default.
+	bool lake = StringUtil::StartsWith(StringUtil::Lower(path), "ducklake:");
+	bool read_only = cfg.options.access_mode == AccessMode::READ_ONLY;
+	if (lake) {
+		cfg.options.access_mode = AccessMode::AUTOMATIC;
+	}
+	auto db = make_uniq<DuckDB>(path.empty() || lake ? nullptr : path.c_str(), &cfg);
 	LoadMallard(*db);
+	if (lake) {
+		Connection connection(*db);
+		auto attach = connection.Query("ATTACH " + KeywordHelper::WriteQuoted(path, '\'') +
+		                               (read_only ? " (READ_ONLY)" : ""));
+		if (attach->HasError()) {
+			attach->ThrowError();
+		}
+		auto name = connection.Query("SELECT database_name FROM duckdb_databases() WHERE type = 'ducklake'");
+		if (name->HasError() || name->RowCount() != 1) {
+			throw InternalException("Opening lake %s: its attachment is not found", path);
+		}
+		// The default of every connection opened from now on (USE would only change this one's).
+		auto lake_name = name->GetValue(0, 0).ToString();
+		auto &context = *connection.context;
+		context.RunFunctionInTransaction(
+		    [&]() { DatabaseManager::Get(*db->instance).SetDefaultDatabase(context, lake_name); });
+	}
 	return db;
 }
 

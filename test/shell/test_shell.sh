@@ -228,6 +228,18 @@ expect_in "-readonly rejects CREATE" ERR "read-only"
 run -readonly -csv "$TMP/lake.duckdb" -c "SELECT count(*) AS n FROM birds"
 expect_out "-readonly still reads" 'n\n1\n'
 
+# A lake as the database, as `duckdb ducklake:file` opens one: it becomes the default catalog.
+run "ducklake:$TMP/birds.ducklake" -c "CREATE TABLE birds AS SELECT 'teal' AS name"
+expect_rc "ducklake: create in the lake" 0
+run -csv "ducklake:$TMP/birds.ducklake" -c "SELECT current_database() AS db, name FROM birds"
+expect_out "ducklake: the lake is the default catalog, across runs" 'db,name
+birds,teal
+'
+if [ -d "$TMP/birds.ducklake.files" ]; then ok; else fail "ducklake: data under birds.ducklake.files/"; fi
+run -readonly "ducklake:$TMP/birds.ducklake" -c "INSERT INTO birds VALUES ('smew')"
+expect_rc "ducklake: -readonly rejects INSERT" 1
+expect_in "ducklake: -readonly rejects INSERT" ERR "read-only"
+
 # --- dot-commands --------------------------------------------------------------------------------
 
 run --stdin $'.mode csv\nSELECT 5 AS f;\n.mode json\nSELECT 6 AS g;\n.mode line\nSELECT 7 AS h;\n'
