@@ -61,8 +61,9 @@ TEST(MallardDatabase, PinnedSettingsReadAsDefaults) {
 		actual = Settings(*OpenMallardDatabase(path));
 		expected.erase("autoinstall_known_extensions");
 		actual.erase("autoinstall_known_extensions");
-		// Mallard adds DuckLake's retry settings (commit_retry.hpp), unset until a connection sets them.
-		for (auto name : {"ducklake_max_retry_count", "ducklake_retry_wait_ms", "ducklake_retry_backoff"}) {
+		// Mallard adds DuckLake's settings (lake_settings.hpp), unset until a connection sets them.
+		for (auto name : {"ducklake_max_retry_count", "ducklake_retry_wait_ms", "ducklake_retry_backoff",
+		                  "ducklake_default_data_inlining_row_limit"}) {
 			ASSERT_EQ(actual.count(name), 1u) << name;
 			EXPECT_EQ(actual.at(name), "NULL") << name;
 			actual.erase(name);
