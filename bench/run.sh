@@ -27,6 +27,17 @@ compare() { # compare ATTACH LAKE_QUERY PARQUET_QUERY ratio|speedup
   fi
   echo
 }
+# The same query on another lake table of the same rows (unpartitioned, unsorted), first and warm,
+# against the lake query's warm time; prints a Markdown table of one row.
+compare_other_table() { # compare_other_table ATTACH LAKE_QUERY OTHER_QUERY HEADER ROW_LABEL
+  local other_cold other_warm lake_warm
+  other_cold=$(bench_time_last -c "$1" -c "$3")
+  other_warm=$(bench_time_warm 5 "$1" "$3")
+  lake_warm=$(bench_time_warm 5 "$1" "$2")
+  echo "| $4 | first (s) | warm, median of 5 (s) | speed-up, warm |"
+  echo "|---|---|---|---|"
+  echo "| $5 | $other_cold | $other_warm | $(ratio "$other_warm" "$lake_warm") |"
+}
 
 echo "## 1. Aggregation over 10M rows in 20 files"
 rm -rf agg && mkdir agg
@@ -124,12 +135,8 @@ flat_q="SELECT event_type, count(*), sum(amount) FROM lake.events_flat WHERE $da
 pq_q="SELECT event_type, count(*), sum(amount) FROM read_parquet('part/data/main/events/*/*.parquet', hive_partitioning = true) WHERE $day GROUP BY event_type"
 compare "$attach" "$lake_q" "$pq_q" speedup
 files=$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.ducklake_data_file WHERE table_id = (SELECT table_id FROM lake.ducklake_table WHERE table_name = 'events' AND end_snapshot IS NULL)" | tail -1)
-flat_cold=$(bench_time_last -c "$attach" -c "$flat_q")
-flat_warm=$(bench_time_warm 5 "$attach" "$flat_q")
-lake_warm=$(bench_time_warm 5 "$attach" "$lake_q")
-echo "| unpartitioned lake table, same query | first (s) | warm, median of 5 (s) | partitioned speed-up, warm |"
-echo "|---|---|---|---|"
-echo "| $files partitioned files vs the unpartitioned table | $flat_cold | $flat_warm | $(ratio "$flat_warm" "$lake_warm") |"
+compare_other_table "$attach" "$lake_q" "$flat_q" "unpartitioned lake table, same query" \
+  "$files partitioned files vs the unpartitioned table"
 
 echo "## 11. One user's events, in a table sorted by user_id (SET SORTED BY), 4M rows"
 rm -rf sorted && mkdir sorted
@@ -151,9 +158,4 @@ pq_q="SELECT count(*), sum(amount), max(event_timestamp) FROM read_parquet('sort
 compare "$attach" "$lake_q" "$pq_q" speedup
 unsorted_q="SELECT count(*), sum(amount), max(event_timestamp) FROM lake.events_unsorted WHERE $user"
 files=$("$MALLARD" -csv -c "$attach" -c "SELECT count(*) FROM lake.list_files('events')" | tail -1)
-unsorted_cold=$(bench_time_last -c "$attach" -c "$unsorted_q")
-unsorted_warm=$(bench_time_warm 5 "$attach" "$unsorted_q")
-lake_warm=$(bench_time_warm 5 "$attach" "$lake_q")
-echo "| unsorted lake table, same query | first (s) | warm, median of 5 (s) | sorted speed-up, warm |"
-echo "|---|---|---|---|"
-echo "| $files files in each table | $unsorted_cold | $unsorted_warm | $(ratio "$unsorted_warm" "$lake_warm") |"
+compare_other_table "$attach" "$lake_q" "$unsorted_q" "unsorted lake table, same query" "$files files in each table"
