@@ -117,6 +117,36 @@ OrderByNullType KeyNullOrder(const LakeSortKey &key) {
 	return key.nulls_first ? OrderByNullType::NULLS_FIRST : OrderByNullType::NULLS_LAST;
 }
 
+//! `keys` parsed, with bare names of the lake's macros qualified: what both the insert's sort and the
+//! ORDER BY of a rewritten file are made of.
+vector<unique_ptr<ParsedExpression>> ResolveSortKeys(ClientContext &context, const LakeSortScope &scope,
+                                                     const LakeTableInfo &table, const vector<LakeSortKey> &keys) {
+	vector<unique_ptr<ParsedExpression>> result;
+	for (auto &key : keys) {
+		auto parsed = ParseSortKey(key, table);
+		QualifyLakeMacros(context, scope, *parsed);
+		result.push_back(std::move(parsed));
+	}
+	return result;
+}
+
+//! One resolved key bound over the table's columns.
+unique_ptr<Expression> BindSortKey(ClientContext &context, const LakeTableInfo &table, const LakeSortKey &key,
+                                   unique_ptr<ParsedExpression> resolved) {
+	auto binder = Binder::CreateBinder(context);
+	SortKeyBinder key_binder(*binder, context, table);
+	try {
+		return key_binder.Bind(resolved);
+	} catch (std::exception &ex) {
+		// A key that bound when it was set may not any more (a macro dropped, a column's type
+		// changed): say which key of which table, and how to get out.
+		ErrorData error(ex);
+		throw BinderException("Sort key \"%s\" of lake table \"%s\" does not bind: %s (SET SORTED BY with "
+		                      "other keys, or RESET SORTED BY, replaces it)",
+		                      key.expression, table.name, error.RawMessage());
+	}
+}
+
 } // namespace
 
 vector<LakeSortKey> MakeSortKeys(ClientContext &context, const LakeSortScope &scope, const LakeTableInfo &table,
@@ -152,9 +182,10 @@ vector<LakeSortKey> MakeSortKeys(ClientContext &context, const LakeSortScope &sc
 		throw BinderException("SET SORTED BY on lake table \"%s\" names columns it does not have: %s", table.name,
 		                      StringUtil::Join(unknown, ", "));
 	}
-	LakeTableInfo sorted = table;
-	sorted.sort_keys = keys;
-	BindSortOrders(context, scope, sorted);
+	auto resolved = ResolveSortKeys(context, scope, table, keys);
+	for (idx_t i = 0; i < keys.size(); i++) {
+		BindSortKey(context, table, keys[i], std::move(resolved[i]));
+	}
 	return keys;
 }
 
@@ -185,38 +216,25 @@ bool HasSortOrder(const LakeTableInfo &table) {
 
 vector<BoundOrderByNode> BindSortOrders(ClientContext &context, const LakeSortScope &scope,
                                         const LakeTableInfo &table) {
+	auto resolved = ResolveSortKeys(context, scope, table, table.sort_keys);
 	vector<BoundOrderByNode> result;
-	for (auto &key : table.sort_keys) {
-		auto parsed = ParseSortKey(key, table);
-		QualifyLakeMacros(context, scope, *parsed);
-		auto binder = Binder::CreateBinder(context);
-		SortKeyBinder key_binder(*binder, context, table);
-		unique_ptr<Expression> bound;
-		try {
-			bound = key_binder.Bind(parsed);
-		} catch (std::exception &ex) {
-			// A key that bound when it was set may not any more (a macro dropped, a column's type
-			// changed): say which key of which table, and how to get out.
-			ErrorData error(ex);
-			throw BinderException("Sort key \"%s\" of lake table \"%s\" does not bind: %s (SET SORTED BY with "
-			                      "other keys, or RESET SORTED BY, replaces it)",
-			                      key.expression, table.name, error.RawMessage());
-		}
-		result.emplace_back(KeyOrder(key), KeyNullOrder(key), std::move(bound));
+	for (idx_t i = 0; i < resolved.size(); i++) {
+		auto &key = table.sort_keys[i];
+		result.emplace_back(KeyOrder(key), KeyNullOrder(key), BindSortKey(context, table, key, std::move(resolved[i])));
 	}
 	return result;
 }
 
 string SortedQuery(ClientContext &context, const LakeSortScope &scope, const LakeTableInfo &table,
                    const string &query, const string &tie_breaker) {
-	// Bound first only for its error: a key that does not bind fails here as it fails an INSERT,
-	// not later inside the COPY with the binder's bare message.
-	BindSortOrders(context, scope, table);
+	auto resolved = ResolveSortKeys(context, scope, table, table.sort_keys);
 	string order_by;
-	for (auto &key : table.sort_keys) {
-		auto parsed = ParseSortKey(key, table);
-		QualifyLakeMacros(context, scope, *parsed);
-		order_by += "(" + parsed->ToString() + ")" + (key.descending ? " DESC" : " ASC") +
+	for (idx_t i = 0; i < resolved.size(); i++) {
+		auto &key = table.sort_keys[i];
+		// Bound only for its error: a key that does not bind fails here as it fails an INSERT, not
+		// later inside the COPY with the binder's bare message.
+		BindSortKey(context, table, key, resolved[i]->Copy());
+		order_by += "(" + resolved[i]->ToString() + ")" + (key.descending ? " DESC" : " ASC") +
 		            (key.nulls_first ? " NULLS FIRST" : " NULLS LAST") + ", ";
 	}
 	return "SELECT * FROM (" + query + ") AS sorted_rows ORDER BY " + order_by +
