@@ -460,7 +460,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	    "SELECT f.data_file_id, f.path, f.path_is_relative, f.record_count, f.file_size_bytes, f.footer_size, "
 	    "f.row_id_start, f.partition_id, f.begin_snapshot, d.delete_file_id, d.path, d.path_is_relative, "
 	    "d.delete_count, d.file_size_bytes, d.footer_size, d.begin_snapshot, f.mapping_id, f.encryption_key, "
-	    "d.encryption_key FROM %s f LEFT JOIN %s d ON "
+	    "d.encryption_key, d.partial_max FROM %s f LEFT JOIN %s d ON "
 	    "d.data_file_id = f.data_file_id AND d.table_id = f.table_id AND %s WHERE f.table_id = %llu AND %s "
 	    "ORDER BY f.file_order, f.data_file_id",
 	    conn.Table("ducklake_data_file"), conn.Table("ducklake_delete_file"), VisibleAt(snapshot_id, "d"), table_id,
@@ -505,6 +505,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 			if (!chunk.IsNull(18, row)) {
 				info.encryption_key = FileEncryption::FromCatalog(chunk.GetString(18, row));
 			}
+			info.partial_max = chunk.GetOptionalId(19, row);
 		}
 	}
 	if (files.empty()) {

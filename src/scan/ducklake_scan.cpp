@@ -254,8 +254,9 @@ public:
 				auto local_deletes = located.first->LocalDeletes(entry.GetIndex());
 				shared_ptr<const DeletePositions> committed;
 				if (!delete_file_path.empty()) {
-					committed = DeleteFiles::Read(*context.db, delete_file_path,
-					                              located.first->DeleteFileKey(entry.GetIndex()));
+					committed =
+					    DeleteFiles::Read(*context.db, delete_file_path, located.first->DeleteFileKey(entry.GetIndex()),
+					                      located.first->CommittedSnapshotId());
 				}
 				auto inlined = located.first->InlinedDeletes(entry.GetIndex());
 				if (inlined) {
@@ -334,7 +335,7 @@ vector<PartitionStatistics> LakeScanPartitionStats(ClientContext &context, GetPa
 		PartitionStatistics stats;
 		stats.row_start = info.RowIdStart(i);
 		stats.count = info.VisibleRowCount(i);
-		stats.count_type = CountType::COUNT_EXACT;
+		stats.count_type = info.VisibleRowCountIsExact(i) ? CountType::COUNT_EXACT : CountType::COUNT_APPROXIMATE;
 		result.push_back(stats);
 	}
 	return result;

@@ -3,6 +3,7 @@
 #include "mallard/storage/file_encryption.hpp"
 
 #include "duckdb/common/types/uuid.hpp"
+#include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/main/appender.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
@@ -20,9 +21,17 @@ constexpr int32_t FILE_PATH_FIELD_ID = 2147483646;
 constexpr int32_t POS_FIELD_ID = 2147483645;
 constexpr int32_t SNAPSHOT_FIELD_ID = 2147483539;
 
+//! A delete file as read: its positions and, when its rows carry them, the snapshot each was deleted in.
+struct CachedDeleteFile {
+	shared_ptr<const DeletePositions> positions;
+	//! snapshots[i] deleted positions[i]; empty for a file without the snapshot column.
+	vector<idx_t> snapshots;
+	idx_t max_snapshot = 0;
+};
+
 struct DeleteFileCache {
 	std::mutex lock;
-	unordered_map<string, shared_ptr<const DeletePositions>> files;
+	unordered_map<string, shared_ptr<const CachedDeleteFile>> files;
 	idx_t cached_positions = 0;
 	//! Enough for the delete files of the busy tables, not for the lake's history.
 	static constexpr idx_t MAX_POSITIONS = 64ULL * 1024ULL * 1024ULL;
@@ -45,36 +54,85 @@ void ThrowIfError(QueryResult &result, const string &what) {
 
 } // namespace
 
-shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path, const string &key) {
+shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path, const string &key,
+                                                   idx_t snapshot_id) {
 	auto &cache = GetCache();
+	shared_ptr<const CachedDeleteFile> file;
 	{
 		std::lock_guard<std::mutex> guard(cache.lock);
 		auto entry = cache.files.find(path);
 		if (entry != cache.files.end()) {
-			return entry->second;
+			file = entry->second;
 		}
 	}
-	// A separate connection: this runs inside another query's scan or commit.
-	Connection conn(db);
-	auto result = conn.Query("SELECT DISTINCT pos FROM " + ReadParquetSQL(path, key) + " ORDER BY pos");
-	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
-	auto positions = make_shared_ptr<DeletePositions>();
-	positions->reserve(result->RowCount());
-	for (auto &chunk : result->Collection().Chunks()) {
-		auto data = FlatVector::GetData<int64_t>(chunk.data[0]);
-		for (idx_t i = 0; i < chunk.size(); i++) {
-			positions->push_back(NumericCast<idx_t>(data[i]));
+	if (!file) {
+		// A separate connection: this runs inside another query's scan or commit. Every column but
+		// file_path comes: pos, and the snapshot column when the file has one.
+		Connection conn(db);
+		auto result = conn.Query("SELECT pos, * EXCLUDE (file_path, pos) FROM " + ReadParquetSQL(path, key));
+		ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
+		optional_idx snapshot_column;
+		for (idx_t i = 1; i < result->names.size(); i++) {
+			if (result->names[i] == "_ducklake_internal_snapshot_id") {
+				snapshot_column = i;
+			}
+		}
+		vector<pair<idx_t, idx_t>> rows;
+		rows.reserve(result->RowCount());
+		for (auto &chunk : result->Collection().Chunks()) {
+			// pos and the snapshot column are BIGINT (spec: positional deletes).
+			Vector positions(LogicalType::BIGINT), snapshots(LogicalType::BIGINT);
+			VectorOperations::Cast(*conn.context, chunk.data[0], positions, chunk.size());
+			positions.Flatten(chunk.size());
+			auto position_data = FlatVector::GetData<int64_t>(positions);
+			int64_t *snapshot_data = nullptr;
+			if (snapshot_column.IsValid()) {
+				VectorOperations::Cast(*conn.context, chunk.data[snapshot_column.GetIndex()], snapshots, chunk.size());
+				snapshots.Flatten(chunk.size());
+				snapshot_data = FlatVector::GetData<int64_t>(snapshots);
+			}
+			for (idx_t i = 0; i < chunk.size(); i++) {
+				bool has_snapshot = snapshot_data && FlatVector::Validity(snapshots).RowIsValid(i);
+				rows.emplace_back(NumericCast<idx_t>(position_data[i]),
+				                  has_snapshot ? NumericCast<idx_t>(snapshot_data[i]) : 0);
+			}
+		}
+		// By position, each once, with the snapshot that deleted it first.
+		std::sort(rows.begin(), rows.end());
+		auto loaded = make_shared_ptr<CachedDeleteFile>();
+		auto positions = make_shared_ptr<DeletePositions>();
+		positions->reserve(rows.size());
+		for (auto &row : rows) {
+			if (!positions->empty() && positions->back() == row.first) {
+				continue;
+			}
+			positions->push_back(row.first);
+			if (snapshot_column.IsValid()) {
+				loaded->snapshots.push_back(row.second);
+				loaded->max_snapshot = MaxValue(loaded->max_snapshot, row.second);
+			}
+		}
+		loaded->positions = std::move(positions);
+		file = std::move(loaded);
+		std::lock_guard<std::mutex> guard(cache.lock);
+		if (cache.cached_positions + file->positions->size() > DeleteFileCache::MAX_POSITIONS) {
+			cache.files.clear();
+			cache.cached_positions = 0;
+		}
+		cache.files[path] = file;
+		cache.cached_positions += file->positions->size();
+	}
+	if (file->max_snapshot <= snapshot_id) {
+		return file->positions;
+	}
+	// An older snapshot than the file's last delete (time travel): only what was deleted by then.
+	auto visible = make_shared_ptr<DeletePositions>();
+	for (idx_t i = 0; i < file->positions->size(); i++) {
+		if (file->snapshots[i] <= snapshot_id) {
+			visible->push_back((*file->positions)[i]);
 		}
 	}
-	shared_ptr<const DeletePositions> shared = std::move(positions);
-	std::lock_guard<std::mutex> guard(cache.lock);
-	if (cache.cached_positions + shared->size() > DeleteFileCache::MAX_POSITIONS) {
-		cache.files.clear();
-		cache.cached_positions = 0;
-	}
-	cache.files[path] = shared;
-	cache.cached_positions += shared->size();
-	return shared;
+	return std::move(visible);
 }
 
 vector<pair<idx_t, idx_t>> DeleteFiles::ReadWithSnapshots(DatabaseInstance &db, const string &path,

@@ -184,6 +184,11 @@ struct DeleteFileInfo {
 	idx_t begin_snapshot = 0;
 	//! The raw key the file is encrypted with (file_encryption.hpp); empty for a plain file.
 	string encryption_key;
+	//! Set when the file holds deletes of several snapshots, up to this one, each row with its own
+	//! (DuckLake's repeated deletes: the file starts at the earliest). A reader at an older snapshot
+	//! applies only the rows deleted by then (DeleteFiles::Read), so delete_count is exact only from
+	//! this snapshot on.
+	optional_idx partial_max;
 };
 
 //! A row of ducklake_data_file with its column statistics.
@@ -212,11 +217,17 @@ struct DataFileInfo {
 	//! of the delete file, which does not hold them.
 	shared_ptr<const vector<idx_t>> inlined_deletes;
 	//! Rows deleted as of the snapshot: the delete file's and the inlined ones (disjoint: DuckLake
-	//! never writes a position in both, its flush moves them into a delete file).
+	//! never writes a position in both, its flush moves them into a delete file). Exact unless
+	//! DeleteCountIsExact says otherwise.
 	idx_t DeletedCount() const {
 		return MinValue<idx_t>((has_delete_file ? delete_file.delete_count : 0) +
 		                           (inlined_deletes ? inlined_deletes->size() : 0),
 		                       record_count);
+	}
+	//! Whether DeletedCount is exact at `snapshot_id` (see DeleteFileInfo::partial_max).
+	bool DeleteCountIsExact(idx_t snapshot_id) const {
+		return !has_delete_file || !delete_file.partial_max.IsValid() ||
+		       delete_file.partial_max.GetIndex() <= snapshot_id;
 	}
 	//! Set for a file without field ids registered with a column name mapping (name_mapping.hpp).
 	optional_idx mapping_id;

@@ -146,6 +146,12 @@ struct LakeScanInfo : public TableFunctionInfo {
 	}
 	//! Rows of the file the scan sees: records minus committed and local deletes.
 	idx_t VisibleRowCount(idx_t i) const;
+	//! Whether VisibleRowCount(i) is exact: not for a committed file whose delete file holds deletes
+	//! later than the snapshot (DataFileInfo::DeleteCountIsExact), which only a scan can count.
+	bool VisibleRowCountIsExact(idx_t i) const {
+		EnsureLoaded();
+		return i >= committed_count || committed->files[i]->info.DeleteCountIsExact(committed->snapshot.snapshot_id);
+	}
 	const string &DeleteFilePath(idx_t i) const {
 		EnsureLoaded();
 		return i < committed_count ? committed->files[i]->delete_file_path
@@ -157,6 +163,11 @@ struct LakeScanInfo : public TableFunctionInfo {
 		EnsureLoaded();
 		return i < committed_count ? committed->files[i]->info.encryption_key
 		                           : local_files[i - committed_count].encryption_key;
+	}
+	//! The snapshot the committed files were read at (what their delete files are read as of).
+	idx_t CommittedSnapshotId() const {
+		EnsureLoaded();
+		return committed ? committed->snapshot.snapshot_id : 0;
 	}
 	const string &DeleteFileKey(idx_t i) const {
 		static const string NO_KEY;

@@ -21,9 +21,13 @@ using DeletePositions = vector<idx_t>;
 //! `key` is the raw key an encrypted delete file is (to be) encrypted with, empty for a plain file
 //! (file_encryption.hpp).
 struct DeleteFiles {
-	//! The positions in a delete file. Delete files never change once written, so they are read
-	//! once per process and cached (bounded).
-	static shared_ptr<const DeletePositions> Read(DatabaseInstance &db, const string &path, const string &key);
+	//! The positions in a delete file deleted at or before `snapshot_id`. Delete files never change
+	//! once written, so they are read once per process and cached (bounded). A file whose rows carry
+	//! the snapshot that deleted them may hold later deletes than a reader at an older snapshot
+	//! sees: DuckLake's repeated deletes write one file from the first delete's snapshot on, holding
+	//! every later position too (its catalog row starts at the earliest of them).
+	static shared_ptr<const DeletePositions> Read(DatabaseInstance &db, const string &path, const string &key,
+	                                              idx_t snapshot_id);
 	//! The positions in a delete file with the snapshot each was deleted in; files without that
 	//! column (older writers) deleted all their positions at `file_snapshot`.
 	static vector<pair<idx_t, idx_t>> ReadWithSnapshots(DatabaseInstance &db, const string &path, const string &key,
