@@ -24,9 +24,13 @@ constexpr int32_t SNAPSHOT_FIELD_ID = 2147483539;
 //! A delete file as read: its positions and, when its rows carry them, the snapshot each was deleted in.
 struct CachedDeleteFile {
 	shared_ptr<const DeletePositions> positions;
-	//! snapshots[i] deleted positions[i]; empty for a file without the snapshot column.
+	//! snapshots[i] deleted positions[i] (NO_SNAPSHOT where the row has none); empty for a file
+	//! without the snapshot column.
 	vector<idx_t> snapshots;
+	//! The latest of them (0 when none).
 	idx_t max_snapshot = 0;
+
+	static constexpr idx_t NO_SNAPSHOT = DConstants::INVALID_INDEX;
 };
 
 struct DeleteFileCache {
@@ -52,83 +56,90 @@ void ThrowIfError(QueryResult &result, const string &what) {
 	}
 }
 
-} // namespace
-
-shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path, const string &key,
-                                                   idx_t snapshot_id) {
+//! A delete file, read once and cached (delete files never change once written). Every column but
+//! file_path is read: pos, and the snapshot column when the file has one.
+shared_ptr<const CachedDeleteFile> LoadDeleteFile(DatabaseInstance &db, const string &path, const string &key) {
 	auto &cache = GetCache();
-	shared_ptr<const CachedDeleteFile> file;
 	{
 		std::lock_guard<std::mutex> guard(cache.lock);
 		auto entry = cache.files.find(path);
 		if (entry != cache.files.end()) {
-			file = entry->second;
+			return entry->second;
 		}
 	}
-	if (!file) {
-		// A separate connection: this runs inside another query's scan or commit. Every column but
-		// file_path comes: pos, and the snapshot column when the file has one.
-		Connection conn(db);
-		auto result = conn.Query("SELECT pos, * EXCLUDE (file_path, pos) FROM " + ReadParquetSQL(path, key));
-		ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
-		optional_idx snapshot_column;
-		for (idx_t i = 1; i < result->names.size(); i++) {
-			if (result->names[i] == "_ducklake_internal_snapshot_id") {
-				snapshot_column = i;
-			}
+	// A separate connection: this runs inside another query's scan or commit.
+	Connection conn(db);
+	auto result = conn.Query("SELECT pos, * EXCLUDE (file_path, pos) FROM " + ReadParquetSQL(path, key));
+	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
+	optional_idx snapshot_column;
+	for (idx_t i = 1; i < result->names.size(); i++) {
+		if (result->names[i] == "_ducklake_internal_snapshot_id") {
+			snapshot_column = i;
 		}
-		vector<pair<idx_t, idx_t>> rows;
-		rows.reserve(result->RowCount());
-		for (auto &chunk : result->Collection().Chunks()) {
-			// pos and the snapshot column are BIGINT (spec: positional deletes).
-			Vector positions(LogicalType::BIGINT), snapshots(LogicalType::BIGINT);
-			VectorOperations::Cast(*conn.context, chunk.data[0], positions, chunk.size());
-			positions.Flatten(chunk.size());
-			auto position_data = FlatVector::GetData<int64_t>(positions);
-			int64_t *snapshot_data = nullptr;
-			if (snapshot_column.IsValid()) {
-				VectorOperations::Cast(*conn.context, chunk.data[snapshot_column.GetIndex()], snapshots, chunk.size());
-				snapshots.Flatten(chunk.size());
-				snapshot_data = FlatVector::GetData<int64_t>(snapshots);
-			}
-			for (idx_t i = 0; i < chunk.size(); i++) {
-				bool has_snapshot = snapshot_data && FlatVector::Validity(snapshots).RowIsValid(i);
-				rows.emplace_back(NumericCast<idx_t>(position_data[i]),
-				                  has_snapshot ? NumericCast<idx_t>(snapshot_data[i]) : 0);
-			}
-		}
-		// By position, each once, with the snapshot that deleted it first.
-		std::sort(rows.begin(), rows.end());
-		auto loaded = make_shared_ptr<CachedDeleteFile>();
-		auto positions = make_shared_ptr<DeletePositions>();
-		positions->reserve(rows.size());
-		for (auto &row : rows) {
-			if (!positions->empty() && positions->back() == row.first) {
-				continue;
-			}
-			positions->push_back(row.first);
-			if (snapshot_column.IsValid()) {
-				loaded->snapshots.push_back(row.second);
-				loaded->max_snapshot = MaxValue(loaded->max_snapshot, row.second);
-			}
-		}
-		loaded->positions = std::move(positions);
-		file = std::move(loaded);
-		std::lock_guard<std::mutex> guard(cache.lock);
-		if (cache.cached_positions + file->positions->size() > DeleteFileCache::MAX_POSITIONS) {
-			cache.files.clear();
-			cache.cached_positions = 0;
-		}
-		cache.files[path] = file;
-		cache.cached_positions += file->positions->size();
 	}
+	// (position, snapshot); a NULL snapshot is NO_SNAPSHOT.
+	vector<pair<idx_t, idx_t>> rows;
+	rows.reserve(result->RowCount());
+	for (auto &chunk : result->Collection().Chunks()) {
+		// pos and the snapshot column are BIGINT (spec: positional deletes).
+		Vector positions(LogicalType::BIGINT), snapshots(LogicalType::BIGINT);
+		VectorOperations::Cast(*conn.context, chunk.data[0], positions, chunk.size());
+		positions.Flatten(chunk.size());
+		auto position_data = FlatVector::GetData<int64_t>(positions);
+		int64_t *snapshot_data = nullptr;
+		if (snapshot_column.IsValid()) {
+			VectorOperations::Cast(*conn.context, chunk.data[snapshot_column.GetIndex()], snapshots, chunk.size());
+			snapshots.Flatten(chunk.size());
+			snapshot_data = FlatVector::GetData<int64_t>(snapshots);
+		}
+		for (idx_t i = 0; i < chunk.size(); i++) {
+			bool has_snapshot = snapshot_data && FlatVector::Validity(snapshots).RowIsValid(i);
+			rows.emplace_back(NumericCast<idx_t>(position_data[i]),
+			                  has_snapshot ? NumericCast<idx_t>(snapshot_data[i]) : CachedDeleteFile::NO_SNAPSHOT);
+		}
+	}
+	// By position, each once, with the first snapshot that deleted it (a known one before none).
+	std::sort(rows.begin(), rows.end());
+	auto file = make_shared_ptr<CachedDeleteFile>();
+	auto positions = make_shared_ptr<DeletePositions>();
+	positions->reserve(rows.size());
+	for (auto &row : rows) {
+		if (!positions->empty() && positions->back() == row.first) {
+			continue;
+		}
+		positions->push_back(row.first);
+		if (snapshot_column.IsValid()) {
+			file->snapshots.push_back(row.second);
+			if (row.second != CachedDeleteFile::NO_SNAPSHOT) {
+				file->max_snapshot = MaxValue(file->max_snapshot, row.second);
+			}
+		}
+	}
+	file->positions = std::move(positions);
+	std::lock_guard<std::mutex> guard(cache.lock);
+	if (cache.cached_positions + file->positions->size() > DeleteFileCache::MAX_POSITIONS) {
+		cache.files.clear();
+		cache.cached_positions = 0;
+	}
+	cache.files[path] = file;
+	cache.cached_positions += file->positions->size();
+	return std::move(file);
+}
+
+} // namespace
+
+shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const string &path, const string &key,
+                                                   idx_t snapshot_id) {
+	auto file = LoadDeleteFile(db, path, key);
 	if (file->max_snapshot <= snapshot_id) {
 		return file->positions;
 	}
-	// An older snapshot than the file's last delete (time travel): only what was deleted by then.
+	// An older snapshot than the file's last delete (time travel): only what was deleted by then
+	// (a row without a snapshot was deleted when the file was written, before any reader sees it).
 	auto visible = make_shared_ptr<DeletePositions>();
 	for (idx_t i = 0; i < file->positions->size(); i++) {
-		if (file->snapshots[i] <= snapshot_id) {
+		auto snapshot = file->snapshots[i];
+		if (snapshot == CachedDeleteFile::NO_SNAPSHOT || snapshot <= snapshot_id) {
 			visible->push_back((*file->positions)[i]);
 		}
 	}
@@ -137,23 +148,12 @@ shared_ptr<const DeletePositions> DeleteFiles::Read(DatabaseInstance &db, const 
 
 vector<pair<idx_t, idx_t>> DeleteFiles::ReadWithSnapshots(DatabaseInstance &db, const string &path,
                                                           const string &key, idx_t file_snapshot) {
-	Connection conn(db);
-	auto read = ReadParquetSQL(path, key);
-	// The reader's columns, not parquet_schema: that cannot read an encrypted footer.
-	auto columns = conn.Query("SELECT * FROM " + read + " LIMIT 0");
-	ThrowIfError(*columns, "Cannot read delete file \"" + path + "\"");
-	auto &names = columns->names;
-	bool has_snapshots = std::find(names.begin(), names.end(), "_ducklake_internal_snapshot_id") != names.end();
-	auto snapshot = has_snapshots ? string("_ducklake_internal_snapshot_id") : std::to_string(file_snapshot);
-	auto result = conn.Query("SELECT pos, min(" + snapshot + ")::BIGINT FROM " + read + " GROUP BY pos ORDER BY pos");
-	ThrowIfError(*result, "Cannot read delete file \"" + path + "\"");
+	auto file = LoadDeleteFile(db, path, key);
 	vector<pair<idx_t, idx_t>> rows;
-	for (auto &chunk : result->Collection().Chunks()) {
-		auto positions = FlatVector::GetData<int64_t>(chunk.data[0]);
-		auto snapshots = FlatVector::GetData<int64_t>(chunk.data[1]);
-		for (idx_t i = 0; i < chunk.size(); i++) {
-			rows.emplace_back(NumericCast<idx_t>(positions[i]), NumericCast<idx_t>(snapshots[i]));
-		}
+	rows.reserve(file->positions->size());
+	for (idx_t i = 0; i < file->positions->size(); i++) {
+		auto snapshot = file->snapshots.empty() ? CachedDeleteFile::NO_SNAPSHOT : file->snapshots[i];
+		rows.emplace_back((*file->positions)[i], snapshot == CachedDeleteFile::NO_SNAPSHOT ? file_snapshot : snapshot);
 	}
 	return rows;
 }
