@@ -138,13 +138,19 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				auto rows = conn.Query(StringUtil::Format("SELECT file_id, row_id, begin_snapshot FROM %s WHERE %s",
 				                                          conn.Table(inlined_delete_table),
 				                                          in_range("begin_snapshot")));
+				set<idx_t> file_ids;
 				for (auto &row : rows.rows) {
 					auto key = make_pair(NumericCast<idx_t>(row[0].GetValue<int64_t>()),
 					                     NumericCast<idx_t>(row[2].GetValue<int64_t>()));
 					inlined_file_deletes[key].push_back(NumericCast<idx_t>(row[1].GetValue<int64_t>()));
+					file_ids.insert(key.first);
 				}
-				inlined_delete_files = StringUtil::Format(" OR data_file_id IN (SELECT file_id FROM %s WHERE %s)",
-				                                          conn.Table(inlined_delete_table), in_range("begin_snapshot"));
+				// The files those rows delete from, named: the rows were just read.
+				for (auto id : file_ids) {
+					inlined_delete_files += (inlined_delete_files.empty() ? " OR data_file_id IN (" : ", ") +
+					                        std::to_string(id);
+				}
+				inlined_delete_files += inlined_delete_files.empty() ? "" : ")";
 			}
 			auto deletes = conn.Query(StringUtil::Format(
 			    "SELECT delete_file_id, path, path_is_relative, begin_snapshot, end_snapshot, data_file_id, "
