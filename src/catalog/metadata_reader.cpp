@@ -460,7 +460,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	    "SELECT f.data_file_id, f.path, f.path_is_relative, f.record_count, f.file_size_bytes, f.footer_size, "
 	    "f.row_id_start, f.partition_id, f.begin_snapshot, d.delete_file_id, d.path, d.path_is_relative, "
 	    "d.delete_count, d.file_size_bytes, d.footer_size, d.begin_snapshot, f.mapping_id, f.encryption_key, "
-	    "d.encryption_key, d.partial_max FROM %s f LEFT JOIN %s d ON "
+	    "d.encryption_key, d.partial_max, f.partial_max FROM %s f LEFT JOIN %s d ON "
 	    "d.data_file_id = f.data_file_id AND d.table_id = f.table_id AND %s WHERE f.table_id = %llu AND %s "
 	    "ORDER BY f.file_order, f.data_file_id",
 	    conn.Table("ducklake_data_file"), conn.Table("ducklake_delete_file"), VisibleAt(snapshot_id, "d"), table_id,
@@ -486,6 +486,7 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 				if (!chunk.IsNull(17, row)) {
 					file.encryption_key = FileEncryption::FromCatalog(chunk.GetString(17, row));
 				}
+				file.partial_max = chunk.GetOptionalId(20, row);
 				known = file_index.emplace(data_file_id, files.size()).first;
 				files.push_back(std::move(file));
 			}
@@ -648,13 +649,18 @@ FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, id
 		inlined_deletes = " UNION ALL SELECT 3, file_id FROM " + conn.Table(inlined_delete_table) +
 		                  " WHERE begin_snapshot > " + old_id + " AND begin_snapshot <= " + new_id;
 	}
+	// DuckLake's merge writes merge_adjacent:<table id> (Mallard's own merge ends the files it replaces
+	// and writes compacted_table); a longer id with the same digits first only costs a full read.
+	auto merged = " UNION ALL SELECT 4, snapshot_id FROM " + conn.Table("ducklake_snapshot_changes") +
+	              " WHERE snapshot_id > " + old_id + " AND snapshot_id <= " + new_id +
+	              " AND changes_made LIKE '%merge_adjacent:" + table + "%'";
 	auto rows = conn.Query(
 	    "SELECT 0, snapshot_id FROM " + conn.Table("ducklake_snapshot") + " WHERE snapshot_id = " + old_id +
 	    " UNION ALL SELECT 1, data_file_id FROM " + conn.Table("ducklake_data_file") + " WHERE table_id = " + table +
 	    " AND " + ended + " UNION ALL SELECT 2, data_file_id FROM " + conn.Table("ducklake_data_file") +
 	    " WHERE table_id = " + table + " AND " + added("data_file_id") + " AND (end_snapshot IS NULL OR end_snapshot > " +
 	    new_id + ") UNION ALL SELECT 3, data_file_id FROM " + conn.Table("ducklake_delete_file") +
-	    " WHERE table_id = " + table + " AND ((" + added("delete_file_id") + ") OR " + ended + ")" + inlined_deletes);
+	    " WHERE table_id = " + table + " AND ((" + added("delete_file_id") + ") OR " + ended + ")" + inlined_deletes + merged);
 	FileListChanges changes;
 	for (auto &row : rows.rows) {
 		auto id = GetId(row[1]);
@@ -667,6 +673,9 @@ FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, id
 			break;
 		case 2:
 			changes.added_files.insert(id);
+			break;
+		case 4:
+			changes.files_removed = true;
 			break;
 		default:
 			changes.delete_changed_files.insert(id);

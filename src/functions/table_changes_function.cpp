@@ -1,24 +1,18 @@
-// The change feed is derived from the catalog alone (spec: data and delete files carry the
-// snapshots that added them): rows of data files added in the range are insertions; positions
-// a delete file added in the range (beyond those of the delete file it replaced) and the
-// remaining rows of data files ended in the range are deletions; a deletion and an insertion of
+// The change feed is derived from the catalog and the files it names: the changes of data files
+// (file_changes.hpp) and of inlined rows (inlined_changes.hpp); a deletion and an insertion of
 // one row id in one snapshot are an update. The bind turns this into one query over the few
 // files involved, so filters and projections on the feed run in DuckDB's engine.
 #include "mallard/functions/table_changes_function.hpp"
 
 #include "mallard/catalog/ducklake_types.hpp"
-#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
-#include "mallard/catalog/name_mapping.hpp"
 #include "mallard/catalog/snapshot_changes.hpp"
+#include "mallard/functions/file_changes.hpp"
 #include "mallard/functions/inlined_changes.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
-#include "mallard/scan/data_file_reader.hpp"
-#include "mallard/storage/file_encryption.hpp"
-#include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_function_catalog_entry.hpp"
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
@@ -46,10 +40,6 @@ struct ChangeFunctionInfo : public TableFunctionInfo {
 	optional_ptr<DuckLakeCatalog> catalog;
 	string schema;
 };
-
-string Quote(const string &text) {
-	return "'" + StringUtil::Replace(text, "'", "''") + "'";
-}
 
 string Ident(const string &name) {
 	return KeywordHelper::WriteQuoted(name, '"');
@@ -86,23 +76,10 @@ idx_t ResolveBound(DuckLakeCatalog &catalog, const Value &bound, bool is_start) 
 	return NumericCast<idx_t>(id.GetValue<int64_t>());
 }
 
-struct ChangeFile {
-	idx_t id;
-	string path;
-	idx_t row_id_start;
-	idx_t begin_snapshot;
-	optional_idx end_snapshot;
-	//! For delete files: the data file they belong to.
-	idx_t data_file_id = 0;
-	//! The raw key of an encrypted file (file_encryption.hpp); empty for a plain one.
-	string encryption_key;
-};
-
 string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckLakeTableEntry &table, idx_t start,
                          idx_t end, ChangeKind kind) {
 	auto &columns = table.GetTableInfo().columns;
 	auto table_id = table.GetTableId();
-	auto folder = table.GetDataFolder();
 	string column_list;
 	string read_list;
 	string typed_nulls;
@@ -121,89 +98,6 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 	string changes = "SELECT NULL::BIGINT AS snapshot_id, NULL::BIGINT AS rowid, NULL::VARCHAR AS change_type" +
 	                 typed_nulls + " WHERE false";
 	if (start <= end && !DuckLakeTransaction::IsLocalId(table_id)) {
-		auto in_range = [&](const string &column) {
-			return "(" + column + " >= " + std::to_string(start) + " AND " + column + " <= " + std::to_string(end) + ")";
-		};
-		vector<ChangeFile> data_files;
-		vector<ChangeFile> delete_files;
-		//! Data files without field ids, read through their column name mapping.
-		NameMappedFiles mapped;
-		//! DuckLake's small deletes of file rows kept in the catalog (InlinedData::DeleteTableName):
-		//! (data file id, snapshot) -> the positions deleted then.
-		map<pair<idx_t, idx_t>, vector<idx_t>> inlined_file_deletes;
-		catalog.WithMetadata([&](MetadataConnection &conn) {
-			string inlined_delete_files;
-			auto inlined_delete_table = InlinedData::DeleteTableName(table_id);
-			if (conn.TableExists(inlined_delete_table)) {
-				auto rows = conn.Query(StringUtil::Format("SELECT file_id, row_id, begin_snapshot FROM %s WHERE %s",
-				                                          conn.Table(inlined_delete_table),
-				                                          in_range("begin_snapshot")));
-				set<idx_t> file_ids;
-				for (auto &row : rows.rows) {
-					auto key = make_pair(NumericCast<idx_t>(row[0].GetValue<int64_t>()),
-					                     NumericCast<idx_t>(row[2].GetValue<int64_t>()));
-					inlined_file_deletes[key].push_back(NumericCast<idx_t>(row[1].GetValue<int64_t>()));
-					file_ids.insert(key.first);
-				}
-				// The files those rows delete from, named: the rows were just read.
-				for (auto id : file_ids) {
-					inlined_delete_files += (inlined_delete_files.empty() ? " OR data_file_id IN (" : ", ") +
-					                        std::to_string(id);
-				}
-				inlined_delete_files += inlined_delete_files.empty() ? "" : ")";
-			}
-			auto deletes = conn.Query(StringUtil::Format(
-			    "SELECT delete_file_id, path, path_is_relative, begin_snapshot, end_snapshot, data_file_id, "
-			    "encryption_key FROM %s "
-			    "WHERE table_id = %llu AND (%s OR %s)",
-			    conn.Table("ducklake_delete_file"), table_id, in_range("begin_snapshot"), in_range("end_snapshot")));
-			for (auto &row : deletes.rows) {
-				ChangeFile file;
-				file.id = NumericCast<idx_t>(row[0].GetValue<int64_t>());
-				file.path = LakePaths::Resolve(folder, row[1].ToString(), row[2].IsNull() || row[2].GetValue<bool>());
-				file.row_id_start = 0;
-				file.begin_snapshot = NumericCast<idx_t>(row[3].GetValue<int64_t>());
-				if (!row[4].IsNull()) {
-					file.end_snapshot = NumericCast<idx_t>(row[4].GetValue<int64_t>());
-				}
-				file.data_file_id = NumericCast<idx_t>(row[5].GetValue<int64_t>());
-				if (!row[6].IsNull()) {
-					file.encryption_key = FileEncryption::FromCatalog(row[6].ToString());
-				}
-				delete_files.push_back(std::move(file));
-			}
-			auto data = conn.Query(StringUtil::Format(
-			    "SELECT data_file_id, path, path_is_relative, row_id_start, begin_snapshot, end_snapshot, mapping_id, "
-			    "encryption_key FROM %s "
-			    "WHERE table_id = %llu AND (%s OR %s OR data_file_id IN (SELECT data_file_id FROM %s WHERE "
-			    "table_id = %llu AND %s)%s)",
-			    conn.Table("ducklake_data_file"), table_id, in_range("begin_snapshot"), in_range("end_snapshot"),
-			    conn.Table("ducklake_delete_file"), table_id, in_range("begin_snapshot"), inlined_delete_files));
-			vector<idx_t> mapping_ids;
-			for (auto &row : data.rows) {
-				if (!row[6].IsNull()) {
-					mapping_ids.push_back(NumericCast<idx_t>(row[6].GetValue<int64_t>()));
-				}
-			}
-			auto mappings = NameMappings::Read(conn, mapping_ids);
-			for (auto &row : data.rows) {
-				ChangeFile file;
-				file.id = NumericCast<idx_t>(row[0].GetValue<int64_t>());
-				file.path = LakePaths::Resolve(folder, row[1].ToString(), row[2].IsNull() || row[2].GetValue<bool>());
-				file.row_id_start = row[3].IsNull() ? 0 : NumericCast<idx_t>(row[3].GetValue<int64_t>());
-				file.begin_snapshot = NumericCast<idx_t>(row[4].GetValue<int64_t>());
-				if (!row[5].IsNull()) {
-					file.end_snapshot = NumericCast<idx_t>(row[5].GetValue<int64_t>());
-				}
-				if (!row[6].IsNull()) {
-					mapped[file.path] = mappings[NumericCast<idx_t>(row[6].GetValue<int64_t>())];
-				}
-				if (!row[7].IsNull()) {
-					file.encryption_key = FileEncryption::FromCatalog(row[7].ToString());
-				}
-				data_files.push_back(std::move(file));
-			}
-		});
 		// Snapshots that only rewrote files (compaction, merging) change no row: their ended and new
 		// files are not changes (spec: the row ids of rewritten rows are kept).
 		unordered_set<idx_t> rewrite_snapshots;
@@ -223,7 +117,8 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 						continue;
 					}
 					if (change.kind == "compacted_table" || change.kind == "merge_adjacent" ||
-					    change.kind == "rewrite_delete" || change.kind == "inline_flush") {
+					    change.kind == "rewrite_delete" || change.kind == "inline_flush" ||
+					    change.kind == "flushed_inlined") {
 						rewrites = true;
 					} else if (change.kind == "inserted_into_table" || change.kind == "deleted_from_table" ||
 					           change.kind == "inlined_insert" || change.kind == "inlined_delete") {
@@ -235,88 +130,7 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 				}
 			}
 		});
-		auto rows_of = [&](const ChangeFile &file, idx_t snapshot, const string &type, const string &where) {
-			EncryptedFiles encrypted;
-			if (!file.encryption_key.empty()) {
-				encrypted[file.path] = file.encryption_key;
-			}
-			return " UNION ALL SELECT " + std::to_string(snapshot) +
-			       ", coalesce(_ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
-			       " + file_row_number), '" + type + "'" + read_list + " FROM " +
-			       DataFileRead(Quote(file.path), columns, "c", mapped, encrypted) +
-			       (where.empty() ? "" : " WHERE " + where);
-		};
-		auto positions_of = [&](const ChangeFile &file) {
-			return "SELECT pos FROM " + ReadParquetSQL(file.path, file.encryption_key);
-		};
-		// The delete file of a data file that ended at (or was replaced at) a snapshot.
-		auto delete_file_ending_at = [&](idx_t data_file_id, idx_t snapshot) -> const ChangeFile * {
-			for (auto &file : delete_files) {
-				if (file.data_file_id == data_file_id && file.end_snapshot.IsValid() &&
-				    file.end_snapshot.GetIndex() == snapshot) {
-					return &file;
-				}
-			}
-			return nullptr;
-		};
-		// A delete file added with its data file holds rows inserted and deleted in one transaction:
-		// they were never visible, so they are no change at all.
-		auto delete_file_added_with = [&](const ChangeFile &data_file) -> const ChangeFile * {
-			for (auto &file : delete_files) {
-				if (file.data_file_id == data_file.id && file.begin_snapshot == data_file.begin_snapshot) {
-					return &file;
-				}
-			}
-			return nullptr;
-		};
-		for (auto &file : data_files) {
-			if (file.begin_snapshot >= start && file.begin_snapshot <= end &&
-			    !rewrite_snapshots.count(file.begin_snapshot)) {
-				auto same_snapshot = delete_file_added_with(file);
-				changes += rows_of(file, file.begin_snapshot, "insert",
-				                   same_snapshot ? "file_row_number NOT IN (" + positions_of(*same_snapshot) + ")" : "");
-			}
-			if (file.end_snapshot.IsValid() && file.end_snapshot.GetIndex() >= start &&
-			    file.end_snapshot.GetIndex() <= end && !rewrite_snapshots.count(file.end_snapshot.GetIndex())) {
-				// Ended: its rows not deleted before are deleted now.
-				auto previous = delete_file_ending_at(file.id, file.end_snapshot.GetIndex());
-				changes += rows_of(file, file.end_snapshot.GetIndex(), "delete",
-				                   previous ? "file_row_number NOT IN (" + positions_of(*previous) + ")" : "");
-			}
-		}
-		for (auto &file : delete_files) {
-			if (file.begin_snapshot < start || file.begin_snapshot > end || rewrite_snapshots.count(file.begin_snapshot)) {
-				continue;
-			}
-			const ChangeFile *data_file = nullptr;
-			for (auto &candidate : data_files) {
-				if (candidate.id == file.data_file_id) {
-					data_file = &candidate;
-				}
-			}
-			if (!data_file || data_file->begin_snapshot == file.begin_snapshot) {
-				continue;
-			}
-			// A delete file holds every deleted position: the new ones are those its predecessor lacks.
-			auto previous = delete_file_ending_at(file.data_file_id, file.begin_snapshot);
-			auto positions = positions_of(file);
-			if (previous) {
-				positions += " EXCEPT " + positions_of(*previous);
-			}
-			changes += rows_of(*data_file, file.begin_snapshot, "delete", "file_row_number IN (" + positions + ")");
-		}
-		for (auto &entry : inlined_file_deletes) {
-			for (auto &candidate : data_files) {
-				if (candidate.id != entry.first.first) {
-					continue;
-				}
-				string positions;
-				for (auto position : entry.second) {
-					positions += (positions.empty() ? "" : ", ") + std::to_string(position);
-				}
-				changes += rows_of(candidate, entry.first.second, "delete", "file_row_number IN (" + positions + ")");
-			}
-		}
+		changes += FileChangeRows(context, table, start, end, rewrite_snapshots, read_list);
 		// Inlined rows (inlined_changes.hpp).
 		changes += InlinedChangeRows(catalog, table.GetTableInfo(), start, end, rewrite_snapshots);
 	}

@@ -162,7 +162,7 @@ shared_ptr<const ScanFileList> LakeFileCache::ReadChanges(MetadataConnection &co
                                                           const shared_ptr<const ScanFileList> &base,
                                                           const SnapshotInfo &snapshot) {
 	auto changes = MetadataReader::ReadFileListChanges(conn, base->table_id, base->snapshot, snapshot.snapshot_id);
-	if (!changes.from_exists) {
+	if (!changes.from_exists || changes.files_removed) {
 		return nullptr;
 	}
 	if (changes.Empty()) {

@@ -191,6 +191,9 @@ string DataFileRead(const string &files, const vector<LakeColumnInfo> &columns, 
 	LakeColumnInfo row_id;
 	row_id.column_id = NumericCast<idx_t>(MultiFileReader::ROW_ID_FIELD_ID);
 	AppendColumn(row_id, optional_idx(), "_ducklake_internal_row_id", LogicalType::BIGINT, list);
+	LakeColumnInfo snapshot_id;
+	snapshot_id.column_id = NumericCast<idx_t>(MultiFileReader::LAST_UPDATED_SEQUENCE_NUMBER_ID);
+	AppendColumn(snapshot_id, optional_idx(), "_ducklake_internal_snapshot_id", LogicalType::BIGINT, list);
 	list += "]";
 	string mapping_list;
 	for (auto &file : mapped) {

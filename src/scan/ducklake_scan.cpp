@@ -2,6 +2,7 @@
 
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/scan/delete_filter.hpp"
+#include "mallard/scan/partial_file_rows.hpp"
 #include "mallard/scan/file_pruning.hpp"
 #include "mallard/scan/inlined_data_reader.hpp"
 #include "mallard/scan/name_mapped_columns.hpp"
@@ -258,11 +259,20 @@ public:
 					    DeleteFiles::Read(*context.db, delete_file_path, located.first->DeleteFileKey(entry.GetIndex()),
 					                      located.first->CommittedSnapshotId());
 				}
+				auto add = [&](shared_ptr<const DeletePositions> hidden) {
+					committed = committed
+					                ? make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*committed, *hidden))
+					                : std::move(hidden);
+				};
 				auto inlined = located.first->InlinedDeletes(entry.GetIndex());
 				if (inlined) {
-					committed = committed
-					                ? make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*committed, *inlined))
-					                : inlined;
+					add(std::move(inlined));
+				}
+				if (located.first->HasRowsAfterSnapshot(entry.GetIndex())) {
+					// Rows not yet inserted at the snapshot are hidden like deleted ones.
+					add(PartialFileRows::InsertedAfter(*context.db, file.path,
+					                                   located.first->EncryptionKey(entry.GetIndex()),
+					                                   located.first->CommittedSnapshotId()));
 				}
 				if (committed || local_deletes) {
 					reader->deletion_filter = make_uniq<LakeDeleteFilter>(committed, local_deletes);

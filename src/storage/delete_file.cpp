@@ -158,6 +158,10 @@ vector<pair<idx_t, idx_t>> DeleteFiles::ReadWithSnapshots(DatabaseInstance &db, 
 	return rows;
 }
 
+bool DeleteFiles::HasRowSnapshots(DatabaseInstance &db, const string &path, const string &key) {
+	return !LoadDeleteFile(db, path, key)->snapshots.empty();
+}
+
 DeleteFileInfo DeleteFiles::Write(DatabaseInstance &db, const string &data_file_path, const string &path,
                                   const string &key, const vector<pair<idx_t, idx_t>> &rows) {
 	Connection conn(db);

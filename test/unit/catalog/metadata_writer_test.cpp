@@ -67,7 +67,7 @@ TEST_P(MetadataWriterTest, ATableOfManyColumnsReadsBackAsWritten) {
 }
 
 //! Snapshot `id` with its ducklake_snapshot and ducklake_snapshot_changes rows only.
-void AddEmptySnapshot(MetadataConnection &conn, idx_t id) {
+void AddEmptySnapshot(MetadataConnection &conn, idx_t id, const string &changes = "inlined_delete:1") {
 	SnapshotWriter writer(conn, id);
 	SnapshotInfo snapshot;
 	snapshot.snapshot_id = id;
@@ -75,7 +75,7 @@ void AddEmptySnapshot(MetadataConnection &conn, idx_t id) {
 	snapshot.schema_version = 1;
 	snapshot.next_catalog_id = 2;
 	snapshot.next_file_id = 3;
-	writer.AddSnapshot(snapshot, "inlined_delete:1", Value(), Value(), Value());
+	writer.AddSnapshot(snapshot, changes, Value(), Value(), Value());
 	writer.Execute();
 }
 
@@ -145,6 +145,54 @@ TEST_P(MetadataWriterTest, InlinedFileDeletesComeWithTheirFiles) {
 	from.snapshot_id = 2;
 	changes = MetadataReader::ReadFileListChanges(*conn, 1, from, 3);
 	EXPECT_EQ(changes.delete_changed_files, set<idx_t>({1}));
+}
+
+// DuckLake's merge writes one file for several, beginning at the earliest one's snapshot and with
+// partial_max the latest (each row carries its own), and removes the files it replaced from the
+// catalog: the file list reads partial_max, and the changes between two snapshots around such a
+// merge say that files were removed, which only a full read can tell.
+TEST_P(MetadataWriterTest, DuckLakeMergedFilesAreReadWithTheirSnapshots) {
+	InitializeMetadataTables(*conn, "data/", {});
+	LakeTableInfo table;
+	table.table_id = 1;
+	table.table_uuid = "00000000-0000-0000-0000-000000000001";
+	table.name = "t";
+	table.path = "t/";
+	LakeColumnInfo column;
+	column.column_id = 1;
+	column.name = "i";
+	column.type = LogicalType::INTEGER;
+	table.columns.push_back(column);
+	vector<DataFileInfo> files(1);
+	files[0].path = "merged.parquet";
+	files[0].record_count = 10;
+	{
+		SnapshotWriter writer(*conn, 1);
+		writer.CreateTable(table);
+		writer.AddDataFiles(1, files);
+		writer.Execute();
+	}
+	AddEmptySnapshot(*conn, 1);
+	AddEmptySnapshot(*conn, 2, "inserted_into_table:1");
+	AddEmptySnapshot(*conn, 3, "merge_adjacent:1");
+	conn->Execute("UPDATE " + conn->Table("ducklake_data_file") + " SET partial_max = 2");
+
+	auto at_1 = MetadataReader::ReadDataFiles(*conn, 1, 1);
+	ASSERT_EQ(at_1.size(), 1u);
+	ASSERT_TRUE(at_1[0].partial_max.IsValid());
+	EXPECT_EQ(at_1[0].partial_max.GetIndex(), 2u);
+	EXPECT_TRUE(at_1[0].HasRowsAfter(1));
+	EXPECT_FALSE(at_1[0].VisibleCountIsExact(1));
+	EXPECT_FALSE(at_1[0].HasRowsAfter(2));
+	EXPECT_TRUE(at_1[0].VisibleCountIsExact(2));
+
+	SnapshotInfo from;
+	from.snapshot_id = 1;
+	from.next_file_id = 3;
+	EXPECT_FALSE(MetadataReader::ReadFileListChanges(*conn, 1, from, 2).files_removed);
+	EXPECT_TRUE(MetadataReader::ReadFileListChanges(*conn, 1, from, 3).files_removed);
+	// Another table's merge is not this one's.
+	EXPECT_FALSE(MetadataReader::ReadFileListChanges(*conn, 2, from, 3).files_removed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MetadataWriterTest, testing::ValuesIn(TestBackends()), BackendName);

@@ -218,16 +218,26 @@ struct DataFileInfo {
 	shared_ptr<const vector<idx_t>> inlined_deletes;
 	//! Rows deleted as of the snapshot: the delete file's and the inlined ones (disjoint: DuckLake
 	//! never writes a position in both, its flush moves them into a delete file). Exact unless
-	//! DeleteCountIsExact says otherwise.
+	//! VisibleCountIsExact says otherwise.
 	idx_t DeletedCount() const {
 		return MinValue<idx_t>((has_delete_file ? delete_file.delete_count : 0) +
 		                           (inlined_deletes ? inlined_deletes->size() : 0),
 		                       record_count);
 	}
-	//! Whether DeletedCount is exact at `snapshot_id` (see DeleteFileInfo::partial_max).
-	bool DeleteCountIsExact(idx_t snapshot_id) const {
-		return !has_delete_file || !delete_file.partial_max.IsValid() ||
-		       delete_file.partial_max.GetIndex() <= snapshot_id;
+	//! Set when the file holds rows inserted in several snapshots, up to this one, each row with its
+	//! own (`_ducklake_internal_snapshot_id`): DuckLake's merge and flush write such files, with
+	//! begin_snapshot the earliest, and drop the files they replace. A reader at an older snapshot
+	//! sees only the rows inserted by then (PartialFileRows).
+	optional_idx partial_max;
+	//! Whether the file holds rows inserted after `snapshot_id` (see partial_max).
+	bool HasRowsAfter(idx_t snapshot_id) const {
+		return partial_max.IsValid() && partial_max.GetIndex() > snapshot_id;
+	}
+	//! Whether record_count - DeletedCount is the file's row count at `snapshot_id`: not before the
+	//! last snapshot of a partial data file or of a partial delete file (DeleteFileInfo::partial_max).
+	bool VisibleCountIsExact(idx_t snapshot_id) const {
+		return !HasRowsAfter(snapshot_id) && (!has_delete_file || !delete_file.partial_max.IsValid() ||
+		                                      delete_file.partial_max.GetIndex() <= snapshot_id);
 	}
 	//! Set for a file without field ids registered with a column name mapping (name_mapping.hpp).
 	optional_idx mapping_id;

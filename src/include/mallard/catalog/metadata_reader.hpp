@@ -23,6 +23,10 @@ struct FileListChanges {
 	set<idx_t> added_files;
 	//! Files whose delete file was added or ended in between, or that got inlined deletes.
 	set<idx_t> delete_changed_files;
+	//! Set when DuckLake merged files in between: its merge removes the files it replaces from the
+	//! catalog instead of ending them (its merged file takes their history, DataFileInfo::partial_max),
+	//! so which files are gone is unknown.
+	bool files_removed = false;
 
 	bool Empty() const {
 		return ended_files.empty() && added_files.empty() && delete_changed_files.empty();

@@ -20,7 +20,9 @@ class ExtensionLoader;
 //! `mallard_read_data_files(<files>, lake_columns = ...)`: reads `files` (a SQL string: one quoted
 //! path or a list of them) mapped to `columns` by field id, the columns named name_prefix0,
 //! name_prefix1, ... (no clash with the virtual columns filename and file_row_number, whatever the
-//! table's column names), plus _ducklake_internal_row_id (NULL when a file has no row ids).
+//! table's column names), plus _ducklake_internal_row_id (NULL when a file has no row ids) and
+//! _ducklake_internal_snapshot_id (the snapshot that inserted the row, NULL when a file has none:
+//! DataFileInfo::partial_max).
 //! Columns of aliased types (JSON) are read as their storage type.
 //! Files in `mapped` (full path -> mapping) have no field ids and are read through their column
 //! name mapping (name_mapped_columns.hpp). Files in `encrypted` (full path -> key) are encrypted

@@ -147,10 +147,10 @@ struct LakeScanInfo : public TableFunctionInfo {
 	//! Rows of the file the scan sees: records minus committed and local deletes.
 	idx_t VisibleRowCount(idx_t i) const;
 	//! Whether VisibleRowCount(i) is exact: not for a committed file whose delete file holds deletes
-	//! later than the snapshot (DataFileInfo::DeleteCountIsExact), which only a scan can count.
+	//! later than the snapshot (DataFileInfo::VisibleCountIsExact), which only a scan can count.
 	bool VisibleRowCountIsExact(idx_t i) const {
 		EnsureLoaded();
-		return i >= committed_count || committed->files[i]->info.DeleteCountIsExact(committed->snapshot.snapshot_id);
+		return i >= committed_count || committed->files[i]->info.VisibleCountIsExact(committed->snapshot.snapshot_id);
 	}
 	const string &DeleteFilePath(idx_t i) const {
 		EnsureLoaded();
@@ -180,6 +180,12 @@ struct LakeScanInfo : public TableFunctionInfo {
 	shared_ptr<const DeletePositions> InlinedDeletes(idx_t i) const {
 		EnsureLoaded();
 		return i < committed_count ? committed->files[i]->info.inlined_deletes : nullptr;
+	}
+	//! Whether committed file i holds rows inserted after the scan's snapshot (a partial file,
+	//! DataFileInfo::partial_max), which the scan must hide.
+	bool HasRowsAfterSnapshot(idx_t i) const {
+		EnsureLoaded();
+		return i < committed_count && committed->files[i]->info.HasRowsAfter(committed->snapshot.snapshot_id);
 	}
 	//! File i's column name mapping (name_mapped_columns.hpp); null when it is read by field id.
 	const NameMapping *NameMappingOf(idx_t i) const {

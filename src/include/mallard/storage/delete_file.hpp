@@ -32,6 +32,9 @@ struct DeleteFiles {
 	//! column (older writers) deleted all their positions at `file_snapshot`.
 	static vector<pair<idx_t, idx_t>> ReadWithSnapshots(DatabaseInstance &db, const string &path, const string &key,
 	                                                    idx_t file_snapshot);
+	//! Whether the rows of a delete file carry the snapshot that deleted them (what Mallard and
+	//! DuckLake 1.0 write); read through the same cache as Read.
+	static bool HasRowSnapshots(DatabaseInstance &db, const string &path, const string &key);
 	//! Writes the (position, snapshot) rows, sorted by distinct position, as a delete file of
 	//! `data_file_path` at `path`, and returns its size, footer size, count and key (the id and
 	//! path are the caller's).
