@@ -67,8 +67,26 @@ void CollectDeletedRows(DataChunk &chunk, idx_t filename_index, idx_t position_i
 }
 
 void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows) {
-	StageInlinedDeletes(context, table, rows);
+	auto changed_twice = [&]() {
+		return InvalidInputException("UPDATE or MERGE on lake table \"%s\" would change a row more than once: several "
+		                             "source rows match it. Make the source rows match each target row at most once "
+		                             "(e.g. with DISTINCT ON or an aggregate)",
+		                             table.name);
+	};
+	for (auto &entry : rows) {
+		auto &positions = entry.second;
+		std::sort(positions.begin(), positions.end());
+		if (std::adjacent_find(positions.begin(), positions.end()) != positions.end()) {
+			throw changed_twice();
+		}
+	}
+	// Rows staged by another thread of the same statement, or by an earlier action of one MERGE: a
+	// later statement's scan no longer sees the rows this transaction deleted.
+	idx_t repeated = StageInlinedDeletes(context, table, rows);
 	if (rows.empty()) {
+		if (repeated > 0) {
+			throw changed_twice();
+		}
 		return;
 	}
 	auto &catalog = table.GetLakeCatalog();
@@ -99,18 +117,15 @@ void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, Deleted
 				                            "the table",
 				                            table.name, entry.first);
 			}
-			auto &positions = entry.second;
-			std::sort(positions.begin(), positions.end());
-			positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-			transaction.AddLocalFileDeletes(table.GetTableId(), local->second, std::move(positions));
+			repeated += transaction.AddLocalFileDeletes(table.GetTableId(), local->second, std::move(entry.second));
 			continue;
 		}
-		auto &positions = entry.second;
-		std::sort(positions.begin(), positions.end());
-		positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-		transaction.AddDeletes(table, *file->second, std::move(positions));
+		repeated += transaction.AddDeletes(table, *file->second, std::move(entry.second));
 	}
 	rows.clear();
+	if (repeated > 0) {
+		throw changed_twice();
+	}
 }
 
 //===--------------------------------------------------------------------===//

@@ -41,16 +41,19 @@ void DuckLakeTransaction::AssignProvisionalRowIds(idx_t table_id, LocalTableData
 	}
 }
 
-void DuckLakeTransaction::AddLocalFileDeletes(idx_t table_id, const string &path, DeletePositions positions) {
+idx_t DuckLakeTransaction::AddLocalFileDeletes(idx_t table_id, const string &path, DeletePositions positions) {
 	std::lock_guard<std::mutex> guard(deletes_lock);
 	auto &deletes = new_data[table_id].deletes;
 	auto entry = deletes.find(path);
 	if (entry == deletes.end()) {
 		deletes.emplace(path, make_shared_ptr<const DeletePositions>(std::move(positions)));
-		return;
+		return 0;
 	}
 	// Replaced, never changed in place: running scans hold the old list.
-	entry->second = make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*entry->second, positions));
+	auto merged = make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*entry->second, positions));
+	auto repeated = entry->second->size() + positions.size() - merged->size();
+	entry->second = std::move(merged);
+	return repeated;
 }
 
 shared_ptr<const DeletePositions> DuckLakeTransaction::GetLocalFileDeletes(idx_t table_id, const string &path) {

@@ -77,11 +77,11 @@ vector<vector<Value>> DuckLakeTransaction::TakeLocalInlinedRows(idx_t table_id) 
 	return result;
 }
 
-void DuckLakeTransaction::DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &row_ids) {
+idx_t DuckLakeTransaction::DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &row_ids) {
 	std::lock_guard<std::mutex> guard(deletes_lock);
 	auto entry = new_inlined.find(table_id);
 	if (entry == new_inlined.end() || !entry->second.rows) {
-		return;
+		return 0;
 	}
 	auto &local = entry->second;
 	auto first = local.first_row_id.IsValid() ? local.first_row_id.GetIndex() : 0;
@@ -97,13 +97,15 @@ void DuckLakeTransaction::DeleteLocalInlinedRows(idx_t table_id, const vector<id
 	if (local.deleted) {
 		*deleted = *local.deleted;
 	}
+	idx_t repeated = 0;
 	for (auto row_id : row_ids) {
 		auto position = positions.find(NumericCast<int64_t>(row_id));
-		if (position != positions.end()) {
-			deleted->insert(position->second);
+		if (position != positions.end() && !deleted->insert(position->second).second) {
+			repeated++;
 		}
 	}
 	local.deleted = std::move(deleted);
+	return repeated;
 }
 
 idx_t DuckLakeTransaction::SetLocalInlinedFirstRowId(idx_t table_id, idx_t first_row_id) {
@@ -118,13 +120,17 @@ idx_t DuckLakeTransaction::SetLocalInlinedFirstRowId(idx_t table_id, idx_t first
 	return entry->second.first_row_id.GetIndex();
 }
 
-void DuckLakeTransaction::AddInlinedDeletes(DuckLakeTableEntry &table, const string &inlined_table,
-                                            const vector<idx_t> &row_ids) {
+idx_t DuckLakeTransaction::AddInlinedDeletes(DuckLakeTableEntry &table, const string &inlined_table,
+                                             const vector<idx_t> &row_ids) {
 	std::lock_guard<std::mutex> guard(deletes_lock);
 	auto &deletes = inlined_deletes[table.GetTableId()];
 	deletes.table = &table;
 	auto &rows = deletes.row_ids[inlined_table];
-	rows.insert(row_ids.begin(), row_ids.end());
+	idx_t repeated = 0;
+	for (auto row_id : row_ids) {
+		repeated += rows.insert(row_id).second ? 0 : 1;
+	}
+	return repeated;
 }
 
 map<string, set<idx_t>> DuckLakeTransaction::GetInlinedDeletes(idx_t table_id) {
@@ -136,8 +142,9 @@ map<string, set<idx_t>> DuckLakeTransaction::GetInlinedDeletes(idx_t table_id) {
 	return entry->second.row_ids;
 }
 
-void StageInlinedDeletes(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows) {
+idx_t StageInlinedDeletes(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows) {
 	auto &transaction = DuckLakeTransaction::Get(context, table.GetLakeCatalog());
+	idx_t repeated = 0;
 	for (auto entry = rows.begin(); entry != rows.end();) {
 		auto inlined_table = InlinedDataTableOfPath(entry->first);
 		if (!IsInlinedDataPath(entry->first)) {
@@ -146,12 +153,13 @@ void StageInlinedDeletes(ClientContext &context, DuckLakeTableEntry &table, Dele
 		}
 		if (inlined_table.empty()) {
 			// The transaction's own rows, by the row ids its scans gave them.
-			transaction.DeleteLocalInlinedRows(table.GetTableId(), vector<idx_t>(entry->second.begin(), entry->second.end()));
+			repeated += transaction.DeleteLocalInlinedRows(table.GetTableId(), entry->second);
 		} else {
-			transaction.AddInlinedDeletes(table, inlined_table, entry->second);
+			repeated += transaction.AddInlinedDeletes(table, inlined_table, entry->second);
 		}
 		entry = rows.erase(entry);
 	}
+	return repeated;
 }
 
 } // namespace duckdb

@@ -226,7 +226,7 @@ const vector<DataFileInfo> *DuckLakeTransaction::GetLocalDataFiles(idx_t table_i
 	return &entry->second.files;
 }
 
-void DuckLakeTransaction::AddDeletes(DuckLakeTableEntry &table, const DataFileInfo &file, DeletePositions positions) {
+idx_t DuckLakeTransaction::AddDeletes(DuckLakeTableEntry &table, const DataFileInfo &file, DeletePositions positions) {
 	std::lock_guard<std::mutex> guard(deletes_lock);
 	auto &data = new_deletes[table.GetTableId()];
 	data.table = &table;
@@ -236,10 +236,12 @@ void DuckLakeTransaction::AddDeletes(DuckLakeTableEntry &table, const DataFileIn
 		local.file = file;
 		local.positions = make_shared_ptr<const DeletePositions>(std::move(positions));
 		data.files.emplace(file.data_file_id, std::move(local));
-		return;
+		return 0;
 	}
-	entry->second.positions =
-	    make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*entry->second.positions, positions));
+	auto merged = make_shared_ptr<const DeletePositions>(DeleteFiles::Union(*entry->second.positions, positions));
+	auto repeated = entry->second.positions->size() + positions.size() - merged->size();
+	entry->second.positions = std::move(merged);
+	return repeated;
 }
 
 map<idx_t, DuckLakeTransaction::LocalFileDeletes> DuckLakeTransaction::GetLocalDeletes(idx_t table_id) {

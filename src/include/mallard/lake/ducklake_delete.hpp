@@ -22,12 +22,14 @@ using DeletedRowsByFile = unordered_map<string, DeletePositions>;
 //! Adds the (data file, position) of each row of `chunk` to `rows`.
 void CollectDeletedRows(DataChunk &chunk, idx_t filename_index, idx_t position_index, DeletedRowsByFile &rows);
 
-//! Hands deleted rows to the transaction, keyed by data file; a clear error for rows of files this
-//! transaction wrote itself (not supported yet).
+//! Hands deleted rows to the transaction, keyed by data file. A row must come once (a DELETE
+//! removes the repeats of a join first): one an UPDATE or MERGE reaches twice, or that the
+//! transaction deleted already, is an error, since two new versions of it would be written.
 void StageDeletedRows(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows);
 //! Takes the inlined rows out of `rows` and stages their deletes (ducklake_local_inlined.cpp): the
-//! commit ends them in the catalog instead of writing delete files (spec: data inlining).
-void StageInlinedDeletes(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows);
+//! commit ends them in the catalog instead of writing delete files (spec: data inlining). Returns
+//! how many of them the transaction had deleted already.
+idx_t StageInlinedDeletes(ClientContext &context, DuckLakeTableEntry &table, DeletedRowsByFile &rows);
 
 //! DELETE: a sink over the rows to delete; returns their count.
 class DuckLakeDelete : public PhysicalOperator {

@@ -94,8 +94,8 @@ public:
 	//! The files this transaction wrote to a table (nullptr when none).
 	const vector<DataFileInfo> *GetLocalDataFiles(idx_t table_id) const;
 	//! Adds deleted positions of a data file this transaction wrote (by its stored path); see
-	//! ducklake_local_deletes.cpp.
-	void AddLocalFileDeletes(idx_t table_id, const string &path, DeletePositions positions);
+	//! ducklake_local_deletes.cpp. Returns how many of them were deleted here already.
+	idx_t AddLocalFileDeletes(idx_t table_id, const string &path, DeletePositions positions);
 	//! The positions deleted from a data file this transaction wrote (nullptr when none).
 	shared_ptr<const DeletePositions> GetLocalFileDeletes(idx_t table_id, const string &path);
 
@@ -107,8 +107,9 @@ public:
 		//! because running scans hold the old list.
 		shared_ptr<const DeletePositions> positions;
 	};
-	//! Adds deleted positions of a committed data file of `table`.
-	void AddDeletes(DuckLakeTableEntry &table, const DataFileInfo &file, DeletePositions positions);
+	//! Adds deleted positions of a committed data file of `table`; returns how many of them were
+	//! deleted here already.
+	idx_t AddDeletes(DuckLakeTableEntry &table, const DataFileInfo &file, DeletePositions positions);
 	//! The deletes this transaction made in a table, by data_file_id: a copy, since a delete may
 	//! add more while a scan of the same statement runs.
 	map<idx_t, LocalFileDeletes> GetLocalDeletes(idx_t table_id);
@@ -138,12 +139,14 @@ public:
 	//! Removes the rows (a larger insert writes them into a data file instead) and returns them;
 	//! none when some keep their row ids (UPDATE): then all stay.
 	vector<vector<Value>> TakeLocalInlinedRows(idx_t table_id);
-	//! Marks the table's local inlined rows with these row ids as deleted again here.
-	void DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &row_ids);
+	//! Marks the table's local inlined rows with these row ids as deleted again here; returns how
+	//! many of them were deleted here already.
+	idx_t DeleteLocalInlinedRows(idx_t table_id, const vector<idx_t> &row_ids);
 	//! Records the provisional row id of the table's first local inlined row (once).
 	idx_t SetLocalInlinedFirstRowId(idx_t table_id, idx_t first_row_id);
-	//! Committed inlined rows deleted here (spec: inlined deletes), by their inlined-data table.
-	void AddInlinedDeletes(DuckLakeTableEntry &table, const string &inlined_table, const vector<idx_t> &row_ids);
+	//! Committed inlined rows deleted here (spec: inlined deletes), by their inlined-data table;
+	//! returns how many of them were deleted here already.
+	idx_t AddInlinedDeletes(DuckLakeTableEntry &table, const string &inlined_table, const vector<idx_t> &row_ids);
 	//! The row ids this transaction deleted from a table's committed inlined rows, by inlined-data
 	//! table (a copy).
 	map<string, set<idx_t>> GetInlinedDeletes(idx_t table_id);
