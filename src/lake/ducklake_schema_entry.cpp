@@ -209,6 +209,11 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateTable(CatalogTransaction t
 	table.comment = base.comment;
 	idx_t next_column_id = 1;
 	for (auto &column : base.columns.Logical()) {
+		if (column.Generated()) {
+			// DuckLake has no generated columns (spec: ducklake_column stores values, not expressions).
+			throw NotImplementedException("Lake tables cannot have generated columns: column \"%s\" of table \"%s\"",
+			                              column.Name(), base.table);
+		}
 		auto lake_column = MakeLakeColumn(column.Name(), column.Type(), next_column_id);
 		if (column.HasDefaultValue()) {
 			lake_column.default_value = column.DefaultValue().ToString();
