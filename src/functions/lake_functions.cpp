@@ -67,7 +67,7 @@ Value ChangesValue(const Value &changes_made) {
 		if (grouped.find(key) == grouped.end()) {
 			keys.push_back(key);
 		}
-		grouped[key].emplace_back(change.value);
+		grouped[key].emplace_back(SnapshotChanges::DisplayName(change.value));
 	}
 	vector<Value> map_keys;
 	vector<Value> map_values;

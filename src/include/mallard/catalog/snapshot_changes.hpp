@@ -17,6 +17,9 @@ struct SnapshotChange {
 
 struct SnapshotChanges {
 	static string QuoteName(const string &name);
+	//! A value of quoted names ("main"."t") as DuckLake's snapshots() shows it: main.t, a part
+	//! quoted only where it needs to be. Any other value is returned as it is.
+	static string DisplayName(const string &value);
 	static vector<SnapshotChange> Parse(const string &changes_made);
 };
 
