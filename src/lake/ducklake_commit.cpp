@@ -148,11 +148,14 @@ void LakeCommit::Run() {
 		throw InternalException("Lake commit without a client context");
 	}
 	RunCatalogTransaction(*context, transaction.GetCatalog(), [&](MetadataConnection &conn) { Attempt(conn); });
+	if (!committed_snapshot.IsValid()) {
+		return;
+	}
 	auto &catalog = transaction.GetCatalog();
 	auto &cache = catalog.GetWriteCache();
-	cache.NoteLatestSnapshotId(committed_snapshot);
+	cache.NoteLatestSnapshotId(committed_snapshot.GetIndex());
 	for (auto &entry : written_stats) {
-		cache.PutTableStats(entry.first, committed_snapshot, std::move(entry.second));
+		cache.PutTableStats(entry.first, committed_snapshot.GetIndex(), std::move(entry.second));
 	}
 	for (auto &entry : written_inlined_tables) {
 		cache.PutInlinedTable(entry.first, committed_info.schema_version, entry.second);
@@ -500,6 +503,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	}
 	local_to_real.clear();
 	changes.clear();
+	committed_snapshot = optional_idx();
 	written_stats.clear();
 	written_inlined_tables.clear();
 	used_cached_inlined_table = false;
@@ -588,6 +592,11 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	WriteDeletes(writer, next);
 	WriteInlinedDeletes(conn, writer, next.snapshot_id);
 
+	if (changes.empty()) {
+		// Everything written was deleted again in the transaction (its files are dropped after the
+		// commit): nothing to commit, and nothing of the batch is run.
+		return;
+	}
 	if (schema_changed) {
 		next.schema_version = latest.schema_version + 1;
 		writer.AddSchemaVersion(next.schema_version, optional_idx());

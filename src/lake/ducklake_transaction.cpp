@@ -320,8 +320,8 @@ void DuckLakeTransaction::Commit() {
 	written_files.clear();
 	RemoveDroppedLocalFiles();
 	auto client = context.lock();
-	if (client) {
-		catalog.SetLastCommittedSnapshot(client->GetConnectionId(), commit.CommittedSnapshot());
+	if (client && commit.CommittedSnapshot().IsValid()) {
+		catalog.SetLastCommittedSnapshot(client->GetConnectionId(), commit.CommittedSnapshot().GetIndex());
 	}
 }
 

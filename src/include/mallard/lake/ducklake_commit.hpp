@@ -44,8 +44,9 @@ public:
 	//! functions.
 	static void RunCatalogTransaction(ClientContext &context, DuckLakeCatalog &catalog,
 	                                  const std::function<void(MetadataConnection &)> &attempt);
-	//! The id of the snapshot Run() wrote.
-	idx_t CommittedSnapshot() const {
+	//! The id of the snapshot Run() wrote; invalid when the transaction's writes cancelled out (rows
+	//! inserted and deleted again): no snapshot is made then, as DuckLake makes none.
+	optional_idx CommittedSnapshot() const {
 		return committed_snapshot;
 	}
 
@@ -103,7 +104,7 @@ private:
 	DuckLakeTransaction &transaction;
 	unordered_map<idx_t, idx_t> local_to_real;
 	vector<string> changes;
-	idx_t committed_snapshot = 0;
+	optional_idx committed_snapshot;
 	SnapshotInfo committed_info;
 	//! The catalog's CommitVersion when the last attempt began (valid for DuckDB-file catalogs).
 	optional_idx version_before;
