@@ -130,22 +130,30 @@ TableFunction CatalogTableTableFunction() {
 
 namespace duckdb {
 
+bool IsCatalogTableName(const string &name) {
+	if (!StringUtil::StartsWith(name, "ducklake_")) {
+		return false;
+	}
+	auto names = MetadataTableNames();
+	return std::find(names.begin(), names.end(), name) != names.end() || IsInlinedDataTableName(name);
+}
+
+string CatalogTableViewSQL(const string &lake_name, const string &name) {
+	return "SELECT * FROM ducklake_catalog_table(" + KeywordHelper::WriteQuoted(lake_name, '\'') + ", " +
+	       KeywordHelper::WriteQuoted(name, '\'') + ")";
+}
+
 optional_ptr<CatalogEntry> LookupCatalogTableView(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,
                                                   const string &name) {
 	auto lower = StringUtil::Lower(name);
-	if (!StringUtil::StartsWith(lower, "ducklake_")) {
-		return nullptr;
-	}
-	auto names = MetadataTableNames();
-	if (std::find(names.begin(), names.end(), lower) == names.end() && !IsInlinedDataTableName(lower)) {
+	if (!IsCatalogTableName(lower)) {
 		return nullptr;
 	}
 	// Cached beside the lake functions; "view:" keeps the keys apart from function names.
 	return &schema.GetFunctionEntry("view:" + lower, [&]() -> unique_ptr<CatalogEntry> {
 		LakeViewInfo view;
 		view.name = lower;
-		view.sql = "SELECT * FROM ducklake_catalog_table(" + KeywordHelper::WriteQuoted(catalog.GetName(), '\'') +
-		           ", '" + lower + "')";
+		view.sql = CatalogTableViewSQL(catalog.GetName(), lower);
 		return CreateLakeViewEntry(catalog, schema, view);
 	});
 }

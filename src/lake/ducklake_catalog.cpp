@@ -1,4 +1,5 @@
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/lake_metadata_alias.hpp"
 
 #include "mallard/catalog/logged_metadata_connection.hpp"
 #include "mallard/catalog/metadata_indexes.hpp"
@@ -104,6 +105,16 @@ void DuckLakeCatalog::Initialize(bool load_builtin) {
 
 string DuckLakeCatalog::NewFileKey() const {
 	return encrypted ? FileEncryption::NewKey() : string();
+}
+
+void DuckLakeCatalog::FinalizeLoad(optional_ptr<ClientContext> context) {
+	if (context) {
+		AttachLakeMetadataAlias(*context, *this);
+	}
+}
+
+void DuckLakeCatalog::OnDetach(ClientContext &context) {
+	DetachLakeMetadataAlias(context, *this);
 }
 
 SnapshotInfo DuckLakeCatalog::GetStartSnapshot() {

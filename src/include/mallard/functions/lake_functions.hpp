@@ -27,6 +27,10 @@ void RegisterLakeFunctions(ExtensionLoader &loader);
 //! catalog tables are also reachable as `lake.ducklake_xxx` (a view over this function).
 TableFunction CatalogTableTableFunction();
 
+//! Whether `name` (lower case) is a catalog table: a spec table or an inlined-data table.
+bool IsCatalogTableName(const string &name);
+//! The SQL of the read-only view of catalog table `name` of lake `lake_name`.
+string CatalogTableViewSQL(const string &lake_name, const string &name);
 //! `lake.ducklake_snapshot` and the other catalog tables: a read-only view over
 //! ducklake_catalog_table, for names no lake table or view of the schema has taken.
 optional_ptr<CatalogEntry> LookupCatalogTableView(DuckLakeCatalog &catalog, DuckLakeSchemaEntry &schema,

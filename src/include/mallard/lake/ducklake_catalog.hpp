@@ -52,6 +52,9 @@ public:
 
 public:
 	void Initialize(bool load_builtin) override;
+	//! Attaches __ducklake_metadata_<name> beside the lake (lake_metadata_alias.hpp).
+	void FinalizeLoad(optional_ptr<ClientContext> context) override;
+	void OnDetach(ClientContext &context) override;
 	string GetCatalogType() override {
 		return "ducklake";
 	}
