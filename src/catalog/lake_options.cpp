@@ -32,6 +32,8 @@ const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
 	    {"require_commit_message", "Whether every commit needs a commit message (set_commit_message)", "false", false},
 	    {"rewrite_delete_threshold",
 	     "Fraction of deleted rows (0...1) from which ducklake_rewrite_data_files rewrites a data file", "0.95", true},
+	    {"compaction_schema", "The schema CHECKPOINT flushes, merges and rewrites (all schemas when unset)", "", false},
+	    {"compaction_table", "The table CHECKPOINT flushes, merges and rewrites (all tables when unset)", "", false},
 	};
 	return DEFINITIONS;
 }

@@ -1,5 +1,6 @@
 #include "mallard/lake/ducklake_transaction_manager.hpp"
 
+#include "mallard/catalog/lake_options.hpp"
 #include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
@@ -49,18 +50,31 @@ void DuckLakeTransactionManager::Checkpoint(ClientContext &context, bool force) 
 	// CHECKPOINT lake runs the maintenance steps in DuckLake's order: flush inlined data,
 	// expire snapshots (per expire_older_than; none when unset), merge adjacent files, rewrite
 	// files with many deletes (per rewrite_delete_threshold, 0.95 when unset), clean up scheduled
-	// and orphaned files (per delete_older_than, 1 day when unset).
+	// and orphaned files (per delete_older_than, 1 day when unset). The options compaction_schema
+	// and compaction_table narrow the flush, merge and rewrite to one schema or table.
 	if (catalog.IsReadOnly()) {
 		throw InvalidInputException("Cannot checkpoint lake \"%s\": it is attached read-only", catalog.GetName());
 	}
-	FlushInlinedData(context, catalog, string(), string());
+	auto options = catalog.WithMetadata(
+	    [&](MetadataConnection &conn) { return LakeOptions::ReadEffective(conn, optional_idx(), optional_idx()); });
+	auto option = [&](const char *name) {
+		auto entry = options.find(name);
+		return entry == options.end() ? string() : entry->second;
+	};
+	MergeFilesRequest merge;
+	merge.schema_name = option("compaction_schema");
+	merge.table_name = option("compaction_table");
+	RewriteFilesRequest rewrite;
+	rewrite.schema_name = merge.schema_name;
+	rewrite.table_name = merge.table_name;
+	FlushInlinedData(context, catalog, merge.schema_name, merge.table_name);
 	ExpireSnapshotsRequest expire;
 	if (OptionCutoff(catalog, "expire_older_than", expire.older_than)) {
 		expire.has_older_than = true;
 		ExpireSnapshots(context, catalog, expire);
 	}
-	MergeAdjacentFiles(context, catalog, MergeFilesRequest());
-	RewriteDataFiles(context, catalog, RewriteFilesRequest());
+	MergeAdjacentFiles(context, catalog, merge);
+	RewriteDataFiles(context, catalog, rewrite);
 	FileCleanupRequest cleanup;
 	if (!OptionCutoff(catalog, "delete_older_than", cleanup.older_than)) {
 		cleanup.older_than = timestamp_tz_t(Timestamp::GetCurrentTimestamp().value - Interval::MICROS_PER_DAY);
