@@ -15,6 +15,8 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/scan/scan_file_list.hpp"
+#include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/catalog/catalog_entry/table_catalog_entry.hpp"
 #include "duckdb/common/file_system.hpp"
@@ -398,6 +400,25 @@ vector<string> ExpandGlobs(Connection &connection, ClientContext &context, const
 	return result;
 }
 
+//! The full paths of the table's data files: committed and visible to the transaction, and added
+//! by it.
+unordered_set<string> RegisteredFiles(ClientContext &context, DuckLakeCatalog &lake, DuckLakeTableEntry &table) {
+	unordered_set<string> result;
+	auto &transaction = DuckLakeTransaction::Get(context, lake);
+	if (!DuckLakeTransaction::IsLocalId(table.GetTableId())) {
+		for (auto &file : lake.GetDataFiles(table, transaction.GetSnapshot())->files) {
+			result.insert(file->path);
+		}
+	}
+	auto local = transaction.GetLocalDataFiles(table.GetTableId());
+	if (local) {
+		for (auto &file : *local) {
+			result.insert(LakePaths::Resolve(table.GetDataFolder(), file.path, file.path_is_relative));
+		}
+	}
+	return result;
+}
+
 } // namespace
 
 MetadataFunctionResult AddDataFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
@@ -443,9 +464,16 @@ MetadataFunctionResult AddDataFilesFunction(ClientContext &context, DuckLakeCata
 		auto &entry = lake->GetEntry<TableCatalogEntry>(context, options.schema, table_name);
 		auto &table = entry.Cast<DuckLakeTableEntry>();
 		Connection connection(DatabaseInstance::GetDatabase(context));
+		auto registered = RegisteredFiles(context, *lake, table);
 		vector<DataFileInfo> files;
 		vector<vector<Value>> rows;
 		for (auto &path : ExpandGlobs(connection, context, globs)) {
+			if (registered.count(path)) {
+				// Its rows would be counted twice.
+				throw InvalidInputException("Cannot add data file \"%s\" to table \"%s\": it is one of the table's "
+				                            "data files already",
+				                            path, table.name);
+			}
 			auto file = DescribeFile(context, connection, path, table, options);
 			rows.push_back({Value(path)});
 			if (file.record_count > 0) {
