@@ -452,9 +452,13 @@ void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entr
 	}
 	auto id = LakeEntryId(entry);
 	if (entry.type == CatalogType::VIEW_ENTRY) {
-		auto &comment = entry.Cast<DuckLakeViewEntry>().view_info.comment;
-		if (!Value::NotDistinctFrom(comment, committed->Cast<DuckLakeViewEntry>().view_info.comment)) {
-			writer.SetComment(id, comment);
+		auto &view = entry.Cast<DuckLakeViewEntry>().view_info;
+		auto &original = committed->Cast<DuckLakeViewEntry>().view_info;
+		if (view.name != original.name) {
+			writer.RenameView(view);
+		}
+		if (!Value::NotDistinctFrom(view.comment, original.comment)) {
+			writer.SetComment(id, view.comment);
 		}
 		changes.push_back("altered_view:" + std::to_string(id));
 		return;

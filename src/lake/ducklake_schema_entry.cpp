@@ -168,6 +168,35 @@ void DuckLakeSchemaEntry::AlterTable(CatalogTransaction transaction, AlterTableI
 	lake_transaction.AddLocalEntry(name, DuckLakeTableEntry::Create(catalog, *this, std::move(altered)));
 }
 
+void DuckLakeSchemaEntry::RenameView(CatalogTransaction transaction, AlterViewInfo &info) {
+	if (info.alter_view_type != AlterViewType::RENAME_VIEW) {
+		throw NotImplementedException("ALTER VIEW (%s) on lake view \"%s\" is not supported",
+		                              EnumUtil::ToString(info.alter_view_type), info.name);
+	}
+	auto &new_name = info.Cast<RenameViewInfo>().new_view_name;
+	auto &lake_transaction = DuckLakeTransaction::Get(transaction.GetContext(), catalog);
+	auto entry = GetEntry(lake_transaction, info.name);
+	if (!entry) {
+		if (info.if_not_found == OnEntryNotFound::RETURN_NULL) {
+			return;
+		}
+		throw CatalogException("View with name \"%s\" does not exist in schema \"%s\"", info.name, name);
+	}
+	if (entry->type != CatalogType::VIEW_ENTRY) {
+		throw CatalogException("\"%s\" is a table: ALTER VIEW ... RENAME TO applies to views", info.name);
+	}
+	if (GetEntry(lake_transaction, new_name)) {
+		throw CatalogException("Could not rename \"%s\" to \"%s\": another table or view with that name exists in "
+		                       "schema \"%s\"",
+		                       info.name, new_name, name);
+	}
+	// As a table rename (AlterTable): the entry moves to its new name, keeping its id.
+	auto view = entry->Cast<DuckLakeViewEntry>().view_info;
+	lake_transaction.RemoveLocalEntry(name, view.name);
+	view.name = new_name;
+	lake_transaction.AddLocalEntry(name, CreateLakeViewEntry(catalog, *this, view));
+}
+
 bool DuckLakeSchemaEntry::PrepareCreate(DuckLakeTransaction &transaction, const string &name,
                                         OnCreateConflict on_conflict, CatalogType type) {
 	auto existing = GetEntry(transaction, name);
@@ -386,7 +415,8 @@ void DuckLakeSchemaEntry::Alter(CatalogTransaction transaction, AlterInfo &info)
 		AlterTable(transaction, info.Cast<AlterTableInfo>());
 		return;
 	case AlterType::ALTER_VIEW:
-		throw NotImplementedException("ALTER VIEW ... RENAME TO on lake view \"%s\" is not supported yet", info.name);
+		RenameView(transaction, info.Cast<AlterViewInfo>());
+		return;
 	default:
 		throw NotImplementedException("ALTER (%s) on lake object \"%s\" is not supported", EnumUtil::ToString(info.type),
 		                              info.name);

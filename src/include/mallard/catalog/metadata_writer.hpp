@@ -33,6 +33,8 @@ public:
 	//! Ends the table's current sort order and, when sort_id is set, starts `keys` as the new one.
 	void SetSortSpec(idx_t table_id, optional_idx sort_id, const vector<LakeSortKey> &keys);
 	void CreateView(const LakeViewInfo &view);
+	//! A new version of the view row under the view's (new) name, same id; its comment stays.
+	void RenameView(const LakeViewInfo &view);
 	void DropView(idx_t view_id);
 	//! The macro's row, one ducklake_macro_impl row per overload (impl_id from 0) and one
 	//! ducklake_macro_parameters row per parameter (column_id from 0).

@@ -92,6 +92,7 @@ private:
 	bool IsRenamedAway(DuckLakeTransaction &transaction, CatalogEntry &committed);
 	//! ALTER TABLE (see ducklake_alter.cpp); comments go through Alter itself.
 	void AlterTable(CatalogTransaction transaction, AlterTableInfo &info);
+	void RenameView(CatalogTransaction transaction, AlterViewInfo &info);
 	//! Handles IF NOT EXISTS / OR REPLACE for a new object; false when it must not be created.
 	bool PrepareCreate(DuckLakeTransaction &transaction, const string &name, OnCreateConflict on_conflict,
 	                   CatalogType type);
