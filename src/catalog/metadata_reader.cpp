@@ -660,7 +660,8 @@ FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, id
 	    " AND " + ended + " UNION ALL SELECT 2, data_file_id FROM " + conn.Table("ducklake_data_file") +
 	    " WHERE table_id = " + table + " AND " + added("data_file_id") + " AND (end_snapshot IS NULL OR end_snapshot > " +
 	    new_id + ") UNION ALL SELECT 3, data_file_id FROM " + conn.Table("ducklake_delete_file") +
-	    " WHERE table_id = " + table + " AND ((" + added("delete_file_id") + ") OR " + ended + ")" + inlined_deletes + merged);
+	    " WHERE table_id = " + table + " AND ((" + added("delete_file_id") + ") OR " + ended + ")" + inlined_deletes +
+	    merged);
 	FileListChanges changes;
 	for (auto &row : rows.rows) {
 		auto id = GetId(row[1]);

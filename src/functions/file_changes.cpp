@@ -197,13 +197,14 @@ string FileChangeRows(ClientContext &context, DuckLakeTableEntry &table, idx_t s
 			changes += " WHERE " + inserted + " BETWEEN " + from + " AND " + to;
 		}
 		if (!deleted.empty()) {
-			changes += select("d.snap", "delete") + " JOIN " + deleted + " d ON d.pos = f.file_row_number WHERE d.snap " +
-			           "BETWEEN " + from + " AND " + to + " AND d.snap <> " + inserted + not_rewrite("d.snap");
+			changes += select("d.snap", "delete") + " JOIN " + deleted +
+			           " d ON d.pos = f.file_row_number WHERE d.snap BETWEEN " + from + " AND " + to +
+			           " AND d.snap <> " + inserted + not_rewrite("d.snap");
 		}
-		if (file.end_snapshot.IsValid() && file.end_snapshot.GetIndex() >= start && file.end_snapshot.GetIndex() <= end &&
-		    !rewrite_snapshots.count(file.end_snapshot.GetIndex())) {
+		auto end_snapshot = file.end_snapshot.IsValid() ? file.end_snapshot.GetIndex() : end + 1;
+		if (end_snapshot >= start && end_snapshot <= end && !rewrite_snapshots.count(end_snapshot)) {
 			// Ended: its rows not deleted before are deleted now.
-			auto ended = std::to_string(file.end_snapshot.GetIndex());
+			auto ended = std::to_string(end_snapshot);
 			changes += select(ended, "delete");
 			if (!deleted.empty()) {
 				changes += " ANTI JOIN " + deleted + " d ON d.pos = f.file_row_number AND d.snap < " + ended;

@@ -4,6 +4,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/storage/immutable_cache.hpp"
 
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
@@ -228,15 +229,10 @@ void RemoveRows(InlinedRows &rows, const set<idx_t> &deleted) {
 using CommittedInlinedRows = vector<shared_ptr<const InlinedRows>>;
 
 //! Recent reads of committed inlined rows, by lake, table and snapshot (the snapshot's time is in the
-//! key too, so a lake created again under the same name is never mistaken for the old one).
-struct InlinedRowsCache {
-	mutex lock;
-	unordered_map<string, shared_ptr<const CommittedInlinedRows>> entries;
-	static constexpr idx_t MAX_ENTRIES = 16;
-};
-
-InlinedRowsCache &GetInlinedRowsCache() {
-	static InlinedRowsCache cache;
+//! key too, so a lake created again under the same name is never mistaken for the old one): the
+//! last 16 or so.
+ImmutableCache<CommittedInlinedRows> &GetInlinedRowsCache() {
+	static ImmutableCache<CommittedInlinedRows> cache(16);
 	return cache;
 }
 
@@ -269,20 +265,12 @@ shared_ptr<const CommittedInlinedRows> ReadCommittedRows(DuckLakeCatalog &catalo
 	auto key = catalog.GetName() + "\n" + catalog.DisplayName() + "\n" + catalog.DataPath() + "\n" +
 	           std::to_string(table_id) + "\n" + std::to_string(snapshot.snapshot_id) + "\n" + snapshot.snapshot_time +
 	           types_key;
-	auto &cache = GetInlinedRowsCache();
-	{
-		lock_guard<mutex> guard(cache.lock);
-		auto entry = cache.entries.find(key);
-		if (entry != cache.entries.end()) {
-			return entry->second;
-		}
+	auto cached_rows = GetInlinedRowsCache().Get(key);
+	if (cached_rows) {
+		return cached_rows;
 	}
 	shared_ptr<const CommittedInlinedRows> result = read();
-	lock_guard<mutex> guard(cache.lock);
-	if (cache.entries.size() >= InlinedRowsCache::MAX_ENTRIES) {
-		cache.entries.clear();
-	}
-	cache.entries[key] = result;
+	GetInlinedRowsCache().Put(key, result, 1);
 	return result;
 }
 

@@ -2,13 +2,13 @@
 
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/scan/data_file_reader.hpp"
+#include "mallard/storage/immutable_cache.hpp"
 
 #include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
 #include "duckdb/main/materialized_query_result.hpp"
 
-#include <mutex>
 
 namespace duckdb {
 
@@ -23,27 +23,16 @@ struct SnapshotRuns {
 	idx_t row_count = 0;
 };
 
-struct SnapshotRunCache {
-	std::mutex lock;
-	unordered_map<string, shared_ptr<const SnapshotRuns>> files;
-	idx_t cached_runs = 0;
-	//! Partial files are few (only DuckLake's merge and flush write them) and runs are small.
-	static constexpr idx_t MAX_RUNS = 16ULL * 1024ULL * 1024ULL;
-};
-
-SnapshotRunCache &GetCache() {
-	static SnapshotRunCache cache;
+//! By runs held: partial files are few (only DuckLake's merge and flush write them), runs small.
+ImmutableCache<SnapshotRuns> &GetCache() {
+	static ImmutableCache<SnapshotRuns> cache(16ULL * 1024ULL * 1024ULL);
 	return cache;
 }
 
 shared_ptr<const SnapshotRuns> LoadRuns(DatabaseInstance &db, const string &path, const string &key) {
-	auto &cache = GetCache();
-	{
-		std::lock_guard<std::mutex> guard(cache.lock);
-		auto entry = cache.files.find(path);
-		if (entry != cache.files.end()) {
-			return entry->second;
-		}
+	auto cached = GetCache().Get(path);
+	if (cached) {
+		return cached;
 	}
 	EncryptedFiles encrypted;
 	if (!key.empty()) {
@@ -75,13 +64,7 @@ shared_ptr<const SnapshotRuns> LoadRuns(DatabaseInstance &db, const string &path
 			runs->row_count++;
 		}
 	}
-	std::lock_guard<std::mutex> guard(cache.lock);
-	if (cache.cached_runs + runs->starts.size() > SnapshotRunCache::MAX_RUNS) {
-		cache.files.clear();
-		cache.cached_runs = 0;
-	}
-	cache.files[path] = runs;
-	cache.cached_runs += runs->starts.size();
+	GetCache().Put(path, runs, runs->starts.size());
 	return std::move(runs);
 }
 

@@ -1,6 +1,7 @@
 #include "mallard/storage/delete_file.hpp"
 
 #include "mallard/storage/file_encryption.hpp"
+#include "mallard/storage/immutable_cache.hpp"
 
 #include "duckdb/common/types/uuid.hpp"
 #include "duckdb/common/vector_operations/vector_operations.hpp"
@@ -10,7 +11,6 @@
 #include "duckdb/main/materialized_query_result.hpp"
 
 #include <algorithm>
-#include <mutex>
 
 namespace duckdb {
 
@@ -33,16 +33,9 @@ struct CachedDeleteFile {
 	static constexpr idx_t NO_SNAPSHOT = DConstants::INVALID_INDEX;
 };
 
-struct DeleteFileCache {
-	std::mutex lock;
-	unordered_map<string, shared_ptr<const CachedDeleteFile>> files;
-	idx_t cached_positions = 0;
-	//! Enough for the delete files of the busy tables, not for the lake's history.
-	static constexpr idx_t MAX_POSITIONS = 64ULL * 1024ULL * 1024ULL;
-};
-
-DeleteFileCache &GetCache() {
-	static DeleteFileCache cache;
+//! By positions held: enough for the delete files of the busy tables, not for the lake's history.
+ImmutableCache<CachedDeleteFile> &GetCache() {
+	static ImmutableCache<CachedDeleteFile> cache(64ULL * 1024ULL * 1024ULL);
 	return cache;
 }
 
@@ -59,13 +52,9 @@ void ThrowIfError(QueryResult &result, const string &what) {
 //! A delete file, read once and cached (delete files never change once written). Every column but
 //! file_path is read: pos, and the snapshot column when the file has one.
 shared_ptr<const CachedDeleteFile> LoadDeleteFile(DatabaseInstance &db, const string &path, const string &key) {
-	auto &cache = GetCache();
-	{
-		std::lock_guard<std::mutex> guard(cache.lock);
-		auto entry = cache.files.find(path);
-		if (entry != cache.files.end()) {
-			return entry->second;
-		}
+	auto cached = GetCache().Get(path);
+	if (cached) {
+		return cached;
 	}
 	// A separate connection: this runs inside another query's scan or commit.
 	Connection conn(db);
@@ -116,13 +105,7 @@ shared_ptr<const CachedDeleteFile> LoadDeleteFile(DatabaseInstance &db, const st
 		}
 	}
 	file->positions = std::move(positions);
-	std::lock_guard<std::mutex> guard(cache.lock);
-	if (cache.cached_positions + file->positions->size() > DeleteFileCache::MAX_POSITIONS) {
-		cache.files.clear();
-		cache.cached_positions = 0;
-	}
-	cache.files[path] = file;
-	cache.cached_positions += file->positions->size();
+	GetCache().Put(path, file, file->positions->size());
 	return std::move(file);
 }
 
