@@ -193,12 +193,16 @@ void SnapshotWriter::DropTable(idx_t table_id) {
 	    " WHERE table_id = " + Num(table_id) + " AND end_snapshot IS NULL");
 }
 
-void SnapshotWriter::CreateView(const LakeViewInfo &view) {
+void SnapshotWriter::AddViewRow(const LakeViewInfo &view) {
 	Add("INSERT INTO " + conn.Table("ducklake_view") +
 	    " (view_id, view_uuid, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases) "
 	    "VALUES (" +
 	    Num(view.view_id) + ", " + Lit(view.view_uuid) + ", " + snapshot + ", NULL, " + Num(view.schema_id) + ", " +
 	    Lit(view.name) + ", " + Lit(view.dialect) + ", " + Lit(view.sql) + ", " + Lit(view.column_aliases) + ")");
+}
+
+void SnapshotWriter::CreateView(const LakeViewInfo &view) {
+	AddViewRow(view);
 	if (!view.comment.IsNull()) {
 		SetComment(view.view_id, view.comment);
 	}
@@ -208,11 +212,7 @@ void SnapshotWriter::RenameView(const LakeViewInfo &view) {
 	// As RenameTable (spec: ducklake_view); the tags are the view id's and stay.
 	Add("UPDATE " + conn.Table("ducklake_view") + " SET end_snapshot = " + snapshot + " WHERE view_id = " +
 	    Num(view.view_id) + " AND end_snapshot IS NULL");
-	Add("INSERT INTO " + conn.Table("ducklake_view") +
-	    " (view_id, view_uuid, begin_snapshot, end_snapshot, schema_id, view_name, dialect, sql, column_aliases) "
-	    "VALUES (" +
-	    Num(view.view_id) + ", " + Lit(view.view_uuid) + ", " + snapshot + ", NULL, " + Num(view.schema_id) + ", " +
-	    Lit(view.name) + ", " + Lit(view.dialect) + ", " + Lit(view.sql) + ", " + Lit(view.column_aliases) + ")");
+	AddViewRow(view);
 }
 
 void SnapshotWriter::DropView(idx_t view_id) {

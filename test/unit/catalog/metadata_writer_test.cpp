@@ -66,6 +66,21 @@ TEST_P(MetadataWriterTest, ATableOfManyColumnsReadsBackAsWritten) {
 	EXPECT_TRUE(MetadataReader::ReadCatalog(*conn, 0).tables.empty());
 }
 
+//! Table 1, "t", with the INTEGER column i (id 1).
+LakeTableInfo TableOfOneColumn() {
+	LakeTableInfo table;
+	table.table_id = 1;
+	table.table_uuid = "00000000-0000-0000-0000-000000000001";
+	table.name = "t";
+	table.path = "t/";
+	LakeColumnInfo column;
+	column.column_id = 1;
+	column.name = "i";
+	column.type = LogicalType::INTEGER;
+	table.columns.push_back(column);
+	return table;
+}
+
 //! Snapshot `id` with its ducklake_snapshot and ducklake_snapshot_changes rows only.
 void AddEmptySnapshot(MetadataConnection &conn, idx_t id, const string &changes = "inlined_delete:1") {
 	SnapshotWriter writer(conn, id);
@@ -84,16 +99,7 @@ void AddEmptySnapshot(MetadataConnection &conn, idx_t id, const string &changes 
 // from their snapshot on, and the changes between two snapshots name the files that got some.
 TEST_P(MetadataWriterTest, InlinedFileDeletesComeWithTheirFiles) {
 	InitializeMetadataTables(*conn, "data/", {});
-	LakeTableInfo table;
-	table.table_id = 1;
-	table.table_uuid = "00000000-0000-0000-0000-000000000001";
-	table.name = "t";
-	table.path = "t/";
-	LakeColumnInfo column;
-	column.column_id = 1;
-	column.name = "i";
-	column.type = LogicalType::INTEGER;
-	table.columns.push_back(column);
+	auto table = TableOfOneColumn();
 	vector<DataFileInfo> files(2);
 	for (idx_t i = 0; i < files.size(); i++) {
 		files[i].data_file_id = i + 1;
@@ -153,16 +159,7 @@ TEST_P(MetadataWriterTest, InlinedFileDeletesComeWithTheirFiles) {
 // merge say that files were removed, which only a full read can tell.
 TEST_P(MetadataWriterTest, DuckLakeMergedFilesAreReadWithTheirSnapshots) {
 	InitializeMetadataTables(*conn, "data/", {});
-	LakeTableInfo table;
-	table.table_id = 1;
-	table.table_uuid = "00000000-0000-0000-0000-000000000001";
-	table.name = "t";
-	table.path = "t/";
-	LakeColumnInfo column;
-	column.column_id = 1;
-	column.name = "i";
-	column.type = LogicalType::INTEGER;
-	table.columns.push_back(column);
+	auto table = TableOfOneColumn();
 	vector<DataFileInfo> files(1);
 	files[0].path = "merged.parquet";
 	files[0].record_count = 10;

@@ -83,6 +83,8 @@ private:
 	void CollectColumnRows(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent, idx_t &order,
 	                       vector<string> &rows) const;
 	void AddColumnRows(const vector<string> &rows);
+	//! The ducklake_view row of `view`, beginning at this snapshot.
+	void AddViewRow(const LakeViewInfo &view);
 	void Add(MetadataStatement statement);
 
 	MetadataConnection &conn;
