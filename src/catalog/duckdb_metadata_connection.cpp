@@ -191,8 +191,9 @@ Value ConvertValue(const Value &value) {
 	}
 }
 
-//! The type QueryColumns gives a result column of `type`: MetadataResult's types, as ConvertValue.
-LogicalType ColumnKind(const LogicalType &type) {
+} // namespace
+
+LogicalType DuckDBMetadataConnection::ResultType(const LogicalType &type) {
 	if (FitsBigint(type)) {
 		return LogicalType::BIGINT;
 	}
@@ -204,8 +205,6 @@ LogicalType ColumnKind(const LogicalType &type) {
 		return LogicalType::VARCHAR;
 	}
 }
-
-} // namespace
 
 DuckDBMetadataConnection::DuckDBMetadataConnection(const MetadataLocation &location_p, bool read_only_p) {
 	location = location_p;
@@ -416,7 +415,7 @@ unique_ptr<ColumnDataCollection> DuckDBMetadataConnection::QueryColumns(const st
 	}
 	vector<LogicalType> types;
 	for (auto &type : result->types) {
-		types.push_back(ColumnKind(type));
+		types.push_back(ResultType(type));
 	}
 	if (types == result->types) {
 		return result->TakeCollection();

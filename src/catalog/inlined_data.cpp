@@ -1,11 +1,15 @@
 #include "mallard/catalog/inlined_data.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
+#include "mallard/catalog/catalog_scan.hpp"
 #include "mallard/catalog/ducklake_types.hpp"
-
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/value_text.hpp"
 
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
+
+#include <algorithm>
 
 namespace duckdb {
 
@@ -65,27 +69,37 @@ Value InlinedData::StoredParameter(const Value &value) {
 	return Value(ValueText(value));
 }
 
-//! The rows of ducklake_inlined_data_tables that `where_and_order` selects, in its order.
-static vector<InlinedDataTableInfo> QueryInlinedTables(MetadataConnection &conn, const string &where_and_order) {
-	vector<InlinedDataTableInfo> result;
-	auto rows = conn.Query("SELECT table_id, table_name, schema_version FROM " +
-	                       conn.Table("ducklake_inlined_data_tables") + where_and_order);
-	for (auto &row : rows.rows) {
-		InlinedDataTableInfo info;
-		info.table_id = ToId(row[0]);
-		info.table_name = row[1].ToString();
-		info.schema_version = ToId(row[2]);
-		result.push_back(std::move(info));
+//! The rows of ducklake_inlined_data_tables (those of one table when `table_id` is given), by
+//! table_id and schema_version.
+static vector<InlinedDataTableInfo> ScanInlinedTables(MetadataConnection &conn, optional_idx table_id) {
+	CatalogScan scan("ducklake_inlined_data_tables", {"table_id", "table_name", "schema_version"});
+	if (table_id.IsValid()) {
+		scan.Where("table_id", NumericCast<int64_t>(table_id.GetIndex()));
 	}
+	vector<InlinedDataTableInfo> result;
+	auto rows = conn.Scan(scan);
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			InlinedDataTableInfo info;
+			info.table_id = chunk.GetId(0, row);
+			info.table_name = chunk.GetString(1, row);
+			info.schema_version = chunk.GetId(2, row);
+			result.push_back(std::move(info));
+		}
+	}
+	std::sort(result.begin(), result.end(), [](const InlinedDataTableInfo &a, const InlinedDataTableInfo &b) {
+		return a.table_id != b.table_id ? a.table_id < b.table_id : a.schema_version < b.schema_version;
+	});
 	return result;
 }
 
 vector<InlinedDataTableInfo> InlinedData::ListTables(MetadataConnection &conn, idx_t table_id) {
-	return QueryInlinedTables(conn, " WHERE table_id = " + std::to_string(table_id) + " ORDER BY schema_version");
+	return ScanInlinedTables(conn, table_id);
 }
 
 vector<InlinedDataTableInfo> InlinedData::ListAllTables(MetadataConnection &conn) {
-	return QueryInlinedTables(conn, " ORDER BY table_id, schema_version");
+	return ScanInlinedTables(conn, optional_idx());
 }
 
 string InlinedData::ColumnRowsCondition(MetadataConnection &conn, const InlinedDataTableInfo &table) {

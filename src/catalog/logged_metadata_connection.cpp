@@ -1,5 +1,7 @@
 #include "mallard/catalog/logged_metadata_connection.hpp"
 
+#include "mallard/catalog/catalog_scan.hpp"
+
 #include "duckdb/common/error_data.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
 #include "duckdb/logging/log_manager.hpp"
@@ -88,6 +90,12 @@ MetadataResult LoggedMetadataConnection::Query(const string &sql) {
 
 unique_ptr<ColumnDataCollection> LoggedMetadataConnection::QueryColumns(const string &sql) {
 	return Logged<unique_ptr<ColumnDataCollection>>([&]() { return sql; }, [&]() { return inner->QueryColumns(sql); });
+}
+
+unique_ptr<ColumnDataCollection> LoggedMetadataConnection::Scan(const CatalogScan &scan) {
+	return Logged<unique_ptr<ColumnDataCollection>>(
+	    [&]() { return (inner->ScansStorage() ? "-- scan: " : "") + scan.ToSQL(*inner); },
+	    [&]() { return inner->Scan(scan); });
 }
 
 void LoggedMetadataConnection::BeginTransaction() {

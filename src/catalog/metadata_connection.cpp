@@ -1,5 +1,6 @@
 #include "mallard/catalog/metadata_store.hpp"
 
+#include "mallard/catalog/catalog_scan.hpp"
 #include "mallard/catalog/duckdb_metadata_connection.hpp"
 #include "mallard/catalog/postgres_metadata_connection.hpp"
 #include "mallard/catalog/sqlite_metadata_connection.hpp"
@@ -13,6 +14,10 @@ namespace duckdb {
 // The dialect layer: the three backends agree on standard SQL string literals ('' escapes a
 // quote, backslashes are plain characters; PostgreSQL runs with standard_conforming_strings on)
 // and on double-quoted identifiers.
+
+unique_ptr<ColumnDataCollection> MetadataConnection::Scan(const CatalogScan &scan) {
+	return QueryColumns(scan.ToSQL(*this));
+}
 
 string MetadataConnection::NowText() {
 	return Timestamp::ToString(Timestamp::GetCurrentTimestamp()) + "+00";

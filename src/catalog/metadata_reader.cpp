@@ -2,6 +2,7 @@
 
 #include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/catalog_rows.hpp"
+#include "mallard/catalog/catalog_scan.hpp"
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/name_mapping.hpp"
@@ -188,23 +189,48 @@ string MetadataReader::VisibleAt(idx_t snapshot_id, const string &alias) {
 }
 
 SnapshotInfo MetadataReader::LatestSnapshot(MetadataConnection &conn) {
-	auto table = conn.Table("ducklake_snapshot");
-	auto result = conn.Query(
-	    StringUtil::Format("SELECT %s FROM %s ORDER BY snapshot_id DESC LIMIT 1", SNAPSHOT_COLUMNS, table));
-	if (result.RowCount() != 1) {
-		throw IOException("DuckLake catalog %s has no snapshots", conn.GetLocation().DisplayName());
+	SnapshotInfo snapshot;
+	if (conn.ScansStorage()) {
+		// The newest snapshot id, found here (a statement costs more than a scan of the ids), then its row.
+		optional_idx newest;
+		auto ids = conn.Scan(CatalogScan("ducklake_snapshot", {"snapshot_id"}));
+		for (auto &data : ids->Chunks()) {
+			CatalogChunk chunk(data);
+			for (idx_t row = 0; row < chunk.size(); row++) {
+				auto id = chunk.GetId(0, row);
+				if (!newest.IsValid() || id > newest.GetIndex()) {
+					newest = id;
+				}
+			}
+		}
+		if (newest.IsValid() && TryGetSnapshot(conn, newest.GetIndex(), snapshot)) {
+			return snapshot;
+		}
+	} else {
+		auto result = conn.Query(StringUtil::Format("SELECT %s FROM %s ORDER BY snapshot_id DESC LIMIT 1",
+		                                            SNAPSHOT_COLUMNS, conn.Table("ducklake_snapshot")));
+		if (result.RowCount() == 1) {
+			return SnapshotFromRow(result.rows[0]);
+		}
 	}
-	return SnapshotFromRow(result.rows[0]);
+	throw IOException("DuckLake catalog %s has no snapshots", conn.GetLocation().DisplayName());
 }
 
 bool MetadataReader::TryGetSnapshot(MetadataConnection &conn, idx_t snapshot_id, SnapshotInfo &result) {
-	auto rows = conn.Query(StringUtil::Format("SELECT %s FROM %s WHERE snapshot_id = %llu", SNAPSHOT_COLUMNS,
-	                                          conn.Table("ducklake_snapshot"), snapshot_id));
-	if (rows.RowCount() == 0) {
-		return false;
+	auto rows = conn.Scan(CatalogScan("ducklake_snapshot", StringUtil::Split(SNAPSHOT_COLUMNS, ", "))
+	                          .Where("snapshot_id", NumericCast<int64_t>(snapshot_id)));
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		if (chunk.size() > 0) {
+			result.snapshot_id = chunk.GetId(0, 0);
+			result.snapshot_time = chunk.GetString(1, 0);
+			result.schema_version = chunk.GetId(2, 0);
+			result.next_catalog_id = chunk.GetId(3, 0);
+			result.next_file_id = chunk.GetId(4, 0);
+			return true;
+		}
 	}
-	result = SnapshotFromRow(rows.rows[0]);
-	return true;
+	return false;
 }
 
 bool MetadataReader::TryGetSnapshotAtTime(MetadataConnection &conn, const string &timestamp, SnapshotInfo &result) {
@@ -449,13 +475,68 @@ void MetadataReader::ReadFileNameMappings(MetadataConnection &conn, vector<DataF
 	}
 }
 
-vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-                                                   const string &file_condition) {
-	vector<DataFileInfo> files;
-	// `file_condition` (on data file alias f) narrows every query below to the same files.
-	auto visible = VisibleAt(snapshot_id, "f") + (file_condition.empty() ? "" : " AND (" + file_condition + ")");
-	// The visible delete file of each data file (at most one, spec: ducklake_delete_file) comes in
-	// the same statement: each catalog statement costs a round trip (0.6 ms or more on DuckDB).
+namespace {
+
+//! Where ReadDataFiles finds each field of a data file row, and of its delete file's, in a result.
+struct DataFileColumns {
+	idx_t data_file_id, path, path_is_relative, record_count, file_size_bytes, footer_size, row_id_start,
+	    partition_id, begin_snapshot, mapping_id, encryption_key, partial_max;
+};
+struct DeleteFileColumns {
+	idx_t delete_file_id, path, path_is_relative, delete_count, file_size_bytes, footer_size, begin_snapshot,
+	    encryption_key, partial_max;
+};
+
+//! The ducklake_data_file columns in DataFileColumns order, then file_order (the list's order).
+const vector<string> DATA_FILE_FIELDS = {"data_file_id",   "path",           "path_is_relative", "record_count",
+                                         "file_size_bytes", "footer_size",    "row_id_start",     "partition_id",
+                                         "begin_snapshot",  "mapping_id",     "encryption_key",   "partial_max",
+                                         "file_order"};
+//! The ducklake_delete_file columns in DeleteFileColumns order, after the data file's id.
+const vector<string> DELETE_FILE_FIELDS = {"data_file_id",    "delete_file_id", "path",           "path_is_relative",
+                                           "delete_count",    "file_size_bytes", "footer_size",   "begin_snapshot",
+                                           "encryption_key",  "partial_max"};
+
+DataFileInfo ReadDataFileRow(const CatalogChunk &chunk, idx_t row, const DataFileColumns &c) {
+	DataFileInfo file;
+	file.mapping_id = chunk.GetOptionalId(c.mapping_id, row);
+	file.data_file_id = chunk.GetId(c.data_file_id, row);
+	file.path = chunk.GetString(c.path, row);
+	file.path_is_relative = chunk.GetBool(c.path_is_relative, row, true);
+	file.record_count = chunk.GetId(c.record_count, row);
+	file.file_size_bytes = chunk.IsNull(c.file_size_bytes, row) ? 0 : chunk.GetId(c.file_size_bytes, row);
+	file.footer_size = chunk.GetOptionalId(c.footer_size, row);
+	file.row_id_start = chunk.IsNull(c.row_id_start, row) ? 0 : chunk.GetId(c.row_id_start, row);
+	file.partition_id = chunk.GetOptionalId(c.partition_id, row);
+	file.begin_snapshot = chunk.GetOptionalId(c.begin_snapshot, row);
+	if (!chunk.IsNull(c.encryption_key, row)) {
+		file.encryption_key = FileEncryption::FromCatalog(chunk.GetString(c.encryption_key, row));
+	}
+	file.partial_max = chunk.GetOptionalId(c.partial_max, row);
+	return file;
+}
+
+void ReadDeleteFileRow(const CatalogChunk &chunk, idx_t row, const DeleteFileColumns &c, DataFileInfo &file) {
+	file.has_delete_file = true;
+	auto &info = file.delete_file;
+	info.delete_file_id = chunk.GetId(c.delete_file_id, row);
+	info.path = chunk.GetString(c.path, row);
+	info.path_is_relative = chunk.GetBool(c.path_is_relative, row, true);
+	info.delete_count = chunk.IsNull(c.delete_count, row) ? 0 : chunk.GetId(c.delete_count, row);
+	info.file_size_bytes = chunk.IsNull(c.file_size_bytes, row) ? 0 : chunk.GetId(c.file_size_bytes, row);
+	info.footer_size = chunk.GetOptionalId(c.footer_size, row);
+	info.begin_snapshot = chunk.GetId(c.begin_snapshot, row);
+	if (!chunk.IsNull(c.encryption_key, row)) {
+		info.encryption_key = FileEncryption::FromCatalog(chunk.GetString(c.encryption_key, row));
+	}
+	info.partial_max = chunk.GetOptionalId(c.partial_max, row);
+}
+
+//! The visible data files of a table with their delete files, from one statement joining them.
+void QueryDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id, const string &visible,
+                    vector<DataFileInfo> &files, unordered_map<idx_t, idx_t> &file_index) {
+	// Each catalog statement costs a round trip (PostgreSQL) or a parse and plan (SQLite): one
+	// statement reads both.
 	auto rows = conn.QueryColumns(StringUtil::Format(
 	    "SELECT f.data_file_id, f.path, f.path_is_relative, f.record_count, f.file_size_bytes, f.footer_size, "
 	    "f.row_id_start, f.partition_id, f.begin_snapshot, d.delete_file_id, d.path, d.path_is_relative, "
@@ -463,78 +544,137 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	    "d.encryption_key, d.partial_max, f.partial_max FROM %s f LEFT JOIN %s d ON "
 	    "d.data_file_id = f.data_file_id AND d.table_id = f.table_id AND %s WHERE f.table_id = %llu AND %s "
 	    "ORDER BY f.file_order, f.data_file_id",
-	    conn.Table("ducklake_data_file"), conn.Table("ducklake_delete_file"), VisibleAt(snapshot_id, "d"), table_id,
-	    visible));
-	unordered_map<idx_t, idx_t> file_index;
+	    conn.Table("ducklake_data_file"), conn.Table("ducklake_delete_file"),
+	    MetadataReader::VisibleAt(snapshot_id, "d"), table_id, visible));
+	const DataFileColumns data_columns {0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 20};
+	const DeleteFileColumns delete_columns {9, 10, 11, 12, 13, 14, 15, 18, 19};
 	for (auto &data : rows->Chunks()) {
 		CatalogChunk chunk(data);
 		for (idx_t row = 0; row < chunk.size(); row++) {
-			auto data_file_id = chunk.GetId(0, row);
-			auto known = file_index.find(data_file_id);
+			auto known = file_index.find(chunk.GetId(0, row));
 			if (known == file_index.end()) {
-				DataFileInfo file;
-				file.mapping_id = chunk.GetOptionalId(16, row);
-				file.data_file_id = data_file_id;
-				file.path = chunk.GetString(1, row);
-				file.path_is_relative = chunk.GetBool(2, row, true);
-				file.record_count = chunk.GetId(3, row);
-				file.file_size_bytes = chunk.IsNull(4, row) ? 0 : chunk.GetId(4, row);
-				file.footer_size = chunk.GetOptionalId(5, row);
-				file.row_id_start = chunk.IsNull(6, row) ? 0 : chunk.GetId(6, row);
-				file.partition_id = chunk.GetOptionalId(7, row);
-				file.begin_snapshot = chunk.GetOptionalId(8, row);
-				if (!chunk.IsNull(17, row)) {
-					file.encryption_key = FileEncryption::FromCatalog(chunk.GetString(17, row));
-				}
-				file.partial_max = chunk.GetOptionalId(20, row);
-				known = file_index.emplace(data_file_id, files.size()).first;
-				files.push_back(std::move(file));
+				known = file_index.emplace(chunk.GetId(0, row), files.size()).first;
+				files.push_back(ReadDataFileRow(chunk, row, data_columns));
 			}
-			if (chunk.IsNull(9, row)) {
-				continue;
+			if (!chunk.IsNull(9, row)) {
+				ReadDeleteFileRow(chunk, row, delete_columns, files[known->second]);
 			}
-			auto &file = files[known->second];
-			file.has_delete_file = true;
-			auto &info = file.delete_file;
-			info.delete_file_id = chunk.GetId(9, row);
-			info.path = chunk.GetString(10, row);
-			info.path_is_relative = chunk.GetBool(11, row, true);
-			info.delete_count = chunk.IsNull(12, row) ? 0 : chunk.GetId(12, row);
-			info.file_size_bytes = chunk.IsNull(13, row) ? 0 : chunk.GetId(13, row);
-			info.footer_size = chunk.GetOptionalId(14, row);
-			info.begin_snapshot = chunk.GetId(15, row);
-			if (!chunk.IsNull(18, row)) {
-				info.encryption_key = FileEncryption::FromCatalog(chunk.GetString(18, row));
-			}
-			info.partial_max = chunk.GetOptionalId(19, row);
 		}
+	}
+}
+
+//! The same as QueryDataFiles, a scan of each table joined here (ScansStorage); only the files in
+//! `file_ids` when given.
+void ScanDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                   optional_ptr<const vector<idx_t>> file_ids, vector<DataFileInfo> &files,
+                   unordered_map<idx_t, idx_t> &file_index) {
+	auto table = NumericCast<int64_t>(table_id);
+	auto of_files = [&](CatalogScan scan) {
+		if (file_ids) {
+			vector<int64_t> ids;
+			for (auto id : *file_ids) {
+				ids.push_back(NumericCast<int64_t>(id));
+			}
+			scan.WhereIn("data_file_id", std::move(ids));
+		}
+		return scan.VisibleAt(snapshot_id).Where("table_id", table);
+	};
+	const DataFileColumns data_columns {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+	vector<DataFileInfo> scanned;
+	vector<optional_idx> file_order;
+	auto data_rows = conn.Scan(of_files(CatalogScan("ducklake_data_file", DATA_FILE_FIELDS)));
+	for (auto &data : data_rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			scanned.push_back(ReadDataFileRow(chunk, row, data_columns));
+			file_order.push_back(chunk.GetOptionalId(12, row));
+		}
+	}
+	// ORDER BY file_order, data_file_id, NULLs last as DuckDB has them.
+	vector<idx_t> order(scanned.size());
+	for (idx_t i = 0; i < order.size(); i++) {
+		order[i] = i;
+	}
+	std::sort(order.begin(), order.end(), [&](idx_t a, idx_t b) {
+		if (file_order[a] != file_order[b]) {
+			return file_order[a].IsValid() &&
+			       (!file_order[b].IsValid() || file_order[a].GetIndex() < file_order[b].GetIndex());
+		}
+		return scanned[a].data_file_id < scanned[b].data_file_id;
+	});
+	files.reserve(files.size() + order.size());
+	for (auto i : order) {
+		file_index.emplace(scanned[i].data_file_id, files.size());
+		files.push_back(std::move(scanned[i]));
+	}
+	const DeleteFileColumns delete_columns {1, 2, 3, 4, 5, 6, 7, 8, 9};
+	auto delete_rows = conn.Scan(of_files(CatalogScan("ducklake_delete_file", DELETE_FILE_FIELDS)));
+	for (auto &data : delete_rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto known = file_index.find(chunk.GetId(0, row));
+			if (known != file_index.end()) {
+				ReadDeleteFileRow(chunk, row, delete_columns, files[known->second]);
+			}
+		}
+	}
+}
+
+//! MetadataReader::ReadDataFiles, where `file_condition`, when `file_ids` is given, is the SQL for
+//! "one of them".
+vector<DataFileInfo> ReadFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                               const string &file_condition, optional_ptr<const vector<idx_t>> file_ids) {
+	using Reader = MetadataReader;
+	vector<DataFileInfo> files;
+	unordered_map<idx_t, idx_t> file_index;
+	// `file_condition` (on data file alias f) narrows every query below to the same files.
+	auto visible = Reader::VisibleAt(snapshot_id, "f") + (file_condition.empty() ? "" : " AND (" + file_condition + ")");
+	// A condition other than a list of ids is SQL, which a scan cannot apply.
+	bool scan = conn.ScansStorage() && (file_condition.empty() || file_ids);
+	if (scan) {
+		ScanDataFiles(conn, table_id, snapshot_id, file_ids, files, file_index);
+	} else {
+		QueryDataFiles(conn, table_id, snapshot_id, visible, files, file_index);
 	}
 	if (files.empty()) {
 		return files;
 	}
-	ReadFileNameMappings(conn, files);
+	Reader::ReadFileNameMappings(conn, files);
 	auto of_files = file_condition;
-	string stats_sql;
-	if (!file_condition.empty() && files.size() <= MAX_LISTED_FILE_IDS) {
+	unique_ptr<ColumnDataCollection> stats;
+	if (scan) {
+		// This table's rows; those of files not listed here are skipped below.
+		CatalogScan stats_scan("ducklake_file_column_stats", {"data_file_id", "column_id", "column_size_bytes",
+		                                                      "value_count", "null_count", "min_value", "max_value",
+		                                                      "contains_nan"});
+		stats_scan.Where("table_id", NumericCast<int64_t>(table_id));
+		if (file_ids) {
+			vector<int64_t> ids;
+			for (auto id : *file_ids) {
+				ids.push_back(NumericCast<int64_t>(id));
+			}
+			stats_scan.WhereIn("data_file_id", std::move(ids));
+		}
+		stats = conn.Scan(stats_scan);
+	} else if (!file_condition.empty() && files.size() <= MAX_LISTED_FILE_IDS) {
 		// The few files the condition kept, by id: the condition may cost a pass over the table.
 		string ids;
 		for (idx_t i = 0; i < files.size(); i++) {
 			ids += (i == 0 ? "" : ", ") + std::to_string(files[i].data_file_id);
 		}
 		of_files = "f.data_file_id IN (" + ids + ")";
-		stats_sql = StringUtil::Format("SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, "
-		                               "s.null_count, s.min_value, s.max_value, s.contains_nan FROM %s s WHERE "
-		                               "s.table_id = %llu AND s.data_file_id IN (%s)",
-		                               conn.Table("ducklake_file_column_stats"), table_id, ids);
+		stats = conn.QueryColumns(StringUtil::Format(
+		    "SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, s.null_count, s.min_value, "
+		    "s.max_value, s.contains_nan FROM %s s WHERE s.table_id = %llu AND s.data_file_id IN (%s)",
+		    conn.Table("ducklake_file_column_stats"), table_id, ids));
 	} else {
 		// Only the statistics of this table's visible files: planning cost follows the table, not the lake.
-		stats_sql = StringUtil::Format(
+		stats = conn.QueryColumns(StringUtil::Format(
 		    "SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, s.null_count, s.min_value, "
 		    "s.max_value, s.contains_nan FROM %s s JOIN %s f ON s.data_file_id = f.data_file_id "
 		    "WHERE s.table_id = %llu AND f.table_id = %llu AND %s",
-		    conn.Table("ducklake_file_column_stats"), conn.Table("ducklake_data_file"), table_id, table_id, visible);
+		    conn.Table("ducklake_file_column_stats"), conn.Table("ducklake_data_file"), table_id, table_id, visible));
 	}
-	auto stats = conn.QueryColumns(stats_sql);
 	for (auto &data : stats->Chunks()) {
 		CatalogChunk chunk(data);
 		for (idx_t row = 0; row < chunk.size(); row++) {
@@ -556,12 +696,29 @@ vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx
 	for (auto &file : files) {
 		if (file.partition_id.IsValid()) {
 			// Unpartitioned tables skip this query.
-			ReadFilePartitionValues(conn, table_id, snapshot_id, files, file_index, of_files);
+			Reader::ReadFilePartitionValues(conn, table_id, snapshot_id, files, file_index, of_files);
 			break;
 		}
 	}
-	ReadInlinedFileDeletes(conn, table_id, snapshot_id, files, file_index);
+	Reader::ReadInlinedFileDeletes(conn, table_id, snapshot_id, files, file_index);
 	return files;
+}
+
+} // namespace
+
+vector<DataFileInfo> MetadataReader::ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                                   const string &file_condition) {
+	return ReadFiles(conn, table_id, snapshot_id, file_condition, nullptr);
+}
+
+vector<DataFileInfo> MetadataReader::ReadDataFilesById(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                                       const vector<idx_t> &file_ids) {
+	string ids;
+	for (auto id : file_ids) {
+		ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+	}
+	return ReadFiles(conn, table_id, snapshot_id, ids.empty() ? "1 = 0" : "f.data_file_id IN (" + ids + ")",
+	                 &file_ids);
 }
 
 void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
@@ -594,6 +751,12 @@ void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t tab
 }
 
 idx_t MetadataReader::CountDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id) {
+	if (conn.ScansStorage()) {
+		return conn.Scan(CatalogScan("ducklake_data_file", {"data_file_id"})
+		                     .VisibleAt(snapshot_id)
+		                     .Where("table_id", NumericCast<int64_t>(table_id)))
+		    ->Count();
+	}
 	auto rows = conn.Query(StringUtil::Format("SELECT count(*) FROM %s WHERE table_id = %llu AND %s",
 	                                          conn.Table("ducklake_data_file"), table_id, VisibleAt(snapshot_id)));
 	return rows.RowCount() == 0 ? 0 : GetId(rows.rows[0][0]);
@@ -688,16 +851,19 @@ FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, id
 
 bool MetadataReader::TryReadTableStats(MetadataConnection &conn, idx_t table_id, TableStatsInfo &stats) {
 	stats = TableStatsInfo();
-	auto rows = conn.Query(StringUtil::Format("SELECT record_count, next_row_id, file_size_bytes FROM %s WHERE table_id = %llu",
-	                                          conn.Table("ducklake_table_stats"), table_id));
-	if (rows.RowCount() == 0) {
-		return false;
+	auto rows = conn.Scan(CatalogScan("ducklake_table_stats", {"record_count", "next_row_id", "file_size_bytes"})
+	                          .Where("table_id", NumericCast<int64_t>(table_id)));
+	for (auto &data : rows->Chunks()) {
+		if (data.size() == 0) {
+			continue;
+		}
+		CatalogChunk chunk(data);
+		stats.record_count = chunk.IsNull(0, 0) ? 0 : chunk.GetId(0, 0);
+		stats.next_row_id = chunk.IsNull(1, 0) ? 0 : chunk.GetId(1, 0);
+		stats.file_size_bytes = chunk.IsNull(2, 0) ? 0 : chunk.GetId(2, 0);
+		return true;
 	}
-	auto &row = rows.rows[0];
-	stats.record_count = row[0].IsNull() ? 0 : GetId(row[0]);
-	stats.next_row_id = row[1].IsNull() ? 0 : GetId(row[1]);
-	stats.file_size_bytes = row[2].IsNull() ? 0 : GetId(row[2]);
-	return true;
+	return false;
 }
 
 unordered_map<string, string> MetadataReader::ReadMetadataValues(MetadataConnection &conn,

@@ -38,6 +38,7 @@ shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, Duck
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
 	shared_ptr<const ScanFileList> base;
 	bool count_files = false;
+	bool first_narrowable = false;
 	{
 		lock_guard<mutex> guard(lock);
 		auto entry = lists.find(key);
@@ -58,17 +59,26 @@ shared_ptr<const ScanFileList> LakeFileCache::Get(DuckLakeCatalog &catalog, Duck
 		}
 		if (!base && !allow_full_read) {
 			// The first scan of a table narrows; later ones too when the table is big (see the header).
-			if (large_tables.count(table_id) != 0 || narrowed_tables.insert(table_id).second) {
+			if (large_tables.count(table_id) != 0) {
 				return nullptr;
 			}
+			first_narrowable = narrowed_tables.insert(table_id).second;
 			count_files = true;
 		}
 	}
 	if (count_files) {
 		auto count = catalog.WithMetadata([&](MetadataConnection &conn) {
-			return MetadataReader::CountDataFiles(conn, table_id, snapshot.snapshot_id);
+			// A catalog read from its storage counts in a scan of the table's file rows (0.1 ms for 1,000
+			// files), cheaper than the narrowing statement: its first scan counts too.
+			if (first_narrowable && !conn.ScansStorage()) {
+				return optional_idx();
+			}
+			return optional_idx(MetadataReader::CountDataFiles(conn, table_id, snapshot.snapshot_id));
 		});
-		if (count > SMALL_TABLE_FILES) {
+		if (!count.IsValid()) {
+			return nullptr;
+		}
+		if (count.GetIndex() > SMALL_TABLE_FILES) {
 			lock_guard<mutex> guard(lock);
 			large_tables.insert(table_id);
 			return nullptr;
@@ -178,12 +188,8 @@ shared_ptr<const ScanFileList> LakeFileCache::ReadChanges(MetadataConnection &co
 	unordered_map<idx_t, shared_ptr<const LakeFileEntry>> fresh;
 	vector<idx_t> fresh_order;
 	if (!reread.empty()) {
-		string ids;
-		for (auto id : reread) {
-			ids += (ids.empty() ? "" : ", ") + std::to_string(id);
-		}
-		for (auto &file : MetadataReader::ReadDataFiles(conn, base->table_id, snapshot.snapshot_id,
-		                                                "f.data_file_id IN (" + ids + ")")) {
+		vector<idx_t> ids(reread.begin(), reread.end());
+		for (auto &file : MetadataReader::ReadDataFilesById(conn, base->table_id, snapshot.snapshot_id, ids)) {
 			auto id = file.data_file_id;
 			fresh_order.push_back(id);
 			fresh[id] = LakeFileEntry::Create(std::move(file), base->folder, base->types);

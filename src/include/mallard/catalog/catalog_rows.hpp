@@ -2,10 +2,10 @@
 // mallard/catalog/catalog_rows.hpp
 //
 // The rows MetadataReader::ReadCatalog builds a snapshot's catalog from (schemas, tables,
-// columns, views, their comments, partition specs and sort orders), read in ONE statement: each
-// catalog statement costs a round trip (PostgreSQL) or a parse, plan and execution of its own
-// (0.6 ms or more on a DuckDB-file catalog), and eight of them were most of a new process's first
-// query.
+// columns, views, their comments, partition specs and sort orders). The SQL backends read them in
+// ONE statement: each catalog statement costs a round trip (PostgreSQL) or a parse and plan, and
+// eight of them were most of a new process's first query. A DuckDB-file catalog reads each table
+// from its storage instead (MetadataConnection::ScansStorage), joined here, in the same layout.
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -53,7 +53,7 @@ struct CatalogRows {
 	MetadataResult views;
 };
 
-//! Reads the catalog rows visible at `snapshot_id` in one statement, column-wise (CatalogChunk).
+//! Reads the catalog rows visible at `snapshot_id`, column-wise (CatalogChunk).
 //! Ids come back as BIGINT, the rest as VARCHAR (booleans too, which the reader's ReadBool accepts).
 //! With `only_tables`, the rows of tables (and their columns, comments, partition specs and sort orders) are
 //! those of the listed tables only; schemas, views and tags are always read whole.

@@ -38,6 +38,13 @@ public:
 	void ExecuteBatch(const vector<MetadataStatement> &statements, bool commit) override;
 	MetadataResult Query(const string &sql) override;
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
+	//! From the table's storage, in this connection's transaction (or a new one): no SQL.
+	unique_ptr<ColumnDataCollection> Scan(const CatalogScan &scan) override;
+	bool ScansStorage() const override {
+		return true;
+	}
+	//! The type QueryColumns gives a result column of `type`: MetadataResult's types.
+	static LogicalType ResultType(const LogicalType &type);
 
 	void BeginTransaction() override;
 	void Commit() override;

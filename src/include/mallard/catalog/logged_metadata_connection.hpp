@@ -43,6 +43,11 @@ public:
 	void Execute(const string &sql) override;
 	MetadataResult Query(const string &sql) override;
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
+	//! Logged as the SELECT it stands for, after "-- scan: " when the backend reads storage instead.
+	unique_ptr<ColumnDataCollection> Scan(const CatalogScan &scan) override;
+	bool ScansStorage() const override {
+		return inner->ScansStorage();
+	}
 	optional_idx CommitVersion() override {
 		return inner->CommitVersion();
 	}

@@ -61,6 +61,9 @@ struct MetadataReader {
 	//! Files registered with a column name mapping come with it (DataFileInfo::name_mapping).
 	static vector<DataFileInfo> ReadDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                          const string &file_condition = string());
+	//! The same, for the visible files among `file_ids` only.
+	static vector<DataFileInfo> ReadDataFilesById(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+	                                              const vector<idx_t> &file_ids);
 	//! Fills DataFileInfo::name_mapping of the files that have a mapping_id.
 	static void ReadFileNameMappings(MetadataConnection &conn, vector<DataFileInfo> &files);
 	//! Fills DataFileInfo::partition_values of `files` (file_index: data_file_id -> position).

@@ -19,6 +19,7 @@
 namespace duckdb {
 
 class ColumnDataCollection;
+struct CatalogScan;
 
 enum class MetadataBackendType : uint8_t { DUCKDB, SQLITE, POSTGRES };
 
@@ -101,6 +102,15 @@ public:
 	//! or VARCHAR), chosen per column from its declared (SQLite) or result (PostgreSQL, DuckDB)
 	//! type; a field stored otherwise than its column (SQLite is dynamically typed) is cast to it.
 	virtual unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) = 0;
+	//! Reads one catalog table, typed as QueryColumns types it; rows in no particular order. Runs
+	//! scan.ToSQL() unless the backend reads its tables without SQL (ScansStorage).
+	virtual unique_ptr<ColumnDataCollection> Scan(const CatalogScan &scan);
+	//! Whether Scan reads the table's storage directly (a DuckDB file), so that reading several
+	//! tables apart and combining them here costs less than one statement joining them; the SQL
+	//! backends answer such a statement faster (one round trip, one parse).
+	virtual bool ScansStorage() const {
+		return false;
+	}
 
 	//! A number that grows with every committed write to the catalog database, when all writes pass
 	//! through this process (a DuckDB file is open in one process at a time): what was read while
