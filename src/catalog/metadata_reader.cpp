@@ -868,16 +868,18 @@ bool MetadataReader::TryReadTableStats(MetadataConnection &conn, idx_t table_id,
 
 unordered_map<string, string> MetadataReader::ReadMetadataValues(MetadataConnection &conn,
                                                                const vector<string> &keys) {
-	string list;
-	for (auto &key : keys) {
-		list += (list.empty() ? "" : ", ") + MetadataConnection::Literal(key);
-	}
-	auto rows = conn.Query("SELECT key, value FROM " + conn.Table("ducklake_metadata") + " WHERE key IN (" + list +
-	                       ") AND scope IS NULL");
+	// The whole table (a few rows per scoped option), filtered here: a scan has no IS NULL condition.
+	unordered_set<string> wanted(keys.begin(), keys.end());
 	unordered_map<string, string> result;
-	for (auto &row : rows.rows) {
-		if (!row[1].IsNull()) {
-			result[row[0].ToString()] = row[1].ToString();
+	auto rows = conn.Scan(CatalogScan("ducklake_metadata", {"key", "value", "scope"}));
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto key = chunk.GetString(0, row);
+			if (chunk.IsNull(1, row) || !chunk.IsNull(2, row) || wanted.count(key) == 0) {
+				continue;
+			}
+			result[key] = chunk.GetString(1, row);
 		}
 	}
 	return result;

@@ -1,9 +1,13 @@
 #include "mallard/catalog/metadata_tables.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
+#include "mallard/catalog/catalog_scan.hpp"
+
 #include "mallard/mallard.hpp"
 
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/unordered_set.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
 #include "duckdb/common/types/uuid.hpp"
 
 namespace duckdb {
@@ -243,11 +247,14 @@ string ReadMetadataVersion(MetadataConnection &conn) {
 	if (!conn.TableExists("ducklake_metadata")) {
 		return string();
 	}
-	auto result = conn.Query("SELECT value FROM " + conn.Table("ducklake_metadata") + " WHERE key = 'version'");
-	if (result.RowCount() == 0 || result.GetValue(0, 0).IsNull()) {
-		return string();
+	auto rows = conn.Scan(CatalogScan("ducklake_metadata", {"value"}).Where("key", "version"));
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		if (chunk.size() > 0) {
+			return chunk.GetString(0, 0);
+		}
 	}
-	return result.GetValue(0, 0).ToString();
+	return string();
 }
 
 static void ThrowMissingTables(const string &display_name, const vector<string> &missing) {
