@@ -218,22 +218,41 @@ vector<Value> PickScanned(const CatalogChunk &chunk, idx_t row, const vector<con
 	return result;
 }
 
-//! Calls `row_function(chunk, row)` for each row of `scan`.
-void ForEachRow(MetadataConnection &conn, const CatalogScan &scan,
-                const std::function<void(const CatalogChunk &chunk, idx_t row)> &row_function) {
-	auto rows = conn.Scan(scan);
-	for (auto &data : rows->Chunks()) {
-		CatalogChunk chunk(data);
-		for (idx_t row = 0; row < chunk.size(); row++) {
-			row_function(chunk, row);
+//! Scans read together (MetadataConnection::Scan), each result's rows handed to its function in order.
+class ScanBatch {
+public:
+	using RowFunction = std::function<void(const CatalogChunk &chunk, idx_t row)>;
+
+	void Add(CatalogScan scan, RowFunction row_function) {
+		scans.push_back(std::move(scan));
+		functions.push_back(std::move(row_function));
+	}
+	void Run(MetadataConnection &conn) {
+		auto results = conn.Scan(scans);
+		for (idx_t i = 0; i < results.size(); i++) {
+			for (auto &data : results[i]->Chunks()) {
+				CatalogChunk chunk(data);
+				for (idx_t row = 0; row < chunk.size(); row++) {
+					functions[i](chunk, row);
+				}
+			}
 		}
 	}
-}
+
+private:
+	vector<CatalogScan> scans;
+	vector<RowFunction> functions;
+};
 
 //! The same rows as QueryCatalogRows, a scan per catalog table, joined here (ScansStorage).
 CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
                             optional_ptr<const vector<idx_t>> only_tables) {
 	CatalogRows rows;
+	ScanBatch batch;
+	// Filled by some scans, read by later ones (the batch hands results over in order) or after.
+	map<pair<idx_t, idx_t>, idx_t> created;
+	map<pair<idx_t, idx_t>, vector<vector<Value>>> partition_columns;
+	map<idx_t, vector<vector<Value>>> sort_expressions;
 	vector<int64_t> table_ids;
 	if (only_tables) {
 		for (auto id : *only_tables) {
@@ -252,113 +271,102 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 			result.rows.push_back(PickScanned(chunk, row, layout));
 		};
 	};
-	ForEachRow(conn,
-	           CatalogScan("ducklake_schema", {"schema_id", "schema_uuid", "schema_name", "path", "path_is_relative"})
-	               .VisibleAt(snapshot_id),
-	           add(rows.schemas, {"i0", "t1", "t2", "t3", "t4"}));
-	ForEachRow(conn,
-	           CatalogScan("ducklake_tag", {"object_id", "value"}).VisibleAt(snapshot_id).Where("key", "comment"),
-	           add(rows.tags, {"i0", "t1"}));
+	batch.Add(CatalogScan("ducklake_schema", {"schema_id", "schema_uuid", "schema_name", "path", "path_is_relative"})
+	              .VisibleAt(snapshot_id),
+	          add(rows.schemas, {"i0", "t1", "t2", "t3", "t4"}));
+	batch.Add(CatalogScan("ducklake_tag", {"object_id", "value"}).VisibleAt(snapshot_id).Where("key", "comment"),
+	          add(rows.tags, {"i0", "t1"}));
 	if (!only_tables || !only_tables->empty()) {
-		ForEachRow(conn,
-		           of_tables(CatalogScan("ducklake_table", {"table_id", "table_uuid", "schema_id", "table_name", "path",
-		                                                    "path_is_relative"})
-		                         .VisibleAt(snapshot_id)),
-		           add(rows.tables, {"i0", "t1", "i2", "t3", "t4", "t5"}));
+		batch.Add(of_tables(CatalogScan("ducklake_table", {"table_id", "table_uuid", "schema_id", "table_name", "path",
+		                                                   "path_is_relative"})
+		                        .VisibleAt(snapshot_id)),
+		          add(rows.tables, {"i0", "t1", "i2", "t3", "t4", "t5"}));
 		// Every row of a column, for the snapshot that created each column id; the visible ones are
 		// the columns.
-		map<pair<idx_t, idx_t>, idx_t> created;
-		ForEachRow(conn,
-		           of_tables(CatalogScan("ducklake_column",
-		                                 {"table_id", "column_id", "parent_column", "column_order", "column_name",
-		                                  "column_type", "initial_default", "default_value", "nulls_allowed",
-		                                  "begin_snapshot", "end_snapshot"})),
-		           [&](const CatalogChunk &chunk, idx_t row) {
-			           auto key = make_pair(chunk.GetId(0, row), chunk.GetId(1, row));
-			           auto begin = chunk.GetOptionalId(9, row);
-			           if (!begin.IsValid()) {
-				           return;
-			           }
-			           auto entry = created.find(key);
-			           if (entry == created.end() || begin.GetIndex() < entry->second) {
-				           created[key] = begin.GetIndex();
-			           }
-			           auto end = chunk.GetOptionalId(10, row);
-			           if (begin.GetIndex() > snapshot_id || (end.IsValid() && end.GetIndex() <= snapshot_id)) {
-				           return;
-			           }
-			           CatalogColumnRow column;
-			           column.table_id = key.first;
-			           column.column_id = key.second;
-			           column.parent_column = chunk.GetOptionalId(2, row);
-			           column.column_order = chunk.GetOptionalId(3, row);
-			           column.column_name = chunk.GetString(4, row);
-			           column.column_type = chunk.GetString(5, row);
-			           column.initial_default = chunk.GetText(6, row);
-			           column.default_value = chunk.GetString(7, row);
-			           column.nulls_allowed = chunk.GetBool(8, row, true);
-			           rows.columns.push_back(std::move(column));
-		           });
-		for (auto &entry : created) {
-			rows.column_ids.rows.push_back({Value::BIGINT(NumericCast<int64_t>(entry.first.first)),
-			                                Value::BIGINT(NumericCast<int64_t>(entry.first.second)),
-			                                Value::BIGINT(NumericCast<int64_t>(entry.second))});
-		}
-		ForEachRow(conn,
-		           of_tables(CatalogScan("ducklake_column_tag", {"table_id", "column_id", "value"})
-		                         .VisibleAt(snapshot_id)
-		                         .Where("key", "comment")),
-		           add(rows.column_tags, {"i0", "i1", "t2"}));
+		batch.Add(of_tables(CatalogScan("ducklake_column",
+		                                {"table_id", "column_id", "parent_column", "column_order", "column_name",
+		                                 "column_type", "initial_default", "default_value", "nulls_allowed",
+		                                 "begin_snapshot", "end_snapshot"})),
+		          [&](const CatalogChunk &chunk, idx_t row) {
+			          auto key = make_pair(chunk.GetId(0, row), chunk.GetId(1, row));
+			          auto begin = chunk.GetOptionalId(9, row);
+			          if (!begin.IsValid()) {
+				          return;
+			          }
+			          auto entry = created.find(key);
+			          if (entry == created.end() || begin.GetIndex() < entry->second) {
+				          created[key] = begin.GetIndex();
+			          }
+			          auto end = chunk.GetOptionalId(10, row);
+			          if (begin.GetIndex() > snapshot_id || (end.IsValid() && end.GetIndex() <= snapshot_id)) {
+				          return;
+			          }
+			          CatalogColumnRow column;
+			          column.table_id = key.first;
+			          column.column_id = key.second;
+			          column.parent_column = chunk.GetOptionalId(2, row);
+			          column.column_order = chunk.GetOptionalId(3, row);
+			          column.column_name = chunk.GetString(4, row);
+			          column.column_type = chunk.GetString(5, row);
+			          column.initial_default = chunk.GetText(6, row);
+			          column.default_value = chunk.GetString(7, row);
+			          column.nulls_allowed = chunk.GetBool(8, row, true);
+			          rows.columns.push_back(std::move(column));
+		          });
+		batch.Add(of_tables(CatalogScan("ducklake_column_tag", {"table_id", "column_id", "value"})
+		                        .VisibleAt(snapshot_id)
+		                        .Where("key", "comment")),
+		          add(rows.column_tags, {"i0", "i1", "t2"}));
 		// Partition specs with their columns (a spec without columns keeps one row of NULLs: a LEFT JOIN).
-		map<pair<idx_t, idx_t>, vector<vector<Value>>> partition_columns;
-		ForEachRow(conn,
-		           CatalogScan("ducklake_partition_column",
-		                       {"partition_id", "table_id", "partition_key_index", "column_id", "transform"}),
-		           [&](const CatalogChunk &chunk, idx_t row) {
-			           auto key = make_pair(chunk.GetId(0, row), chunk.GetId(1, row));
-			           partition_columns[key].push_back(PickScanned(chunk, row, {"i2", "i3", "t4"}));
-		           });
-		auto partition_specs = CatalogScan("ducklake_partition_info", {"table_id", "partition_id"});
-		ForEachRow(conn, of_tables(partition_specs.VisibleAt(snapshot_id)),
-		           [&](const CatalogChunk &chunk, idx_t row) {
-			           auto spec = PickScanned(chunk, row, {"i0", "i1"});
-			           auto entry = partition_columns.find(make_pair(chunk.GetId(1, row), chunk.GetId(0, row)));
-			           if (entry == partition_columns.end()) {
-				           rows.partition_specs.rows.push_back({spec[0], spec[1], Value(), Value(), Value()});
-				           return;
-			           }
-			           for (auto &column : entry->second) {
-				           rows.partition_specs.rows.push_back({spec[0], spec[1], column[0], column[1], column[2]});
-			           }
-		           });
+		batch.Add(CatalogScan("ducklake_partition_column",
+		                      {"partition_id", "table_id", "partition_key_index", "column_id", "transform"}),
+		          [&](const CatalogChunk &chunk, idx_t row) {
+			          auto key = make_pair(chunk.GetId(0, row), chunk.GetId(1, row));
+			          partition_columns[key].push_back(PickScanned(chunk, row, {"i2", "i3", "t4"}));
+		          });
+		batch.Add(of_tables(CatalogScan("ducklake_partition_info", {"table_id", "partition_id"}).VisibleAt(snapshot_id)),
+		          [&](const CatalogChunk &chunk, idx_t row) {
+			          auto spec = PickScanned(chunk, row, {"i0", "i1"});
+			          auto entry = partition_columns.find(make_pair(chunk.GetId(1, row), chunk.GetId(0, row)));
+			          if (entry == partition_columns.end()) {
+				          rows.partition_specs.rows.push_back({spec[0], spec[1], Value(), Value(), Value()});
+				          return;
+			          }
+			          for (auto &column : entry->second) {
+				          rows.partition_specs.rows.push_back({spec[0], spec[1], column[0], column[1], column[2]});
+			          }
+		          });
 		// Sort orders with their expressions, joined on sort_id alone, as DuckLake reads them.
-		map<idx_t, vector<vector<Value>>> sort_expressions;
-		ForEachRow(conn,
-		           CatalogScan("ducklake_sort_expression",
-		                       {"sort_id", "sort_key_index", "expression", "dialect", "sort_direction", "null_order"}),
-		           [&](const CatalogChunk &chunk, idx_t row) {
-			           sort_expressions[chunk.GetId(0, row)].push_back(
-			               PickScanned(chunk, row, {"i1", "t2", "t3", "t4", "t5"}));
-		           });
-		ForEachRow(conn, of_tables(CatalogScan("ducklake_sort_info", {"table_id", "sort_id"}).VisibleAt(snapshot_id)),
-		           [&](const CatalogChunk &chunk, idx_t row) {
-			           auto entry = sort_expressions.find(chunk.GetId(1, row));
-			           if (entry == sort_expressions.end()) {
-				           return;
-			           }
-			           auto sort = PickScanned(chunk, row, {"i0", "i1"});
-			           for (auto &expression : entry->second) {
-				           auto result = sort;
-				           result.insert(result.end(), expression.begin(), expression.end());
-				           rows.sort_specs.rows.push_back(std::move(result));
-			           }
-		           });
+		batch.Add(CatalogScan("ducklake_sort_expression",
+		                      {"sort_id", "sort_key_index", "expression", "dialect", "sort_direction", "null_order"}),
+		          [&](const CatalogChunk &chunk, idx_t row) {
+			          sort_expressions[chunk.GetId(0, row)].push_back(
+			              PickScanned(chunk, row, {"i1", "t2", "t3", "t4", "t5"}));
+		          });
+		batch.Add(of_tables(CatalogScan("ducklake_sort_info", {"table_id", "sort_id"}).VisibleAt(snapshot_id)),
+		          [&](const CatalogChunk &chunk, idx_t row) {
+			          auto entry = sort_expressions.find(chunk.GetId(1, row));
+			          if (entry == sort_expressions.end()) {
+				          return;
+			          }
+			          auto sort = PickScanned(chunk, row, {"i0", "i1"});
+			          for (auto &expression : entry->second) {
+				          auto result = sort;
+				          result.insert(result.end(), expression.begin(), expression.end());
+				          rows.sort_specs.rows.push_back(std::move(result));
+			          }
+		          });
 	}
-	ForEachRow(conn,
-	           CatalogScan("ducklake_view",
-	                       {"view_id", "view_uuid", "schema_id", "view_name", "dialect", "sql", "column_aliases"})
-	               .VisibleAt(snapshot_id),
-	           add(rows.views, {"i0", "t1", "i2", "t3", "t4", "t5", "t6"}));
+	batch.Add(CatalogScan("ducklake_view",
+	                      {"view_id", "view_uuid", "schema_id", "view_name", "dialect", "sql", "column_aliases"})
+	              .VisibleAt(snapshot_id),
+	          add(rows.views, {"i0", "t1", "i2", "t3", "t4", "t5", "t6"}));
+	batch.Run(conn);
+	for (auto &entry : created) {
+		rows.column_ids.rows.push_back({Value::BIGINT(NumericCast<int64_t>(entry.first.first)),
+		                               Value::BIGINT(NumericCast<int64_t>(entry.first.second)),
+		                               Value::BIGINT(NumericCast<int64_t>(entry.second))});
+	}
 	return rows;
 }
 

@@ -210,18 +210,22 @@ unique_ptr<ColumnDataCollection> ScanStorage(ClientContext &context, const Catal
 
 } // namespace
 
-unique_ptr<ColumnDataCollection> DuckDBMetadataConnection::Scan(const CatalogScan &scan) {
-	unique_ptr<ColumnDataCollection> result;
+vector<unique_ptr<ColumnDataCollection>> DuckDBMetadataConnection::Scan(const vector<CatalogScan> &scans) {
+	vector<unique_ptr<ColumnDataCollection>> results;
 	auto &context = *connection->context;
 	auto schema_name = location.metadata_schema.empty() ? string(DEFAULT_SCHEMA) : location.metadata_schema;
 	try {
-		// Inside this connection's open transaction, if any, as its statements would run.
-		context.RunFunctionInTransaction([&]() { result = ScanStorage(context, scan, schema_name); });
+		// All in one transaction (this connection's open one, if any, as its statements would run).
+		context.RunFunctionInTransaction([&]() {
+			for (auto &scan : scans) {
+				results.push_back(ScanStorage(context, scan, schema_name));
+			}
+		});
 	} catch (std::exception &ex) {
 		ErrorData error(ex);
 		throw IOException("DuckDB catalog %s: %s", location.DisplayName(), error.Message());
 	}
-	return result;
+	return results;
 }
 
 } // namespace duckdb

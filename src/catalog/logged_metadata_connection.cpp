@@ -3,6 +3,7 @@
 #include "mallard/catalog/catalog_scan.hpp"
 
 #include "duckdb/common/error_data.hpp"
+#include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
 #include "duckdb/logging/log_manager.hpp"
 #include "duckdb/logging/logger.hpp"
@@ -92,10 +93,16 @@ unique_ptr<ColumnDataCollection> LoggedMetadataConnection::QueryColumns(const st
 	return Logged<unique_ptr<ColumnDataCollection>>([&]() { return sql; }, [&]() { return inner->QueryColumns(sql); });
 }
 
-unique_ptr<ColumnDataCollection> LoggedMetadataConnection::Scan(const CatalogScan &scan) {
-	return Logged<unique_ptr<ColumnDataCollection>>(
-	    [&]() { return (inner->ScansStorage() ? "-- scan: " : "") + scan.ToSQL(*inner); },
-	    [&]() { return inner->Scan(scan); });
+vector<unique_ptr<ColumnDataCollection>> LoggedMetadataConnection::Scan(const vector<CatalogScan> &scans) {
+	return Logged<vector<unique_ptr<ColumnDataCollection>>>(
+	    [&]() {
+		    vector<string> statements;
+		    for (auto &scan : scans) {
+			    statements.push_back(scan.ToSQL(*inner));
+		    }
+		    return (inner->ScansStorage() ? "-- scan: " : "") + StringUtil::Join(statements, ";\n");
+	    },
+	    [&]() { return inner->Scan(scans); });
 }
 
 void LoggedMetadataConnection::BeginTransaction() {

@@ -15,8 +15,16 @@ namespace duckdb {
 // quote, backslashes are plain characters; PostgreSQL runs with standard_conforming_strings on)
 // and on double-quoted identifiers.
 
+vector<unique_ptr<ColumnDataCollection>> MetadataConnection::Scan(const vector<CatalogScan> &scans) {
+	vector<unique_ptr<ColumnDataCollection>> results;
+	for (auto &scan : scans) {
+		results.push_back(QueryColumns(scan.ToSQL(*this)));
+	}
+	return results;
+}
+
 unique_ptr<ColumnDataCollection> MetadataConnection::Scan(const CatalogScan &scan) {
-	return QueryColumns(scan.ToSQL(*this));
+	return std::move(Scan(vector<CatalogScan> {scan})[0]);
 }
 
 string MetadataConnection::NowText() {

@@ -564,10 +564,11 @@ void QueryDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 }
 
 //! The same as QueryDataFiles, a scan of each table joined here (ScansStorage); only the files in
-//! `file_ids` when given.
+//! `file_ids` when given. The table's statistics rows (of those files) come in the same read, into
+//! `stats`.
 void ScanDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
                    optional_ptr<const vector<idx_t>> file_ids, vector<DataFileInfo> &files,
-                   unordered_map<idx_t, idx_t> &file_index) {
+                   unordered_map<idx_t, idx_t> &file_index, unique_ptr<ColumnDataCollection> &stats) {
 	auto table = NumericCast<int64_t>(table_id);
 	auto of_files = [&](CatalogScan scan) {
 		if (file_ids) {
@@ -577,13 +578,21 @@ void ScanDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 			}
 			scan.WhereIn("data_file_id", std::move(ids));
 		}
-		return scan.VisibleAt(snapshot_id).Where("table_id", table);
+		return scan.Where("table_id", table);
 	};
+	// One read: the three scans see one state of the catalog, as one statement would.
+	auto results = conn.Scan(
+	    {of_files(CatalogScan("ducklake_data_file", DATA_FILE_FIELDS).VisibleAt(snapshot_id)),
+	     of_files(CatalogScan("ducklake_delete_file", DELETE_FILE_FIELDS).VisibleAt(snapshot_id)),
+	     // This table's rows; those of files not listed are skipped where they are read.
+	     of_files(CatalogScan("ducklake_file_column_stats", {"data_file_id", "column_id", "column_size_bytes",
+	                                                         "value_count", "null_count", "min_value", "max_value",
+	                                                         "contains_nan"}))});
+	stats = std::move(results[2]);
 	const DataFileColumns data_columns {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
 	vector<DataFileInfo> scanned;
 	vector<optional_idx> file_order;
-	auto data_rows = conn.Scan(of_files(CatalogScan("ducklake_data_file", DATA_FILE_FIELDS)));
-	for (auto &data : data_rows->Chunks()) {
+	for (auto &data : results[0]->Chunks()) {
 		CatalogChunk chunk(data);
 		for (idx_t row = 0; row < chunk.size(); row++) {
 			scanned.push_back(ReadDataFileRow(chunk, row, data_columns));
@@ -608,8 +617,7 @@ void ScanDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 		files.push_back(std::move(scanned[i]));
 	}
 	const DeleteFileColumns delete_columns {1, 2, 3, 4, 5, 6, 7, 8, 9};
-	auto delete_rows = conn.Scan(of_files(CatalogScan("ducklake_delete_file", DELETE_FILE_FIELDS)));
-	for (auto &data : delete_rows->Chunks()) {
+	for (auto &data : results[1]->Chunks()) {
 		CatalogChunk chunk(data);
 		for (idx_t row = 0; row < chunk.size(); row++) {
 			auto known = file_index.find(chunk.GetId(0, row));
@@ -631,8 +639,9 @@ vector<DataFileInfo> ReadFiles(MetadataConnection &conn, idx_t table_id, idx_t s
 	auto visible = Reader::VisibleAt(snapshot_id, "f") + (file_condition.empty() ? "" : " AND (" + file_condition + ")");
 	// A condition other than a list of ids is SQL, which a scan cannot apply.
 	bool scan = conn.ScansStorage() && (file_condition.empty() || file_ids);
+	unique_ptr<ColumnDataCollection> stats;
 	if (scan) {
-		ScanDataFiles(conn, table_id, snapshot_id, file_ids, files, file_index);
+		ScanDataFiles(conn, table_id, snapshot_id, file_ids, files, file_index, stats);
 	} else {
 		QueryDataFiles(conn, table_id, snapshot_id, visible, files, file_index);
 	}
@@ -641,22 +650,8 @@ vector<DataFileInfo> ReadFiles(MetadataConnection &conn, idx_t table_id, idx_t s
 	}
 	Reader::ReadFileNameMappings(conn, files);
 	auto of_files = file_condition;
-	unique_ptr<ColumnDataCollection> stats;
-	if (scan) {
-		// This table's rows; those of files not listed here are skipped below.
-		CatalogScan stats_scan("ducklake_file_column_stats", {"data_file_id", "column_id", "column_size_bytes",
-		                                                      "value_count", "null_count", "min_value", "max_value",
-		                                                      "contains_nan"});
-		stats_scan.Where("table_id", NumericCast<int64_t>(table_id));
-		if (file_ids) {
-			vector<int64_t> ids;
-			for (auto id : *file_ids) {
-				ids.push_back(NumericCast<int64_t>(id));
-			}
-			stats_scan.WhereIn("data_file_id", std::move(ids));
-		}
-		stats = conn.Scan(stats_scan);
-	} else if (!file_condition.empty() && files.size() <= MAX_LISTED_FILE_IDS) {
+	// (Scans read the statistics with the files.)
+	if (!scan && !file_condition.empty() && files.size() <= MAX_LISTED_FILE_IDS) {
 		// The few files the condition kept, by id: the condition may cost a pass over the table.
 		string ids;
 		for (idx_t i = 0; i < files.size(); i++) {
@@ -667,7 +662,7 @@ vector<DataFileInfo> ReadFiles(MetadataConnection &conn, idx_t table_id, idx_t s
 		    "SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, s.null_count, s.min_value, "
 		    "s.max_value, s.contains_nan FROM %s s WHERE s.table_id = %llu AND s.data_file_id IN (%s)",
 		    conn.Table("ducklake_file_column_stats"), table_id, ids));
-	} else {
+	} else if (!scan) {
 		// Only the statistics of this table's visible files: planning cost follows the table, not the lake.
 		stats = conn.QueryColumns(StringUtil::Format(
 		    "SELECT s.data_file_id, s.column_id, s.column_size_bytes, s.value_count, s.null_count, s.min_value, "

@@ -39,7 +39,8 @@ public:
 	MetadataResult Query(const string &sql) override;
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 	//! From the table's storage, in this connection's transaction (or a new one): no SQL.
-	unique_ptr<ColumnDataCollection> Scan(const CatalogScan &scan) override;
+	vector<unique_ptr<ColumnDataCollection>> Scan(const vector<CatalogScan> &scans) override;
+	using MetadataConnection::Scan;
 	bool ScansStorage() const override {
 		return true;
 	}

@@ -44,7 +44,8 @@ public:
 	MetadataResult Query(const string &sql) override;
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override;
 	//! Logged as the SELECT it stands for, after "-- scan: " when the backend reads storage instead.
-	unique_ptr<ColumnDataCollection> Scan(const CatalogScan &scan) override;
+	vector<unique_ptr<ColumnDataCollection>> Scan(const vector<CatalogScan> &scans) override;
+	using MetadataConnection::Scan;
 	bool ScansStorage() const override {
 		return inner->ScansStorage();
 	}

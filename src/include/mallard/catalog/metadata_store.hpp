@@ -102,9 +102,12 @@ public:
 	//! or VARCHAR), chosen per column from its declared (SQLite) or result (PostgreSQL, DuckDB)
 	//! type; a field stored otherwise than its column (SQLite is dynamically typed) is cast to it.
 	virtual unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) = 0;
-	//! Reads one catalog table, typed as QueryColumns types it; rows in no particular order. Runs
-	//! scan.ToSQL() unless the backend reads its tables without SQL (ScansStorage).
-	virtual unique_ptr<ColumnDataCollection> Scan(const CatalogScan &scan);
+	//! Reads catalog tables, one result per scan, typed as QueryColumns types them; rows in no
+	//! particular order. Runs each scan's ToSQL() unless the backend reads its tables without SQL
+	//! (ScansStorage), which reads them all in one transaction: several scans standing for one
+	//! statement see one state of the catalog, as the statement did.
+	virtual vector<unique_ptr<ColumnDataCollection>> Scan(const vector<CatalogScan> &scans);
+	unique_ptr<ColumnDataCollection> Scan(const CatalogScan &scan);
 	//! Whether Scan reads the table's storage directly (a DuckDB file), so that reading several
 	//! tables apart and combining them here costs less than one statement joining them; the SQL
 	//! backends answer such a statement faster (one round trip, one parse).
