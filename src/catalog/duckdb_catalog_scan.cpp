@@ -51,12 +51,13 @@ public:
 //! A condition column of a chunk as `type` (cast when stored otherwise), for reading row by row.
 class ConditionColumn {
 public:
-	ConditionColumn(Vector &source, const LogicalType &type, idx_t count) : cast(type) {
+	ConditionColumn(Vector &source, const LogicalType &type, idx_t count) {
 		if (source.GetType() == type) {
 			source.ToUnifiedFormat(count, format);
 		} else {
-			VectorOperations::DefaultCast(source, cast, count);
-			cast.ToUnifiedFormat(count, format);
+			cast = make_uniq<Vector>(type);
+			VectorOperations::DefaultCast(source, *cast, count);
+			cast->ToUnifiedFormat(count, format);
 		}
 	}
 
@@ -69,7 +70,8 @@ public:
 	}
 
 private:
-	Vector cast;
+	//! Holds the values when the column is stored as another type.
+	unique_ptr<Vector> cast;
 	UnifiedVectorFormat format;
 };
 
@@ -195,7 +197,10 @@ unique_ptr<ColumnDataCollection> ScanStorage(ClientContext &context, const Catal
 		}
 		output.Reset();
 		for (idx_t i = 0; i < result_types.size(); i++) {
-			Vector selected(chunk.data[i], sel, count);
+			Vector selected(chunk.data[i]);
+			if (count < chunk.size()) {
+				selected.Slice(sel, count);
+			}
 			if (selected.GetType() == result_types[i]) {
 				output.data[i].Reference(selected);
 			} else {

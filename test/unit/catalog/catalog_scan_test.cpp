@@ -34,8 +34,9 @@ vector<string> Lines(ColumnDataCollection &rows) {
 	return lines;
 }
 
+// (begin_snapshot is an INTEGER here: a condition on a column stored as another integer type.)
 TEST_P(CatalogScanTest, ScanReturnsTheRowsOfItsSelect) {
-	conn->Execute("CREATE TABLE " + conn->Table("scanned") + " (id BIGINT, begin_snapshot BIGINT, end_snapshot " +
+	conn->Execute("CREATE TABLE " + conn->Table("scanned") + " (id BIGINT, begin_snapshot INTEGER, end_snapshot " +
 	              "BIGINT, key VARCHAR, value VARCHAR, flag BOOLEAN)");
 	conn->Execute("INSERT INTO " + conn->Table("scanned") +
 	              " VALUES (1, 1, NULL, 'comment', 'a', TRUE), (2, 2, 5, 'comment', 'b', FALSE), "
