@@ -50,35 +50,41 @@ idx_t TextColumn(idx_t n) {
 	return 1 + INTEGER_COLUMNS + n;
 }
 
-//! The union's row at `row` of `chunk` in a statement's own layout: "i<n>" an integer (as BIGINT),
-//! "t<n>" a text. Read from the columns, so only the fields the layout names become Values.
-vector<Value> Pick(const CatalogChunk &chunk, idx_t row, const vector<const char *> &layout) {
+//! A row of `chunk` in a result's layout: "i<n>" an integer (as BIGINT), "t<n>" a text, where n
+//! counts the union's integers or texts, or with `scanned` the columns of a scan. Read from the
+//! columns, so only the fields the layout names become Values.
+vector<Value> Pick(const CatalogChunk &chunk, idx_t row, const vector<const char *> &layout, bool scanned = false) {
 	vector<Value> result;
 	result.reserve(layout.size());
 	for (auto column : layout) {
 		auto n = idx_t(column[1] - '0');
 		if (column[0] == 'i') {
-			auto integer = chunk.GetOptionalId(IntegerColumn(n), row);
+			auto integer = chunk.GetOptionalId(scanned ? n : IntegerColumn(n), row);
 			result.push_back(integer.IsValid() ? Value::BIGINT(NumericCast<int64_t>(integer.GetIndex())) : Value());
 		} else {
-			result.push_back(chunk.GetText(TextColumn(n), row));
+			result.push_back(chunk.GetText(scanned ? n : TextColumn(n), row));
 		}
 	}
 	return result;
 }
 
-//! The union's COLUMN row at `row`, in the layout of the COLUMN part of ReadCatalogRows.
-CatalogColumnRow ReadColumnRow(const CatalogChunk &chunk, idx_t row) {
+//! Where a column row's fields are in a result: the union's COLUMN part, or a scan of ducklake_column.
+struct ColumnRowFields {
+	idx_t table_id, column_id, parent_column, column_order, column_name, column_type, initial_default, default_value,
+	    nulls_allowed;
+};
+
+CatalogColumnRow ReadColumnRow(const CatalogChunk &chunk, idx_t row, const ColumnRowFields &c) {
 	CatalogColumnRow result;
-	result.table_id = chunk.GetId(IntegerColumn(0), row);
-	result.column_id = chunk.GetId(IntegerColumn(1), row);
-	result.parent_column = chunk.GetOptionalId(IntegerColumn(2), row);
-	result.column_order = chunk.GetOptionalId(IntegerColumn(3), row);
-	result.column_name = chunk.GetString(TextColumn(0), row);
-	result.column_type = chunk.GetString(TextColumn(1), row);
-	result.initial_default = chunk.GetText(TextColumn(2), row);
-	result.default_value = chunk.GetString(TextColumn(3), row);
-	result.nulls_allowed = chunk.GetBool(TextColumn(4), row, true);
+	result.table_id = chunk.GetId(c.table_id, row);
+	result.column_id = chunk.GetId(c.column_id, row);
+	result.parent_column = chunk.GetOptionalId(c.parent_column, row);
+	result.column_order = chunk.GetOptionalId(c.column_order, row);
+	result.column_name = chunk.GetString(c.column_name, row);
+	result.column_type = chunk.GetString(c.column_type, row);
+	result.initial_default = chunk.GetText(c.initial_default, row);
+	result.default_value = chunk.GetString(c.default_value, row);
+	result.nulls_allowed = chunk.GetBool(c.nulls_allowed, row, true);
 	return result;
 }
 
@@ -160,6 +166,8 @@ CatalogRows QueryCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 	                     {"view_uuid", "view_name", "dialect", "sql", "column_aliases"},
 	                     "FROM " + conn.Table("ducklake_view") + " WHERE " + visible));
 	auto all = conn.QueryColumns(StringUtil::Join(parts, " UNION ALL "));
+	const ColumnRowFields union_column_row {IntegerColumn(0), IntegerColumn(1), IntegerColumn(2), IntegerColumn(3),
+	                                        TextColumn(0), TextColumn(1), TextColumn(2), TextColumn(3), TextColumn(4)};
 
 	CatalogRows rows;
 	for (auto &data : all->Chunks()) {
@@ -176,7 +184,7 @@ CatalogRows QueryCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 				rows.tables.rows.push_back(Pick(chunk, row, {"i0", "t0", "i1", "t1", "t2", "t3"}));
 				break;
 			case CatalogRowKind::COLUMN:
-				rows.columns.push_back(ReadColumnRow(chunk, row));
+				rows.columns.push_back(ReadColumnRow(chunk, row, union_column_row));
 				break;
 			case CatalogRowKind::COLUMN_TAG:
 				rows.column_tags.rows.push_back(Pick(chunk, row, {"i0", "i1", "t0"}));
@@ -200,22 +208,6 @@ CatalogRows QueryCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		}
 	}
 	return rows;
-}
-
-//! A scanned row in a result's layout: "i<n>" the n-th scanned column as an integer, "t<n>" as text.
-vector<Value> PickScanned(const CatalogChunk &chunk, idx_t row, const vector<const char *> &layout) {
-	vector<Value> result;
-	result.reserve(layout.size());
-	for (auto column : layout) {
-		auto n = idx_t(column[1] - '0');
-		if (column[0] == 'i') {
-			auto integer = chunk.GetOptionalId(n, row);
-			result.push_back(integer.IsValid() ? Value::BIGINT(NumericCast<int64_t>(integer.GetIndex())) : Value());
-		} else {
-			result.push_back(chunk.GetText(n, row));
-		}
-	}
-	return result;
 }
 
 //! Scans read together (MetadataConnection::Scan), each result's rows handed to its function in order.
@@ -268,7 +260,7 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 	};
 	auto add = [](MetadataResult &result, const vector<const char *> &layout) {
 		return [&result, layout](const CatalogChunk &chunk, idx_t row) {
-			result.rows.push_back(PickScanned(chunk, row, layout));
+			result.rows.push_back(Pick(chunk, row, layout, true));
 		};
 	};
 	batch.Add(CatalogScan("ducklake_schema", {"schema_id", "schema_uuid", "schema_name", "path", "path_is_relative"})
@@ -301,17 +293,7 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 			          if (begin.GetIndex() > snapshot_id || (end.IsValid() && end.GetIndex() <= snapshot_id)) {
 				          return;
 			          }
-			          CatalogColumnRow column;
-			          column.table_id = key.first;
-			          column.column_id = key.second;
-			          column.parent_column = chunk.GetOptionalId(2, row);
-			          column.column_order = chunk.GetOptionalId(3, row);
-			          column.column_name = chunk.GetString(4, row);
-			          column.column_type = chunk.GetString(5, row);
-			          column.initial_default = chunk.GetText(6, row);
-			          column.default_value = chunk.GetString(7, row);
-			          column.nulls_allowed = chunk.GetBool(8, row, true);
-			          rows.columns.push_back(std::move(column));
+			          rows.columns.push_back(ReadColumnRow(chunk, row, {0, 1, 2, 3, 4, 5, 6, 7, 8}));
 		          });
 		batch.Add(of_tables(CatalogScan("ducklake_column_tag", {"table_id", "column_id", "value"})
 		                        .VisibleAt(snapshot_id)
@@ -322,11 +304,11 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		                      {"partition_id", "table_id", "partition_key_index", "column_id", "transform"}),
 		          [&](const CatalogChunk &chunk, idx_t row) {
 			          auto key = make_pair(chunk.GetId(0, row), chunk.GetId(1, row));
-			          partition_columns[key].push_back(PickScanned(chunk, row, {"i2", "i3", "t4"}));
+			          partition_columns[key].push_back(Pick(chunk, row, {"i2", "i3", "t4"}, true));
 		          });
 		batch.Add(of_tables(CatalogScan("ducklake_partition_info", {"table_id", "partition_id"}).VisibleAt(snapshot_id)),
 		          [&](const CatalogChunk &chunk, idx_t row) {
-			          auto spec = PickScanned(chunk, row, {"i0", "i1"});
+			          auto spec = Pick(chunk, row, {"i0", "i1"}, true);
 			          auto entry = partition_columns.find(make_pair(chunk.GetId(1, row), chunk.GetId(0, row)));
 			          if (entry == partition_columns.end()) {
 				          rows.partition_specs.rows.push_back({spec[0], spec[1], Value(), Value(), Value()});
@@ -341,7 +323,7 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		                      {"sort_id", "sort_key_index", "expression", "dialect", "sort_direction", "null_order"}),
 		          [&](const CatalogChunk &chunk, idx_t row) {
 			          sort_expressions[chunk.GetId(0, row)].push_back(
-			              PickScanned(chunk, row, {"i1", "t2", "t3", "t4", "t5"}));
+			              Pick(chunk, row, {"i1", "t2", "t3", "t4", "t5"}, true));
 		          });
 		batch.Add(of_tables(CatalogScan("ducklake_sort_info", {"table_id", "sort_id"}).VisibleAt(snapshot_id)),
 		          [&](const CatalogChunk &chunk, idx_t row) {
@@ -349,7 +331,7 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 			          if (entry == sort_expressions.end()) {
 				          return;
 			          }
-			          auto sort = PickScanned(chunk, row, {"i0", "i1"});
+			          auto sort = Pick(chunk, row, {"i0", "i1"}, true);
 			          for (auto &expression : entry->second) {
 				          auto result = sort;
 				          result.insert(result.end(), expression.begin(), expression.end());

@@ -122,6 +122,17 @@ private:
 	MetadataConnection &inner;
 };
 
+//! A snapshot of the test's lake (schema version 1, catalog ids up to 3), made now.
+SnapshotInfo Snapshot(idx_t snapshot_id, idx_t next_file_id) {
+	SnapshotInfo snapshot;
+	snapshot.snapshot_id = snapshot_id;
+	snapshot.snapshot_time = MetadataConnection::NowText();
+	snapshot.schema_version = 1;
+	snapshot.next_catalog_id = 4;
+	snapshot.next_file_id = next_file_id;
+	return snapshot;
+}
+
 string Describe(const LakeCatalogInfo &catalog) {
 	string text;
 	for (auto &schema : catalog.schemas) {
@@ -201,13 +212,7 @@ TEST(DuckDBCatalogScan, StorageScansReadWhatStatementsRead) {
 		view.sql = "SELECT 1";
 		view.dialect = "duckdb";
 		writer.CreateView(view);
-		SnapshotInfo snapshot;
-		snapshot.snapshot_id = 1;
-		snapshot.snapshot_time = MetadataConnection::NowText();
-		snapshot.schema_version = 1;
-		snapshot.next_catalog_id = 4;
-		snapshot.next_file_id = 0;
-		writer.AddSnapshot(snapshot, "created_table:events", Value(), Value(), Value());
+		writer.AddSnapshot(Snapshot(1, 0), "created_table:events", Value(), Value(), Value());
 		writer.Execute();
 	}
 	// Files 0..4 at snapshots 2..6 (inserted out of id order, so the list's order is checked); file 1
@@ -242,13 +247,7 @@ TEST(DuckDBCatalogScan, StorageScansReadWhatStatementsRead) {
 			writer.AddDeleteFile(1, 1, deletes);
 			writer.EndDataFile(3);
 		}
-		SnapshotInfo snapshot;
-		snapshot.snapshot_id = snapshot_id;
-		snapshot.snapshot_time = MetadataConnection::NowText();
-		snapshot.schema_version = 1;
-		snapshot.next_catalog_id = 4;
-		snapshot.next_file_id = 6;
-		writer.AddSnapshot(snapshot, "inserted_into_table:1", Value(), Value(), Value());
+		writer.AddSnapshot(Snapshot(snapshot_id, 6), "inserted_into_table:1", Value(), Value(), Value());
 		writer.Execute();
 	}
 
