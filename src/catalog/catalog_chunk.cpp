@@ -2,7 +2,17 @@
 
 #include "mallard/catalog/metadata_reader.hpp"
 
+#include "duckdb/common/vector_operations/vector_operations.hpp"
+
 namespace duckdb {
+
+void ReferenceOrCast(Vector &source, Vector &target, idx_t count) {
+	if (source.GetType() == target.GetType()) {
+		target.Reference(source);
+	} else {
+		VectorOperations::DefaultCast(source, target, count);
+	}
+}
 
 CatalogChunk::CatalogChunk(DataChunk &chunk_p) : chunk(chunk_p) {
 	formats.resize(chunk.ColumnCount());

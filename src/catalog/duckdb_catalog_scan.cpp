@@ -1,3 +1,4 @@
+#include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/catalog_scan.hpp"
 #include "mallard/catalog/duckdb_metadata_connection.hpp"
 
@@ -201,11 +202,7 @@ unique_ptr<ColumnDataCollection> ScanStorage(ClientContext &context, const Catal
 			if (count < chunk.size()) {
 				selected.Slice(sel, count);
 			}
-			if (selected.GetType() == result_types[i]) {
-				output.data[i].Reference(selected);
-			} else {
-				VectorOperations::DefaultCast(selected, output.data[i], count);
-			}
+			ReferenceOrCast(selected, output.data[i], count);
 		}
 		output.SetCardinality(count);
 		result->Append(output);

@@ -1,5 +1,7 @@
 #include "mallard/catalog/duckdb_metadata_connection.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
+
 #include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/mallard.hpp"
 
@@ -10,7 +12,6 @@
 #include "duckdb/catalog/catalog.hpp"
 #include "duckdb/catalog/catalog_entry/schema_catalog_entry.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
-#include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/config.hpp"
 #include "duckdb/main/attached_database.hpp"
@@ -428,11 +429,7 @@ unique_ptr<ColumnDataCollection> DuckDBMetadataConnection::QueryColumns(const st
 	for (auto &chunk : source.Chunks()) {
 		converted.Reset();
 		for (idx_t column = 0; column < types.size(); column++) {
-			if (types[column] == chunk.data[column].GetType()) {
-				converted.data[column].Reference(chunk.data[column]);
-			} else {
-				VectorOperations::DefaultCast(chunk.data[column], converted.data[column], chunk.size());
-			}
+			ReferenceOrCast(chunk.data[column], converted.data[column], chunk.size());
 		}
 		converted.SetCardinality(chunk.size());
 		collection->Append(converted);

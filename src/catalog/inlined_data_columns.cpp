@@ -4,8 +4,9 @@
 // about half its time allocating those).
 #include "mallard/catalog/inlined_data.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
+
 #include "duckdb/common/types/column/column_data_collection.hpp"
-#include "duckdb/common/vector_operations/vector_operations.hpp"
 
 namespace duckdb {
 
@@ -55,12 +56,7 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 			}
 			values.Reset();
 			for (idx_t col = 0; col < types.size(); col++) {
-				auto &from = chunk.data[col + 1];
-				if (from.GetType() == types[col]) {
-					values.data[col].Reference(from);
-				} else {
-					VectorOperations::DefaultCast(from, values.data[col], count);
-				}
+				ReferenceOrCast(chunk.data[col + 1], values.data[col], count);
 			}
 			values.SetCardinality(count);
 			stored->Append(values);

@@ -12,6 +12,10 @@
 
 namespace duckdb {
 
+//! Makes `target` hold `source`'s first `count` values as `target`'s type: a reference when the
+//! types agree, a cast otherwise (a catalog column stored as another type than the result's).
+void ReferenceOrCast(Vector &source, Vector &target, idx_t count);
+
 class CatalogChunk {
 public:
 	explicit CatalogChunk(DataChunk &chunk);
