@@ -10,6 +10,7 @@
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database_manager.hpp"
+#include "duckdb/planner/filter/constant_filter.hpp"
 #include "duckdb/storage/data_table.hpp"
 #include "duckdb/storage/table/scan_state.hpp"
 #include "duckdb/transaction/duck_transaction.hpp"
@@ -150,6 +151,38 @@ public:
 		return selected;
 	}
 
+	//! Filters DuckDB's storage applies while scanning (columns by position in the scan), for the
+	//! conditions it can: a filtered column is read first, the others only for the rows that pass,
+	//! and zone maps skip whole row groups. Select still decides every row.
+	unique_ptr<TableFilterSet> StorageFilters(const ScannedColumns &columns) const {
+		auto filters = make_uniq<TableFilterSet>();
+		auto push = [&](idx_t column, ExpressionType comparison, const Value &value) {
+			Value typed;
+			// A constant outside the stored type's range is left to Select.
+			if (value.DefaultTryCastAs(columns.types[column], typed, nullptr)) {
+				filters->PushFilter(ColumnIndex(column), make_uniq<ConstantFilter>(comparison, std::move(typed)));
+			}
+		};
+		if (begin.IsValid()) {
+			push(begin.GetIndex(), ExpressionType::COMPARE_LESSTHANOREQUALTO,
+			     Value::BIGINT(NumericCast<int64_t>(scan.visible_at.GetIndex())));
+		}
+		for (idx_t i = 0; i < equals.size(); i++) {
+			push(equals[i], ExpressionType::COMPARE_EQUAL, Value::BIGINT(scan.equals[i].second));
+		}
+		for (idx_t i = 0; i < text_equals.size(); i++) {
+			if (columns.types[text_equals[i]].id() == LogicalTypeId::VARCHAR) {
+				push(text_equals[i], ExpressionType::COMPARE_EQUAL, Value(scan.text_equals[i].second));
+			}
+		}
+		if (in_column.IsValid() && !in_values.empty()) {
+			// The range of the values: few ids mostly lie close together.
+			push(in_column.GetIndex(), ExpressionType::COMPARE_GREATERTHANOREQUALTO, Value::BIGINT(in_values.front()));
+			push(in_column.GetIndex(), ExpressionType::COMPARE_LESSTHANOREQUALTO, Value::BIGINT(in_values.back()));
+		}
+		return filters;
+	}
+
 private:
 	const CatalogScan &scan;
 	vector<int64_t> in_values;
@@ -180,7 +213,8 @@ unique_ptr<ColumnDataCollection> ScanStorage(ClientContext &context, const Catal
 	auto &storage = table.GetStorage();
 	auto &transaction = DuckTransaction::Get(context, table.catalog);
 	TableScanState state;
-	storage.InitializeScan(context, transaction, state, columns.ids);
+	auto filters = conditions.StorageFilters(columns);
+	storage.InitializeScan(context, transaction, state, columns.ids, filters.get());
 	DataChunk chunk;
 	chunk.Initialize(allocator, columns.types);
 	DataChunk output;
