@@ -53,6 +53,18 @@ string CatalogChunk::GetString(idx_t column, idx_t row) const {
 	return UnifiedVectorFormat::GetData<string_t>(format)[format.sel->get_index(row)].GetString();
 }
 
+bool CatalogChunk::GetStringRef(idx_t column, idx_t row, string_t &result) const {
+	if (chunk.data[column].GetType().id() != LogicalTypeId::VARCHAR) {
+		throw InternalException("catalog column %llu is not text", column);
+	}
+	if (IsNull(column, row)) {
+		return false;
+	}
+	auto &format = formats[column];
+	result = UnifiedVectorFormat::GetData<string_t>(format)[format.sel->get_index(row)];
+	return true;
+}
+
 Value CatalogChunk::GetText(idx_t column, idx_t row) const {
 	return IsNull(column, row) ? Value() : Value(GetString(column, row));
 }

@@ -716,6 +716,62 @@ vector<DataFileInfo> MetadataReader::ReadDataFilesById(MetadataConnection &conn,
 	                 &file_ids);
 }
 
+bool MetadataReader::ReadCandidateFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                        const FileStatsCondition &condition, idx_t max_files,
+                                        vector<DataFileInfo> &files) {
+	if (!conn.ScansStorage()) {
+		// One statement reads the files the condition keeps (their statistics then follow by id).
+		files = ReadDataFiles(conn, table_id, snapshot_id, condition.ToSQL(conn, table_id));
+		return files.size() <= max_files;
+	}
+	// The table's visible files and the statistics rows of the condition's columns (one transaction),
+	// then the condition decided row by row.
+	auto table = NumericCast<int64_t>(table_id);
+	vector<CatalogScan> scans;
+	scans.push_back(CatalogScan("ducklake_data_file", {"data_file_id"}).VisibleAt(snapshot_id).Where("table_id", table));
+	for (auto &column : condition.columns) {
+		scans.push_back(CatalogScan("ducklake_file_column_stats", {"data_file_id", "min_value", "max_value"})
+		                    .Where("table_id", table)
+		                    .Where("column_id", NumericCast<int64_t>(column.column_id)));
+	}
+	auto results = conn.Scan(scans);
+	vector<idx_t> excluded;
+	for (idx_t i = 0; i < condition.columns.size(); i++) {
+		for (auto &data : results[i + 1]->Chunks()) {
+			CatalogChunk chunk(data);
+			for (idx_t row = 0; row < chunk.size(); row++) {
+				string_t min, max;
+				auto has_min = chunk.GetStringRef(1, row, min);
+				auto has_max = chunk.GetStringRef(2, row, max);
+				if (condition.columns[i].Excludes(has_min ? &min : nullptr, has_max ? &max : nullptr)) {
+					excluded.push_back(chunk.GetId(0, row));
+				}
+			}
+		}
+	}
+	vector<idx_t> visible;
+	visible.reserve(results[0]->Count());
+	for (auto &data : results[0]->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			visible.push_back(chunk.GetId(0, row));
+		}
+	}
+	// Both come mostly in file order, so usually sorted already; a merge then finds the kept ones.
+	for (auto ids : {&visible, &excluded}) {
+		if (!std::is_sorted(ids->begin(), ids->end())) {
+			std::sort(ids->begin(), ids->end());
+		}
+	}
+	vector<idx_t> kept;
+	std::set_difference(visible.begin(), visible.end(), excluded.begin(), excluded.end(), std::back_inserter(kept));
+	if (kept.size() > max_files) {
+		return false;
+	}
+	files = kept.empty() ? vector<DataFileInfo>() : ReadDataFilesById(conn, table_id, snapshot_id, kept);
+	return true;
+}
+
 void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
                                              vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index,
                                              const string &file_condition) {

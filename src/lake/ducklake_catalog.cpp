@@ -239,7 +239,7 @@ shared_ptr<const ScanFileList> DuckLakeCatalog::GetDataFilesIfCheap(DuckLakeTabl
 
 shared_ptr<const ScanFileList> DuckLakeCatalog::GetCandidateFiles(DuckLakeTableEntry &table,
                                                                   const SnapshotInfo &snapshot,
-                                                                  const string &condition) {
+                                                                  const FileStatsCondition &condition) {
 	return file_cache->GetCandidates(*this, table, snapshot, condition);
 }
 

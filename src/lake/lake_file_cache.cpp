@@ -122,8 +122,9 @@ shared_ptr<const ScanFileList> LakeFileCache::ReadFull(MetadataConnection &conn,
 }
 
 shared_ptr<const ScanFileList> LakeFileCache::GetCandidates(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
-                                                            const SnapshotInfo &snapshot, const string &condition) {
-	auto key = CandidateKey(table.GetTableId(), snapshot.snapshot_id, condition);
+                                                            const SnapshotInfo &snapshot,
+                                                            const FileStatsCondition &condition) {
+	auto key = CandidateKey(table.GetTableId(), snapshot.snapshot_id, condition.ToString());
 	auto folder = table.GetDataFolder();
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
 	{
@@ -150,13 +151,14 @@ shared_ptr<const ScanFileList> LakeFileCache::GetCandidates(DuckLakeCatalog &cat
 }
 
 shared_ptr<const ScanFileList> LakeFileCache::ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
-                                                             const SnapshotInfo &snapshot, const string &condition) {
+                                                             const SnapshotInfo &snapshot,
+                                                             const FileStatsCondition &condition) {
 	auto folder = table.GetDataFolder();
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
-	// One statement reads the files the condition keeps (the statistics then follow by id).
-	auto data_files = MetadataReader::ReadDataFiles(conn, table.GetTableId(), snapshot.snapshot_id, condition);
-	if (data_files.size() > MAX_CHANGED_FILES) {
-		// About as costly as the whole list, which is then read once and kept.
+	vector<DataFileInfo> data_files;
+	// More files than this cost about as much as the whole list, which is then read once and kept.
+	if (!MetadataReader::ReadCandidateFiles(conn, table.GetTableId(), snapshot.snapshot_id, condition,
+	                                        MAX_CHANGED_FILES, data_files)) {
 		return nullptr;
 	}
 	vector<shared_ptr<const LakeFileEntry>> files;

@@ -250,11 +250,8 @@ shared_ptr<LakeScanInfo> LakeScanInfo::Narrow(const vector<column_t> &column_ids
 		return nullptr;
 	}
 	auto &catalog = table.GetLakeCatalog();
-	auto condition = catalog.WithMetadata([&](MetadataConnection &conn) {
-		return CatalogPruning::CandidateFiles(conn, table.GetTableId(), table.GetTableInfo().columns, column_ids,
-		                                      filters);
-	});
-	if (condition.empty()) {
+	auto condition = CatalogPruning::CandidateFiles(table.GetTableInfo().columns, column_ids, filters);
+	if (condition.Empty()) {
 		return nullptr;
 	}
 	// Null when the condition keeps too many files: the scan then reads (and caches) the whole list.

@@ -30,6 +30,8 @@ public:
 	optional_idx GetOptionalId(idx_t column, idx_t row) const;
 	//! The field as text; empty when NULL.
 	string GetString(idx_t column, idx_t row) const;
+	//! The text of a VARCHAR field in place (valid while the chunk is); false when NULL.
+	bool GetStringRef(idx_t column, idx_t row, string_t &result) const;
 	//! The field as text; a NULL Value when NULL.
 	Value GetText(idx_t column, idx_t row) const;
 	//! A boolean as MetadataReader::ReadBool reads it; `if_null` when NULL.

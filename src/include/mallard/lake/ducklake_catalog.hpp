@@ -20,6 +20,7 @@ class BoundAtClause;
 class DuckLakeTableEntry;
 class LakeFileCache;
 class ScanFileList;
+struct FileStatsCondition;
 
 //! ATTACH options, validated (spec: "Attaching a DuckLake").
 //! ENCRYPTED in ATTACH: a new lake is created so; an existing lake must be so (file_encryption.hpp).
@@ -134,7 +135,7 @@ public:
 	//! The files at a snapshot that meet a catalog-side condition (catalog_pruning.hpp), cached;
 	//! null when too many do.
 	shared_ptr<const ScanFileList> GetCandidateFiles(DuckLakeTableEntry &table, const SnapshotInfo &snapshot,
-	                                                 const string &condition);
+	                                                 const FileStatsCondition &condition);
 
 	//! Table stats and options kept between this process's own commits.
 	LakeWriteCache &GetWriteCache() {

@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "mallard/catalog/file_stats_condition.hpp"
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/scan/scan_file_list.hpp"
 
@@ -46,13 +47,14 @@ public:
 	//! (LakeScanInfo::Narrow) and read the whole list only when it cannot.
 	shared_ptr<const ScanFileList> GetIfCheap(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
 	                                          const SnapshotInfo &snapshot);
-	//! The files visible at `snapshot` that meet `condition` (on data file alias f), cached; null
-	//! when too many do (then the whole list is the better read).
+	//! The files visible at `snapshot` that `condition` keeps, cached; null when too many do (then
+	//! the whole list is the better read).
 	shared_ptr<const ScanFileList> GetCandidates(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
-	                                             const SnapshotInfo &snapshot, const string &condition);
+	                                             const SnapshotInfo &snapshot, const FileStatsCondition &condition);
 	//! The same, read from the catalog.
 	static shared_ptr<const ScanFileList> ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
-	                                                     const SnapshotInfo &snapshot, const string &condition);
+	                                                     const SnapshotInfo &snapshot,
+	                                                     const FileStatsCondition &condition);
 
 	//! Reads the list from scratch.
 	static shared_ptr<const ScanFileList> ReadFull(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &snapshot,
