@@ -9,16 +9,13 @@
 //
 // A table with no list cached yet is not read whole by its first scan when the scan's filters can
 // be decided by the catalog (catalog_pruning.hpp): it asks for the files those filters may match.
-// The next scan that could narrow counts the table's files (one statement, once per table): a
-// table of up to 1,000 files is then read whole and cached; a bigger one keeps narrowing, each
-// narrowed list cached per (table, snapshot, condition). Building the whole list costs some 35-60
-// us a file: for 1,000 files about one narrowed read, paid once, after which every scan is warm
-// (narrowing would pay a catalog read for each new filter); for 100,000 files seconds, which no
-// second query should wait for. A DuckDB-file catalog, read from its storage, counts on the first
-// scan already (a scan of the file rows costs less than the narrowing statement) and narrows only
-// tables of more than 1,000 files. A scan the
-// catalog cannot narrow (no usable filter, or more than 2,000 candidates) reads and caches the
-// whole list; then every scan uses it, and newer snapshots refresh it incrementally.
+// The next scan that could narrow counts the table's files (once per table): a table of up to 1,000
+// files is then read whole and cached; a bigger one keeps narrowing, each narrowed list cached per
+// (table, snapshot, condition). Building the whole list costs some 35-60 us a file: for 1,000 files
+// about one narrowed read, paid once, after which every scan is warm (narrowing would pay a catalog
+// read for each new filter); for 100,000 files seconds, which no second query should wait for. A
+// scan the catalog cannot narrow (no usable filter, or more than 2,000 candidates) reads and caches
+// the whole list; then every scan uses it, and newer snapshots refresh it incrementally.
 //===----------------------------------------------------------------------===//
 #pragma once
 
