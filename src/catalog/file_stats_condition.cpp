@@ -1,25 +1,8 @@
 #include "mallard/catalog/file_stats_condition.hpp"
 
-#include <cstring>
-
 namespace duckdb {
 
 namespace {
-
-const char *ComparisonSQL(ExpressionType comparison) {
-	switch (comparison) {
-	case ExpressionType::COMPARE_LESSTHAN:
-		return "<";
-	case ExpressionType::COMPARE_LESSTHANOREQUALTO:
-		return "<=";
-	case ExpressionType::COMPARE_GREATERTHAN:
-		return ">";
-	case ExpressionType::COMPARE_GREATERTHANOREQUALTO:
-		return ">=";
-	default:
-		throw InternalException("a statistics bound is compared with <, <=, > or >= only");
-	}
-}
 
 //! Whether `order` (negative, zero, positive: the bound against the constant) passes the comparison.
 bool Holds(ExpressionType comparison, int order) {
@@ -37,14 +20,11 @@ bool Holds(ExpressionType comparison, int order) {
 	}
 }
 
-//! Bytewise, as the catalogs compare the text (BINARY in SQLite, COLLATE "C" in PostgreSQL).
-int CompareBytes(const string_t &bound, const string &constant) {
-	auto length = MinValue<idx_t>(bound.GetSize(), constant.size());
-	auto order = memcmp(bound.GetData(), constant.data(), length);
-	if (order != 0) {
-		return order;
-	}
-	return bound.GetSize() < constant.size() ? -1 : (bound.GetSize() > constant.size() ? 1 : 0);
+//! Negative, zero or positive as `bound` sorts before, with or after `constant` (text bytewise, as the
+//! catalogs compare it: BINARY in SQLite, COLLATE "C" in PostgreSQL).
+template <class T>
+int Order(const T &bound, const T &constant) {
+	return bound < constant ? -1 : (constant < bound ? 1 : 0);
 }
 
 bool IsDigit(char c) {
@@ -133,12 +113,8 @@ bool FileStatsCondition::Column::Excludes(const string_t *min, const string_t *m
 		if (!known[i]) {
 			continue;
 		}
-		int order;
-		if (kind == StatsBoundKind::INTEGER) {
-			order = integer_bound[i] < exclusion.integer ? -1 : (integer_bound[i] > exclusion.integer ? 1 : 0);
-		} else {
-			order = CompareBytes(*bounds[i], exclusion.text);
-		}
+		auto order = kind == StatsBoundKind::INTEGER ? Order(integer_bound[i], exclusion.integer)
+		                                             : Order(*bounds[i], string_t(exclusion.text));
 		if (Holds(exclusion.comparison, order)) {
 			return true;
 		}
@@ -210,7 +186,7 @@ string FileStatsCondition::ToSQL(const MetadataConnection &conn, idx_t table_id)
 			auto constant = column.kind == StatsBoundKind::INTEGER ? std::to_string(exclusion.integer)
 			                                                       : MetadataConnection::Literal(exclusion.text);
 			proof += (proof.empty() ? "" : " OR ") + bounds[exclusion.on_max ? 1 : 0] + " " +
-			         ComparisonSQL(exclusion.comparison) + " " + constant;
+			         ExpressionTypeToOperator(exclusion.comparison) + " " + constant;
 		}
 		// A file without a statistics row for the column (written before it existed) stays.
 		result += (result.empty() ? "" : " AND ") +
@@ -226,7 +202,7 @@ string FileStatsCondition::ToString() const {
 	for (auto &column : columns) {
 		result += std::to_string(column.column_id) + ":" + std::to_string(uint8_t(column.kind));
 		for (auto &exclusion : column.exclusions) {
-			result += string(exclusion.on_max ? " max" : " min") + ComparisonSQL(exclusion.comparison) +
+			result += string(exclusion.on_max ? " max" : " min") + ExpressionTypeToOperator(exclusion.comparison) +
 			          (column.kind == StatsBoundKind::INTEGER ? std::to_string(exclusion.integer) : exclusion.text);
 		}
 		result += ";";
