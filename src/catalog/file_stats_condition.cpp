@@ -20,30 +20,31 @@ bool Holds(ExpressionType comparison, int order) {
 	}
 }
 
-//! Negative, zero or positive as `bound` sorts before, with or after `constant` (text bytewise, as the
-//! catalogs compare it: BINARY in SQLite, COLLATE "C" in PostgreSQL).
-template <class T>
-int Order(const T &bound, const T &constant) {
-	return bound < constant ? -1 : (constant < bound ? 1 : 0);
-}
-
 bool IsDigit(char c) {
 	return c >= '0' && c <= '9';
 }
 
-//! Whether the first `length` characters of `text` match `pattern`, where '9' stands for any digit.
-bool MatchesDigits(const char *text, const char *pattern, idx_t length) {
+//! The digits of the first `length` characters of `text` where `pattern` has a '9', as one number;
+//! false when a character does not fit the pattern.
+bool ParseDigits(const char *text, const char *pattern, idx_t length, int64_t &result) {
+	int64_t value = 0;
 	for (idx_t i = 0; i < length; i++) {
-		if (pattern[i] == '9' ? !IsDigit(text[i]) : text[i] != pattern[i]) {
+		if (pattern[i] != '9') {
+			if (text[i] != pattern[i]) {
+				return false;
+			}
+		} else if (!IsDigit(text[i])) {
 			return false;
+		} else {
+			value = value * 10 + int64_t(text[i] - '0');
 		}
 	}
+	result = value;
 	return true;
 }
 
-} // namespace
-
-bool FileStatsCondition::ParseInteger(const string_t &text, int64_t &result) {
+//! A plain integer: [-]digits, in the range of a BIGINT.
+bool ParseInteger(const string_t &text, int64_t &result) {
 	auto data = text.GetData();
 	auto size = text.GetSize();
 	bool negative = size > 0 && data[0] == '-';
@@ -68,54 +69,74 @@ bool FileStatsCondition::ParseInteger(const string_t &text, int64_t &result) {
 	return true;
 }
 
-bool FileStatsCondition::IsOrderedTimeText(const string_t &text, bool with_time) {
+//! Exactly 'YYYY-MM-DD', or 'YYYY-MM-DD HH:MM:SS' and optional fractional digits whose last is not
+//! zero (as DuckDB writes them), as TimeTextOrNull keeps them.
+bool ParseTimeText(const string_t &text, bool with_time, StatsBoundKey &key) {
 	auto data = text.GetData();
 	auto size = text.GetSize();
-	static constexpr const char *DATE = "9999-99-99";
+	key.low = 0;
 	static constexpr idx_t DATE_LENGTH = 10;
 	if (!with_time) {
-		return size == DATE_LENGTH && MatchesDigits(data, DATE, DATE_LENGTH);
+		return size == DATE_LENGTH && ParseDigits(data, "9999-99-99", DATE_LENGTH, key.high);
 	}
-	static constexpr const char *TIMESTAMP = "9999-99-99 99:99:99";
 	static constexpr idx_t TIMESTAMP_LENGTH = 19;
-	if (size < TIMESTAMP_LENGTH || !MatchesDigits(data, TIMESTAMP, TIMESTAMP_LENGTH)) {
+	if (size < TIMESTAMP_LENGTH || !ParseDigits(data, "9999-99-99 99:99:99", TIMESTAMP_LENGTH, key.high)) {
 		return false;
 	}
 	if (size == TIMESTAMP_LENGTH) {
 		return true;
 	}
-	// A fraction: digits after the point, the last one not zero (as DuckDB writes them).
-	if (data[TIMESTAMP_LENGTH] != '.' || size == TIMESTAMP_LENGTH + 1 || data[size - 1] == '0') {
+	static constexpr idx_t FRACTION_DIGITS = 18;
+	auto digits = size - TIMESTAMP_LENGTH - 1;
+	if (data[TIMESTAMP_LENGTH] != '.' || digits == 0 || digits > FRACTION_DIGITS || data[size - 1] == '0') {
 		return false;
 	}
+	int64_t fraction = 0;
 	for (idx_t i = TIMESTAMP_LENGTH + 1; i < size; i++) {
 		if (!IsDigit(data[i])) {
 			return false;
 		}
+		fraction = fraction * 10 + int64_t(data[i] - '0');
 	}
+	// Padded to a fixed width, a shorter fraction sorts as its text does: before a longer one it starts.
+	for (auto i = digits; i < FRACTION_DIGITS; i++) {
+		fraction *= 10;
+	}
+	key.low = fraction;
 	return true;
 }
 
-bool FileStatsCondition::Column::Excludes(const string_t *min, const string_t *max) const {
-	int64_t integer_bound[2] = {0, 0};
-	bool known[2] = {false, false};
-	const string_t *bounds[2] = {min, max};
-	for (idx_t i = 0; i < 2; i++) {
-		if (!bounds[i]) {
-			continue;
-		}
-		known[i] = kind == StatsBoundKind::INTEGER
-		               ? ParseInteger(*bounds[i], integer_bound[i])
-		               : IsOrderedTimeText(*bounds[i], kind == StatsBoundKind::TIMESTAMP_TEXT);
+} // namespace
+
+bool FileStatsCondition::ParseBound(StatsBoundKind kind, const string_t &text, StatsBoundKey &key) {
+	switch (kind) {
+	case StatsBoundKind::INTEGER:
+		key.low = 0;
+		return ParseInteger(text, key.high);
+	case StatsBoundKind::DATE_TEXT:
+		return ParseTimeText(text, false, key);
+	case StatsBoundKind::TIMESTAMP_TEXT:
+		return ParseTimeText(text, true, key);
+	default:
+		return false;
 	}
+}
+
+bool StatsBoundComparison::Make(StatsBoundKind kind, bool on_max, ExpressionType comparison, string constant,
+                                StatsBoundComparison &result) {
+	if (!FileStatsCondition::ParseBound(kind, string_t(constant), result.key)) {
+		return false;
+	}
+	result.on_max = on_max;
+	result.comparison = comparison;
+	result.constant = std::move(constant);
+	return true;
+}
+
+bool FileStatsCondition::Column::Excludes(const StatsBoundKey *min, const StatsBoundKey *max) const {
 	for (auto &exclusion : exclusions) {
-		idx_t i = exclusion.on_max ? 1 : 0;
-		if (!known[i]) {
-			continue;
-		}
-		auto order = kind == StatsBoundKind::INTEGER ? Order(integer_bound[i], exclusion.integer)
-		                                             : Order(*bounds[i], string_t(exclusion.text));
-		if (Holds(exclusion.comparison, order)) {
+		auto bound = exclusion.on_max ? max : min;
+		if (bound && Holds(exclusion.comparison, bound->Compare(exclusion.key))) {
 			return true;
 		}
 	}
@@ -183,8 +204,8 @@ string FileStatsCondition::ToSQL(const MetadataConnection &conn, idx_t table_id)
 		}
 		string proof;
 		for (auto &exclusion : column.exclusions) {
-			auto constant = column.kind == StatsBoundKind::INTEGER ? std::to_string(exclusion.integer)
-			                                                       : MetadataConnection::Literal(exclusion.text);
+			auto constant = column.kind == StatsBoundKind::INTEGER ? exclusion.constant
+			                                                       : MetadataConnection::Literal(exclusion.constant);
 			proof += (proof.empty() ? "" : " OR ") + bounds[exclusion.on_max ? 1 : 0] + " " +
 			         ExpressionTypeToOperator(exclusion.comparison) + " " + constant;
 		}
@@ -203,7 +224,7 @@ string FileStatsCondition::ToString() const {
 		result += std::to_string(column.column_id) + ":" + std::to_string(uint8_t(column.kind));
 		for (auto &exclusion : column.exclusions) {
 			result += string(exclusion.on_max ? " max" : " min") + ExpressionTypeToOperator(exclusion.comparison) +
-			          (column.kind == StatsBoundKind::INTEGER ? std::to_string(exclusion.integer) : exclusion.text);
+			          exclusion.constant;
 		}
 		result += ";";
 	}

@@ -716,55 +716,122 @@ vector<DataFileInfo> MetadataReader::ReadDataFilesById(MetadataConnection &conn,
 	                 &file_ids);
 }
 
+namespace {
+
+//! The sorted ids of a scan of data_file_id.
+vector<idx_t> ReadIds(ColumnDataCollection &rows) {
+	vector<idx_t> ids;
+	ids.reserve(rows.Count());
+	for (auto &data : rows.Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			ids.push_back(chunk.GetId(0, row));
+		}
+	}
+	// Mostly stored in file order: usually sorted already.
+	if (!std::is_sorted(ids.begin(), ids.end())) {
+		std::sort(ids.begin(), ids.end());
+	}
+	return ids;
+}
+
+//! The bounds of a scan of (data_file_id, min_value, max_value), parsed as `kind`.
+shared_ptr<const ColumnFileBounds> ParseBounds(ColumnDataCollection &rows, StatsBoundKind kind) {
+	auto result = make_shared_ptr<ColumnFileBounds>();
+	auto count = rows.Count();
+	result->file_ids.reserve(count);
+	result->min.resize(count);
+	result->max.resize(count);
+	result->known.resize(count);
+	idx_t i = 0;
+	for (auto &data : rows.Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++, i++) {
+			result->file_ids.push_back(chunk.GetId(0, row));
+			string_t text;
+			uint8_t known = 0;
+			if (chunk.GetStringRef(1, row, text) && FileStatsCondition::ParseBound(kind, text, result->min[i])) {
+				known |= ColumnFileBounds::MIN_KNOWN;
+			}
+			if (chunk.GetStringRef(2, row, text) && FileStatsCondition::ParseBound(kind, text, result->max[i])) {
+				known |= ColumnFileBounds::MAX_KNOWN;
+			}
+			result->known[i] = known;
+		}
+	}
+	return std::move(result);
+}
+
+//! The visible files of the table and the parsed bounds of the condition's columns at the snapshot:
+//! kept ones from `cache`, the rest scanned (in one transaction) and added to it.
+shared_ptr<const SnapshotFileBounds> ReadFileBounds(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+                                                    const FileStatsCondition &condition,
+                                                    optional_ptr<FileBoundsCache> cache) {
+	auto kept = cache ? cache->Get(table_id, snapshot_id) : nullptr;
+	auto table = NumericCast<int64_t>(table_id);
+	vector<CatalogScan> scans;
+	if (!kept) {
+		scans.push_back(
+		    CatalogScan("ducklake_data_file", {"data_file_id"}).VisibleAt(snapshot_id).Where("table_id", table));
+	}
+	vector<pair<idx_t, StatsBoundKind>> missing;
+	for (auto &column : condition.columns) {
+		auto key = make_pair(column.column_id, column.kind);
+		if ((kept && kept->columns.count(key) != 0) || std::count(missing.begin(), missing.end(), key) != 0) {
+			continue;
+		}
+		missing.push_back(key);
+		scans.push_back(CatalogScan("ducklake_file_column_stats", {"data_file_id", "min_value", "max_value"})
+		                    .Where("table_id", table)
+		                    .Where("column_id", NumericCast<int64_t>(column.column_id)));
+	}
+	if (scans.empty()) {
+		return kept;
+	}
+	auto results = conn.Scan(scans);
+	auto bounds = kept ? make_shared_ptr<SnapshotFileBounds>(*kept) : make_shared_ptr<SnapshotFileBounds>();
+	idx_t next = 0;
+	if (!kept) {
+		bounds->visible = ReadIds(*results[next++]);
+	}
+	for (auto &key : missing) {
+		bounds->columns[key] = ParseBounds(*results[next++], key.second);
+	}
+	if (cache) {
+		cache->Put(table_id, snapshot_id, bounds);
+	}
+	return std::move(bounds);
+}
+
+} // namespace
+
 bool MetadataReader::ReadCandidateFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
                                         const FileStatsCondition &condition, idx_t max_files,
-                                        vector<DataFileInfo> &files) {
+                                        vector<DataFileInfo> &files, optional_ptr<FileBoundsCache> cache) {
 	if (!conn.ScansStorage()) {
 		// One statement reads the files the condition keeps (their statistics then follow by id).
 		files = ReadDataFiles(conn, table_id, snapshot_id, condition.ToSQL(conn, table_id));
 		return files.size() <= max_files;
 	}
-	// The table's visible files and the statistics rows of the condition's columns (one transaction),
-	// then the condition decided row by row.
-	auto table = NumericCast<int64_t>(table_id);
-	vector<CatalogScan> scans;
-	scans.push_back(CatalogScan("ducklake_data_file", {"data_file_id"}).VisibleAt(snapshot_id).Where("table_id", table));
-	for (auto &column : condition.columns) {
-		scans.push_back(CatalogScan("ducklake_file_column_stats", {"data_file_id", "min_value", "max_value"})
-		                    .Where("table_id", table)
-		                    .Where("column_id", NumericCast<int64_t>(column.column_id)));
-	}
-	auto results = conn.Scan(scans);
+	// The condition decided in memory on the parsed bounds, then the kept files read by id.
+	auto bounds = ReadFileBounds(conn, table_id, snapshot_id, condition, cache);
 	vector<idx_t> excluded;
-	for (idx_t i = 0; i < condition.columns.size(); i++) {
-		for (auto &data : results[i + 1]->Chunks()) {
-			CatalogChunk chunk(data);
-			for (idx_t row = 0; row < chunk.size(); row++) {
-				string_t min, max;
-				auto has_min = chunk.GetStringRef(1, row, min);
-				auto has_max = chunk.GetStringRef(2, row, max);
-				if (condition.columns[i].Excludes(has_min ? &min : nullptr, has_max ? &max : nullptr)) {
-					excluded.push_back(chunk.GetId(0, row));
-				}
+	for (auto &column : condition.columns) {
+		auto &parsed = *bounds->columns.at(make_pair(column.column_id, column.kind));
+		for (idx_t i = 0; i < parsed.file_ids.size(); i++) {
+			auto known = parsed.known[i];
+			if (column.Excludes(known & ColumnFileBounds::MIN_KNOWN ? &parsed.min[i] : nullptr,
+			                    known & ColumnFileBounds::MAX_KNOWN ? &parsed.max[i] : nullptr)) {
+				excluded.push_back(parsed.file_ids[i]);
 			}
 		}
 	}
-	vector<idx_t> visible;
-	visible.reserve(results[0]->Count());
-	for (auto &data : results[0]->Chunks()) {
-		CatalogChunk chunk(data);
-		for (idx_t row = 0; row < chunk.size(); row++) {
-			visible.push_back(chunk.GetId(0, row));
-		}
-	}
-	// Both come mostly in file order, so usually sorted already; a merge then finds the kept ones.
-	for (auto ids : {&visible, &excluded}) {
-		if (!std::is_sorted(ids->begin(), ids->end())) {
-			std::sort(ids->begin(), ids->end());
-		}
+	if (!std::is_sorted(excluded.begin(), excluded.end())) {
+		std::sort(excluded.begin(), excluded.end());
 	}
 	vector<idx_t> kept;
-	std::set_difference(visible.begin(), visible.end(), excluded.begin(), excluded.end(), std::back_inserter(kept));
+	std::set_difference(bounds->visible.begin(), bounds->visible.end(), excluded.begin(), excluded.end(),
+	                    std::back_inserter(kept));
 	if (kept.size() > max_files) {
 		return false;
 	}

@@ -128,7 +128,7 @@ shared_ptr<const ScanFileList> LakeFileCache::GetCandidates(DuckLakeCatalog &cat
 		}
 	}
 	auto list = catalog.WithMetadata(
-	    [&](MetadataConnection &conn) { return ReadCandidates(conn, table, snapshot, condition); });
+	    [&](MetadataConnection &conn) { return ReadCandidates(conn, table, snapshot, condition, file_bounds); });
 	if (!list) {
 		return nullptr;
 	}
@@ -145,13 +145,14 @@ shared_ptr<const ScanFileList> LakeFileCache::GetCandidates(DuckLakeCatalog &cat
 
 shared_ptr<const ScanFileList> LakeFileCache::ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
                                                              const SnapshotInfo &snapshot,
-                                                             const FileStatsCondition &condition) {
+                                                             const FileStatsCondition &condition,
+                                                             optional_ptr<FileBoundsCache> bounds) {
 	auto folder = table.GetDataFolder();
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
 	vector<DataFileInfo> data_files;
 	// More files than this cost about as much as the whole list, which is then read once and kept.
 	if (!MetadataReader::ReadCandidateFiles(conn, table.GetTableId(), snapshot.snapshot_id, condition,
-	                                        MAX_CHANGED_FILES, data_files)) {
+	                                        MAX_CHANGED_FILES, data_files, bounds)) {
 		return nullptr;
 	}
 	vector<shared_ptr<const LakeFileEntry>> files;

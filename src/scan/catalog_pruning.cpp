@@ -13,65 +13,62 @@ namespace duckdb {
 
 namespace {
 
-//! The constant a comparison with `constant` is made against in the catalog: an integer for integer
-//! columns, the canonical text for DATE and TIMESTAMP columns (compared as text, see
-//! FileStatsCondition); false when the constant cannot be compared there.
-bool CatalogConstant(const LogicalType &column_type, const Value &constant, StatsBoundComparison &result) {
+//! The canonical text of the constant a comparison with `constant` is made against in the catalog:
+//! an integer for integer columns, DuckDB's text for DATE and TIMESTAMP columns (compared as text,
+//! see FileStatsCondition); empty when the constant cannot be compared there.
+string CatalogConstant(const LogicalType &column_type, const Value &constant) {
 	if (constant.IsNull()) {
-		return false;
+		return string();
 	}
 	if (FitsBigint(column_type)) {
 		Value integer;
 		if (!constant.DefaultTryCastAs(LogicalType::BIGINT, integer, nullptr)) {
-			return false;
+			return string();
 		}
-		result.integer = integer.GetValue<int64_t>();
-		return true;
+		return std::to_string(integer.GetValue<int64_t>());
 	}
 	if (constant.type() != column_type) {
-		return false;
+		return string();
 	}
 	date_t date;
 	switch (column_type.id()) {
 	case LogicalTypeId::DATE:
 		date = constant.GetValue<date_t>();
 		if (!Date::IsFinite(date)) {
-			return false;
+			return string();
 		}
 		break;
 	case LogicalTypeId::TIMESTAMP: {
 		auto timestamp = constant.GetValue<timestamp_t>();
 		if (!Timestamp::IsFinite(timestamp)) {
-			return false;
+			return string();
 		}
 		date = Timestamp::GetDate(timestamp);
 		break;
 	}
 	default:
-		return false;
+		return string();
 	}
 	// Text order is time order only among 4-digit years (the stored side is guarded the same way).
 	auto year = Date::ExtractYear(date);
 	if (year < 1000 || year > 9999) {
-		return false;
+		return string();
 	}
-	result.text = constant.ToString();
-	return true;
+	return constant.ToString();
 }
 
 //! Adds to `exclusions` the bound comparisons of which any proves that no value passes `filter`.
-void AddExclusions(const TableFilter &filter, const LogicalType &type, vector<StatsBoundComparison> &exclusions) {
+void AddExclusions(const TableFilter &filter, const LogicalType &type, StatsBoundKind kind,
+                   vector<StatsBoundComparison> &exclusions) {
 	switch (filter.filter_type) {
 	case TableFilterType::CONSTANT_COMPARISON: {
 		auto &constant_filter = filter.Cast<ConstantFilter>();
-		StatsBoundComparison bound;
-		if (!CatalogConstant(type, constant_filter.constant, bound)) {
-			return;
-		}
+		auto constant = CatalogConstant(type, constant_filter.constant);
 		auto add = [&](bool on_max, ExpressionType comparison) {
-			bound.on_max = on_max;
-			bound.comparison = comparison;
-			exclusions.push_back(bound);
+			StatsBoundComparison bound;
+			if (!constant.empty() && StatsBoundComparison::Make(kind, on_max, comparison, constant, bound)) {
+				exclusions.push_back(std::move(bound));
+			}
 		};
 		switch (constant_filter.comparison_type) {
 		case ExpressionType::COMPARE_EQUAL:
@@ -93,7 +90,7 @@ void AddExclusions(const TableFilter &filter, const LogicalType &type, vector<St
 	case TableFilterType::CONJUNCTION_AND:
 		// Excluded when any part of the AND is.
 		for (auto &child : filter.Cast<ConjunctionAndFilter>().child_filters) {
-			AddExclusions(*child, type, exclusions);
+			AddExclusions(*child, type, kind, exclusions);
 		}
 		return;
 	default:
@@ -124,7 +121,7 @@ FileStatsCondition CatalogPruning::CandidateFiles(const vector<LakeColumnInfo> &
 		} else {
 			continue;
 		}
-		AddExclusions(*entry.second, column.type, condition.exclusions);
+		AddExclusions(*entry.second, column.type, condition.kind, condition.exclusions);
 		if (!condition.exclusions.empty()) {
 			result.columns.push_back(std::move(condition));
 		}

@@ -5,6 +5,7 @@
 #include "catalog_test_util.hpp"
 
 #include "mallard/catalog/catalog_chunk.hpp"
+#include "mallard/catalog/file_bounds_cache.hpp"
 #include "mallard/catalog/file_stats_condition.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_tables.hpp"
@@ -36,10 +37,11 @@ protected:
 };
 
 //! The ids of the texts the in-memory guard keeps.
-vector<int64_t> KeptInMemory(const vector<string> &texts, bool with_time) {
+vector<int64_t> KeptInMemory(const vector<string> &texts, StatsBoundKind kind) {
 	vector<int64_t> ids;
 	for (idx_t i = 0; i < texts.size(); i++) {
-		if (FileStatsCondition::IsOrderedTimeText(string_t(texts[i]), with_time)) {
+		StatsBoundKey key;
+		if (FileStatsCondition::ParseBound(kind, string_t(texts[i]), key)) {
 			ids.push_back(int64_t(i));
 		}
 	}
@@ -57,7 +59,7 @@ TEST_P(FileStatsConditionTest, TimestampTextIsKeptOnlyInDuckDBsForm) {
 	                      "2026-01-02 00:00:00.5 1",    "2026-01-02T00:00:00",     "2026-01-02 00:00:00:5"};
 	auto ids = Kept(texts, [&](const string &v) { return FileStatsCondition::TimeTextOrNull(GetParam(), v, true); });
 	EXPECT_EQ(ids, (vector<int64_t> {0, 1, 2}));
-	EXPECT_EQ(KeptInMemory(texts, true), ids);
+	EXPECT_EQ(KeptInMemory(texts, StatsBoundKind::TIMESTAMP_TEXT), ids);
 }
 
 TEST_P(FileStatsConditionTest, DateTextIsKeptOnlyInDuckDBsForm) {
@@ -65,38 +67,61 @@ TEST_P(FileStatsConditionTest, DateTextIsKeptOnlyInDuckDBsForm) {
 	                      "2026-01-02 (BC)", "2026-1-2"};
 	auto ids = Kept(texts, [&](const string &v) { return FileStatsCondition::TimeTextOrNull(GetParam(), v, false); });
 	EXPECT_EQ(ids, (vector<int64_t> {0, 1}));
-	EXPECT_EQ(KeptInMemory(texts, false), ids);
+	EXPECT_EQ(KeptInMemory(texts, StatsBoundKind::DATE_TEXT), ids);
 }
 
 TEST(FileStatsCondition, OnlyPlainIntegersParse) {
+	auto integer = [](const char *text, int64_t &value) {
+		StatsBoundKey key;
+		auto parsed = FileStatsCondition::ParseBound(StatsBoundKind::INTEGER, string_t(text), key);
+		value = key.high;
+		return parsed;
+	};
 	int64_t value = 0;
-	ASSERT_TRUE(FileStatsCondition::ParseInteger(string_t("42"), value));
+	ASSERT_TRUE(integer("42", value));
 	EXPECT_EQ(value, 42);
-	ASSERT_TRUE(FileStatsCondition::ParseInteger(string_t("-7"), value));
+	ASSERT_TRUE(integer("-7", value));
 	EXPECT_EQ(value, -7);
-	ASSERT_TRUE(FileStatsCondition::ParseInteger(string_t("9223372036854775807"), value));
+	ASSERT_TRUE(integer("9223372036854775807", value));
 	EXPECT_EQ(value, NumericLimits<int64_t>::Maximum());
-	ASSERT_TRUE(FileStatsCondition::ParseInteger(string_t("-9223372036854775808"), value));
+	ASSERT_TRUE(integer("-9223372036854775808", value));
 	EXPECT_EQ(value, NumericLimits<int64_t>::Minimum());
 	for (auto text : {"9223372036854775808", "-9223372036854775809", "", "-", "+1", "1.5", " 1", "1e3", "abc"}) {
-		EXPECT_FALSE(FileStatsCondition::ParseInteger(string_t(text), value)) << text;
+		EXPECT_FALSE(integer(text, value)) << text;
 	}
+}
+
+// The keys of the texts the guard keeps order exactly as the texts do bytewise (what the SQL compares).
+TEST(FileStatsCondition, TimeKeysOrderAsTheirText) {
+	vector<string> texts {"2026-01-02 00:00:00",       "2026-01-02 00:00:00.5",     "2026-01-02 00:00:00.25",
+	                      "2026-01-02 00:00:00.250001", "2026-01-02 00:00:00.05",   "2026-01-02 00:00:01",
+	                      "2026-01-01 23:59:59.999999", "1999-12-31 23:59:59.1",    "2026-01-02 00:00:00.123456789",
+	                      "2026-01-02 00:00:00.000000000000000001"};
+	for (auto &a : texts) {
+		for (auto &b : texts) {
+			StatsBoundKey key_a, key_b;
+			ASSERT_TRUE(FileStatsCondition::ParseBound(StatsBoundKind::TIMESTAMP_TEXT, string_t(a), key_a)) << a;
+			ASSERT_TRUE(FileStatsCondition::ParseBound(StatsBoundKind::TIMESTAMP_TEXT, string_t(b), key_b)) << b;
+			auto text_order = a < b ? -1 : (b < a ? 1 : 0);
+			EXPECT_EQ(key_a.Compare(key_b), text_order) << a << " against " << b;
+		}
+	}
+	StatsBoundKey key;
+	EXPECT_FALSE(FileStatsCondition::ParseBound(StatsBoundKind::TIMESTAMP_TEXT,
+	                                            string_t("2026-01-02 00:00:00.0000000000000000001"), key));
 }
 
 //! `bound comparison constant` on an integer column.
 StatsBoundComparison IntegerBound(bool on_max, ExpressionType comparison, int64_t constant) {
 	StatsBoundComparison result;
-	result.on_max = on_max;
-	result.comparison = comparison;
-	result.integer = constant;
+	EXPECT_TRUE(
+	    StatsBoundComparison::Make(StatsBoundKind::INTEGER, on_max, comparison, std::to_string(constant), result));
 	return result;
 }
 
-StatsBoundComparison TextBound(bool on_max, ExpressionType comparison, const string &constant) {
+StatsBoundComparison TimestampBound(bool on_max, ExpressionType comparison, const string &constant) {
 	StatsBoundComparison result;
-	result.on_max = on_max;
-	result.comparison = comparison;
-	result.text = constant;
+	EXPECT_TRUE(StatsBoundComparison::Make(StatsBoundKind::TIMESTAMP_TEXT, on_max, comparison, constant, result));
 	return result;
 }
 
@@ -151,7 +176,7 @@ TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
 	auto gt = ExpressionType::COMPARE_GREATERTHAN, ge = ExpressionType::COMPARE_GREATERTHANOREQUALTO;
 	auto integer = StatsBoundKind::INTEGER, timestamp = StatsBoundKind::TIMESTAMP_TEXT;
 	auto equals_15 = ConditionColumn(1, integer, {IntegerBound(true, lt, 15), IntegerBound(false, gt, 15)});
-	auto after_6am = ConditionColumn(2, timestamp, {TextBound(true, le, "2026-01-02 06:00:00")});
+	auto after_6am = ConditionColumn(2, timestamp, {TimestampBound(true, le, "2026-01-02 06:00:00")});
 	struct Case {
 		vector<FileStatsCondition::Column> columns;
 		vector<idx_t> kept;
@@ -161,7 +186,7 @@ TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
 	    {{ConditionColumn(1, integer, {IntegerBound(true, lt, 20)})}, {3, 4, 5}},
 	    {{ConditionColumn(1, integer, {IntegerBound(false, ge, 0)})}, {3, 4, 5, 6}},
 	    {{after_6am}, {2, 3, 4, 5, 6}},
-	    {{ConditionColumn(2, timestamp, {TextBound(false, gt, "2026-01-01 23:59:59.5")})}, {1, 3, 4, 5, 6}},
+	    {{ConditionColumn(2, timestamp, {TimestampBound(false, gt, "2026-01-01 23:59:59.5")})}, {1, 3, 4, 5, 6}},
 	    {{equals_15, after_6am}, {2, 3, 4, 5}},
 	};
 	for (auto &test : cases) {
@@ -184,9 +209,11 @@ TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
 		set<idx_t> excluded;
 		for (auto &row : stats) {
 			for (auto &column : test.columns) {
-				string_t min(row.min ? row.min : ""), max(row.max ? row.max : "");
+				StatsBoundKey min, max;
+				auto has_min = row.min && FileStatsCondition::ParseBound(column.kind, string_t(row.min), min);
+				auto has_max = row.max && FileStatsCondition::ParseBound(column.kind, string_t(row.max), max);
 				if (row.file != 7 && row.column == column.column_id &&
-				    column.Excludes(row.min ? &min : nullptr, row.max ? &max : nullptr)) {
+				    column.Excludes(has_min ? &min : nullptr, has_max ? &max : nullptr)) {
 					excluded.insert(row.file);
 				}
 			}
@@ -208,6 +235,34 @@ TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
 		std::sort(read.begin(), read.end());
 		EXPECT_EQ(read, test.kept);
 		EXPECT_FALSE(MetadataReader::ReadCandidateFiles(*conn, 1, 2, condition, test.kept.size() - 1, files));
+	}
+	if (!conn->ScansStorage()) {
+		return; // the SQL catalogs run the statement and keep nothing
+	}
+	// A DuckDB file keeps the bounds it parsed per snapshot: once they are kept, every condition at
+	// snapshot 2 is decided without reading statistics rows (here deleted behind its back, which no
+	// writer does to a committed file); without the kept bounds every visible file stays.
+	FileBoundsCache cache;
+	auto kept_ids = [&](const FileStatsCondition &condition, optional_ptr<FileBoundsCache> bounds) {
+		vector<DataFileInfo> files;
+		EXPECT_TRUE(MetadataReader::ReadCandidateFiles(*conn, 1, 2, condition, 10, files, bounds));
+		vector<idx_t> ids;
+		for (auto &file : files) {
+			ids.push_back(file.data_file_id);
+		}
+		std::sort(ids.begin(), ids.end());
+		return ids;
+	};
+	FileStatsCondition both;
+	both.columns = {equals_15, after_6am};
+	EXPECT_EQ(kept_ids(both, cache), (vector<idx_t> {2, 3, 4, 5}));
+	conn->Execute("DELETE FROM " + conn->Table("ducklake_file_column_stats"));
+	for (auto &test : cases) {
+		FileStatsCondition condition;
+		condition.columns = test.columns;
+		SCOPED_TRACE(condition.ToString());
+		EXPECT_EQ(kept_ids(condition, cache), test.kept);
+		EXPECT_EQ(kept_ids(condition, nullptr), (vector<idx_t> {1, 2, 3, 4, 5, 6}));
 	}
 }
 

@@ -25,15 +25,36 @@ namespace duckdb {
 //! How a column's bounds are compared.
 enum class StatsBoundKind : uint8_t { INTEGER, DATE_TEXT, TIMESTAMP_TEXT };
 
+//! A bound as the condition compares it: an integer as itself; a date or timestamp in canonical text
+//! as the numbers its digits spell (date and time digits, then the fraction padded to 18 digits),
+//! which order exactly as the text does bytewise (fixed-width fields, a fraction never ending in 0).
+struct StatsBoundKey {
+	int64_t high = 0;
+	int64_t low = 0;
+
+	//! Negative, zero or positive as this key sorts before, with or after `other`.
+	int Compare(const StatsBoundKey &other) const {
+		if (high != other.high) {
+			return high < other.high ? -1 : 1;
+		}
+		return low < other.low ? -1 : (low > other.low ? 1 : 0);
+	}
+};
+
 //! `bound comparison constant`, e.g. max_value < 42.
 struct StatsBoundComparison {
 	//! Compares max_value (else min_value).
 	bool on_max = false;
 	//! One of <, <=, >, >=.
 	ExpressionType comparison = ExpressionType::INVALID;
-	//! The constant: an integer for INTEGER columns, canonical text otherwise.
-	int64_t integer = 0;
-	string text;
+	//! The constant in canonical text (an integer's digits, a date's or timestamp's DuckDB text),
+	//! and its key.
+	string constant;
+	StatsBoundKey key;
+
+	//! False when `constant` is not a bound of `kind` (then nothing can be compared with it).
+	static bool Make(StatsBoundKind kind, bool on_max, ExpressionType comparison, string constant,
+	                 StatsBoundComparison &result);
 };
 
 struct FileStatsCondition {
@@ -43,8 +64,8 @@ struct FileStatsCondition {
 		//! The file is excluded when any of these holds.
 		vector<StatsBoundComparison> exclusions;
 
-		//! Whether bounds `min` and `max` (null: NULL in the catalog) prove the file excluded.
-		bool Excludes(const string_t *min, const string_t *max) const;
+		//! Whether a file's bounds (null: unknown, see ParseBound) prove it excluded.
+		bool Excludes(const StatsBoundKey *min, const StatsBoundKey *max) const;
 	};
 	vector<Column> columns;
 
@@ -62,11 +83,10 @@ struct FileStatsCondition {
 	//! SQL for the text `expression` when it is the canonical text of an AD date (or, `with_time`,
 	//! timestamp) with a 4-digit year, NULL otherwise; compared bytewise.
 	static string TimeTextOrNull(MetadataBackendType backend, const string &expression, bool with_time);
-	//! What TimeTextOrNull keeps, decided in memory.
-	static bool IsOrderedTimeText(const string_t &text, bool with_time);
-	//! The text as an integer when it is a plain one ([-]digits, in range); what IntegerOrNull keeps
-	//! or less.
-	static bool ParseInteger(const string_t &text, int64_t &result);
+	//! The key of a bound's text, decided in memory; false when the text takes no part: not a plain
+	//! integer ([-]digits, in range) for INTEGER, not what TimeTextOrNull keeps for the others (nor a
+	//! fraction of more than 18 digits, which no writer makes).
+	static bool ParseBound(StatsBoundKind kind, const string_t &text, StatsBoundKey &key);
 };
 
 } // namespace duckdb

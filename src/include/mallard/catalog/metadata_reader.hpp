@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "mallard/catalog/file_bounds_cache.hpp"
 #include "mallard/catalog/file_stats_condition.hpp"
 #include "mallard/catalog/lake_metadata.hpp"
 #include "mallard/catalog/metadata_store.hpp"
@@ -66,9 +67,11 @@ struct MetadataReader {
 	static vector<DataFileInfo> ReadDataFilesById(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                              const vector<idx_t> &file_ids);
 	//! The visible files of the table that `condition` keeps, as ReadDataFiles reads them; false
-	//! (and `files` unspecified) when more than `max_files` are kept.
+	//! (and `files` unspecified) when more than `max_files` are kept. A catalog read from its storage
+	//! decides the condition in memory, on bounds kept in `cache` when one is given.
 	static bool ReadCandidateFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-	                               const FileStatsCondition &condition, idx_t max_files, vector<DataFileInfo> &files);
+	                               const FileStatsCondition &condition, idx_t max_files, vector<DataFileInfo> &files,
+	                               optional_ptr<FileBoundsCache> cache = nullptr);
 	//! Fills DataFileInfo::name_mapping of the files that have a mapping_id.
 	static void ReadFileNameMappings(MetadataConnection &conn, vector<DataFileInfo> &files);
 	//! Fills DataFileInfo::partition_values of `files` (file_index: data_file_id -> position).

@@ -20,7 +20,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "mallard/catalog/file_stats_condition.hpp"
+#include "mallard/catalog/file_bounds_cache.hpp"
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/scan/scan_file_list.hpp"
 
@@ -49,10 +49,12 @@ public:
 	//! the whole list is the better read).
 	shared_ptr<const ScanFileList> GetCandidates(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
 	                                             const SnapshotInfo &snapshot, const FileStatsCondition &condition);
-	//! The same, read from the catalog.
+	//! The same, read from the catalog (deciding the condition on bounds kept in `bounds`, when the
+	//! catalog is read from its storage).
 	static shared_ptr<const ScanFileList> ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
 	                                                     const SnapshotInfo &snapshot,
-	                                                     const FileStatsCondition &condition);
+	                                                     const FileStatsCondition &condition,
+	                                                     optional_ptr<FileBoundsCache> bounds = nullptr);
 
 	//! Reads the list from scratch.
 	static shared_ptr<const ScanFileList> ReadFull(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &snapshot,
@@ -76,6 +78,8 @@ private:
 	map<CandidateKey, shared_ptr<const ScanFileList>> candidate_lists;
 	//! Keys of candidate_lists, oldest first.
 	std::deque<CandidateKey> candidate_order;
+	//! The parsed statistics bounds narrowing decides on (a DuckDB-file catalog).
+	FileBoundsCache file_bounds;
 };
 
 } // namespace duckdb
