@@ -718,6 +718,13 @@ vector<DataFileInfo> MetadataReader::ReadDataFilesById(MetadataConnection &conn,
 
 namespace {
 
+//! Sorts ids that mostly come sorted already (catalog rows are mostly stored in file order).
+void SortIds(vector<idx_t> &ids) {
+	if (!std::is_sorted(ids.begin(), ids.end())) {
+		std::sort(ids.begin(), ids.end());
+	}
+}
+
 //! The sorted ids of a scan of data_file_id.
 vector<idx_t> ReadIds(ColumnDataCollection &rows) {
 	vector<idx_t> ids;
@@ -728,10 +735,7 @@ vector<idx_t> ReadIds(ColumnDataCollection &rows) {
 			ids.push_back(chunk.GetId(0, row));
 		}
 	}
-	// Mostly stored in file order: usually sorted already.
-	if (!std::is_sorted(ids.begin(), ids.end())) {
-		std::sort(ids.begin(), ids.end());
-	}
+	SortIds(ids);
 	return ids;
 }
 
@@ -826,9 +830,7 @@ bool MetadataReader::ReadCandidateFiles(MetadataConnection &conn, idx_t table_id
 			}
 		}
 	}
-	if (!std::is_sorted(excluded.begin(), excluded.end())) {
-		std::sort(excluded.begin(), excluded.end());
-	}
+	SortIds(excluded);
 	vector<idx_t> kept;
 	std::set_difference(bounds->visible.begin(), bounds->visible.end(), excluded.begin(), excluded.end(),
 	                    std::back_inserter(kept));
