@@ -1,6 +1,7 @@
 #include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/catalog_scan.hpp"
 #include "mallard/catalog/duckdb_metadata_connection.hpp"
+#include "mallard/catalog/ducklake_types.hpp"
 
 #include "duckdb/catalog/catalog.hpp"
 #include "duckdb/catalog/catalog_entry/duck_table_entry.hpp"
@@ -159,7 +160,7 @@ public:
 		auto push = [&](idx_t column, ExpressionType comparison, const Value &value) {
 			Value typed;
 			// A constant outside the stored type's range is left to Select.
-			if (value.DefaultTryCastAs(columns.types[column], typed, nullptr)) {
+			if (TryCastValue(value, columns.types[column], typed)) {
 				filters->PushFilter(ColumnIndex(column), make_uniq<ConstantFilter>(comparison, std::move(typed)));
 			}
 		};

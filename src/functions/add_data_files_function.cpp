@@ -8,6 +8,7 @@
 // per-column statistics come from the Parquet footers. They commit with the transaction, like an
 // INSERT: one snapshot, row ids from next_row_id.
 //===----------------------------------------------------------------------===//
+#include "mallard/catalog/ducklake_types.hpp"
 #include "mallard/catalog/metadata_store.hpp"
 #include "mallard/catalog/name_mapping.hpp"
 #include "mallard/functions/metadata_function.hpp"
@@ -250,8 +251,8 @@ Value ParseBound(const Value &text, const StatsTarget &target) {
 	}
 	Value in_file;
 	Value in_column;
-	if (!Value(text.ToString()).DefaultTryCastAs(target.file_type, in_file, nullptr) ||
-	    !in_file.DefaultTryCastAs(target.column_type, in_column, nullptr)) {
+	if (!TryCastValue(Value(text.ToString()), target.file_type, in_file) ||
+	    !TryCastValue(in_file, target.column_type, in_column)) {
 		return Value();
 	}
 	return in_column;

@@ -54,8 +54,9 @@ void PinSettingDefaults(DBConfig &config) {
 		}
 		// What DBConfig::TryGetCurrentSetting computes for a setting never set.
 		Value value;
+		string error; // (without it, a default that does not cast would throw instead of being skipped)
 		if (Value(option->default_value)
-		        .DefaultTryCastAs(DBConfig::ParseLogicalType(option->parameter_type), value, nullptr)) {
+		        .DefaultTryCastAs(DBConfig::ParseLogicalType(option->parameter_type), value, &error)) {
 			config.options.set_variables[option->name] = std::move(value);
 		}
 	}

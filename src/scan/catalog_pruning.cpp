@@ -22,7 +22,7 @@ string CatalogConstant(const LogicalType &column_type, const Value &constant) {
 	}
 	if (FitsBigint(column_type)) {
 		Value integer;
-		if (!constant.DefaultTryCastAs(LogicalType::BIGINT, integer, nullptr)) {
+		if (!TryCastValue(constant, LogicalType::BIGINT, integer)) {
 			return string();
 		}
 		return std::to_string(integer.GetValue<int64_t>());

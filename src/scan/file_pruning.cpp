@@ -70,7 +70,7 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 		return true;
 	}
 	Value typed;
-	if (!value.DefaultTryCastAs(type, typed, nullptr)) {
+	if (!TryCastValue(value, type, typed)) {
 		return false;
 	}
 	switch (BaseStatistics::GetStatsType(type)) {
