@@ -154,14 +154,19 @@ public:
 
 	//! Filters DuckDB's storage applies while scanning (columns by position in the scan), for the
 	//! conditions it can: a filtered column is read first, the others only for the rows that pass,
-	//! and zone maps skip whole row groups. Select still decides every row.
-	unique_ptr<TableFilterSet> StorageFilters(const ScannedColumns &columns) const {
+	//! and zone maps skip whole row groups. `complete` tells whether they are all the conditions
+	//! (equalities only); otherwise Select decides every row.
+	unique_ptr<TableFilterSet> StorageFilters(const ScannedColumns &columns, bool &complete) const {
 		auto filters = make_uniq<TableFilterSet>();
+		// Visibility's end_snapshot test and the IN list's values themselves stay with Select.
+		complete = !begin.IsValid() && !in_column.IsValid();
 		auto push = [&](idx_t column, ExpressionType comparison, const Value &value) {
 			Value typed;
 			// A constant outside the stored type's range is left to Select.
 			if (TryCastValue(value, columns.types[column], typed)) {
 				filters->PushFilter(ColumnIndex(column), make_uniq<ConstantFilter>(comparison, std::move(typed)));
+			} else {
+				complete = false;
 			}
 		};
 		if (begin.IsValid()) {
@@ -174,6 +179,8 @@ public:
 		for (idx_t i = 0; i < text_equals.size(); i++) {
 			if (columns.types[text_equals[i]].id() == LogicalTypeId::VARCHAR) {
 				push(text_equals[i], ExpressionType::COMPARE_EQUAL, Value(scan.text_equals[i].second));
+			} else {
+				complete = false;
 			}
 		}
 		if (in_column.IsValid() && !in_values.empty()) {
@@ -214,7 +221,8 @@ unique_ptr<ColumnDataCollection> ScanStorage(ClientContext &context, const Catal
 	auto &storage = table.GetStorage();
 	auto &transaction = DuckTransaction::Get(context, table.catalog);
 	TableScanState state;
-	auto filters = conditions.StorageFilters(columns);
+	bool complete;
+	auto filters = conditions.StorageFilters(columns, complete);
 	storage.InitializeScan(context, transaction, state, columns.ids, filters.get());
 	DataChunk chunk;
 	chunk.Initialize(allocator, columns.types);
@@ -227,7 +235,7 @@ unique_ptr<ColumnDataCollection> ScanStorage(ClientContext &context, const Catal
 		if (chunk.size() == 0) {
 			break;
 		}
-		auto count = conditions.Select(chunk, sel);
+		auto count = complete ? chunk.size() : conditions.Select(chunk, sel);
 		if (count == 0) {
 			continue;
 		}
