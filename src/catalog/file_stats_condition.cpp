@@ -1,5 +1,7 @@
 #include "mallard/catalog/file_stats_condition.hpp"
 
+#include "mallard/catalog/value_text.hpp"
+
 namespace duckdb {
 
 namespace {
@@ -40,32 +42,6 @@ bool ParseDigits(const char *text, const char *pattern, idx_t length, int64_t &r
 		}
 	}
 	result = value;
-	return true;
-}
-
-//! A plain integer: [-]digits, in the range of a BIGINT.
-bool ParseInteger(const string_t &text, int64_t &result) {
-	auto data = text.GetData();
-	auto size = text.GetSize();
-	bool negative = size > 0 && data[0] == '-';
-	idx_t start = negative ? 1 : 0;
-	// 19 digits never overflow 64 unsigned bits; more never fit a BIGINT.
-	if (size == start || size - start > 19) {
-		return false;
-	}
-	uint64_t value = 0;
-	for (idx_t i = start; i < size; i++) {
-		if (!IsDigit(data[i])) {
-			return false;
-		}
-		value = value * 10 + uint64_t(data[i] - '0');
-	}
-	auto max = uint64_t(NumericLimits<int64_t>::Maximum());
-	if (value > max + (negative ? 1 : 0)) {
-		return false;
-	}
-	// -(max + 1) is computed in unsigned arithmetic, then stored as two's complement.
-	result = negative ? int64_t(~value + 1) : int64_t(value);
 	return true;
 }
 
@@ -112,7 +88,7 @@ bool FileStatsCondition::ParseBound(StatsBoundKind kind, const string_t &text, S
 	switch (kind) {
 	case StatsBoundKind::INTEGER:
 		key.low = 0;
-		return ParseInteger(text, key.high);
+		return TryParseInteger(text.GetData(), text.GetSize(), key.high);
 	case StatsBoundKind::DATE_TEXT:
 		return ParseTimeText(text, false, key);
 	case StatsBoundKind::TIMESTAMP_TEXT:

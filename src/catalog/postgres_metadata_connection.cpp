@@ -1,5 +1,7 @@
 #include "mallard/catalog/postgres_metadata_connection.hpp"
 
+#include "mallard/catalog/value_text.hpp"
+
 #include "duckdb/common/random_engine.hpp"
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
@@ -91,17 +93,6 @@ Value ReadField(PGresult *result, int row, int column, Oid type) {
 	default:
 		return Value(string(text, PQgetlength(result, row, column)));
 	}
-}
-
-//! PostgreSQL's text of an integer (optional minus sign, then digits: always in range for int8).
-int64_t ParseInteger(const char *text) {
-	bool negative = *text == '-';
-	text += negative;
-	uint64_t magnitude = 0;
-	for (; *text >= '0' && *text <= '9'; text++) {
-		magnitude = magnitude * 10 + uint64_t(*text - '0');
-	}
-	return negative ? int64_t(0 - magnitude) : int64_t(magnitude);
 }
 
 //! The type QueryColumns gives a result column of type `oid` (MetadataResult's types).
@@ -318,7 +309,12 @@ unique_ptr<ColumnDataCollection> PostgresMetadataConnection::QueryColumns(const 
 					FlatVector::GetData<bool>(vector)[i] = text[0] == 't';
 					break;
 				case LogicalTypeId::BIGINT:
-					FlatVector::GetData<int64_t>(vector)[i] = ParseInteger(text);
+					// PostgreSQL's text of an integer column always is one, in range for int8.
+					if (!TryParseInteger(text, NumericCast<idx_t>(PQgetlength(handle, row, column)),
+					                     FlatVector::GetData<int64_t>(vector)[i])) {
+						throw IOException("PostgreSQL catalog %s: \"%s\" in an integer column",
+						                  location.DisplayName(), text);
+					}
 					break;
 				case LogicalTypeId::VARCHAR:
 					FlatVector::GetData<string_t>(vector)[i] =

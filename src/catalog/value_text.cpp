@@ -122,4 +122,27 @@ bool TryCastText(const string &text, const LogicalType &type, Value &result) {
 	}
 }
 
+bool TryParseInteger(const char *text, idx_t size, int64_t &result) {
+	bool negative = size > 0 && text[0] == '-';
+	idx_t start = negative ? 1 : 0;
+	// 19 digits never overflow 64 unsigned bits; more never fit a BIGINT.
+	if (size == start || size - start > 19) {
+		return false;
+	}
+	uint64_t value = 0;
+	for (idx_t i = start; i < size; i++) {
+		if (text[i] < '0' || text[i] > '9') {
+			return false;
+		}
+		value = value * 10 + uint64_t(text[i] - '0');
+	}
+	auto max = uint64_t(NumericLimits<int64_t>::Maximum());
+	if (value > max + (negative ? 1 : 0)) {
+		return false;
+	}
+	// -(max + 1) is computed in unsigned arithmetic, then stored as two's complement.
+	result = negative ? int64_t(~value + 1) : int64_t(value);
+	return true;
+}
+
 } // namespace duckdb

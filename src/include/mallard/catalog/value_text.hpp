@@ -19,4 +19,8 @@ string ValueText(const Value &value);
 //! does not convert.
 bool TryCastText(const string &text, const LogicalType &type, Value &result);
 
+//! Plain integer text (an optional minus sign, then digits) of `size` characters as a BIGINT; false
+//! for anything else or out of range.
+bool TryParseInteger(const char *text, idx_t size, int64_t &result);
+
 } // namespace duckdb
