@@ -9,6 +9,7 @@
 #include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/lake_file_writers.hpp"
 #include "mallard/lake/lake_settings.hpp"
 #include "mallard/storage/file_encryption.hpp"
 
@@ -318,6 +319,9 @@ DuckLakeInsert::DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &
       table(table), data_folder(std::move(data_folder_p)) {
 }
 
+DuckLakeInsert::~DuckLakeInsert() {
+}
+
 PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGenerator &planner,
                                        DuckLakeTableEntry &table, PhysicalOperator &child, bool with_row_ids,
                                        bool may_inline, bool may_sort) {
@@ -374,7 +378,8 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	}
 	auto &copy_entry =
 	    Catalog::GetEntry<CopyFunctionCatalogEntry>(context, SYSTEM_CATALOG, DEFAULT_SCHEMA, "parquet");
-	auto function = copy_entry.function;
+	// Files go to the transaction as they are created, so a statement failing half-way leaves none.
+	auto function = LakeFileWriters::TrackingCopyFunction(copy_entry.function);
 	CopyInfo info;
 	info.file_path = folder;
 	info.format = "parquet";
@@ -494,8 +499,10 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 
 	auto &insert = planner.Make<DuckLakeInsert>(table, folder, child.estimated_cardinality);
 	insert.children.push_back(copy);
-	insert.Cast<DuckLakeInsert>().inline_insert = inline_insert;
-	insert.Cast<DuckLakeInsert>().encryption_key = std::move(encryption_key);
+	auto &lake_insert = insert.Cast<DuckLakeInsert>();
+	lake_insert.inline_insert = inline_insert;
+	lake_insert.encryption_key = std::move(encryption_key);
+	lake_insert.file_writer = LakeFileWriters::Register(context, *copy_op.bind_data, table.catalog.GetName());
 	return insert;
 }
 
@@ -508,12 +515,11 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 	case_insensitive_map_t<idx_t> stats_keys;
 	vector<string> path;
 	CollectStatsKeys(table.GetTableInfo().columns, path, stats_keys);
-	auto &transaction = DuckLakeTransaction::Get(context.client, table.catalog);
 
 	// One row per written file: filename, count, file_size_bytes, footer_size_bytes, column_statistics, ...
+	// Each file is already the transaction's, since its creation (LakeFileWriters).
 	for (idx_t row = 0; row < chunk.size(); row++) {
 		auto filename = chunk.GetValue(0, row).ToString();
-		transaction.AddWrittenFile(filename);
 		DataFileInfo file;
 		file.record_count = chunk.GetValue(1, row).GetValue<uint64_t>();
 		if (file.record_count == 0) {

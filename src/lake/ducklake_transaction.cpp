@@ -275,6 +275,7 @@ bool DuckLakeTransaction::HasChanges() const {
 }
 
 void DuckLakeTransaction::AddWrittenFile(const string &path) {
+	std::lock_guard<std::mutex> guard(written_files_lock);
 	written_files.push_back(path);
 }
 

@@ -15,6 +15,7 @@ namespace duckdb {
 
 class DuckLakeInlineInsert;
 class DuckLakeTableEntry;
+class LakeFileWriterRegistration;
 struct DataFileWriteOptions;
 class PhysicalPlanGenerator;
 
@@ -41,6 +42,7 @@ class DuckLakeInsert : public PhysicalOperator {
 public:
 	DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table, string data_folder,
 	               idx_t estimated_cardinality);
+	~DuckLakeInsert() override;
 
 	//! Plans writing the rows of `child` into new data files of `table`. With `with_row_ids`, the
 	//! child has one more BIGINT column, the rows' row ids, written as _ducklake_internal_row_id.
@@ -58,6 +60,8 @@ public:
 	optional_ptr<DuckLakeInlineInsert> inline_insert;
 	//! The key the files are written with; empty unless the lake is encrypted.
 	string encryption_key;
+	//! Hands the COPY's files to the transaction as they are created (lake_file_writers.hpp).
+	unique_ptr<LakeFileWriterRegistration> file_writer;
 
 public:
 	unique_ptr<GlobalSinkState> GetGlobalSinkState(ClientContext &context) const override;

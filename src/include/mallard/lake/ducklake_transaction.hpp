@@ -159,7 +159,8 @@ public:
 	//! Forgets the local changes and deletes the data files this transaction wrote.
 	void Rollback();
 
-	//! Tracks a file written for this transaction so rollback can delete it.
+	//! Tracks a file written for this transaction so rollback can delete it. Called by the writer
+	//! threads of a COPY as they create files (lake_file_writers.hpp).
 	void AddWrittenFile(const string &path);
 
 private:
@@ -210,6 +211,7 @@ private:
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;
 	vector<string> written_files;
+	std::mutex written_files_lock;
 	//! Local data files whose rows were all deleted here: not committed, removed after the commit.
 	vector<string> dropped_local_files;
 	struct LocalTableDeletes {
