@@ -46,7 +46,9 @@ bool ParseDigits(const char *text, const char *pattern, idx_t length, int64_t &r
 }
 
 //! Exactly 'YYYY-MM-DD', or 'YYYY-MM-DD HH:MM:SS' and optional fractional digits whose last is not
-//! zero (as DuckDB writes them), as TimeTextOrNull keeps them.
+//! zero (as DuckDB writes them). Anything else ('infinity', a 5-digit year, a '(BC)' suffix, a date
+//! where a timestamp is expected) proves nothing; nor does '.500000' from another writer, which would
+//! sort after the equal constant '.5' as text.
 bool ParseTimeText(const string_t &text, bool with_time, StatsBoundKey &key) {
 	auto data = text.GetData();
 	auto size = text.GetSize();
@@ -117,81 +119,6 @@ bool FileStatsCondition::Column::Excludes(const StatsBoundKey *min, const StatsB
 		}
 	}
 	return false;
-}
-
-string FileStatsCondition::IntegerOrNull(MetadataBackendType backend, const string &expression) {
-	switch (backend) {
-	case MetadataBackendType::DUCKDB:
-		return "TRY_CAST(" + expression + " AS BIGINT)";
-	case MetadataBackendType::SQLITE:
-		// CAST never fails in SQLite ('abc' becomes 0): keep only text that survives the round trip.
-		return "(CASE WHEN CAST(CAST(" + expression + " AS INTEGER) AS TEXT) = " + expression + " THEN CAST(" +
-		       expression + " AS INTEGER) END)";
-	case MetadataBackendType::POSTGRES:
-		return "(CASE WHEN " + expression + " ~ '^-?[0-9]{1,18}$' THEN CAST(" + expression + " AS BIGINT) END)";
-	default:
-		throw InternalException("unknown catalog backend");
-	}
-}
-
-string FileStatsCondition::TimeTextOrNull(MetadataBackendType backend, const string &expression, bool with_time) {
-	// Exactly 'YYYY-MM-DD' for a date, 'YYYY-MM-DD HH:MM:SS' and optional fractional digits for a
-	// timestamp: anything else ('infinity', a 5-digit year, a '(BC)' suffix, a date where a timestamp
-	// is expected) is NULL and never prunes. Fractional digits must end in a non-zero digit, as
-	// DuckDB writes them: '.500000' from another writer would sort after the equal constant '.5'.
-	switch (backend) {
-	case MetadataBackendType::DUCKDB:
-		return "(CASE WHEN regexp_full_match(" + expression + ", '[0-9]{4}-[0-9]{2}-[0-9]{2}" +
-		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]*[1-9])?" : "") + "') THEN " + expression +
-		       " END)";
-	case MetadataBackendType::SQLITE:
-		// GLOB matches the whole text; SQLite compares text bytewise (BINARY collation).
-		if (!with_time) {
-			return "(CASE WHEN " + expression + " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' THEN " +
-			       expression + " END)";
-		}
-		// The fraction is checked apart, on its few characters: a pattern that starts with '*' is tried
-		// at every position of the text, and two such patterns over the whole text were most of the
-		// pruning statement's time (measured).
-		return "(CASE WHEN " + expression +
-		       " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*' AND (length(" +
-		       expression + ") = 19 OR (substr(" + expression + ", 20, 1) = '.' AND substr(" + expression +
-		       ", 21) GLOB '*[1-9]' AND substr(" + expression + ", 21) NOT GLOB '*[^0-9]*')) THEN " + expression +
-		       " END)";
-	case MetadataBackendType::POSTGRES:
-		// Bytewise order, whatever the database's collation.
-		return "(CASE WHEN " + expression + " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}" +
-		       (with_time ? " [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]*[1-9])?" : "") + "$' THEN " + expression +
-		       " END) COLLATE \"C\"";
-	default:
-		throw InternalException("unknown catalog backend");
-	}
-}
-
-string FileStatsCondition::ToSQL(const MetadataConnection &conn, idx_t table_id) const {
-	string result;
-	for (auto &column : columns) {
-		string bounds[2];
-		for (idx_t i = 0; i < 2; i++) {
-			string name = i == 0 ? "min_value" : "max_value";
-			bounds[i] = column.kind == StatsBoundKind::INTEGER
-			                ? IntegerOrNull(conn.GetType(), name)
-			                : TimeTextOrNull(conn.GetType(), name, column.kind == StatsBoundKind::TIMESTAMP_TEXT);
-		}
-		string proof;
-		for (auto &exclusion : column.exclusions) {
-			auto constant = column.kind == StatsBoundKind::INTEGER ? exclusion.constant
-			                                                       : MetadataConnection::Literal(exclusion.constant);
-			proof += (proof.empty() ? "" : " OR ") + bounds[exclusion.on_max ? 1 : 0] + " " +
-			         ExpressionTypeToOperator(exclusion.comparison) + " " + constant;
-		}
-		// A file without a statistics row for the column (written before it existed) stays.
-		result += (result.empty() ? "" : " AND ") +
-		          StringUtil::Format("f.data_file_id NOT IN (SELECT data_file_id FROM %s WHERE table_id = %llu AND "
-		                             "column_id = %llu AND (%s))",
-		                             conn.Table("ducklake_file_column_stats"), table_id, column.column_id, proof);
-	}
-	return result;
 }
 
 string FileStatsCondition::ToString() const {

@@ -766,12 +766,85 @@ shared_ptr<const ColumnFileBounds> ParseBounds(ColumnDataCollection &rows, Stats
 	return std::move(result);
 }
 
+//! Bounds with more parts than this are joined into one: each snapshot read from an older one adds a
+//! part, and deciding a condition walks them all.
+constexpr idx_t MAX_BOUNDS_PARTS = 16;
+
+CatalogScan StatsBoundsScan(int64_t table, idx_t column_id) {
+	return CatalogScan("ducklake_file_column_stats", {"data_file_id", "min_value", "max_value"})
+	    .Where("table_id", table)
+	    .Where("column_id", NumericCast<int64_t>(column_id));
+}
+
+//! `parts` and `part`, joined into one part when they are too many.
+vector<shared_ptr<const ColumnFileBounds>> AddPart(vector<shared_ptr<const ColumnFileBounds>> parts,
+                                                   shared_ptr<const ColumnFileBounds> part) {
+	parts.push_back(std::move(part));
+	if (parts.size() <= MAX_BOUNDS_PARTS) {
+		return parts;
+	}
+	auto joined = make_shared_ptr<ColumnFileBounds>();
+	for (auto &each : parts) {
+		joined->file_ids.insert(joined->file_ids.end(), each->file_ids.begin(), each->file_ids.end());
+		joined->min.insert(joined->min.end(), each->min.begin(), each->min.end());
+		joined->max.insert(joined->max.end(), each->max.begin(), each->max.end());
+		joined->known.insert(joined->known.end(), each->known.begin(), each->known.end());
+	}
+	return {std::move(joined)};
+}
+
+//! The bounds at `snapshot` from those kept at an older snapshot of the table, reading only the
+//! files added in between; null when the catalog cannot tell what changed (the older snapshot was
+//! expired, or DuckLake's merge removed files).
+shared_ptr<const SnapshotFileBounds> AdvanceFileBounds(MetadataConnection &conn, idx_t table_id,
+                                                       const SnapshotFileBounds &older, const SnapshotInfo &snapshot) {
+	auto changes = MetadataReader::ReadFileListChanges(conn, table_id, older.snapshot, snapshot.snapshot_id);
+	if (!changes.from_exists || changes.files_removed) {
+		return nullptr;
+	}
+	auto result = make_shared_ptr<SnapshotFileBounds>();
+	result->snapshot = snapshot;
+	result->columns = older.columns;
+	vector<idx_t> remaining;
+	std::set_difference(older.visible.begin(), older.visible.end(), changes.ended_files.begin(),
+	                    changes.ended_files.end(), std::back_inserter(remaining));
+	std::set_union(remaining.begin(), remaining.end(), changes.added_files.begin(), changes.added_files.end(),
+	               std::back_inserter(result->visible));
+	if (changes.added_files.empty() || older.columns.empty()) {
+		return std::move(result);
+	}
+	vector<int64_t> added;
+	for (auto id : changes.added_files) {
+		added.push_back(NumericCast<int64_t>(id));
+	}
+	vector<CatalogScan> scans;
+	for (auto &column : older.columns) {
+		auto scan = StatsBoundsScan(NumericCast<int64_t>(table_id), column.first.first);
+		scans.push_back(scan.WhereIn("data_file_id", added));
+	}
+	auto rows = conn.Scan(scans);
+	idx_t next = 0;
+	for (auto &column : result->columns) {
+		column.second = AddPart(std::move(column.second), ParseBounds(*rows[next++], column.first.second));
+	}
+	return std::move(result);
+}
+
 //! The visible files of the table and the parsed bounds of the condition's columns at the snapshot:
-//! kept ones from `cache`, the rest scanned (in one transaction) and added to it.
-shared_ptr<const SnapshotFileBounds> ReadFileBounds(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
-                                                    const FileStatsCondition &condition,
+//! kept ones from `cache` (or those of an older snapshot brought forward), the rest scanned (in one
+//! transaction) and added to it.
+shared_ptr<const SnapshotFileBounds> ReadFileBounds(MetadataConnection &conn, idx_t table_id,
+                                                    const SnapshotInfo &snapshot, const FileStatsCondition &condition,
                                                     optional_ptr<FileBoundsCache> cache) {
+	auto snapshot_id = snapshot.snapshot_id;
 	auto kept = cache ? cache->Get(table_id, snapshot_id) : nullptr;
+	if (!kept && cache) {
+		auto older = cache->GetOlder(table_id, snapshot_id);
+		kept = older ? AdvanceFileBounds(conn, table_id, *older, snapshot) : nullptr;
+		if (kept) {
+			cache->Put(table_id, snapshot_id, kept);
+		}
+	}
 	auto table = NumericCast<int64_t>(table_id);
 	vector<CatalogScan> scans;
 	if (!kept) {
@@ -785,21 +858,20 @@ shared_ptr<const SnapshotFileBounds> ReadFileBounds(MetadataConnection &conn, id
 			continue;
 		}
 		missing.push_back(key);
-		scans.push_back(CatalogScan("ducklake_file_column_stats", {"data_file_id", "min_value", "max_value"})
-		                    .Where("table_id", table)
-		                    .Where("column_id", NumericCast<int64_t>(column.column_id)));
+		scans.push_back(StatsBoundsScan(table, column.column_id));
 	}
 	if (scans.empty()) {
 		return kept;
 	}
 	auto results = conn.Scan(scans);
 	auto bounds = kept ? make_shared_ptr<SnapshotFileBounds>(*kept) : make_shared_ptr<SnapshotFileBounds>();
+	bounds->snapshot = snapshot;
 	idx_t next = 0;
 	if (!kept) {
 		bounds->visible = ReadIds(*results[next++]);
 	}
 	for (auto &key : missing) {
-		bounds->columns[key] = ParseBounds(*results[next++], key.second);
+		bounds->columns[key] = {ParseBounds(*results[next++], key.second)};
 	}
 	if (cache) {
 		cache->Put(table_id, snapshot_id, bounds);
@@ -809,24 +881,22 @@ shared_ptr<const SnapshotFileBounds> ReadFileBounds(MetadataConnection &conn, id
 
 } // namespace
 
-bool MetadataReader::ReadCandidateFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+bool MetadataReader::ReadCandidateFiles(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &snapshot,
                                         const FileStatsCondition &condition, idx_t max_files,
                                         vector<DataFileInfo> &files, optional_ptr<FileBoundsCache> cache) {
-	if (!conn.ScansStorage()) {
-		// One statement reads the files the condition keeps (their statistics then follow by id).
-		files = ReadDataFiles(conn, table_id, snapshot_id, condition.ToSQL(conn, table_id));
-		return files.size() <= max_files;
-	}
-	// The condition decided in memory on the parsed bounds, then the kept files read by id.
-	auto bounds = ReadFileBounds(conn, table_id, snapshot_id, condition, cache);
+	auto snapshot_id = snapshot.snapshot_id;
+	// Decided in memory on the parsed bounds, then the kept files read by id.
+	auto bounds = ReadFileBounds(conn, table_id, snapshot, condition, cache);
 	vector<idx_t> excluded;
 	for (auto &column : condition.columns) {
-		auto &parsed = *bounds->columns.at(make_pair(column.column_id, column.kind));
-		for (idx_t i = 0; i < parsed.file_ids.size(); i++) {
-			auto known = parsed.known[i];
-			if (column.Excludes(known & ColumnFileBounds::MIN_KNOWN ? &parsed.min[i] : nullptr,
-			                    known & ColumnFileBounds::MAX_KNOWN ? &parsed.max[i] : nullptr)) {
-				excluded.push_back(parsed.file_ids[i]);
+		for (auto &part : bounds->columns.at(make_pair(column.column_id, column.kind))) {
+			auto &parsed = *part;
+			for (idx_t i = 0; i < parsed.file_ids.size(); i++) {
+				auto known = parsed.known[i];
+				if (column.Excludes(known & ColumnFileBounds::MIN_KNOWN ? &parsed.min[i] : nullptr,
+				                    known & ColumnFileBounds::MAX_KNOWN ? &parsed.max[i] : nullptr)) {
+					excluded.push_back(parsed.file_ids[i]);
+				}
 			}
 		}
 	}

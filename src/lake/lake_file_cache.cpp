@@ -151,7 +151,7 @@ shared_ptr<const ScanFileList> LakeFileCache::ReadCandidates(MetadataConnection 
 	auto types = GetStatsColumnTypes(table.GetTableInfo().columns);
 	vector<DataFileInfo> data_files;
 	// More files than this cost about as much as the whole list, which is then read once and kept.
-	if (!MetadataReader::ReadCandidateFiles(conn, table.GetTableId(), snapshot.snapshot_id, condition,
+	if (!MetadataReader::ReadCandidateFiles(conn, table.GetTableId(), snapshot, condition,
 	                                        MAX_CHANGED_FILES, data_files, bounds)) {
 		return nullptr;
 	}

@@ -1,7 +1,6 @@
-// FileStatsCondition, the catalog-side pruning of a scan's files: the guards run in each catalog's
-// own SQL (a bound is compared only when its text orders like its value, any other text is NULL),
-// the same guards and comparisons decided in memory (how a DuckDB-file catalog read from storage
-// applies them), and both keeping the same files of a real catalog.
+// FileStatsCondition, the catalog-side pruning of a scan's files: a bound is compared only when its
+// text orders like its value (any other text proves nothing), decided in memory on every catalog
+// backend, on bounds kept per snapshot and brought forward to newer snapshots.
 #include "catalog_test_util.hpp"
 
 #include "mallard/catalog/catalog_chunk.hpp"
@@ -17,24 +16,7 @@
 namespace duckdb {
 namespace {
 
-class FileStatsConditionTest : public BackendTest {
-protected:
-	//! The ids of the texts whose guarded expression is not NULL.
-	vector<int64_t> Kept(const vector<string> &texts, const std::function<string(const string &)> &guard) {
-		conn->Execute("CREATE TABLE bound_texts (id BIGINT, v VARCHAR)");
-		string values;
-		for (idx_t i = 0; i < texts.size(); i++) {
-			values += (i ? ", (" : "(") + std::to_string(i) + ", " + MetadataConnection::Literal(texts[i]) + ")";
-		}
-		conn->Execute("INSERT INTO bound_texts VALUES " + values);
-		auto rows = conn->Query("SELECT id FROM bound_texts WHERE " + guard("v") + " IS NOT NULL ORDER BY id");
-		vector<int64_t> ids;
-		for (idx_t row = 0; row < rows.RowCount(); row++) {
-			ids.push_back(rows.GetValue(row, 0).GetValue<int64_t>());
-		}
-		return ids;
-	}
-};
+class FileStatsConditionTest : public BackendTest {};
 
 //! The ids of the texts the in-memory guard keeps.
 vector<int64_t> KeptInMemory(const vector<string> &texts, StatsBoundKind kind) {
@@ -48,7 +30,7 @@ vector<int64_t> KeptInMemory(const vector<string> &texts, StatsBoundKind kind) {
 	return ids;
 }
 
-TEST_P(FileStatsConditionTest, TimestampTextIsKeptOnlyInDuckDBsForm) {
+TEST(FileStatsCondition, TimestampTextIsKeptOnlyInDuckDBsForm) {
 	// What DuckDB writes: no fraction, or fractional digits without trailing zeros.
 	vector<string> texts {"2026-01-02 00:00:00",        "2026-01-02 00:00:00.5",   "2026-12-31 23:59:59.123456",
 	                      // Equal to kept ones, but sorting after them as text: another writer's form.
@@ -57,17 +39,13 @@ TEST_P(FileStatsConditionTest, TimestampTextIsKeptOnlyInDuckDBsForm) {
 	                      "2026-01-02",                 "infinity",                "10000-01-01 00:00:00",
 	                      "2026-01-02 00:00:00 (BC)",   "2026-01-02 00:00:00+00",  "2026-01-02 00:00:00.5x",
 	                      "2026-01-02 00:00:00.5 1",    "2026-01-02T00:00:00",     "2026-01-02 00:00:00:5"};
-	auto ids = Kept(texts, [&](const string &v) { return FileStatsCondition::TimeTextOrNull(GetParam(), v, true); });
-	EXPECT_EQ(ids, (vector<int64_t> {0, 1, 2}));
-	EXPECT_EQ(KeptInMemory(texts, StatsBoundKind::TIMESTAMP_TEXT), ids);
+	EXPECT_EQ(KeptInMemory(texts, StatsBoundKind::TIMESTAMP_TEXT), (vector<int64_t> {0, 1, 2}));
 }
 
-TEST_P(FileStatsConditionTest, DateTextIsKeptOnlyInDuckDBsForm) {
+TEST(FileStatsCondition, DateTextIsKeptOnlyInDuckDBsForm) {
 	vector<string> texts {"2026-01-02", "0999-01-01", "2026-01-02 00:00:00", "infinity", "10000-01-01",
 	                      "2026-01-02 (BC)", "2026-1-2"};
-	auto ids = Kept(texts, [&](const string &v) { return FileStatsCondition::TimeTextOrNull(GetParam(), v, false); });
-	EXPECT_EQ(ids, (vector<int64_t> {0, 1}));
-	EXPECT_EQ(KeptInMemory(texts, StatsBoundKind::DATE_TEXT), ids);
+	EXPECT_EQ(KeptInMemory(texts, StatsBoundKind::DATE_TEXT), (vector<int64_t> {0, 1}));
 }
 
 TEST(FileStatsCondition, OnlyPlainIntegersParse) {
@@ -111,6 +89,14 @@ TEST(FileStatsCondition, TimeKeysOrderAsTheirText) {
 	                                            string_t("2026-01-02 00:00:00.0000000000000000001"), key));
 }
 
+//! A snapshot as ReadCandidateFiles takes it.
+SnapshotInfo AtSnapshot(idx_t snapshot_id, idx_t next_file_id = 0) {
+	SnapshotInfo snapshot;
+	snapshot.snapshot_id = snapshot_id;
+	snapshot.next_file_id = next_file_id;
+	return snapshot;
+}
+
 //! `bound comparison constant` on an integer column.
 StatsBoundComparison IntegerBound(bool on_max, ExpressionType comparison, int64_t constant) {
 	StatsBoundComparison result;
@@ -139,7 +125,7 @@ FileStatsCondition::Column ConditionColumn(idx_t column_id, StatsBoundKind kind,
 //  3: 'abc'..25, 'infinity'..2026-01-03 (unknown minima)   4: no statistics rows
 //  5: NULL bounds                                          6: -5..-1, a minimum with a trailing zero
 //  7: 0..100, ended at snapshot 1 (never visible at 2)
-TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
+TEST_P(FileStatsConditionTest, CatalogAndMemoryKeepTheSameFiles) {
 	InitializeMetadataTables(*conn, "data/", {});
 	for (idx_t id = 1; id <= 7; id++) {
 		conn->Execute(StringUtil::Format(
@@ -193,18 +179,6 @@ TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
 		FileStatsCondition condition;
 		condition.columns = test.columns;
 		SCOPED_TRACE(condition.ToString());
-		// In the catalog's SQL.
-		auto rows = conn->QueryColumns(StringUtil::Format(
-		    "SELECT f.data_file_id FROM %s f WHERE f.table_id = 1 AND %s AND %s ORDER BY f.data_file_id",
-		    conn->Table("ducklake_data_file"), MetadataReader::VisibleAt(2, "f"), condition.ToSQL(*conn, 1)));
-		vector<idx_t> by_sql;
-		for (auto &data : rows->Chunks()) {
-			CatalogChunk chunk(data);
-			for (idx_t row = 0; row < chunk.size(); row++) {
-				by_sql.push_back(chunk.GetId(0, row));
-			}
-		}
-		EXPECT_EQ(by_sql, test.kept);
 		// In memory, on each statistics row.
 		set<idx_t> excluded;
 		for (auto &row : stats) {
@@ -225,27 +199,25 @@ TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
 			}
 		}
 		EXPECT_EQ(in_memory, test.kept);
-		// As the reader reads them (on a DuckDB file: scans decided in memory; elsewhere the SQL).
+		// As the reader reads them from the catalog.
 		vector<DataFileInfo> files;
-		ASSERT_TRUE(MetadataReader::ReadCandidateFiles(*conn, 1, 2, condition, 10, files));
+		ASSERT_TRUE(MetadataReader::ReadCandidateFiles(*conn, 1, AtSnapshot(2), condition, 10, files));
 		vector<idx_t> read;
 		for (auto &file : files) {
 			read.push_back(file.data_file_id);
 		}
 		std::sort(read.begin(), read.end());
 		EXPECT_EQ(read, test.kept);
-		EXPECT_FALSE(MetadataReader::ReadCandidateFiles(*conn, 1, 2, condition, test.kept.size() - 1, files));
+		auto fewer = test.kept.size() - 1;
+		EXPECT_FALSE(MetadataReader::ReadCandidateFiles(*conn, 1, AtSnapshot(2), condition, fewer, files));
 	}
-	if (!conn->ScansStorage()) {
-		return; // the SQL catalogs run the statement and keep nothing
-	}
-	// A DuckDB file keeps the bounds it parsed per snapshot: once they are kept, every condition at
-	// snapshot 2 is decided without reading statistics rows (here deleted behind its back, which no
+	// The bounds parsed are kept per snapshot: once they are kept, every condition at snapshot 2 is
+	// decided without reading statistics rows (here deleted behind its back, which no
 	// writer does to a committed file); without the kept bounds every visible file stays.
 	FileBoundsCache cache;
 	auto kept_ids = [&](const FileStatsCondition &condition, optional_ptr<FileBoundsCache> bounds) {
 		vector<DataFileInfo> files;
-		EXPECT_TRUE(MetadataReader::ReadCandidateFiles(*conn, 1, 2, condition, 10, files, bounds));
+		EXPECT_TRUE(MetadataReader::ReadCandidateFiles(*conn, 1, AtSnapshot(2), condition, 10, files, bounds));
 		vector<idx_t> ids;
 		for (auto &file : files) {
 			ids.push_back(file.data_file_id);
@@ -264,6 +236,78 @@ TEST_P(FileStatsConditionTest, SQLAndMemoryKeepTheSameFiles) {
 		EXPECT_EQ(kept_ids(condition, cache), test.kept);
 		EXPECT_EQ(kept_ids(condition, nullptr), (vector<idx_t> {1, 2, 3, 4, 5, 6}));
 	}
+}
+
+// Bounds kept at a snapshot are brought forward to a newer one: the files ended in between leave, the
+// files added come with their statistics rows, and nothing else is read again. When the older
+// snapshot is gone (expired), the bounds are read afresh.
+TEST_P(FileStatsConditionTest, KeptBoundsFollowNewerSnapshots) {
+	InitializeMetadataTables(*conn, "data/", {});
+	auto add_snapshot = [&](idx_t snapshot_id, idx_t next_file_id) {
+		conn->Execute(StringUtil::Format("INSERT INTO %s (snapshot_id, snapshot_time, schema_version, next_catalog_id, "
+		                                 "next_file_id) VALUES (%llu, '2026-01-01 00:00:00', 0, 1, %llu)",
+		                                 conn->Table("ducklake_snapshot"), snapshot_id, next_file_id));
+	};
+	// File `id` holds values id * 10 .. id * 10 + 9 of column 1.
+	auto add_file = [&](idx_t id, idx_t begin_snapshot) {
+		conn->Execute(StringUtil::Format(
+		    "INSERT INTO %s (data_file_id, table_id, begin_snapshot, end_snapshot, file_order, path, "
+		    "path_is_relative, file_format, record_count, file_size_bytes, row_id_start) VALUES (%llu, 1, %llu, NULL, "
+		    "NULL, 'f%llu.parquet', true, 'parquet', 10, 100, %llu)",
+		    conn->Table("ducklake_data_file"), id, begin_snapshot, id, id * 10));
+		conn->Execute(StringUtil::Format("INSERT INTO %s (data_file_id, table_id, column_id, min_value, max_value) "
+		                                 "VALUES (%llu, 1, 1, '%llu', '%llu')",
+		                                 conn->Table("ducklake_file_column_stats"), id, id * 10, id * 10 + 9));
+	};
+	auto equals = [](int64_t value) {
+		FileStatsCondition condition;
+		condition.columns = {ConditionColumn(1, StatsBoundKind::INTEGER,
+		                                     {IntegerBound(true, ExpressionType::COMPARE_LESSTHAN, value),
+		                                      IntegerBound(false, ExpressionType::COMPARE_GREATERTHAN, value)})};
+		return condition;
+	};
+	FileBoundsCache cache;
+	auto kept_ids = [&](const SnapshotInfo &snapshot, int64_t value, optional_ptr<FileBoundsCache> bounds) {
+		vector<DataFileInfo> files;
+		EXPECT_TRUE(MetadataReader::ReadCandidateFiles(*conn, 1, snapshot, equals(value), 100, files, bounds));
+		vector<idx_t> ids;
+		for (auto &file : files) {
+			ids.push_back(file.data_file_id);
+		}
+		std::sort(ids.begin(), ids.end());
+		return ids;
+	};
+	add_snapshot(1, 4);
+	for (idx_t id = 1; id <= 3; id++) {
+		add_file(id, 1);
+	}
+	EXPECT_EQ(kept_ids(AtSnapshot(1, 4), 25, cache), (vector<idx_t> {2}));
+	// Snapshot 2 ends file 2 and adds file 4; then the statistics rows of files 1-3 disappear behind the
+	// reader's back (no writer does that to committed files): only bounds brought forward still
+	// exclude files 1 and 3, a fresh read keeps them.
+	add_snapshot(2, 5);
+	add_file(4, 2);
+	conn->Execute("UPDATE " + conn->Table("ducklake_data_file") + " SET end_snapshot = 2 WHERE data_file_id = 2");
+	conn->Execute("DELETE FROM " + conn->Table("ducklake_file_column_stats") + " WHERE data_file_id <= 3");
+	EXPECT_EQ(kept_ids(AtSnapshot(2, 5), 45, cache), (vector<idx_t> {4}));
+	EXPECT_EQ(kept_ids(AtSnapshot(2, 5), 25, cache), (vector<idx_t> {}));
+	EXPECT_EQ(kept_ids(AtSnapshot(2, 5), 45, nullptr), (vector<idx_t> {1, 3, 4}));
+	// The older snapshot's bounds stay as they were.
+	EXPECT_EQ(kept_ids(AtSnapshot(1, 4), 25, cache), (vector<idx_t> {2}));
+	// Many snapshots, one file each: their parts are joined now and then, and every file is found.
+	for (idx_t snapshot = 3; snapshot <= 40; snapshot++) {
+		add_snapshot(snapshot, snapshot + 3);
+		add_file(snapshot + 2, snapshot);
+		auto at = AtSnapshot(snapshot, snapshot + 3);
+		EXPECT_EQ(kept_ids(at, int64_t(snapshot + 2) * 10 + 5, cache), (vector<idx_t> {snapshot + 2}));
+		EXPECT_EQ(kept_ids(at, 45, cache), (vector<idx_t> {4}));
+		EXPECT_EQ(kept_ids(at, 25, cache), (vector<idx_t> {}));
+	}
+	// Snapshot 40 expired: snapshot 41 is read afresh, and files 1 and 3, without statistics rows, stay.
+	add_snapshot(41, 44);
+	add_file(43, 41);
+	conn->Execute("DELETE FROM " + conn->Table("ducklake_snapshot") + " WHERE snapshot_id = 40");
+	EXPECT_EQ(kept_ids(AtSnapshot(41, 44), 435, cache), (vector<idx_t> {1, 3, 43}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FileStatsConditionTest, testing::ValuesIn(TestBackends()), BackendName);

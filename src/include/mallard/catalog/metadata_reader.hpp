@@ -67,9 +67,9 @@ struct MetadataReader {
 	static vector<DataFileInfo> ReadDataFilesById(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                              const vector<idx_t> &file_ids);
 	//! The visible files of the table that `condition` keeps, as ReadDataFiles reads them; false
-	//! (and `files` unspecified) when more than `max_files` are kept. A catalog read from its storage
-	//! decides the condition in memory, on bounds kept in `cache` when one is given.
-	static bool ReadCandidateFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
+	//! (and `files` unspecified) when more than `max_files` are kept. The condition is decided in
+	//! memory on the files' parsed bounds, kept in `cache` when one is given (file_bounds_cache.hpp).
+	static bool ReadCandidateFiles(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &snapshot,
 	                               const FileStatsCondition &condition, idx_t max_files, vector<DataFileInfo> &files,
 	                               optional_ptr<FileBoundsCache> cache = nullptr);
 	//! Fills DataFileInfo::name_mapping of the files that have a mapping_id.

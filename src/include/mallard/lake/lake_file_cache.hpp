@@ -49,8 +49,7 @@ public:
 	//! the whole list is the better read).
 	shared_ptr<const ScanFileList> GetCandidates(DuckLakeCatalog &catalog, DuckLakeTableEntry &table,
 	                                             const SnapshotInfo &snapshot, const FileStatsCondition &condition);
-	//! The same, read from the catalog (deciding the condition on bounds kept in `bounds`, when the
-	//! catalog is read from its storage).
+	//! The same, read from the catalog (deciding the condition on bounds kept in `bounds`).
 	static shared_ptr<const ScanFileList> ReadCandidates(MetadataConnection &conn, DuckLakeTableEntry &table,
 	                                                     const SnapshotInfo &snapshot,
 	                                                     const FileStatsCondition &condition,
