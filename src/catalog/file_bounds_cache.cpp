@@ -1,6 +1,13 @@
 #include "mallard/catalog/file_bounds_cache.hpp"
 
+#include "duckdb/common/unordered_set.hpp"
+
 namespace duckdb {
+
+idx_t ColumnFileBounds::Bytes() const {
+	return file_ids.capacity() * sizeof(idx_t) + (min.capacity() + max.capacity()) * sizeof(StatsBoundKey) +
+	       known.capacity();
+}
 
 shared_ptr<const SnapshotFileBounds> FileBoundsCache::Get(idx_t table_id, idx_t snapshot_id) {
 	lock_guard<mutex> guard(lock);
@@ -36,9 +43,30 @@ void FileBoundsCache::Put(idx_t table_id, idx_t snapshot_id, shared_ptr<const Sn
 		}
 	}
 	entries.emplace_back(key, std::move(bounds));
-	if (entries.size() > MAX_ENTRIES) {
+	while (entries.size() > MAX_ENTRIES || (entries.size() > 1 && KeptBytesLocked() > max_bytes)) {
 		entries.pop_front();
 	}
+}
+
+idx_t FileBoundsCache::KeptBytes() {
+	lock_guard<mutex> guard(lock);
+	return KeptBytesLocked();
+}
+
+idx_t FileBoundsCache::KeptBytesLocked() const {
+	unordered_set<const ColumnFileBounds *> counted;
+	idx_t bytes = 0;
+	for (auto &entry : entries) {
+		bytes += entry.second->visible.capacity() * sizeof(idx_t);
+		for (auto &column : entry.second->columns) {
+			for (auto &part : column.second) {
+				if (counted.insert(part.get()).second) {
+					bytes += part->Bytes();
+				}
+			}
+		}
+	}
+	return bytes;
 }
 
 } // namespace duckdb

@@ -37,6 +37,9 @@ struct ColumnFileBounds {
 	vector<StatsBoundKey> max;
 	//! MIN_KNOWN | MAX_KNOWN where the bound parsed (see ParseBound).
 	vector<uint8_t> known;
+
+	//! The memory the vectors hold.
+	idx_t Bytes() const;
 };
 
 struct SnapshotFileBounds {
@@ -52,17 +55,30 @@ struct SnapshotFileBounds {
 
 class FileBoundsCache {
 public:
+	//! 256 MiB: a column of some 6 million files, or several snapshots of a large table.
+	static constexpr idx_t DEFAULT_MAX_BYTES = idx_t(256) << 20;
+
+	explicit FileBoundsCache(idx_t max_bytes = DEFAULT_MAX_BYTES) : max_bytes(max_bytes) {
+	}
+
 	//! Null when none is kept.
 	shared_ptr<const SnapshotFileBounds> Get(idx_t table_id, idx_t snapshot_id);
 	//! The kept bounds of the table at the newest snapshot before `snapshot_id`; null when none.
 	shared_ptr<const SnapshotFileBounds> GetOlder(idx_t table_id, idx_t snapshot_id);
+	//! Keeps `bounds`; the oldest entries go while there are more than four or they hold more than
+	//! the byte budget (the newest always stays: its query holds it anyway).
 	void Put(idx_t table_id, idx_t snapshot_id, shared_ptr<const SnapshotFileBounds> bounds);
+	//! The memory the kept entries hold, each part counted once however many entries share it.
+	idx_t KeptBytes();
 
 private:
 	//! A few snapshots' worth: 100,000 files take some 4 MB a column (shared by snapshots derived
 	//! from one another).
 	static constexpr idx_t MAX_ENTRIES = 4;
 
+	idx_t KeptBytesLocked() const;
+
+	const idx_t max_bytes;
 	mutex lock;
 	//! The most recently put last.
 	std::deque<pair<pair<idx_t, idx_t>, shared_ptr<const SnapshotFileBounds>>> entries;
