@@ -10,13 +10,24 @@ struct MetadataIndexDefinition {
 	const char *name;
 	const char *table;
 	const char *columns;
+	//! Not on SQLite, whose planner (without statistics) takes a range on an indexed column for
+	//! selective and walks the index with a row lookup per entry where nearly every row matches
+	//! ("begin_snapshot <= S" of every visible-files read).
+	bool postgres_only;
 };
 
 const MetadataIndexDefinition METADATA_INDEXES[] = {
-    // Not led by table_id: SQLite would then walk the index for the pruning condition's
-    // "table_id = ? AND column_id = ?" pass, with a row lookup per entry (measured: 0.5 s -> 0.9 s on
-    // 100,000 files), where a plain scan of the table is faster.
-    {FILE_COLUMN_STATS_INDEX, "ducklake_file_column_stats", "data_file_id"}};
+    // Not led by table_id: SQLite would then walk the index for a "table_id = ? AND column_id = ?"
+    // pass over the statistics, with a row lookup per entry (measured: 0.5 s -> 0.9 s on 100,000
+    // files), where a plain scan of the table is faster.
+    {FILE_COLUMN_STATS_INDEX, "ducklake_file_column_stats", "data_file_id", false},
+    // What changed between two snapshots (MetadataReader::ReadFileListChanges, read for a query at
+    // each new snapshot): without them two sequential scans of every file of the lake, 28 ms of a
+    // 40 ms query on 100,000 files (measured, PostgreSQL 15); with them 23 ms in all.
+    {"mallard_data_file_begin", "ducklake_data_file", "begin_snapshot", true},
+    {"mallard_data_file_end", "ducklake_data_file", "end_snapshot", true},
+    {"mallard_delete_file_begin", "ducklake_delete_file", "begin_snapshot", true},
+    {"mallard_delete_file_end", "ducklake_delete_file", "end_snapshot", true}};
 
 string SchemaLiteral(MetadataConnection &conn, const char *if_none) {
 	auto &schema = conn.GetLocation().metadata_schema;
@@ -24,6 +35,19 @@ string SchemaLiteral(MetadataConnection &conn, const char *if_none) {
 }
 
 } // namespace
+
+vector<string> MetadataIndexNames(MetadataBackendType type) {
+	vector<string> result;
+	if (type == MetadataBackendType::DUCKDB) {
+		return result;
+	}
+	for (auto &index : METADATA_INDEXES) {
+		if (!index.postgres_only || type == MetadataBackendType::POSTGRES) {
+			result.push_back(index.name);
+		}
+	}
+	return result;
+}
 
 bool MetadataIndexExists(MetadataConnection &conn, const string &name) {
 	string sql;
@@ -56,7 +80,7 @@ void EnsureMetadataIndexes(MetadataConnection &conn) {
 	auto &schema = conn.GetLocation().metadata_schema;
 	for (auto &index : METADATA_INDEXES) {
 		// Looked up first: CREATE INDEX takes a lock on the table even when the index exists.
-		if (MetadataIndexExists(conn, index.name)) {
+		if ((index.postgres_only && type != MetadataBackendType::POSTGRES) || MetadataIndexExists(conn, index.name)) {
 			continue;
 		}
 		string sql;
@@ -77,7 +101,7 @@ void EnsureMetadataIndexes(MetadataConnection &conn) {
 		} catch (MetadataConflictException &) {
 			// Another process created it at the same moment.
 		} catch (IOException &) {
-			// Not allowed to create it (or the catalog is busy): scans read the statistics without it.
+			// Not allowed to create it (or the catalog is busy): the catalog is read without it.
 		}
 	}
 }

@@ -16,6 +16,9 @@ namespace duckdb {
 //! statistics row of the lake.
 extern const char *const FILE_COLUMN_STATS_INDEX;
 
+//! The indexes Mallard adds to a catalog of `type` (none on a DuckDB file).
+vector<string> MetadataIndexNames(MetadataBackendType type);
+
 //! Whether the catalog database holds index `name` (false on a DuckDB catalog, which gets none).
 bool MetadataIndexExists(MetadataConnection &conn, const string &name);
 
