@@ -16,8 +16,10 @@
 # Measured (`.timer` of the mallard shell): the point query `event_id = 543215` (prunes 99,999 of
 # 100,000 files by column statistics and reads one) as the first query of a new process right after
 # ATTACH, a second point query on another value right after it in the same process (a table whose
-# whole file list is not read yet), and warm (median of 5 in one process). Run it with FILES=1000 as
-# well to see how the times grow with the lake.
+# whole file list is not read yet), the second value again after a commit of one more file (a new
+# snapshot: what a query costs on a lake being written to), and warm (median of 5 in one process).
+# With MALLARD_BENCH_PG set, a PostgreSQL catalog too (its rows written by psql with the same SQL).
+# Run it with FILES=1000 as well to see how the times grow with the lake.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_workdir "${1:-}" "${2:-}"
@@ -99,24 +101,43 @@ build_lake() { # build_lake BACKEND
 			catalog_sql 1
 		} | sqlite3 sqlite.db
 		;;
+	postgres)
+		"$MALLARD" -c "ATTACH 'ducklake:$pg_catalog' AS lake (DATA_PATH 'data/', DATA_INLINING_ROW_LIMIT 0)" \
+			-c "CREATE TABLE lake.events (event_id BIGINT, amount DOUBLE)" >/dev/null
+		{
+			echo "CREATE TABLE nums AS SELECT i FROM generate_series(0, $((FILES - 1))) i;"
+			catalog_sql 1
+			echo "ANALYZE;"
+		} | psql -q "${pg_catalog#postgres:}" >/dev/null
+		;;
 	esac
 }
 
 query="SELECT count(*), sum(amount) FROM lake.events WHERE event_id = $POINT"
 query2="SELECT count(*), sum(amount) FROM lake.events WHERE event_id = $POINT2"
+# Ten rows in one new file (values no other file holds), a snapshot of their own.
+commit="INSERT INTO lake.events SELECT $((FILES * 10)) + i, 1.0 FROM range(10) t(i)"
+backends="duckdb sqlite"
+if [ -n "${MALLARD_BENCH_PG:-}" ]; then
+	backends="$backends postgres"
+	pg_catalog=$(bench_catalog postgres "$work")
+fi
 echo "## 4. Planning a point query on $FILES files and $SNAPSHOTS snapshots"
-echo "| catalog | first query after ATTACH (s) | second query, other value (s) | warm, median of 5 (s) | files read | answer |"
-echo "|---|---|---|---|---|---|"
-for backend in duckdb sqlite; do
+echo "| catalog | first query after ATTACH (s) | second query, other value (s) | after a commit (s) | warm, median of 5 (s) | files read | answer |"
+echo "|---|---|---|---|---|---|---|"
+for backend in $backends; do
 	build_lake $backend
 	case $backend in
 	duckdb) attach="ATTACH 'ducklake:duckdb.ducklake' AS lake" ;;
 	sqlite) attach="ATTACH 'ducklake:sqlite:sqlite.db' AS lake" ;;
+	postgres) attach="ATTACH 'ducklake:$pg_catalog' AS lake" ;;
 	esac
 	first=$(bench_time_last -c "$attach" -c "$query")
 	second=$(bench_time_last -c "$attach" -c "$query" -c "$query2")
 	warm=$(bench_time_warm 5 "$attach" "$query")
 	read_files=$("$MALLARD" -c "$attach" -c "EXPLAIN ANALYZE $query" 2>/dev/null | grep -o '[0-9]* of [0-9]* read' | head -1)
 	answer=$("$MALLARD" -csv -c "$attach" -c "$query" 2>/dev/null | tail -1)
-	echo "| $backend | $first | $second | $warm | $read_files | $answer |"
+	# Last: the commit changes the lake the others measure.
+	after_commit=$(bench_time_last -c "$attach" -c "$query" -c "$query2" -c "$commit" -c "$query2")
+	echo "| $backend | $first | $second | $after_commit | $warm | $read_files | $answer |"
 done
