@@ -831,8 +831,8 @@ shared_ptr<const SnapshotFileBounds> AdvanceFileBounds(MetadataConnection &conn,
 }
 
 //! The visible files of the table and the parsed bounds of the condition's columns at the snapshot:
-//! kept ones from `cache` (or those of an older snapshot brought forward), the rest scanned (in one
-//! transaction) and added to it.
+//! kept ones from `cache` (or those of an older snapshot brought forward), the rest scanned together
+//! and added to it.
 shared_ptr<const SnapshotFileBounds> ReadFileBounds(MetadataConnection &conn, idx_t table_id,
                                                     const SnapshotInfo &snapshot, const FileStatsCondition &condition,
                                                     optional_ptr<FileBoundsCache> cache) {
