@@ -988,12 +988,13 @@ FileListChanges MetadataReader::ReadFileListChanges(MetadataConnection &conn, id
 	auto table = std::to_string(table_id);
 	auto old_id = std::to_string(from.snapshot_id);
 	auto new_id = std::to_string(to_snapshot_id);
-	// Files committed after `from` have ids from its next_file_id on, even when a writer gave them an
-	// older begin_snapshot; either test finds them.
+	// Files committed after `from` have ids from its next_file_id on (spec: ids come from next_file_id,
+	// which only grows), even when a writer gave them an older begin_snapshot (DuckLake's merge keeps
+	// its inputs' history): the id test finds them all, through the primary key's index.
 	auto added = [&](const string &id_column) {
-		return "(begin_snapshot > " + old_id + " OR " + id_column + " >= " + std::to_string(from.next_file_id) +
-		       ") AND begin_snapshot <= " + new_id;
+		return id_column + " >= " + std::to_string(from.next_file_id) + " AND begin_snapshot <= " + new_id;
 	};
+	// Through the partial indexes of ended files where the catalog has them (metadata_indexes.hpp).
 	auto ended = "(end_snapshot > " + old_id + " AND end_snapshot <= " + new_id + ")";
 	string inlined_deletes;
 	auto inlined_delete_table = InlinedData::DeleteTableName(table_id);
