@@ -132,16 +132,24 @@ void Shell::RunInteractive(LineReader &reader) {
 	string line;
 	while (!stopped) {
 		const char *prompt = splitter.HasPending() ? "   ...> " : "mallard> ";
-		prompt_interrupted = 0;
 		if (!reader.ReadLine(prompt, line)) {
 			printf("\n");
 			if (prompt_interrupted) {
 				// Ctrl-C drops the statement being typed, and the shell goes on; Ctrl-D ends it.
+				prompt_interrupted = 0;
 				splitter = StatementSplitter();
 				entry.clear();
 				continue;
 			}
 			break;
+		}
+		if (prompt_interrupted) {
+			// Ctrl-C came before libedit waited for input (while the shell handled the line before,
+			// or on a busy machine), so it did not end the read: it still drops the statement typed
+			// before it, and this line starts a new one.
+			prompt_interrupted = 0;
+			splitter = StatementSplitter();
+			entry.clear();
 		}
 		entry += entry.empty() ? line : "\n" + line;
 		ProcessLine(splitter, line + "\n");

@@ -324,6 +324,11 @@ if command -v tmux >/dev/null 2>&1; then
   tmux -L "$TMUX_SOCKET" send-keys -t shell C-c
   tmux -L "$TMUX_SOCKET" send-keys -t shell 'SELECT 7::SMALLINT AS seven\;' Enter
   if wait_for_pane "int16"; then ok; else fail "interactive: Ctrl-C drops the statement being typed" "pane: $PANE"; fi
+  # Ctrl-C right behind the Enter, before the shell waits for the next line: it still drops the
+  # unfinished statement (the signal cannot end a read that has not begun).
+  tmux -L "$TMUX_SOCKET" send-keys -t shell "SELECT 'unfinished again" Enter C-c
+  tmux -L "$TMUX_SOCKET" send-keys -t shell 'SELECT 8::TINYINT AS eight\;' Enter
+  if wait_for_pane "int8"; then ok; else fail "interactive: Ctrl-C right after Enter drops the statement" "pane: $PANE"; fi
   [[ "$PANE" != *"Error"* ]] && ok || fail "interactive: no error after Ctrl-C" "pane: $PANE"
   tmux -L "$TMUX_SOCKET" send-keys -t shell ".quit" Enter
   for _ in $(seq 1 100); do
