@@ -32,11 +32,17 @@ string SchemaLiteral(MetadataConnection &conn, const char *if_none) {
 	return schema.empty() ? string(if_none) : MetadataConnection::Literal(schema);
 }
 
+//! A DuckDB file gets none: its catalog reads scan columns with zone maps, and an ART index would only
+//! add cost to every commit.
+bool GetsIndexes(MetadataBackendType type) {
+	return type == MetadataBackendType::SQLITE || type == MetadataBackendType::POSTGRES;
+}
+
 } // namespace
 
 vector<string> MetadataIndexNames(MetadataBackendType type) {
 	vector<string> result;
-	if (type == MetadataBackendType::DUCKDB) {
+	if (!GetsIndexes(type)) {
 		return result;
 	}
 	for (auto &index : METADATA_INDEXES) {
@@ -70,7 +76,7 @@ void EnsureMetadataIndexes(MetadataConnection &conn) {
 		return;
 	}
 	auto type = conn.GetType();
-	if (type != MetadataBackendType::SQLITE && type != MetadataBackendType::POSTGRES) {
+	if (!GetsIndexes(type)) {
 		return;
 	}
 	auto &schema = conn.GetLocation().metadata_schema;

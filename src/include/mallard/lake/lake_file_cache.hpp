@@ -77,7 +77,7 @@ private:
 	map<CandidateKey, shared_ptr<const ScanFileList>> candidate_lists;
 	//! Keys of candidate_lists, oldest first.
 	std::deque<CandidateKey> candidate_order;
-	//! The parsed statistics bounds narrowing decides on (a DuckDB-file catalog).
+	//! The parsed statistics bounds narrowing decides on, on every catalog backend.
 	FileBoundsCache file_bounds;
 };
 
