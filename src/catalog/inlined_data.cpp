@@ -110,7 +110,58 @@ string InlinedData::ColumnRowsCondition(MetadataConnection &conn, const InlinedD
 	       " AND (end_snapshot IS NULL OR end_snapshot > " + first_row + ")";
 }
 
+//! ReadColumns from a DuckDB file's storage: the statement's subquery costs a plan of several ms
+//! there (most of a new process's first query of a table with inlined rows), the scans microseconds.
+static vector<pair<string, idx_t>> ScanColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
+	auto results = conn.Scan({CatalogScan(table.table_name, {"begin_snapshot"}),
+	                          CatalogScan("ducklake_column", {"column_name", "column_id", "column_order",
+	                                                          "begin_snapshot", "end_snapshot", "parent_column"})
+	                              .Where("table_id", NumericCast<int64_t>(table.table_id))});
+	optional_idx first_row;
+	for (auto &data : results[0]->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto begin = chunk.GetOptionalId(0, row);
+			if (begin.IsValid() && (!first_row.IsValid() || begin.GetIndex() < first_row.GetIndex())) {
+				first_row = begin;
+			}
+		}
+	}
+	if (!first_row.IsValid()) {
+		return {};
+	}
+	auto snapshot = first_row.GetIndex();
+	vector<pair<idx_t, pair<string, idx_t>>> ordered;
+	for (auto &data : results[1]->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			auto begin = chunk.GetOptionalId(3, row);
+			auto end = chunk.GetOptionalId(4, row);
+			if (!chunk.IsNull(5, row) || !begin.IsValid() || begin.GetIndex() > snapshot ||
+			    (end.IsValid() && end.GetIndex() <= snapshot)) {
+				continue;
+			}
+			// A top-level column always has its order (NULLs would sort last, as in the statement).
+			auto order = chunk.GetOptionalId(2, row);
+			ordered.emplace_back(order.IsValid() ? order.GetIndex() : NumericLimits<idx_t>::Maximum(),
+			                     make_pair(chunk.GetString(0, row), chunk.GetId(1, row)));
+		}
+	}
+	std::stable_sort(ordered.begin(), ordered.end(),
+	                 [](const pair<idx_t, pair<string, idx_t>> &a, const pair<idx_t, pair<string, idx_t>> &b) {
+		                 return a.first < b.first;
+	                 });
+	vector<pair<string, idx_t>> result;
+	for (auto &entry : ordered) {
+		result.push_back(std::move(entry.second));
+	}
+	return result;
+}
+
 vector<pair<string, idx_t>> InlinedData::ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
+	if (conn.ScansStorage()) {
+		return ScanColumns(conn, table);
+	}
 	auto rows = conn.Query("SELECT column_name, column_id FROM " + conn.Table("ducklake_column") + " WHERE " +
 	                       ColumnRowsCondition(conn, table) + " AND parent_column IS NULL ORDER BY column_order");
 	vector<pair<string, idx_t>> result;

@@ -5,6 +5,7 @@
 #include "mallard/catalog/inlined_data.hpp"
 
 #include "mallard/catalog/catalog_chunk.hpp"
+#include "mallard/catalog/catalog_scan.hpp"
 
 #include "duckdb/common/types/column/column_data_collection.hpp"
 
@@ -16,13 +17,24 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 	for (auto &table : ListTables(conn, table_id)) {
 		InlinedRows rows;
 		rows.table_name = table.table_name;
-		string sql = "SELECT row_id";
+		CatalogScan scan(table.table_name, {"row_id"});
 		for (auto &column : ReadColumns(conn, table)) {
-			sql += ", " + MetadataConnection::Identifier(column.first);
+			scan.columns.push_back(column.first);
 			rows.column_ids.push_back(column.second);
 		}
-		auto source = conn.QueryColumns(sql + " FROM " + conn.Table(table.table_name) + " WHERE " +
-		                                VisibleCondition(snapshot_id));
+		unique_ptr<ColumnDataCollection> source;
+		if (conn.ScansStorage()) {
+			// A DuckDB file answers from its storage: a statement there is planned for milliseconds.
+			source = conn.Scan(scan.VisibleAt(snapshot_id));
+		} else {
+			// The statement itself, as the scan's SQL would not quote the user's column names.
+			string sql = "SELECT row_id";
+			for (idx_t i = 1; i < scan.columns.size(); i++) {
+				sql += ", " + MetadataConnection::Identifier(scan.columns[i]);
+			}
+			source = conn.QueryColumns(sql + " FROM " + conn.Table(table.table_name) + " WHERE " +
+			                           VisibleCondition(snapshot_id));
+		}
 		if (source->Count() == 0) {
 			continue;
 		}

@@ -4,6 +4,7 @@
 
 #include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/catalog_scan.hpp"
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_tables.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
@@ -82,7 +83,8 @@ TEST_P(CatalogScanTest, AMissingColumnIsAnErrorNamingIt) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, CatalogScanTest, testing::ValuesIn(TestBackends()), BackendName);
 
-//! A connection that hides how its backend scans: every read through it is SQL.
+//! A connection that hides how its backend scans: every read through it is SQL. It counts the
+//! statements it runs.
 class StatementsOnly : public MetadataConnection {
 public:
 	explicit StatementsOnly(MetadataConnection &inner) : inner(inner) {
@@ -92,12 +94,15 @@ public:
 		return inner.GetType();
 	}
 	void Execute(const string &sql) override {
+		statements++;
 		inner.Execute(sql);
 	}
 	MetadataResult Query(const string &sql) override {
+		statements++;
 		return inner.Query(sql);
 	}
 	unique_ptr<ColumnDataCollection> QueryColumns(const string &sql) override {
+		statements++;
 		return inner.QueryColumns(sql);
 	}
 	void BeginTransaction() override {
@@ -122,8 +127,22 @@ public:
 		return inner.ListTables();
 	}
 
-private:
+	idx_t statements = 0;
+
+protected:
 	MetadataConnection &inner;
+};
+
+//! The backend as it is (scans from storage where it can), counting the statements run through it.
+class CountedStatements : public StatementsOnly {
+public:
+	using StatementsOnly::StatementsOnly;
+	vector<unique_ptr<ColumnDataCollection>> Scan(const vector<CatalogScan> &scans) override {
+		return inner.Scan(scans);
+	}
+	bool ScansStorage() const override {
+		return inner.ScansStorage();
+	}
 };
 
 //! A snapshot of the test's lake (schema version 1, catalog ids up to 3), made now.
@@ -292,6 +311,91 @@ TEST(DuckDBCatalogScan, StorageScansReadWhatStatementsRead) {
 	EXPECT_EQ(stats.record_count, 50u);
 	EXPECT_EQ(stats.next_row_id, stats_by_statement.next_row_id);
 	EXPECT_FALSE(MetadataReader::TryReadTableStats(*conn, 2, stats));
+}
+
+string Describe(const vector<InlinedRows> &tables) {
+	string text;
+	for (auto &rows : tables) {
+		text += rows.table_name + ":";
+		for (auto id : rows.column_ids) {
+			text += " " + std::to_string(id);
+		}
+		text += "\n";
+		idx_t row = 0;
+		for (auto &data : rows.stored->Chunks()) {
+			for (idx_t i = 0; i < data.size(); i++, row++) {
+				text += "  " + std::to_string(rows.row_ids[row]);
+				for (idx_t column = 0; column < data.ColumnCount(); column++) {
+					text += " " + data.GetValue(column, i).ToString() + ":" + data.GetTypes()[column].ToString();
+				}
+				text += "\n";
+			}
+		}
+	}
+	return text;
+}
+
+// A scan's read of inlined rows (the inlined-data tables' columns at their schema versions, then
+// the visible rows) from a DuckDB file's storage: what the statements read, without a statement.
+// Column names that need quoting, a column renamed and one added between two inlined-data tables,
+// and a registered table without rows.
+TEST(DuckDBCatalogScan, InlinedRowsFromStorageAreThoseOfStatements) {
+	ScratchCatalog scratch(MetadataBackendType::DUCKDB);
+	auto conn = scratch.Open();
+	InitializeMetadataTables(*conn, "data/", {});
+	auto column = [&](idx_t id, idx_t begin, const string &end, idx_t order, const string &name, const string &type) {
+		conn->Execute("INSERT INTO " + conn->Table("ducklake_column") +
+		              " (column_id, begin_snapshot, end_snapshot, table_id, column_order, column_name, column_type, "
+		              "nulls_allowed, parent_column) VALUES (" +
+		              std::to_string(id) + ", " + std::to_string(begin) + ", " + end + ", 1, " + std::to_string(order) +
+		              ", " + MetadataConnection::Literal(name) + ", " + MetadataConnection::Literal(type) +
+		              ", true, NULL)");
+	};
+	column(1, 1, "NULL", 1, "Mixed Case", "int64");
+	column(2, 1, "5", 2, "select", "varchar");
+	column(2, 5, "NULL", 2, "chosen", "varchar");
+	column(3, 5, "NULL", 3, "late", "int32");
+	// A struct's field: never a column of an inlined-data table.
+	conn->Execute("INSERT INTO " + conn->Table("ducklake_column") +
+	              " (column_id, begin_snapshot, table_id, column_order, column_name, column_type, parent_column) "
+	              "VALUES (4, 1, 1, 1, 'field', 'int64', 1)");
+	auto inlined = [&](const string &name, idx_t version, const string &columns, const string &rows) {
+		conn->Execute("CREATE TABLE " + conn->Table(name) + " (row_id BIGINT, begin_snapshot BIGINT, end_snapshot BIGINT" +
+		              columns + ")");
+		if (!rows.empty()) {
+			conn->Execute("INSERT INTO " + conn->Table(name) + " VALUES " + rows);
+		}
+		conn->Execute("INSERT INTO " + conn->Table("ducklake_inlined_data_tables") + " VALUES (1, " +
+		              MetadataConnection::Literal(name) + ", " + std::to_string(version) + ")");
+	};
+	inlined("ducklake_inlined_data_1_1", 1, ", \"Mixed Case\" BIGINT, \"select\" VARCHAR",
+	        "(0, 2, NULL, 10, 'a'), (1, 2, 4, 11, 'b'), (2, 3, NULL, NULL, NULL)");
+	inlined("ducklake_inlined_data_1_2", 2, ", \"Mixed Case\" BIGINT, chosen VARCHAR, late BIGINT",
+	        "(3, 6, NULL, 12, 'c', 7), (4, 7, NULL, 13, NULL, NULL)");
+	inlined("ducklake_inlined_data_1_3", 3, ", \"Mixed Case\" BIGINT, chosen VARCHAR, late BIGINT", "");
+
+	StatementsOnly statements(*conn);
+	CountedStatements storage(*conn);
+	auto tables = InlinedData::ListTables(storage, 1);
+	ASSERT_EQ(tables.size(), 3u);
+	using Columns = vector<pair<string, idx_t>>;
+	EXPECT_EQ(InlinedData::ReadColumns(storage, tables[0]), (Columns {{"Mixed Case", 1}, {"select", 2}}));
+	EXPECT_EQ(InlinedData::ReadColumns(storage, tables[1]), (Columns {{"Mixed Case", 1}, {"chosen", 2}, {"late", 3}}));
+	EXPECT_EQ(InlinedData::ReadColumns(storage, tables[2]), Columns {});
+	for (auto &table : tables) {
+		EXPECT_EQ(InlinedData::ReadColumns(storage, table), InlinedData::ReadColumns(statements, table));
+	}
+	unordered_map<idx_t, LogicalType> types {{1, LogicalType::INTEGER}, {3, LogicalType::INTEGER}};
+	for (idx_t snapshot_id : {idx_t(2), idx_t(3), idx_t(4), idx_t(7)}) {
+		auto read = Describe(InlinedData::ReadVisibleColumns(storage, 1, snapshot_id, types));
+		EXPECT_EQ(read, Describe(InlinedData::ReadVisibleColumns(statements, 1, snapshot_id, types)));
+		if (snapshot_id == 7) {
+			EXPECT_EQ(read, "ducklake_inlined_data_1_1: 1 2\n  0 10:INTEGER a:VARCHAR\n  2 NULL:INTEGER NULL:VARCHAR\n"
+			                "ducklake_inlined_data_1_2: 1 2 3\n  3 12:INTEGER c:VARCHAR 7:INTEGER\n"
+			                "  4 13:INTEGER NULL:VARCHAR NULL:INTEGER\n");
+		}
+	}
+	EXPECT_EQ(storage.statements, 0u);
 }
 
 } // namespace

@@ -63,7 +63,8 @@ struct InlinedData {
 	//! Every registered inlined-data table of the lake.
 	static vector<InlinedDataTableInfo> ListAllTables(MetadataConnection &conn);
 	//! The user columns of an inlined-data table: (name in the catalog table, column id), read from
-	//! ducklake_column as it was at the table's schema version.
+	//! ducklake_column as it was at the table's schema version (from a DuckDB file's storage, the
+	//! scans standing for the statement).
 	static vector<pair<string, idx_t>> ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table);
 	//! SQL condition on ducklake_column rows: those that describe `table`'s columns (the table's
 	//! columns at the snapshot of its first row). Never true (NULL) while the table has no rows.
@@ -79,7 +80,8 @@ struct InlinedData {
 	static idx_t CountRows(MetadataConnection &conn, const vector<InlinedDataTableInfo> &tables,
 	                       const string &condition);
 	//! The rows visible at a snapshot as columns (InlinedRows::stored, `rows` and the begin and end
-	//! snapshots left empty), read column-wise from the catalog (MetadataConnection::QueryColumns);
+	//! snapshots left empty), read column-wise from the catalog (MetadataConnection::QueryColumns, or
+	//! a DuckDB file's storage, as ReadColumns reads it there);
 	//! a column whose id is in `column_types` is cast to that type a vector at a time, the others
 	//! keep the type the catalog returned (BIGINT, BOOLEAN, BLOB or VARCHAR). For scans of many rows.
 	static vector<InlinedRows> ReadVisibleColumns(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
