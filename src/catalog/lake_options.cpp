@@ -1,6 +1,10 @@
 #include "mallard/catalog/lake_options.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
+#include "mallard/catalog/catalog_scan.hpp"
+
 #include "duckdb/common/string_util.hpp"
+#include "duckdb/common/types/column/column_data_collection.hpp"
 #include "duckdb/common/types/interval.hpp"
 #include "duckdb/main/config.hpp"
 
@@ -171,19 +175,9 @@ void LakeOptions::Write(MetadataConnection &conn, const string &name, const stri
 case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &conn, optional_idx schema_id,
                                                          optional_idx table_id,
                                                          const vector<pair<string, string>> &attach_settings) {
-	string keys;
-	for (auto &option : Definitions()) {
-		keys += string(keys.empty() ? "" : ", ") + "'" + option.name + "'";
-	}
-	string condition = "scope IS NULL";
-	if (schema_id.IsValid()) {
-		condition += " OR (scope = 'schema' AND scope_id = " + std::to_string(schema_id.GetIndex()) + ")";
-	}
-	if (table_id.IsValid()) {
-		condition += " OR (scope = 'table' AND scope_id = " + std::to_string(table_id.GetIndex()) + ")";
-	}
-	auto rows = conn.Query("SELECT key, value, scope FROM " + conn.Table("ducklake_metadata") + " WHERE key IN (" +
-	                       keys + ") AND (" + condition + ")");
+	// The whole table, a few rows, chosen here: a scan on a DuckDB file, where a statement is planned
+	// for milliseconds (each new process's first write read the options twice that way).
+	auto rows = conn.Scan(CatalogScan("ducklake_metadata", {"key", "value", "scope", "scope_id"}));
 	case_insensitive_map_t<string> result;
 	// 0: lake-wide, 1: given in ATTACH, 2: schema, 3: table.
 	case_insensitive_map_t<int> rank;
@@ -191,16 +185,33 @@ case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &co
 		rank[setting.first] = 1;
 		result[setting.first] = setting.second;
 	}
-	for (auto &row : rows.rows) {
-		if (row[0].IsNull() || row[1].IsNull()) {
-			continue;
-		}
-		auto key = row[0].ToString();
-		int level = row[2].IsNull() ? 0 : (row[2].ToString() == "schema" ? 2 : 3);
-		auto existing = rank.find(key);
-		if (existing == rank.end() || existing->second < level) {
-			rank[key] = level;
-			result[key] = row[1].ToString();
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			if (chunk.IsNull(0, row) || chunk.IsNull(1, row)) {
+				continue;
+			}
+			auto key = chunk.GetString(0, row);
+			auto option = Find(key);
+			if (!option || key != option->name) {
+				continue;
+			}
+			int level = 0;
+			if (!chunk.IsNull(2, row)) {
+				// Only the scopes of this schema and table count.
+				auto scope = chunk.GetString(2, row);
+				auto scope_id = chunk.GetOptionalId(3, row);
+				auto wanted = scope == "schema" ? schema_id : scope == "table" ? table_id : optional_idx();
+				if (!wanted.IsValid() || !scope_id.IsValid() || scope_id.GetIndex() != wanted.GetIndex()) {
+					continue;
+				}
+				level = scope == "schema" ? 2 : 3;
+			}
+			auto existing = rank.find(key);
+			if (existing == rank.end() || existing->second < level) {
+				rank[key] = level;
+				result[key] = chunk.GetString(1, row);
+			}
 		}
 	}
 	return result;

@@ -2,6 +2,8 @@
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/commit_retry.hpp"
 
+#include "mallard/catalog/catalog_chunk.hpp"
+#include "mallard/catalog/catalog_scan.hpp"
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/catalog/name_mapping.hpp"
@@ -16,6 +18,7 @@
 #include "mallard/lake/ducklake_macro.hpp"
 #include "mallard/lake/ducklake_view.hpp"
 
+#include "duckdb/common/types/column/column_data_collection.hpp"
 #include "duckdb/common/types/timestamp.hpp"
 
 namespace duckdb {
@@ -107,22 +110,25 @@ vector<ColumnStatsInfo> MergeTableColumnStats(const vector<LakeColumnInfo> &colu
 
 vector<ColumnStatsInfo> ReadTableColumnStats(MetadataConnection &conn, idx_t table_id) {
 	vector<ColumnStatsInfo> result;
-	auto rows = conn.Query("SELECT column_id, contains_null, contains_nan, min_value, max_value FROM " +
-	                       conn.Table("ducklake_table_column_stats") + " WHERE table_id = " + std::to_string(table_id));
-	for (auto &row : rows.rows) {
-		ColumnStatsInfo stats;
-		stats.column_id = NumericCast<idx_t>(row[0].GetValue<int64_t>());
-		if (!row[1].IsNull()) {
-			auto text = StringUtil::Lower(row[1].ToString());
-			stats.null_count = (text == "true" || text == "1" || text == "t") ? 1 : 0;
+	// A scan: a statement costs a DuckDB-file catalog milliseconds of planning on a process's first commit.
+	auto rows = conn.Scan(CatalogScan("ducklake_table_column_stats",
+	                                  {"column_id", "contains_null", "contains_nan", "min_value", "max_value"})
+	                          .Where("table_id", NumericCast<int64_t>(table_id)));
+	for (auto &data : rows->Chunks()) {
+		CatalogChunk chunk(data);
+		for (idx_t row = 0; row < chunk.size(); row++) {
+			ColumnStatsInfo stats;
+			stats.column_id = chunk.GetId(0, row);
+			if (!chunk.IsNull(1, row)) {
+				stats.null_count = chunk.GetBool(1, row, false) ? 1 : 0;
+			}
+			if (!chunk.IsNull(2, row)) {
+				stats.contains_nan = Value::BOOLEAN(chunk.GetBool(2, row, false));
+			}
+			stats.min_value = chunk.GetText(3, row);
+			stats.max_value = chunk.GetText(4, row);
+			result.push_back(std::move(stats));
 		}
-		if (!row[2].IsNull()) {
-			auto text = StringUtil::Lower(row[2].ToString());
-			stats.contains_nan = Value::BOOLEAN(text == "true" || text == "1" || text == "t");
-		}
-		stats.min_value = row[3].IsNull() ? Value() : Value(row[3].ToString());
-		stats.max_value = row[4].IsNull() ? Value() : Value(row[4].ToString());
-		result.push_back(std::move(stats));
 	}
 	return result;
 }
