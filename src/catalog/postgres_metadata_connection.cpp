@@ -517,6 +517,21 @@ vector<string> PostgresMetadataConnection::ListTables() {
 	return names;
 }
 
+bool PostgresMetadataConnection::HoldsColumns(const vector<string> &names) const {
+	// MaxHeapAttributeNumber and NAMEDATALEN - 1 of a standard PostgreSQL build.
+	static constexpr idx_t MAX_COLUMNS = 1600;
+	static constexpr idx_t MAX_NAME_BYTES = 63;
+	if (names.size() > MAX_COLUMNS) {
+		return false;
+	}
+	for (auto &name : names) {
+		if (name.size() > MAX_NAME_BYTES) {
+			return false;
+		}
+	}
+	return true;
+}
+
 string PostgresMetadataConnection::ColumnType(const string &kind) const {
 	if (kind == "BIGINT" || kind == "VARCHAR" || kind == "BOOLEAN" || kind == "TIMESTAMPTZ" || kind == "UUID") {
 		return kind;

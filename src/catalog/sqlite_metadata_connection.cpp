@@ -583,6 +583,12 @@ vector<string> SQLiteMetadataConnection::ListTables() {
 	return names;
 }
 
+bool SQLiteMetadataConnection::HoldsColumns(const vector<string> &names) const {
+	// The connection's limit, as this build of SQLite sets it (a negative value only reads it).
+	auto limit = sqlite3_limit(db, SQLITE_LIMIT_COLUMN, -1);
+	return limit > 0 && names.size() <= idx_t(limit);
+}
+
 string SQLiteMetadataConnection::ColumnType(const string &kind) const {
 	// SQLite keeps declared type names; these are the names DuckDB's sqlite extension declares,
 	// so the official DuckLake extension reads the columns back with the right types.

@@ -97,6 +97,20 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 			if (!altered_here && cache.TryGetInlinedTable(table_id, latest_schema_version, inlined_table)) {
 				used_cached_inlined_table = true;
 			} else {
+				// Inserts check this when they are planned (InliningLimit); here only a change of the
+				// table later in this transaction can have made it too wide for the catalog database.
+				vector<string> names {"row_id", "begin_snapshot", "end_snapshot"};
+				for (auto &column : columns) {
+					names.push_back(column.name);
+				}
+				if (!conn.HoldsColumns(names)) {
+					throw TransactionException(
+					    "Cannot commit to lake \"%s\": rows inserted into table \"%s\" in this transaction are kept "
+					    "for inlining, and after this transaction's change to the table the %s catalog cannot hold "
+					    "its columns in an inlined-data table (too many columns, or a name too long); commit the "
+					    "inserts before changing the table, or set its data_inlining_row_limit option to 0",
+					    transaction.GetCatalog().GetName(), local.table->name, conn.GetLocation().TypeName());
+				}
 				inlined_table = InlinedData::PrepareTable(conn, table_id, schema_version, columns, altered_here);
 			}
 			written_inlined_tables[table_id] = inlined_table;

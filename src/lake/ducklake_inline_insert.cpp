@@ -70,6 +70,15 @@ idx_t DuckLakeInlineInsert::InliningLimit(ClientContext &context, DuckLakeTableE
 	if (row_limit == 0) {
 		return 0;
 	}
+	// An inlined-data table holds the table's columns after its own three: where the catalog database
+	// cannot make one so wide, or with such names, the rows go to Parquet.
+	vector<string> names {"row_id", "begin_snapshot", "end_snapshot"};
+	for (auto &column : table.GetTableInfo().columns) {
+		names.push_back(column.name);
+	}
+	if (!table.GetLakeCatalog().WithMetadata([&](MetadataConnection &conn) { return conn.HoldsColumns(names); })) {
+		return 0;
+	}
 	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
 	auto files = transaction.GetLocalDataFiles(table.GetTableId());
 	if (files && !files->empty()) {

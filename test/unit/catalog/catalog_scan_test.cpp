@@ -127,6 +127,9 @@ public:
 	vector<string> ListTables() override {
 		return inner.ListTables();
 	}
+	bool HoldsColumns(const vector<string> &names) const override {
+		return inner.HoldsColumns(names);
+	}
 
 	idx_t statements = 0;
 

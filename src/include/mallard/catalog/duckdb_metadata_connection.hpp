@@ -41,6 +41,10 @@ public:
 	//! From the table's storage, in this connection's transaction (or a new one): no SQL.
 	vector<unique_ptr<ColumnDataCollection>> Scan(const vector<CatalogScan> &scans) override;
 	using MetadataConnection::Scan;
+	//! DuckDB's limits on a table's columns and their names are far beyond any lake table's.
+	bool HoldsColumns(const vector<string> &names) const override {
+		return true;
+	}
 	bool ScansStorage() const override {
 		return true;
 	}

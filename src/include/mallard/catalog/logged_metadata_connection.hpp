@@ -49,6 +49,9 @@ public:
 	bool ScansStorage() const override {
 		return inner->ScansStorage();
 	}
+	bool HoldsColumns(const vector<string> &names) const override {
+		return inner->HoldsColumns(names);
+	}
 	optional_idx CommitVersion() override {
 		return inner->CommitVersion();
 	}

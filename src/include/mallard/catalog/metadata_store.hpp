@@ -166,6 +166,11 @@ public:
 
 	//! The names of all tables in the catalog's schema, in no particular order.
 	virtual vector<string> ListTables() = 0;
+	//! Whether a catalog table with these columns can be made here: SQLite allows at most
+	//! SQLITE_LIMIT_COLUMN columns (2000 unless built otherwise), PostgreSQL 1600 and names of 63
+	//! bytes (it cuts longer ones, so two may become one). An inlined-data table holds a lake
+	//! table's columns, so a table that does not fit is never inlined.
+	virtual bool HoldsColumns(const vector<string> &names) const = 0;
 	//! Now, as the text DuckDB writes for a TIMESTAMP WITH TIME ZONE in UTC ("2026-11-26 21:20:00.5+00"):
 	//! a snapshot_time. Every backend stores it as written (SQLite has no timestamp type), and the
 	//! clock is this process's, whatever the catalog database's.

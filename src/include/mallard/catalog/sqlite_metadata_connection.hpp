@@ -51,6 +51,7 @@ public:
 	bool TableExists(const string &name) override;
 	vector<string> ListTables() override;
 	string ColumnType(const string &kind) const override;
+	bool HoldsColumns(const vector<string> &names) const override;
 
 	void SetLockWaitLimit(std::chrono::milliseconds limit) {
 		lock_wait_limit = limit;
