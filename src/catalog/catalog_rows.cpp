@@ -145,7 +145,10 @@ CatalogRows QueryCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		                     "FROM " + conn.Table("ducklake_column_tag") + " WHERE key = 'comment' AND " + visible +
 		                         and_tables("")));
 		// Every column id a table ever used, with the snapshot that created it (not only the visible ones).
-		parts.push_back(Part(CatalogRowKind::COLUMN_ID, {"table_id", "column_id", "min(begin_snapshot)"}, {},
+		parts.push_back(Part(CatalogRowKind::COLUMN_ID,
+		                     {"table_id", "column_id", "min(begin_snapshot)",
+		                      "max(CASE WHEN column_type = 'float32' THEN 1 ELSE 0 END)"},
+		                     {},
 		                     "FROM " + conn.Table("ducklake_column") +
 		                         (table_filter.empty() ? "" : " WHERE " + table_filter) +
 		                         " GROUP BY table_id, column_id"));
@@ -190,7 +193,7 @@ CatalogRows QueryCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 				rows.column_tags.rows.push_back(Pick(chunk, row, {"i0", "i1", "t0"}));
 				break;
 			case CatalogRowKind::COLUMN_ID:
-				rows.column_ids.rows.push_back(Pick(chunk, row, {"i0", "i1", "i2"}));
+				rows.column_ids.rows.push_back(Pick(chunk, row, {"i0", "i1", "i2", "i3"}));
 				break;
 			case CatalogRowKind::PARTITION_SPEC:
 				rows.partition_specs.rows.push_back(Pick(chunk, row, {"i0", "i1", "i2", "i3", "t0"}));
@@ -243,6 +246,7 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 	ScanBatch batch;
 	// Filled by some scans, read by later ones (the batch hands results over in order) or after.
 	map<pair<idx_t, idx_t>, idx_t> created;
+	set<pair<idx_t, idx_t>> had_float;
 	map<pair<idx_t, idx_t>, vector<vector<Value>>> partition_columns;
 	map<idx_t, vector<vector<Value>>> sort_expressions;
 	vector<int64_t> table_ids;
@@ -288,6 +292,9 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 			          auto entry = created.find(key);
 			          if (entry == created.end() || begin.GetIndex() < entry->second) {
 				          created[key] = begin.GetIndex();
+			          }
+			          if (chunk.GetString(5, row) == "float32") {
+				          had_float.insert(key);
 			          }
 			          auto end = chunk.GetOptionalId(10, row);
 			          if (begin.GetIndex() > snapshot_id || (end.IsValid() && end.GetIndex() <= snapshot_id)) {
@@ -347,7 +354,8 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 	for (auto &entry : created) {
 		rows.column_ids.rows.push_back({Value::BIGINT(NumericCast<int64_t>(entry.first.first)),
 		                               Value::BIGINT(NumericCast<int64_t>(entry.first.second)),
-		                               Value::BIGINT(NumericCast<int64_t>(entry.second))});
+		                               Value::BIGINT(NumericCast<int64_t>(entry.second)),
+		                               Value::BIGINT(had_float.count(entry.first) ? 1 : 0)});
 	}
 	return rows;
 }

@@ -23,6 +23,7 @@
 #include "duckdb/planner/expression/bound_constant_expression.hpp"
 #include "duckdb/planner/expression/bound_function_expression.hpp"
 #include "duckdb/planner/expression/bound_reference_expression.hpp"
+#include "duckdb/planner/filter/expression_filter.hpp"
 #include "duckdb/planner/table_filter.hpp"
 
 namespace duckdb {
@@ -295,8 +296,50 @@ public:
 	                                   const virtual_column_map_t &virtual_columns) override {
 		auto located = info->Locate(reader_data.reader->GetFileName());
 		auto mapping = located.second.IsValid() ? located.first->NameMappingOf(located.second.GetIndex()) : nullptr;
-		return CreateLakeFileMapping(*this, context, reader_data, global_columns, global_column_ids, filters,
-		                             multi_file_list, bind_data, virtual_columns, mapping);
+		auto exact_filters = FiltersAfterCast(global_columns, global_column_ids, filters);
+		return CreateLakeFileMapping(*this, context, reader_data, global_columns, global_column_ids,
+		                             exact_filters ? exact_filters.get() : filters.get(), multi_file_list, bind_data,
+		                             virtual_columns, mapping);
+	}
+
+	//! DuckDB 1.4.4 pushes a filter on a column a file stores as another type into that file's reader
+	//! as a filter on the stored type, with the constant cast to it: the DOUBLE constant 0.1 becomes
+	//! the FLOAT 0.1, which a stored FLOAT 0.1 matches though its DOUBLE value is 0.10000000149011612.
+	//! A column promoted from FLOAT to DOUBLE has such files: its filters become expression filters,
+	//! which DuckDB never casts (the reader casts the values, then filters). Null when none changes.
+	unique_ptr<TableFilterSet> FiltersAfterCast(const vector<MultiFileColumnDefinition> &global_columns,
+	                                            const vector<ColumnIndex> &global_column_ids,
+	                                            optional_ptr<TableFilterSet> filters) const {
+		if (!filters || filters->filters.empty()) {
+			return nullptr;
+		}
+		unordered_set<idx_t> promoted;
+		for (auto &column : info->table.GetTableInfo().columns) {
+			if (column.had_float_type && column.type.id() == LogicalTypeId::DOUBLE) {
+				promoted.insert(column.column_id);
+			}
+		}
+		if (promoted.empty()) {
+			return nullptr;
+		}
+		unique_ptr<TableFilterSet> result;
+		for (auto &entry : filters->filters) {
+			auto global_id = global_column_ids[entry.first].GetPrimaryIndex();
+			if (global_id >= global_columns.size() || entry.second->filter_type == TableFilterType::EXPRESSION_FILTER) {
+				continue; // a virtual column, or a filter DuckDB evaluates after the cast already
+			}
+			auto &column = global_columns[global_id];
+			if (column.identifier.IsNull() ||
+			    promoted.count(NumericCast<idx_t>(column.identifier.GetValue<int32_t>())) == 0) {
+				continue;
+			}
+			if (!result) {
+				result = filters->Copy();
+			}
+			BoundReferenceExpression reference(column.type, 0);
+			result->filters[entry.first] = make_uniq<ExpressionFilter>(entry.second->ToExpression(reference));
+		}
+		return result;
 	}
 
 	unique_ptr<MultiFileReader> Copy() const override {

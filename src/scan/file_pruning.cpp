@@ -11,8 +11,25 @@
 #include "duckdb/storage/statistics/struct_stats.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace duckdb {
+
+//! Moves the DOUBLE `bound` out to the value of `text` read as a FLOAT, when that lies beyond it. A
+//! DOUBLE column may have been a FLOAT (the one float promotion): a file written then has the
+//! FLOAT's shortest text as a bound ("0.1"), while the value it holds, as a DOUBLE, is the FLOAT's
+//! (0.10000000149011612), beside the text read as a DOUBLE (0.1). Bounds cover both readings.
+static void CoverFloatReading(const Value &text, bool lower, Value &bound) {
+	Value as_float;
+	if (!TryCastValue(text, LogicalType::FLOAT, as_float)) {
+		return; // outside a FLOAT's range: no FLOAT file wrote it
+	}
+	auto value = double(as_float.GetValue<float>());
+	auto current = bound.GetValue<double>();
+	if (std::isfinite(value) && (lower ? value < current : value > current)) {
+		bound = Value::DOUBLE(value);
+	}
+}
 
 BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsInfo *column, idx_t record_count) {
 	if (column && column->null_count.IsValid() && record_count > 0 && column->null_count.GetIndex() == record_count) {
@@ -34,6 +51,10 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 		Value min, max;
 		if (!TryCastValue(column->min_value, type, min) || !TryCastValue(column->max_value, type, max)) {
 			return BaseStatistics::CreateUnknown(type);
+		}
+		if (type.id() == LogicalTypeId::DOUBLE) {
+			CoverFloatReading(column->min_value, true, min);
+			CoverFloatReading(column->max_value, false, max);
 		}
 		auto stats = NumericStats::CreateUnknown(type);
 		NumericStats::SetMin(stats, min);

@@ -42,7 +42,8 @@ struct CatalogRows {
 	vector<CatalogColumnRow> columns;
 	//! table_id, column_id, value of the visible 'comment' column tags.
 	MetadataResult column_tags;
-	//! table_id, column_id, min(begin_snapshot) over every snapshot.
+	//! table_id, column_id, min(begin_snapshot) over every snapshot, 1 when some version of the column
+	//! was float32 (else 0).
 	MetadataResult column_ids;
 	//! table_id, partition_id, partition_key_index, column_id, transform; by table_id, partition_key_index.
 	MetadataResult partition_specs;

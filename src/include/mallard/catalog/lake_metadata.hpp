@@ -44,6 +44,9 @@ struct LakeColumnInfo {
 	//! The snapshot that added the column (its first version); files older than it do not hold it
 	//! and read its initial default. Unset for columns added by the current transaction.
 	optional_idx created_snapshot;
+	//! Some version of the column was FLOAT (float32): as a DOUBLE now, files written before the
+	//! promotion store FLOAT values and text bounds of FLOATs.
+	bool had_float_type = false;
 };
 
 //! One key of a table's partition spec (spec: ducklake_partition_column).
