@@ -50,10 +50,6 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 	select += "rowid AS _ducklake_internal_row_id";
 	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
 	auto file_name = LakePaths::NewDataFileName();
-	auto &fs = FileSystem::GetFileSystem(context);
-	if (!fs.DirectoryExists(folder)) {
-		fs.CreateDirectory(folder);
-	}
 	// The scan's "file" name of inlined rows starts with ducklake-inlined:// (inlined_data_reader.hpp).
 	string query = "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
 	               Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +

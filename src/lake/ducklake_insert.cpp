@@ -12,6 +12,7 @@
 #include "mallard/lake/lake_file_writers.hpp"
 #include "mallard/lake/lake_settings.hpp"
 #include "mallard/storage/file_encryption.hpp"
+#include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/catalog/catalog_entry/copy_function_catalog_entry.hpp"
 #include "duckdb/common/file_system.hpp"
@@ -207,12 +208,14 @@ DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const s
                             const string &encryption_key, const string &folder, const string &file_name,
                             idx_t expected_rows, const string &action, const string &table_name) {
 	auto path = folder + file_name;
+	auto &fs = FileSystem::GetFileSystem(context);
+	// The file's folder: the table's (maybe not made yet), or a partition's below it.
+	LakePaths::CreateFolder(fs, path.substr(0, path.rfind('/') + 1));
 	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options +
 	           FileEncryption::CopyOption(encryption_key) + ")";
 	// A separate connection: the COPY is a query of its own.
 	Connection connection(DatabaseInstance::GetDatabase(context));
 	auto result = connection.Query(sql);
-	auto &fs = FileSystem::GetFileSystem(context);
 	if (result->HasError()) {
 		fs.TryRemoveFile(path);
 		result->ThrowError(action + " of table " + table_name + ": ");
@@ -327,18 +330,8 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
                                        bool may_inline, bool may_sort) {
 	auto &columns = table.GetTableInfo().columns;
 	auto folder = table.GetDataFolder();
-	auto &fs = FileSystem::GetFileSystem(context);
-	// Create the table's folder (and its parents) before any writer thread needs it. (One check when
-	// it exists, as it does for every insert but a table's first: small inserts are planned often.)
-	if (!fs.DirectoryExists(folder)) {
-		string partial;
-		for (auto &part : StringUtil::Split(folder, '/')) {
-			partial += (partial.empty() && StringUtil::StartsWith(folder, "/") ? "/" : "") + part + "/";
-			if (!fs.DirectoryExists(partial)) {
-				fs.CreateDirectory(partial);
-			}
-		}
-	}
+	// Before any writer thread needs it.
+	LakePaths::CreateFolder(FileSystem::GetFileSystem(context), folder);
 
 	vector<string> names;
 	vector<LogicalType> types;

@@ -2,7 +2,9 @@
 
 #include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/immutable_cache.hpp"
+#include "mallard/storage/lake_paths.hpp"
 
+#include "duckdb/common/file_system.hpp"
 #include "duckdb/common/types/uuid.hpp"
 #include "duckdb/common/vector_operations/vector_operations.hpp"
 #include "duckdb/main/appender.hpp"
@@ -147,6 +149,8 @@ bool DeleteFiles::HasRowSnapshots(DatabaseInstance &db, const string &path, cons
 
 DeleteFileInfo DeleteFiles::Write(DatabaseInstance &db, const string &data_file_path, const string &path,
                                   const string &key, const vector<pair<idx_t, idx_t>> &rows) {
+	// The table's folder may not exist yet: its data files may all have been added from elsewhere.
+	LakePaths::CreateFolder(FileSystem::GetFileSystem(db), path.substr(0, path.rfind('/') + 1));
 	Connection conn(db);
 	auto table = "__mallard_delete_positions";
 	auto created = conn.Query(

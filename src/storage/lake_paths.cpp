@@ -60,4 +60,17 @@ string LakePaths::NewDataFileName() {
 	return "ducklake-" + UUID::ToString(UUID::GenerateRandomUUID()) + ".parquet";
 }
 
+void LakePaths::CreateFolder(FileSystem &fs, const string &folder) {
+	if (folder.empty() || fs.DirectoryExists(folder)) {
+		return;
+	}
+	string partial;
+	for (auto &part : StringUtil::Split(folder, '/')) {
+		partial += (partial.empty() && StringUtil::StartsWith(folder, "/") ? "/" : "") + part + "/";
+		if (!fs.DirectoryExists(partial)) {
+			fs.CreateDirectory(partial);
+		}
+	}
+}
+
 } // namespace duckdb

@@ -11,6 +11,8 @@
 
 namespace duckdb {
 
+class FileSystem;
+
 struct LakePaths {
 	//! data_path as stored: always ends in '/'.
 	static string NormalizeDataPath(const string &path);
@@ -25,6 +27,10 @@ struct LakePaths {
 	static string FolderName(const string &name, const string &fallback_uuid);
 	//! A new data file's name: ducklake-<uuid>.parquet.
 	static string NewDataFileName();
+	//! Makes `folder` and any missing parents, as a table's files need it before one is written: a
+	//! table whose files all came from ducklake_add_data_files, or whose rows are all inlined, has
+	//! none yet. One check when it exists (small writes are frequent).
+	static void CreateFolder(FileSystem &fs, const string &folder);
 };
 
 } // namespace duckdb
