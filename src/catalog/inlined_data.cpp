@@ -219,6 +219,15 @@ idx_t InlinedData::CountRows(MetadataConnection &conn, const vector<InlinedDataT
 	return count;
 }
 
+bool InlinedData::CatalogHolds(MetadataConnection &conn, const vector<LakeColumnInfo> &columns) {
+	// The columns PrepareTable makes: its own three, then the table's.
+	vector<string> names {"row_id", "begin_snapshot", "end_snapshot"};
+	for (auto &column : columns) {
+		names.push_back(column.name);
+	}
+	return conn.HoldsColumns(names);
+}
+
 //! PrepareTable's statement from a DuckDB file's storage (planning it there took 7-8 ms of a new
 //! process's first inlined insert): the schema version of the first snapshot since the table's
 //! columns last changed, and whether an inlined-data table is registered for it. Leaves both as

@@ -99,11 +99,7 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 			} else {
 				// Inserts check this when they are planned (InliningLimit); here only a change of the
 				// table later in this transaction can have made it too wide for the catalog database.
-				vector<string> names {"row_id", "begin_snapshot", "end_snapshot"};
-				for (auto &column : columns) {
-					names.push_back(column.name);
-				}
-				if (!conn.HoldsColumns(names)) {
+				if (!InlinedData::CatalogHolds(conn, columns)) {
 					throw TransactionException(
 					    "Cannot commit to lake \"%s\": rows inserted into table \"%s\" in this transaction are kept "
 					    "for inlining, and after this transaction's change to the table the %s catalog cannot hold "

@@ -1,5 +1,6 @@
 #include "mallard/lake/ducklake_inline_insert.hpp"
 
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/lake_options.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
@@ -72,11 +73,9 @@ idx_t DuckLakeInlineInsert::InliningLimit(ClientContext &context, DuckLakeTableE
 	}
 	// An inlined-data table holds the table's columns after its own three: where the catalog database
 	// cannot make one so wide, or with such names, the rows go to Parquet.
-	vector<string> names {"row_id", "begin_snapshot", "end_snapshot"};
-	for (auto &column : table.GetTableInfo().columns) {
-		names.push_back(column.name);
-	}
-	if (!table.GetLakeCatalog().WithMetadata([&](MetadataConnection &conn) { return conn.HoldsColumns(names); })) {
+	auto &columns = table.GetTableInfo().columns;
+	if (!table.GetLakeCatalog().WithMetadata(
+	        [&](MetadataConnection &conn) { return InlinedData::CatalogHolds(conn, columns); })) {
 		return 0;
 	}
 	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);

@@ -87,6 +87,9 @@ struct InlinedData {
 	static vector<InlinedRows> ReadVisibleColumns(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
 	                                              const unordered_map<idx_t, LogicalType> &column_types);
 
+	//! Whether the catalog database can make an inlined-data table for a table of `columns`
+	//! (MetadataConnection::HoldsColumns): a table it cannot hold is not inlined.
+	static bool CatalogHolds(MetadataConnection &conn, const vector<LakeColumnInfo> &columns);
 	//! The name of the inlined-data table that holds new rows for `columns` (the table's columns as
 	//! of this commit), creating and registering it when the table's columns changed since the
 	//! newest one was made. `schema_version` is the version of the snapshot being committed;
