@@ -420,4 +420,29 @@ vector<ColumnStatsInfo> InlinedData::ComputeStats(const vector<LakeColumnInfo> &
 	return result;
 }
 
+vector<vector<Value>> InlinedData::ToColumns(const vector<LakeColumnInfo> &from, const vector<LakeColumnInfo> &to,
+                                             const vector<vector<Value>> &rows) {
+	vector<vector<Value>> result;
+	result.reserve(rows.size());
+	for (auto &row : rows) {
+		vector<Value> values;
+		for (auto &column : to) {
+			Value value(column.type);
+			bool found = false;
+			for (idx_t i = 0; i < from.size(); i++) {
+				if (from[i].column_id == column.column_id) {
+					value = row[i].DefaultCastAs(column.type);
+					found = true;
+				}
+			}
+			if (!found && !column.initial_default.IsNull()) {
+				value = column.initial_default.DefaultCastAs(column.type);
+			}
+			values.push_back(std::move(value));
+		}
+		result.push_back(std::move(values));
+	}
+	return result;
+}
+
 } // namespace duckdb

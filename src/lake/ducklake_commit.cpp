@@ -314,16 +314,21 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 	}
 }
 
-const vector<LakeColumnInfo> &LakeCommit::CurrentColumns(idx_t table_id, DuckLakeTableEntry &written_to) {
-	// An ALTER after the insert in this transaction: the table's stats follow its final columns.
+optional_ptr<DuckLakeTableEntry> LakeCommit::AlteredTable(idx_t table_id) {
 	for (auto &schema : transaction.new_entries) {
 		for (auto &entry : schema.second) {
 			if (entry.second->type == CatalogType::TABLE_ENTRY && LakeEntryId(*entry.second) == table_id) {
-				return entry.second->Cast<DuckLakeTableEntry>().GetTableInfo().columns;
+				return &entry.second->Cast<DuckLakeTableEntry>();
 			}
 		}
 	}
-	return written_to.GetTableInfo().columns;
+	return nullptr;
+}
+
+const vector<LakeColumnInfo> &LakeCommit::CurrentColumns(idx_t table_id, DuckLakeTableEntry &written_to) {
+	// An ALTER after the insert in this transaction: the table's stats follow its final columns.
+	auto altered = AlteredTable(table_id);
+	return altered ? altered->GetTableInfo().columns : written_to.GetTableInfo().columns;
 }
 
 CachedTableStats LakeCommit::ReadStatsForCommit(MetadataConnection &conn, idx_t table_id, idx_t latest_snapshot) {

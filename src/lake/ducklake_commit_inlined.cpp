@@ -12,39 +12,6 @@
 
 namespace duckdb {
 
-namespace {
-
-//! Rows collected with the columns the table had at insert time, as the columns it has now (an
-//! ALTER later in the same transaction): by column id, added columns take their initial default.
-vector<vector<Value>> ToCurrentColumns(const vector<LakeColumnInfo> &inserted_with, const vector<LakeColumnInfo> &now,
-                                       const vector<vector<Value>> &rows) {
-	vector<vector<Value>> result;
-	result.reserve(rows.size());
-	for (auto &row : rows) {
-		vector<Value> values;
-		for (auto &column : now) {
-			Value value(column.type);
-			for (idx_t i = 0; i < inserted_with.size(); i++) {
-				if (inserted_with[i].column_id == column.column_id) {
-					value = row[i].DefaultCastAs(column.type);
-				}
-			}
-			bool found = false;
-			for (auto &old_column : inserted_with) {
-				found = found || old_column.column_id == column.column_id;
-			}
-			if (!found && !column.initial_default.IsNull()) {
-				value = column.initial_default.DefaultCastAs(column.type);
-			}
-			values.push_back(std::move(value));
-		}
-		result.push_back(std::move(values));
-	}
-	return result;
-}
-
-} // namespace
-
 void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &writer, idx_t snapshot_id,
                                      idx_t schema_version, idx_t latest_schema_version) {
 	auto &cache = transaction.GetCatalog().GetWriteCache();
@@ -57,7 +24,8 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 		bool new_table = DuckLakeTransaction::IsLocalId(entry.first);
 		auto &inserted_with = local.table->GetTableInfo().columns;
 		auto &columns = CurrentColumns(entry.first, *local.table);
-		bool altered_here = new_table || &columns != &inserted_with;
+		// Altered before or after the insert: the rows go to an inlined-data table of the new columns.
+		bool altered_here = new_table || AlteredTable(entry.first);
 
 		CachedTableStats current;
 		if (!new_table) {
@@ -83,7 +51,7 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 			row_ids.push_back(local.RowId(i, stats.next_row_id));
 		}
 		if (&columns != &inserted_with) {
-			rows = ToCurrentColumns(inserted_with, columns, rows);
+			rows = InlinedData::ToColumns(inserted_with, columns, rows);
 		}
 		bool had_data = stats.record_count > 0;
 		stats.next_row_id += local.rows->size();

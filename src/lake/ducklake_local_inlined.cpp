@@ -4,6 +4,8 @@
 #include "mallard/lake/ducklake_delete.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+
+#include "mallard/catalog/inlined_data.hpp"
 #include "mallard/scan/inlined_data_reader.hpp"
 
 namespace duckdb {
@@ -19,12 +21,17 @@ void DuckLakeTransaction::AddInlinedRows(DuckLakeTableEntry &table, vector<vecto
                                          vector<int64_t> kept_row_ids) {
 	std::lock_guard<std::mutex> guard(deletes_lock);
 	auto &local = new_inlined[table.GetTableId()];
-	local.table = &table;
 	idx_t earlier = local.rows ? local.rows->size() : 0;
 	auto combined = make_shared_ptr<vector<vector<Value>>>();
-	if (local.rows) {
+	if (local.rows && local.table != &table) {
+		// The table was altered here since the earlier rows: they take its new columns, so all rows
+		// have the same ones (scans and the commit read them with the entry kept below).
+		*combined = InlinedData::ToColumns(local.table->GetTableInfo().columns, table.GetTableInfo().columns,
+		                                   *local.rows);
+	} else if (local.rows) {
 		*combined = *local.rows;
 	}
+	local.table = &table;
 	for (auto &row : rows) {
 		combined->push_back(std::move(row));
 	}

@@ -104,6 +104,10 @@ struct InlinedData {
 	//! columns stay unknown).
 	static vector<ColumnStatsInfo> ComputeStats(const vector<LakeColumnInfo> &columns,
 	                                            const vector<vector<Value>> &rows);
+	//! Rows kept with the columns `from` as the columns `to` of an ALTER in the same transaction: by
+	//! column id, cast to the new type; an added column takes its initial default.
+	static vector<vector<Value>> ToColumns(const vector<LakeColumnInfo> &from, const vector<LakeColumnInfo> &to,
+	                                       const vector<vector<Value>> &rows);
 };
 
 } // namespace duckdb

@@ -59,6 +59,8 @@ private:
 	CachedTableStats ReadStatsForCommit(MetadataConnection &conn, idx_t table_id, idx_t latest_snapshot);
 	//! Writes what an ALTER changed on a committed table or view.
 	void WriteAlteredEntry(const string &schema_name, CatalogEntry &entry, SnapshotWriter &writer, SnapshotInfo &next);
+	//! The table's entry as an ALTER (or CREATE) in this transaction left it; null when it has none.
+	optional_ptr<DuckLakeTableEntry> AlteredTable(idx_t table_id);
 	//! The columns of the table as this transaction leaves it (after any ALTER).
 	const vector<LakeColumnInfo> &CurrentColumns(idx_t table_id, DuckLakeTableEntry &written_to);
 	//! Ends the committed partition spec and writes the table's new one, if it changed.
