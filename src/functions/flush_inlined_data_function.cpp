@@ -12,6 +12,7 @@
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_sort.hpp"
+#include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
@@ -73,7 +74,6 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 	auto targets = SelectMaintenanceTables(catalog, schema_name, table_name);
 	auto snapshot_id = targets.snapshot.snapshot_id;
 	vector<FlushInlinedResult> results;
-	auto &fs = FileSystem::GetFileSystem(context);
 	for (auto &target : targets.tables) {
 		auto &schema = *target.first;
 		auto &table = *target.second;
@@ -94,65 +94,63 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
 		auto file = WriteFlushedFile(context, catalog, schema, table, snapshot_id, folder,
 		                             DataFileWriteOptions::FromOptions(options), live_rows);
-		bool committed = false;
-		try {
-			LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
-				committed = false;
-				// Read before checking what changed: a commit landing after this read takes the snapshot
-				// id this one wants and fails it, while the checks (which see whatever committed before
-				// them on PostgreSQL's read-committed transactions) cover every commit up to it.
-				auto latest = MetadataReader::LatestSnapshot(conn);
-				// A delete (or flush) of these rows since the snapshot, or a drop of the table: nothing to do.
-				auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
-				                         std::to_string(table.table_id) + " AND end_snapshot IS NULL");
-				if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
-				    InlinedData::CountRows(conn, inlined_tables, LiveCondition(snapshot_id)) != live_rows) {
-					return;
+		// Ends the rows written to the file in a new snapshot, unless a commit since the read above
+		// deleted or flushed some of them or dropped the table: then the file is left out.
+		auto path = folder + file.path;
+		auto table_id = table.table_id;
+		MaintenanceCommit step;
+		step.written_files.push_back(path);
+		step.write = [inlined_tables, table_id, snapshot_id, live_rows, file, path](MetadataConnection &conn) {
+			// Read before checking what changed: a commit landing after this read takes the snapshot
+			// id this one wants and fails it, while the checks (which see whatever committed before
+			// them on PostgreSQL's read-committed transactions) cover every commit up to it.
+			auto latest = MetadataReader::LatestSnapshot(conn);
+			// A delete (or flush) of these rows since the snapshot, or a drop of the table: nothing to do.
+			auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
+			                         std::to_string(table_id) + " AND end_snapshot IS NULL");
+			if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
+			    InlinedData::CountRows(conn, inlined_tables, LiveCondition(snapshot_id)) != live_rows) {
+				return vector<string> {path};
+			}
+			int64_t first_row_id = NumericLimits<int64_t>::Maximum();
+			for (auto &inlined : inlined_tables) {
+				auto rows = conn.Query("SELECT min(row_id) FROM " + conn.Table(inlined.table_name) + " WHERE " +
+				                       LiveCondition(snapshot_id));
+				if (!rows.rows[0][0].IsNull()) {
+					first_row_id = MinValue(first_row_id, rows.rows[0][0].GetValue<int64_t>());
 				}
-				int64_t first_row_id = NumericLimits<int64_t>::Maximum();
-				for (auto &inlined : inlined_tables) {
-					auto rows = conn.Query("SELECT min(row_id) FROM " + conn.Table(inlined.table_name) + " WHERE " +
-					                       LiveCondition(snapshot_id));
-					if (!rows.rows[0][0].IsNull()) {
-						first_row_id = MinValue(first_row_id, rows.rows[0][0].GetValue<int64_t>());
-					}
-				}
-				SnapshotInfo next = latest;
-				next.snapshot_id = latest.snapshot_id + 1;
-				next.snapshot_time = MetadataConnection::NowText();
-				DataFileInfo flushed = file;
-				flushed.data_file_id = next.next_file_id++;
-				flushed.row_id_start = NumericCast<idx_t>(first_row_id);
-				SnapshotWriter writer(conn, next.snapshot_id);
-				writer.AddDataFiles(table.table_id, {flushed});
-				TableStatsInfo stats;
-				bool stats_exist = MetadataReader::TryReadTableStats(conn, table.table_id, stats);
-				stats.file_size_bytes += flushed.file_size_bytes;
-				writer.WriteTableStats(table.table_id, stats, stats_exist);
-				writer.AddSnapshot(next, "inline_flush:" + std::to_string(table.table_id), Value(), Value(), Value());
-				writer.Execute();
-				idx_t ended = 0;
-				for (auto &inlined : inlined_tables) {
-					auto table_name = conn.Table(inlined.table_name);
-					auto next_id = std::to_string(next.snapshot_id);
-					conn.Execute("UPDATE " + table_name + " SET end_snapshot = " + next_id + " WHERE " +
-					             LiveCondition(snapshot_id));
-					auto rows = conn.Query("SELECT count(*) FROM " + table_name + " WHERE end_snapshot = " + next_id);
-					ended += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
-				}
-				if (ended != live_rows) {
-					// The file holds rows another commit ended meanwhile: try again, and the check above
-					// then finds the change and leaves the table alone.
-					throw MetadataConflictException("inlined rows changed during the flush");
-				}
-				committed = true;
-			});
-		} catch (...) {
-			fs.TryRemoveFile(folder + file.path);
-			throw;
-		}
-		if (!committed) {
-			fs.TryRemoveFile(folder + file.path);
+			}
+			SnapshotInfo next = latest;
+			next.snapshot_id = latest.snapshot_id + 1;
+			next.snapshot_time = MetadataConnection::NowText();
+			DataFileInfo flushed = file;
+			flushed.data_file_id = next.next_file_id++;
+			flushed.row_id_start = NumericCast<idx_t>(first_row_id);
+			SnapshotWriter writer(conn, next.snapshot_id);
+			writer.AddDataFiles(table_id, {flushed});
+			TableStatsInfo stats;
+			bool stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
+			stats.file_size_bytes += flushed.file_size_bytes;
+			writer.WriteTableStats(table_id, stats, stats_exist);
+			writer.AddSnapshot(next, "inline_flush:" + std::to_string(table_id), Value(), Value(), Value());
+			writer.Execute();
+			idx_t ended = 0;
+			for (auto &inlined : inlined_tables) {
+				auto table_name = conn.Table(inlined.table_name);
+				auto next_id = std::to_string(next.snapshot_id);
+				conn.Execute("UPDATE " + table_name + " SET end_snapshot = " + next_id + " WHERE " +
+				             LiveCondition(snapshot_id));
+				auto rows = conn.Query("SELECT count(*) FROM " + table_name + " WHERE end_snapshot = " + next_id);
+				ended += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
+			}
+			if (ended != live_rows) {
+				// The file holds rows another commit ended meanwhile: try again, and the check above
+				// then finds the change and leaves the table alone.
+				throw MetadataConflictException("inlined rows changed during the flush");
+			}
+			return vector<string>();
+		};
+		if (!MaintenanceCommit::Run(context, catalog, std::move(step)).empty()) {
 			continue;
 		}
 		FlushInlinedResult result;

@@ -11,6 +11,7 @@
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_sort.hpp"
+#include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/scan/data_file_reader.hpp"
 #include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
@@ -387,13 +388,14 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeSortScope &scope,
 	return merged;
 }
 
-//! Commits one table's merged files as a new snapshot; false (nothing changed) when a concurrent
-//! commit ended a source file, changed its deletes or dropped the table.
-bool CommitMerge(ClientContext &context, DuckLakeCatalog &catalog, idx_t table_id,
-                 const vector<vector<MergeSourceFile>> &groups, vector<DataFileInfo> &merged) {
-	bool committed = false;
-	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
-		committed = false;
+//! The catalog change of one table's merged files, a new snapshot; it leaves them out (changes
+//! nothing) when a commit since the merge read the catalog ended a source file, changed its deletes or
+//! dropped the table.
+MaintenanceCommit MergeCommit(idx_t table_id, vector<vector<MergeSourceFile>> groups, vector<DataFileInfo> merged,
+                              vector<string> written) {
+	MaintenanceCommit step;
+	step.written_files = written;
+	step.write = [table_id, groups, merged, written](MetadataConnection &conn) {
 		// Read before checking what changed: a commit landing after this read takes the snapshot id this
 		// one wants and fails it, while the checks (which see whatever committed before them on
 		// PostgreSQL's read-committed transactions) cover every commit up to it.
@@ -420,18 +422,18 @@ bool CommitMerge(ClientContext &context, DuckLakeCatalog &catalog, idx_t table_i
 		    conn.Table("ducklake_data_file") + " WHERE data_file_id IN (" + sources + ") AND end_snapshot IS NULL)");
 		auto &row = check.rows[0];
 		if (row[0].GetValue<int64_t>() == 0 || idx_t(row[1].GetValue<int64_t>()) != source_count) {
-			return;
+			return written;
 		}
 		auto deletes = conn.Query("SELECT data_file_id, delete_file_id FROM " + conn.Table("ducklake_delete_file") +
 		                          " WHERE data_file_id IN (" + sources + ") AND end_snapshot IS NULL");
 		if (deletes.RowCount() != delete_file_read.size()) {
-			return;
+			return written;
 		}
 		for (auto &delete_row : deletes.rows) {
 			auto entry = delete_file_read.find(NumericCast<idx_t>(delete_row[0].GetValue<int64_t>()));
 			if (entry == delete_file_read.end() ||
 			    entry->second != NumericCast<idx_t>(delete_row[1].GetValue<int64_t>())) {
-				return;
+				return written;
 			}
 		}
 		SnapshotInfo next = latest;
@@ -458,9 +460,9 @@ bool CommitMerge(ClientContext &context, DuckLakeCatalog &catalog, idx_t table_i
 			             std::to_string(next.snapshot_id) + " WHERE data_file_id IN (" + sources +
 			             ") AND end_snapshot IS NULL");
 		}
-		committed = true;
-	});
-	return committed;
+		return vector<string>();
+	};
+	return step;
 }
 
 //! What merging one table does: its groups, planned before any file is written.
@@ -558,18 +560,14 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 				progress.Advance(GroupSizeEstimate(group));
 			}
 			result.files_created = merged.size();
-			if (!CommitMerge(context, catalog, table.table_id, plan.groups, merged)) {
-				for (auto &path : written) {
-					fs.TryRemoveFile(path);
-				}
-				continue;
-			}
 		} catch (...) {
 			// Nothing in the catalog points at these files.
-			for (auto &path : written) {
-				fs.TryRemoveFile(path);
-			}
+			MaintenanceCommit::RemoveFiles(fs, written);
 			throw;
+		}
+		auto step = MergeCommit(table.table_id, plan.groups, std::move(merged), std::move(written));
+		if (!MaintenanceCommit::Run(context, catalog, std::move(step)).empty()) {
+			continue;
 		}
 		results.push_back(std::move(result));
 	}

@@ -21,6 +21,7 @@
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_sort.hpp"
+#include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/scan/data_file_reader.hpp"
 #include "mallard/storage/file_encryption.hpp"
 #include "mallard/storage/lake_paths.hpp"
@@ -107,27 +108,29 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeSortScope &sco
 	return rewritten;
 }
 
-//! Commits one table's rewrites as a new snapshot. Files whose data or delete file changed since
-//! they were read (a concurrent delete, merge or rewrite) are left out; false when none is left.
-bool CommitRewrite(ClientContext &context, DuckLakeCatalog &catalog, idx_t table_id, vector<RewrittenFile> &files) {
-	bool committed = false;
-	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
-		committed = false;
+//! The catalog change of one table's rewrites, a new snapshot. Files whose data or delete file changed
+//! since they were read (a concurrent delete, merge or rewrite) are left out, and their sources keep
+//! has_delete_file false in `files` (read by the caller after a commit made at once).
+MaintenanceCommit RewriteCommit(idx_t table_id, shared_ptr<vector<RewrittenFile>> files, const string &folder,
+                                vector<string> written) {
+	MaintenanceCommit step;
+	step.written_files = written;
+	step.write = [table_id, files, folder, written](MetadataConnection &conn) {
 		// Read before checking what changed: a commit landing after this read takes the snapshot id this
 		// one wants and fails it, while the checks (which see whatever committed before them on
 		// PostgreSQL's read-committed transactions) cover every commit up to it.
 		auto latest = MetadataReader::LatestSnapshot(conn);
-		for (auto &file : files) {
+		for (auto &file : *files) {
 			file.source.has_delete_file = true;
 		}
 		auto live = conn.Query(
 		    "SELECT (SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
 		    std::to_string(table_id) + " AND end_snapshot IS NULL)");
 		if (live.rows[0][0].GetValue<int64_t>() == 0) {
-			return;
+			return written;
 		}
 		vector<RewrittenFile *> still_valid;
-		for (auto &file : files) {
+		for (auto &file : *files) {
 			auto check = conn.Query(
 			    "SELECT (SELECT count(*) FROM " + conn.Table("ducklake_data_file") + " WHERE data_file_id = " +
 			    std::to_string(file.source.data_file_id) + " AND end_snapshot IS NULL), (SELECT count(*) FROM " +
@@ -142,7 +145,7 @@ bool CommitRewrite(ClientContext &context, DuckLakeCatalog &catalog, idx_t table
 			}
 		}
 		if (still_valid.empty()) {
-			return;
+			return written;
 		}
 		SnapshotInfo next = latest;
 		next.snapshot_id = latest.snapshot_id + 1;
@@ -171,15 +174,21 @@ bool CommitRewrite(ClientContext &context, DuckLakeCatalog &catalog, idx_t table
 		writer.AddSnapshot(next, "rewrite_delete:" + std::to_string(table_id), Value(), Value(), Value());
 		writer.Execute();
 		// Only the files committed count as rewritten.
-		for (auto &file : files) {
+		for (auto &file : *files) {
 			file.source.has_delete_file = false;
 		}
 		for (auto file : still_valid) {
 			file->source.has_delete_file = true;
 		}
-		committed = true;
-	});
-	return committed;
+		vector<string> left_out;
+		for (auto &file : *files) {
+			if (!file.source.has_delete_file && file.has_new_file) {
+				left_out.push_back(folder + file.new_file.path);
+			}
+		}
+		return left_out;
+	};
+	return step;
 }
 
 double ReadThreshold(const case_insensitive_map_t<string> &options, const RewriteFilesRequest &request) {
@@ -222,7 +231,8 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 			data_files = MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id);
 		});
 		auto threshold = ReadThreshold(options, request);
-		vector<RewrittenFile> files;
+		auto files_ptr = make_shared_ptr<vector<RewrittenFile>>();
+		auto &files = *files_ptr;
 		for (auto &file : data_files) {
 			// A file with deletes DuckLake kept in the catalog (DataFileInfo::inlined_deletes) is left
 			// alone: the rewrite reads its delete file only.
@@ -257,28 +267,19 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 				}
 				progress.Advance(file.source.file_size_bytes + 1);
 			}
-			if (!CommitRewrite(context, catalog, table.table_id, files)) {
-				for (auto &path : written) {
-					fs.TryRemoveFile(path);
-				}
-				continue;
-			}
 		} catch (...) {
 			// Nothing in the catalog points at these files.
-			for (auto &path : written) {
-				fs.TryRemoveFile(path);
-			}
+			MaintenanceCommit::RemoveFiles(fs, written);
 			throw;
 		}
+		auto step = RewriteCommit(table.table_id, files_ptr, folder, std::move(written));
+		MaintenanceCommit::Run(context, catalog, std::move(step));
 		RewriteFilesResult result;
 		result.schema_name = schema.name;
 		result.table_name = table.name;
 		for (auto &file : files) {
 			if (!file.source.has_delete_file) {
-				// Changed concurrently: not rewritten, its new file is not in the catalog.
-				if (file.has_new_file) {
-					fs.TryRemoveFile(folder + file.new_file.path);
-				}
+				// Changed concurrently: not rewritten (its new file is removed).
 				continue;
 			}
 			result.files_processed++;
@@ -288,7 +289,9 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 				result.bytes_written += file.new_file.file_size_bytes;
 			}
 		}
-		results.push_back(std::move(result));
+		if (result.files_processed > 0) {
+			results.push_back(std::move(result));
+		}
 	}
 	return results;
 }

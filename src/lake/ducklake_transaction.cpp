@@ -289,6 +289,10 @@ void DuckLakeTransaction::Rollback() {
 		}
 	}
 	written_files.clear();
+	for (auto &step : maintenance) {
+		MaintenanceCommit::RemoveFiles(fs, step.written_files);
+	}
+	maintenance.clear();
 	dropped_local_files.clear();
 	new_data.clear();
 	new_deletes.clear();
@@ -310,6 +314,7 @@ namespace duckdb {
 
 void DuckLakeTransaction::Commit() {
 	if (!HasChanges()) {
+		CommitMaintenance();
 		return;
 	}
 	if (catalog.IsReadOnly()) {
@@ -323,6 +328,29 @@ void DuckLakeTransaction::Commit() {
 	auto client = context.lock();
 	if (client && commit.CommittedSnapshot().IsValid()) {
 		catalog.SetLastCommittedSnapshot(client->GetConnectionId(), commit.CommittedSnapshot().GetIndex());
+	}
+	CommitMaintenance();
+}
+
+void DuckLakeTransaction::AddMaintenance(MaintenanceCommit step) {
+	maintenance.push_back(std::move(step));
+}
+
+void DuckLakeTransaction::CommitMaintenance() {
+	auto client = context.lock();
+	// Each step checks, in its own catalog transaction, that what it read is unchanged: the deletes
+	// and updates committed just before make it leave their files alone, never lose them.
+	while (!maintenance.empty() && client) {
+		auto step = std::move(maintenance.front());
+		maintenance.erase(maintenance.begin());
+		try {
+			MaintenanceCommit::RunNow(*client, catalog, step);
+		} catch (std::exception &ex) {
+			ErrorData error(ex);
+			throw TransactionException("The transaction's own changes to lake \"%s\" were committed, but a maintenance "
+			                           "call made in it was not: %s",
+			                           catalog.GetName(), error.RawMessage());
+		}
 	}
 }
 

@@ -47,14 +47,34 @@ void DuckLakeTransactionManager::RollbackTransaction(Transaction &transaction) {
 }
 
 void DuckLakeTransactionManager::Checkpoint(ClientContext &context, bool force) {
+	if (catalog.IsReadOnly()) {
+		throw InvalidInputException("Cannot checkpoint lake \"%s\": it is attached read-only", catalog.GetName());
+	}
+	auto &transaction = DuckLakeTransaction::Get(context, catalog);
+	if (transaction.HasChanges()) {
+		// As DuckDB's own CHECKPOINT: its steps would replace files this transaction's changes point at.
+		throw TransactionException("Cannot CHECKPOINT lake \"%s\": the current transaction has uncommitted changes "
+		                           "to it; COMMIT or ROLLBACK first",
+		                           catalog.GetName());
+	}
+	// Each step works on what the one before it committed, so they commit at once, also inside
+	// BEGIN ... COMMIT (where a lone maintenance call waits for the transaction's commit).
+	transaction.SetCommitsMaintenanceNow(true);
+	try {
+		RunCheckpointSteps(context);
+	} catch (...) {
+		transaction.SetCommitsMaintenanceNow(false);
+		throw;
+	}
+	transaction.SetCommitsMaintenanceNow(false);
+}
+
+void DuckLakeTransactionManager::RunCheckpointSteps(ClientContext &context) {
 	// CHECKPOINT lake runs the maintenance steps in DuckLake's order: flush inlined data,
 	// expire snapshots (per expire_older_than; none when unset), merge adjacent files, rewrite
 	// files with many deletes (per rewrite_delete_threshold, 0.95 when unset), clean up scheduled
 	// and orphaned files (per delete_older_than, 1 day when unset). The options compaction_schema
 	// and compaction_table narrow the flush, merge and rewrite to one schema or table.
-	if (catalog.IsReadOnly()) {
-		throw InvalidInputException("Cannot checkpoint lake \"%s\": it is attached read-only", catalog.GetName());
-	}
 	auto options = catalog.WithMetadata(
 	    [&](MetadataConnection &conn) { return LakeOptions::ReadEffective(conn, optional_idx(), optional_idx()); });
 	auto option = [&](const char *name) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/storage/delete_file.hpp"
 
 #include "duckdb/common/case_insensitive_map.hpp"
@@ -153,6 +154,18 @@ public:
 
 	void SetCommitMessage(Value author, Value message, Value extra_info);
 
+	//! A flush, merge or rewrite called inside BEGIN ... COMMIT: committed after this transaction's
+	//! own changes, dropped on rollback (see maintenance_commit.hpp).
+	void AddMaintenance(MaintenanceCommit step);
+	//! Whether maintenance steps commit at once here even inside BEGIN ... COMMIT: CHECKPOINT's do,
+	//! since each of its steps works on what the one before committed.
+	bool CommitsMaintenanceNow() const {
+		return commits_maintenance_now;
+	}
+	void SetCommitsMaintenanceNow(bool now) {
+		commits_maintenance_now = now;
+	}
+
 	bool HasChanges() const;
 	//! Writes the new snapshot; retries transparently when another writer committed first.
 	void Commit();
@@ -176,6 +189,9 @@ private:
 	//! Gives new local files the row ids they get at commit when no other insert commits first.
 	void AssignProvisionalRowIds(idx_t table_id, LocalTableData &data, vector<DataFileInfo> &files);
 	void RemoveDroppedLocalFiles();
+	//! Commits the maintenance steps called here, each as a snapshot of its own, after the
+	//! transaction's own changes; a step whose sources those changes touched leaves them alone.
+	void CommitMaintenance();
 
 	//! Entries created here (tables and views, or macros), by schema name then key.
 	using LocalEntries = case_insensitive_map_t<case_insensitive_map_t<unique_ptr<CatalogEntry>>>;
@@ -208,6 +224,9 @@ private:
 	//! Macros created here, by schema name then MacroKey, and committed ones dropped here, by id.
 	LocalEntries new_macros;
 	unordered_map<idx_t, DroppedEntry> dropped_macros;
+	//! Maintenance steps called here, in call order.
+	vector<MaintenanceCommit> maintenance;
+	bool commits_maintenance_now = false;
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;
 	vector<string> written_files;

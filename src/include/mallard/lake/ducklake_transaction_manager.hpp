@@ -22,6 +22,9 @@ public:
 	void Checkpoint(ClientContext &context, bool force = false) override;
 
 private:
+	//! Flush, expire, merge, rewrite, cleanup: CHECKPOINT's steps in DuckLake's order.
+	void RunCheckpointSteps(ClientContext &context);
+
 	DuckLakeCatalog &catalog;
 	mutex transaction_lock;
 	reference_map_t<Transaction, unique_ptr<DuckLakeTransaction>> transactions;

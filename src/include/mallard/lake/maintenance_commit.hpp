@@ -1,0 +1,41 @@
+//===----------------------------------------------------------------------===//
+// mallard/lake/maintenance_commit.hpp
+//
+// How the maintenance steps that replace data (flush of inlined rows, merge of adjacent files,
+// rewrite of files with deletes) put their change into the catalog. Called on its own, a step
+// commits a snapshot of its own right away. Called inside BEGIN ... COMMIT it becomes part of that
+// transaction, as DuckLake makes it: it commits when the transaction does, after the transaction's
+// own changes, and a ROLLBACK undoes it. Committed first, it would replace the very files the
+// transaction's own deletes and updates point at, and fail that transaction's commit as a conflict.
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mallard/catalog/metadata_store.hpp"
+
+#include <functional>
+
+namespace duckdb {
+
+class ClientContext;
+class DuckLakeCatalog;
+class FileSystem;
+
+struct MaintenanceCommit {
+	//! The data files the step wrote (full paths): removed when the step fails, changes nothing or is
+	//! rolled back, since the catalog never points at them then.
+	vector<string> written_files;
+	//! Writes the step's change inside one catalog transaction (again after a collision with another
+	//! writer); returns the written files it left out because a commit since the step read the catalog
+	//! changed what they replace (all of them when it changed nothing).
+	std::function<vector<string>(MetadataConnection &)> write;
+
+	//! Commits the step now (autocommit, or CHECKPOINT), or registers it with the lake's transaction
+	//! inside BEGIN ... COMMIT. Returns the files left out by a commit made now (none when deferred).
+	static vector<string> Run(ClientContext &context, DuckLakeCatalog &catalog, MaintenanceCommit step);
+	//! Commits the step now and removes what it left out; used by Run and by a transaction's commit.
+	static vector<string> RunNow(ClientContext &context, DuckLakeCatalog &catalog, const MaintenanceCommit &step);
+	//! Removes the written files (a failed or rolled-back step).
+	static void RemoveFiles(FileSystem &fs, const vector<string> &paths);
+};
+
+} // namespace duckdb

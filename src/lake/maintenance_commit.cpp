@@ -1,0 +1,45 @@
+#include "mallard/lake/maintenance_commit.hpp"
+
+#include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
+
+#include "duckdb/common/file_system.hpp"
+#include "duckdb/main/client_context.hpp"
+
+namespace duckdb {
+
+vector<string> MaintenanceCommit::Run(ClientContext &context, DuckLakeCatalog &catalog, MaintenanceCommit step) {
+	auto &transaction = DuckLakeTransaction::Get(context, catalog);
+	if (context.transaction.IsAutoCommit() || transaction.CommitsMaintenanceNow()) {
+		return RunNow(context, catalog, step);
+	}
+	transaction.AddMaintenance(std::move(step));
+	return {};
+}
+
+vector<string> MaintenanceCommit::RunNow(ClientContext &context, DuckLakeCatalog &catalog,
+                                         const MaintenanceCommit &step) {
+	vector<string> left_out;
+	try {
+		LakeCommit::RunCatalogTransaction(context, catalog,
+		                                  [&](MetadataConnection &conn) { left_out = step.write(conn); });
+	} catch (...) {
+		RemoveFiles(FileSystem::GetFileSystem(context), step.written_files);
+		throw;
+	}
+	RemoveFiles(FileSystem::GetFileSystem(context), left_out);
+	return left_out;
+}
+
+void MaintenanceCommit::RemoveFiles(FileSystem &fs, const vector<string> &paths) {
+	for (auto &path : paths) {
+		try {
+			fs.TryRemoveFile(path);
+		} catch (...) {
+			// Left for ducklake_delete_orphaned_files: nothing in the catalog points at it.
+		}
+	}
+}
+
+} // namespace duckdb
