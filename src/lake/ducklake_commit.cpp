@@ -243,8 +243,17 @@ void LakeCommit::CheckConflicts(MetadataConnection &conn, idx_t since_snapshot) 
 			auto &kind = change.kind;
 			auto &value = change.value;
 			if (StringUtil::StartsWith(kind, "created_")) {
-				if (created_names.count(kind + ":" + StringUtil::Lower(value))) {
+				auto name = StringUtil::Lower(value);
+				if (created_names.count(kind + ":" + name)) {
 					conflict("another transaction also created " + value, row[0]);
+				}
+				// An object created in a schema this transaction drops would be left in no schema.
+				for (auto &schema : transaction.dropped_schemas) {
+					if (StringUtil::StartsWith(name, StringUtil::Lower(SnapshotChanges::QuoteName(schema.second)) + ".")) {
+						conflict("this transaction drops schema " + schema.second + ", in which another transaction created " +
+						             SnapshotChanges::DisplayName(value),
+						         row[0]);
+					}
 				}
 				continue;
 			}
