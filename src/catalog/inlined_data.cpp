@@ -395,8 +395,7 @@ void CollectStats(const LakeColumnInfo &column, const vector<Value> &values, vec
 	stats.null_count = nulls;
 	stats.value_count = values.size() - nulls;
 	if (!min.IsNull()) {
-		stats.min_value = Value(ValueText(min));
-		stats.max_value = Value(ValueText(max));
+		stats.SetBounds(ValueText(min), ValueText(max));
 	}
 	if (IsFloat(column.type)) {
 		stats.contains_nan = Value::BOOLEAN(nan);

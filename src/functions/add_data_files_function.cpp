@@ -319,11 +319,8 @@ vector<ColumnStatsInfo> ReadColumnStats(Connection &connection, const string &pa
 		if (entry.nulls_known) {
 			stats.null_count = entry.nulls;
 		}
-		if (entry.min_known && !entry.min.IsNull()) {
-			stats.min_value = Value(entry.min.ToString());
-		}
-		if (entry.max_known && !entry.max.IsNull()) {
-			stats.max_value = Value(entry.max.ToString());
+		if (entry.min_known && !entry.min.IsNull() && entry.max_known && !entry.max.IsNull()) {
+			stats.SetBounds(entry.min.ToString(), entry.max.ToString());
 		}
 		result.push_back(std::move(stats));
 	}

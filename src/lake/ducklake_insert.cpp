@@ -563,8 +563,7 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 			auto min = stats.find("min");
 			auto max = stats.find("max");
 			if (min != stats.end() && max != stats.end() && !min->second.IsNull() && !max->second.IsNull()) {
-				column_stats.min_value = Value(min->second.ToString());
-				column_stats.max_value = Value(max->second.ToString());
+				column_stats.SetBounds(min->second.ToString(), max->second.ToString());
 			}
 			auto nan = stats.find("has_nan");
 			if (nan != stats.end() && !nan->second.IsNull()) {

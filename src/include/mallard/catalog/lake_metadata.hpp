@@ -165,6 +165,17 @@ struct ColumnStatsInfo {
 	Value max_value;
 	//! NULL Value when unknown (non-float columns).
 	Value contains_nan;
+
+	//! Sets the bounds from their text; leaves both unknown when either holds a NUL character, which
+	//! no catalog database keeps in text (PostgreSQL refuses it), as a string value may.
+	void SetBounds(const string &min, const string &max) {
+		if (min.find('\0') != string::npos || max.find('\0') != string::npos) {
+			min_value = max_value = Value();
+			return;
+		}
+		min_value = Value(min);
+		max_value = Value(max);
+	}
 };
 
 //! A file's value for one partition key, with the key's column and transform (from its spec).
