@@ -60,7 +60,7 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 	                                          "_ducklake_internal_row_id")
 	                            : query + " ORDER BY rowid";
 	return CopyToDataFile(context, query, copy_options, catalog.NewFileKey(), folder, file_name, expected_rows,
-	                      "Flushing inlined data", table.name);
+	                      "Flushing inlined data", table.name, table.columns);
 }
 
 } // namespace

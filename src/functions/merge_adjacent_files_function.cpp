@@ -380,7 +380,7 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeSortScope &scope,
 	auto copy_options =
 	    ParquetCopyOptions(positional ? FieldIds(table.columns) : FieldIdsWithRowId(table.columns), options);
 	auto merged = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name, record_count,
-	                             "Merging files", table.name);
+	                             "Merging files", table.name, table.columns);
 	merged.row_id_start = first.row_id_start;
 	merged.partition_id = first.partition_id;
 	merged.partition_values = first.partition_values;

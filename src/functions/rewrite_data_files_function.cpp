@@ -100,7 +100,7 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeSortScope &sco
 	}
 	auto rewritten = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name,
 	                                file.record_count - file.delete_file.delete_count, "Rewriting a data file",
-	                                table.name);
+	                                table.name, table.columns);
 	rewritten.row_id_start = file.row_id_start;
 	rewritten.partition_id = file.partition_id;
 	rewritten.partition_values = file.partition_values;

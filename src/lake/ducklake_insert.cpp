@@ -204,39 +204,6 @@ string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &op
 	return result;
 }
 
-DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
-                            const string &encryption_key, const string &folder, const string &file_name,
-                            idx_t expected_rows, const string &action, const string &table_name) {
-	auto path = folder + file_name;
-	auto &fs = FileSystem::GetFileSystem(context);
-	// The file's folder: the table's (maybe not made yet), or a partition's below it.
-	LakePaths::CreateFolder(fs, path.substr(0, path.rfind('/') + 1));
-	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options +
-	           FileEncryption::CopyOption(encryption_key) + ")";
-	// A separate connection: the COPY is a query of its own.
-	Connection connection(DatabaseInstance::GetDatabase(context));
-	auto result = connection.Query(sql);
-	if (result->HasError()) {
-		fs.TryRemoveFile(path);
-		result->ThrowError(action + " of table " + table_name + ": ");
-	}
-	auto written = result->Fetch();
-	idx_t written_rows = written && written->size() > 0 ? written->GetValue(0, 0).GetValue<int64_t>() : 0;
-	if (written_rows != expected_rows) {
-		fs.TryRemoveFile(path);
-		throw IOException("%s of table %s: wrote %llu rows where %llu were expected", action, table_name,
-		                  written_rows, expected_rows);
-	}
-	DataFileInfo file;
-	file.path = file_name;
-	file.path_is_relative = true;
-	file.record_count = written_rows;
-	file.encryption_key = encryption_key;
-	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
-	file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
-	return file;
-}
-
 namespace {
 
 //! The statistics key the Parquet writer uses for a column path: "a", "s"."x".
@@ -270,6 +237,50 @@ optional_idx OptionalCount(const case_insensitive_map_t<Value> &stats, const str
 		return optional_idx();
 	}
 	return optional_idx(entry->second.GetValue<uint64_t>());
+}
+
+//! A written file's column statistics, from the writer's column_statistics map (RETURN_STATS),
+//! for the columns `stats_keys` maps (CollectStatsKeys).
+vector<ColumnStatsInfo> WrittenFileStats(const case_insensitive_map_t<idx_t> &stats_keys, const Value &column_statistics,
+                                         idx_t record_count) {
+	vector<ColumnStatsInfo> result;
+	for (auto &entry : MapValue::GetChildren(column_statistics)) {
+		auto &key_value = StructValue::GetChildren(entry);
+		auto column = stats_keys.find(key_value[0].ToString());
+		if (column == stats_keys.end()) {
+			continue;
+		}
+		case_insensitive_map_t<Value> stats;
+		for (auto &stat : MapValue::GetChildren(key_value[1])) {
+			auto &stat_kv = StructValue::GetChildren(stat);
+			stats[stat_kv[0].ToString()] = stat_kv[1];
+		}
+		ColumnStatsInfo column_stats;
+		column_stats.column_id = column->second;
+		column_stats.column_size_bytes = OptionalCount(stats, "column_size_bytes");
+		if (!column_stats.column_size_bytes.IsValid() || column_stats.column_size_bytes.GetIndex() == 0) {
+			// The writer kept no statistics for this column (INTERVAL, for one) yet reports a null
+			// count of 0: nothing about it is known.
+			column_stats.column_size_bytes = optional_idx();
+			result.push_back(std::move(column_stats));
+			continue;
+		}
+		column_stats.null_count = OptionalCount(stats, "null_count");
+		if (column_stats.null_count.IsValid()) {
+			column_stats.value_count = record_count - column_stats.null_count.GetIndex();
+		}
+		auto min = stats.find("min");
+		auto max = stats.find("max");
+		if (min != stats.end() && max != stats.end() && !min->second.IsNull() && !max->second.IsNull()) {
+			column_stats.SetBounds(min->second.ToString(), max->second.ToString());
+		}
+		auto nan = stats.find("has_nan");
+		if (nan != stats.end() && !nan->second.IsNull()) {
+			column_stats.contains_nan = nan->second.DefaultCastAs(LogicalType::BOOLEAN);
+		}
+		result.push_back(std::move(column_stats));
+	}
+	return result;
 }
 
 //! The partition values of a written file, from the writer's partition_keys map (in key order).
@@ -315,6 +326,47 @@ struct InsertGlobalState : public GlobalSinkState {
 };
 
 } // namespace
+
+DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
+                            const string &encryption_key, const string &folder, const string &file_name,
+                            idx_t expected_rows, const string &action, const string &table_name,
+                            const vector<LakeColumnInfo> &columns) {
+	auto path = folder + file_name;
+	auto &fs = FileSystem::GetFileSystem(context);
+	// The file's folder: the table's (maybe not made yet), or a partition's below it.
+	LakePaths::CreateFolder(fs, path.substr(0, path.rfind('/') + 1));
+	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options +
+	           FileEncryption::CopyOption(encryption_key) + ", RETURN_STATS)";
+	// A separate connection: the COPY is a query of its own.
+	Connection connection(DatabaseInstance::GetDatabase(context));
+	auto result = connection.Query(sql);
+	if (result->HasError()) {
+		fs.TryRemoveFile(path);
+		result->ThrowError(action + " of table " + table_name + ": ");
+	}
+	auto written = result->Fetch();
+	// One row per file: filename, count, file_size_bytes, footer_size_bytes, column_statistics, ...
+	idx_t written_rows = written && written->size() > 0 ? written->GetValue(1, 0).GetValue<uint64_t>() : 0;
+	if (written_rows != expected_rows) {
+		fs.TryRemoveFile(path);
+		throw IOException("%s of table %s: wrote %llu rows where %llu were expected", action, table_name,
+		                  written_rows, expected_rows);
+	}
+	DataFileInfo file;
+	file.path = file_name;
+	file.path_is_relative = true;
+	file.record_count = written_rows;
+	file.encryption_key = encryption_key;
+	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
+	file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
+	case_insensitive_map_t<idx_t> stats_keys;
+	vector<string> key_path;
+	CollectStatsKeys(columns, key_path, stats_keys);
+	if (written_rows > 0) {
+		file.column_stats = WrittenFileStats(stats_keys, written->GetValue(4, 0), written_rows);
+	}
+	return file;
+}
 
 DuckLakeInsert::DuckLakeInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table, string data_folder_p,
                                idx_t estimated_cardinality)
@@ -534,43 +586,7 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 			file.footer_size = footer.GetValue<uint64_t>();
 		}
 		RecordPartitionValues(table.GetTableInfo(), chunk.GetValue(5, row), file);
-		auto column_map = chunk.GetValue(4, row);
-		for (auto &entry : MapValue::GetChildren(column_map)) {
-			auto &key_value = StructValue::GetChildren(entry);
-			auto column = stats_keys.find(key_value[0].ToString());
-			if (column == stats_keys.end()) {
-				continue;
-			}
-			case_insensitive_map_t<Value> stats;
-			for (auto &stat : MapValue::GetChildren(key_value[1])) {
-				auto &stat_kv = StructValue::GetChildren(stat);
-				stats[stat_kv[0].ToString()] = stat_kv[1];
-			}
-			ColumnStatsInfo column_stats;
-			column_stats.column_id = column->second;
-			column_stats.column_size_bytes = OptionalCount(stats, "column_size_bytes");
-			if (!column_stats.column_size_bytes.IsValid() || column_stats.column_size_bytes.GetIndex() == 0) {
-				// The writer kept no statistics for this column (INTERVAL, for one) yet reports a null
-				// count of 0: nothing about it is known.
-				column_stats.column_size_bytes = optional_idx();
-				file.column_stats.push_back(std::move(column_stats));
-				continue;
-			}
-			column_stats.null_count = OptionalCount(stats, "null_count");
-			if (column_stats.null_count.IsValid()) {
-				column_stats.value_count = file.record_count - column_stats.null_count.GetIndex();
-			}
-			auto min = stats.find("min");
-			auto max = stats.find("max");
-			if (min != stats.end() && max != stats.end() && !min->second.IsNull() && !max->second.IsNull()) {
-				column_stats.SetBounds(min->second.ToString(), max->second.ToString());
-			}
-			auto nan = stats.find("has_nan");
-			if (nan != stats.end() && !nan->second.IsNull()) {
-				column_stats.contains_nan = nan->second.DefaultCastAs(LogicalType::BOOLEAN);
-			}
-			file.column_stats.push_back(std::move(column_stats));
-		}
+		file.column_stats = WrittenFileStats(stats_keys, chunk.GetValue(4, row), file.record_count);
 		gstate.row_count += file.record_count;
 		gstate.files.push_back(std::move(file));
 	}

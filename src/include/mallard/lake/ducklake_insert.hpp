@@ -32,11 +32,13 @@ string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &re
 string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options);
 //! Runs COPY (query) TO folder + file_name (copy_options) on a connection of its own and checks it
 //! wrote `expected_rows`; on any failure the file is removed and the error names `action` and the
-//! table. Returns the file's path (relative to `folder`), row count, size and key. The file is
-//! encrypted with `encryption_key` unless it is empty (DuckLakeCatalog::NewFileKey).
+//! table. Returns the file's path (relative to `folder`), row count, size, key and the writer's
+//! statistics of `columns` (the table's). The file is encrypted with `encryption_key` unless it is
+//! empty (DuckLakeCatalog::NewFileKey).
 DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
                             const string &encryption_key, const string &folder, const string &file_name,
-                            idx_t expected_rows, const string &action, const string &table_name);
+                            idx_t expected_rows, const string &action, const string &table_name,
+                            const vector<LakeColumnInfo> &columns);
 
 class DuckLakeInsert : public PhysicalOperator {
 public:
