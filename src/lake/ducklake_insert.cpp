@@ -241,8 +241,8 @@ optional_idx OptionalCount(const case_insensitive_map_t<Value> &stats, const str
 
 //! A written file's column statistics, from the writer's column_statistics map (RETURN_STATS),
 //! for the columns `stats_keys` maps (CollectStatsKeys).
-vector<ColumnStatsInfo> WrittenFileStats(const case_insensitive_map_t<idx_t> &stats_keys, const Value &column_statistics,
-                                         idx_t record_count) {
+vector<ColumnStatsInfo> WrittenFileStats(const case_insensitive_map_t<idx_t> &stats_keys,
+                                         const Value &column_statistics, idx_t record_count) {
 	vector<ColumnStatsInfo> result;
 	for (auto &entry : MapValue::GetChildren(column_statistics)) {
 		auto &key_value = StructValue::GetChildren(entry);
