@@ -1,5 +1,6 @@
 // ducklake_flush_inlined_data (spec: data inlining): writes the live inlined rows of each table into
-// one Parquet file that keeps their row ids (_ducklake_internal_row_id), and in the same new snapshot
+// Parquet files that keep their row ids (_ducklake_internal_row_id), one per partition of a
+// partitioned table as an insert writes them (else one), and in the same new snapshot
 // ends those rows, so time travel to older snapshots still reads them inlined and table_changes
 // sees no change (the snapshot is marked inline_flush, a rewrite). Inlined-data tables that no
 // remaining snapshot can see are dropped by expiry (DropInvisibleInlinedData).
@@ -11,11 +12,13 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
+#include "mallard/lake/ducklake_partitioning.hpp"
 #include "mallard/lake/ducklake_sort.hpp"
 #include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
+#include "duckdb/common/hive_partitioning.hpp"
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
 #include "duckdb/common/types/timestamp.hpp"
 #include "duckdb/main/client_context.hpp"
@@ -37,11 +40,95 @@ string LiveCondition(idx_t snapshot_id) {
 	return "begin_snapshot <= " + std::to_string(snapshot_id) + " AND end_snapshot IS NULL";
 }
 
-//! Writes the inlined rows visible at the snapshot through the lake's own scan (which maps older
-//! inlined tables to the current columns) into one Parquet file with their row ids.
+//! The rows of one flushed file: all of a table's, or, in a partitioned table, those of one partition.
+struct FlushedGroup {
+	//! SQL condition on the table's columns picking the group's rows (empty: all).
+	string condition;
+	//! The Hive folder below the table's ("year=2025/month=1/"), as an insert names it.
+	string folder;
+	vector<FilePartitionValue> partition_values;
+	idx_t rows = 0;
+	idx_t first_row_id = 0;
+};
+
+string InlinedRowsQuery(DuckLakeCatalog &catalog, const LakeSchemaInfo &schema, const LakeTableInfo &table,
+                        idx_t snapshot_id, const string &select) {
+	// The scan's "file" name of inlined rows starts with ducklake-inlined:// (inlined_data_reader.hpp).
+	return "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
+	       Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
+	       ") WHERE starts_with(filename, 'ducklake-inlined://')";
+}
+
+//! The files a flush writes: one per partition of the rows, as an insert would write them, or one
+//! for all rows of an unpartitioned table (or one with a bucket key, which has no SQL function).
+vector<FlushedGroup> PlanFlushGroups(ClientContext &context, DuckLakeCatalog &catalog, const LakeSchemaInfo &schema,
+                                     const LakeTableInfo &table, idx_t snapshot_id, bool folders) {
+	vector<string> keys;
+	vector<PartitionKeyExpression> key_names;
+	if (table.partition_id.IsValid()) {
+		key_names = PlanPartitionKeys(context, table);
+		for (auto &field : table.partition_fields) {
+			auto &transform = field.transform;
+			if (transform != "identity" && transform != "year" && transform != "month" && transform != "day" &&
+			    transform != "hour") {
+				keys.clear();
+				break;
+			}
+			for (auto &column : table.columns) {
+				if (column.column_id == field.column_id) {
+					keys.push_back(transform == "identity" ? Ident(column.name)
+					                                       : transform + "(" + Ident(column.name) + ")");
+				}
+			}
+		}
+	}
+	string select;
+	for (idx_t i = 0; i < keys.size(); i++) {
+		select += keys[i] + " AS k" + std::to_string(i) + ", ";
+	}
+	auto query = "SELECT " + select + "count(*), min(rowid) FROM (" +
+	             InlinedRowsQuery(catalog, schema, table, snapshot_id, "*, rowid") + ") GROUP BY ALL";
+	Connection connection(DatabaseInstance::GetDatabase(context));
+	auto result = connection.Query(query);
+	if (result->HasError()) {
+		result->ThrowError("Flushing inlined data of table " + table.name + ": ");
+	}
+	vector<FlushedGroup> groups;
+	for (auto &row : *result) {
+		FlushedGroup group;
+		for (idx_t i = 0; i < keys.size(); i++) {
+			auto value = row.GetValue<Value>(i);
+			auto &field = table.partition_fields[i];
+			group.condition += string(group.condition.empty() ? "" : " AND ") + "(" + keys[i] +
+			                   ") IS NOT DISTINCT FROM " + value.ToSQLString();
+			if (folders) {
+				group.folder += HivePartitioning::Escape(key_names[i].name) + "=" +
+				                HivePartitioning::Escape(value.ToString()) + "/";
+			}
+			if (value.IsNull()) {
+				// Unknown to pruning, never wrong (as RecordPartitionValues leaves it).
+				continue;
+			}
+			FilePartitionValue partition_value;
+			partition_value.partition_key_index = field.partition_key_index;
+			partition_value.column_id = field.column_id;
+			partition_value.transform = field.transform;
+			partition_value.value = value.ToString();
+			group.partition_values.push_back(std::move(partition_value));
+		}
+		group.rows = NumericCast<idx_t>(row.GetValue<int64_t>(keys.size()));
+		group.first_row_id = NumericCast<idx_t>(row.GetValue<int64_t>(keys.size() + 1));
+		groups.push_back(std::move(group));
+	}
+	return groups;
+}
+
+//! Writes one group of the inlined rows visible at the snapshot through the lake's own scan (which
+//! maps older inlined tables to the current columns) into a Parquet file with their row ids.
 DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, const LakeSchemaInfo &schema,
                               const LakeTableInfo &table, idx_t snapshot_id, const string &folder,
-                              const DataFileWriteOptions &options, idx_t expected_rows) {
+                              const DataFileWriteOptions &options, const string &encryption_key,
+                              const FlushedGroup &group) {
 	string select;
 	for (auto &column : table.columns) {
 		auto storage = ParquetStorageType(column.type);
@@ -50,17 +137,23 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 	}
 	select += "rowid AS _ducklake_internal_row_id";
 	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
-	auto file_name = LakePaths::NewDataFileName();
-	// The scan's "file" name of inlined rows starts with ducklake-inlined:// (inlined_data_reader.hpp).
-	string query = "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
-	               Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
-	               ") WHERE starts_with(filename, 'ducklake-inlined://')";
+	auto file_name = group.folder + LakePaths::NewDataFileName();
+	string query = InlinedRowsQuery(catalog, schema, table, snapshot_id, select);
+	if (!group.condition.empty()) {
+		query += " AND " + group.condition;
+	}
 	// Rows keep their ids in a column, so a sorted table's file is written in its sort order.
 	query = HasSortOrder(table) ? SortedQuery(context, LakeSortScope {catalog.GetName(), schema.name}, table, query,
 	                                          "_ducklake_internal_row_id")
 	                            : query + " ORDER BY rowid";
-	return CopyToDataFile(context, query, copy_options, catalog.NewFileKey(), folder, file_name, expected_rows,
-	                      "Flushing inlined data", table.name, table.columns);
+	auto file = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name, group.rows,
+	                           "Flushing inlined data", table.name, table.columns);
+	file.row_id_start = group.first_row_id;
+	if (!group.partition_values.empty() || !group.condition.empty()) {
+		file.partition_id = table.partition_id;
+		file.partition_values = group.partition_values;
+	}
+	return file;
 }
 
 } // namespace
@@ -92,15 +185,29 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		}
 		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
 		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
-		auto file = WriteFlushedFile(context, catalog, schema, table, snapshot_id, folder,
-		                             DataFileWriteOptions::FromOptions(options), live_rows);
-		// Ends the rows written to the file in a new snapshot, unless a commit since the read above
-		// deleted or flushed some of them or dropped the table: then the file is left out.
-		auto path = folder + file.path;
+		auto write_options = DataFileWriteOptions::FromOptions(options);
+		auto encryption_key = catalog.NewFileKey();
+		// Folders named key=value would show an encrypted lake's partition values to anyone.
+		auto groups = PlanFlushGroups(context, catalog, schema, table, snapshot_id,
+		                              encryption_key.empty() && write_options.hive_file_pattern);
+		vector<DataFileInfo> files;
+		vector<string> paths;
+		try {
+			for (auto &group : groups) {
+				files.push_back(WriteFlushedFile(context, catalog, schema, table, snapshot_id, folder, write_options,
+				                                 encryption_key, group));
+				paths.push_back(folder + files.back().path);
+			}
+		} catch (...) {
+			MaintenanceCommit::RemoveFiles(FileSystem::GetFileSystem(context), paths);
+			throw;
+		}
+		// Ends the rows written to the files in a new snapshot, unless a commit since the read above
+		// deleted or flushed some of them or dropped the table: then the files are left out.
 		auto table_id = table.table_id;
 		MaintenanceCommit step;
-		step.written_files.push_back(path);
-		step.write = [inlined_tables, table_id, snapshot_id, live_rows, file, path](MetadataConnection &conn) {
+		step.written_files = paths;
+		step.write = [inlined_tables, table_id, snapshot_id, live_rows, files, paths](MetadataConnection &conn) {
 			// Read before checking what changed: a commit landing after this read takes the snapshot
 			// id this one wants and fails it, while the checks (which see whatever committed before
 			// them on PostgreSQL's read-committed transactions) cover every commit up to it.
@@ -110,27 +217,20 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 			                         std::to_string(table_id) + " AND end_snapshot IS NULL");
 			if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
 			    InlinedData::CountRows(conn, inlined_tables, LiveCondition(snapshot_id)) != live_rows) {
-				return vector<string> {path};
-			}
-			int64_t first_row_id = NumericLimits<int64_t>::Maximum();
-			for (auto &inlined : inlined_tables) {
-				auto rows = conn.Query("SELECT min(row_id) FROM " + conn.Table(inlined.table_name) + " WHERE " +
-				                       LiveCondition(snapshot_id));
-				if (!rows.rows[0][0].IsNull()) {
-					first_row_id = MinValue(first_row_id, rows.rows[0][0].GetValue<int64_t>());
-				}
+				return paths;
 			}
 			SnapshotInfo next = latest;
 			next.snapshot_id = latest.snapshot_id + 1;
 			next.snapshot_time = MetadataConnection::NowText();
-			DataFileInfo flushed = file;
-			flushed.data_file_id = next.next_file_id++;
-			flushed.row_id_start = NumericCast<idx_t>(first_row_id);
-			SnapshotWriter writer(conn, next.snapshot_id);
-			writer.AddDataFiles(table_id, {flushed});
+			auto flushed = files;
 			TableStatsInfo stats;
 			bool stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
-			stats.file_size_bytes += flushed.file_size_bytes;
+			for (auto &file : flushed) {
+				file.data_file_id = next.next_file_id++;
+				stats.file_size_bytes += file.file_size_bytes;
+			}
+			SnapshotWriter writer(conn, next.snapshot_id);
+			writer.AddDataFiles(table_id, flushed);
 			writer.WriteTableStats(table_id, stats, stats_exist);
 			writer.AddSnapshot(next, "inline_flush:" + std::to_string(table_id), Value(), Value(), Value());
 			writer.Execute();
@@ -157,7 +257,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		result.schema_name = schema.name;
 		result.table_name = table.name;
 		result.rows_flushed = live_rows;
-		result.files_created = 1;
+		result.files_created = files.size();
 		results.push_back(std::move(result));
 	}
 	return results;
