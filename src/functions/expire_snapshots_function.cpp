@@ -187,7 +187,12 @@ MetadataFunctionResult ExpireSnapshotsFunction(ClientContext &context, DuckLakeC
 	request.has_older_than = parameters.GetTimestamp("older_than", request.older_than);
 	request.dry_run = parameters.GetBool("dry_run", false);
 	if (request.versions.empty() && !request.has_older_than) {
-		throw InvalidInputException("ducklake_expire_snapshots needs versions => [...] or older_than => timestamp");
+		// As DuckLake: the lake's expire_older_than option ('1 week') stands in for older_than.
+		request.has_older_than = OptionCutoff(catalog, "expire_older_than", request.older_than);
+		if (!request.has_older_than) {
+			throw InvalidInputException("ducklake_expire_snapshots needs versions => [...] or older_than => timestamp "
+			                            "(or the lake's expire_older_than option)");
+		}
 	}
 	MetadataFunctionResult result;
 	result.names = {"snapshot_id"};
