@@ -123,7 +123,11 @@ LakeColumnInfo NewColumn(ClientContext &context, LakeTableInfo &table, const Col
 		throw NotImplementedException("Lake tables do not support generated columns");
 	}
 	auto next_id = NextColumnId(table);
-	auto column = MakeLakeColumn(definition.Name(), definition.Type(), next_id);
+	// As DuckDB's own ADD COLUMN: a type the parser left by name (JSON, an extension's) is bound here;
+	// CREATE TABLE gets its columns bound by DuckDB's binder.
+	auto type = definition.Type();
+	Binder::CreateBinder(context)->BindLogicalType(type);
+	auto column = MakeLakeColumn(definition.Name(), type, next_id);
 	table.max_column_id = next_id - 1;
 	if (definition.HasDefaultValue()) {
 		column.initial_default = LiteralDefault(context, definition.DefaultValue(), column.type, column.name);
