@@ -457,6 +457,13 @@ TableFunction MakeLakeScan(ClientContext &context, shared_ptr<LakeScanInfo> info
 	// Late materialization re-scans the table joined on (file_index, file_row_number); file_index is
 	// a position in a file list each scan prunes by its own filters, so the two scans could disagree.
 	function.late_materialization = false;
+	// A copy of a plan goes through serialization (LogicalOperator::Copy, which CTE inlining uses),
+	// and the Parquet scan's would come back reading the file paths as globs: the inlined rows'
+	// ducklake-inlined:// "files" then fail ("No files found"). Refusing makes DuckDB keep the plan
+	// uncopied (a materialized CTE).
+	function.serialize = [](Serializer &, const optional_ptr<FunctionData>, const TableFunction &) {
+		throw NotImplementedException("A lake table scan cannot be serialized");
+	};
 
 	vector<Value> inputs {Value(table.name)};
 	named_parameter_map_t named_parameters;
