@@ -25,6 +25,7 @@
 #include "duckdb/main/connection.hpp"
 #include "duckdb/main/database.hpp"
 #include "duckdb/main/materialized_query_result.hpp"
+#include "duckdb/parser/keyword_helper.hpp"
 #include "duckdb/transaction/meta_transaction.hpp"
 
 namespace duckdb {
@@ -342,6 +343,51 @@ vector<ColumnStatsInfo> ReadColumnStats(Connection &connection, const string &pa
 
 //! One file, checked against the table and described for the catalog; its mapping_id is given at
 //! commit.
+//! A NOT NULL column of the table must have no NULL in the file, as an insert checks (by the file's
+//! null counts, or by reading the column where the file keeps none); a column the file lacks reads as
+//! its default, so it needs one.
+void CheckNotNullColumns(Connection &connection, const string &path, DuckLakeTableEntry &table,
+                         const child_list_t<LogicalType> &fields, const DataFileInfo &file) {
+	for (auto &column : table.GetTableInfo().columns) {
+		if (column.nulls_allowed) {
+			continue;
+		}
+		optional_idx field;
+		for (idx_t i = 0; i < fields.size(); i++) {
+			if (StringUtil::CIEquals(fields[i].first, column.name)) {
+				field = i;
+			}
+		}
+		if (!field.IsValid()) {
+			if (column.initial_default.IsNull()) {
+				throw InvalidInputException("Cannot add data file \"%s\" to table \"%s\": column \"%s\" is NOT NULL "
+				                            "and has no default, and the file does not have it",
+				                            path, table.name, column.name);
+			}
+			continue;
+		}
+		optional_idx nulls;
+		for (auto &stats : file.column_stats) {
+			if (stats.column_id == column.column_id) {
+				nulls = stats.null_count;
+			}
+		}
+		if (!nulls.IsValid()) {
+			auto counted = RunQuery(connection,
+			                        "SELECT count(*) FROM read_parquet(" + MetadataConnection::Literal(path) +
+			                            ", hive_partitioning = false) WHERE " +
+			                            KeywordHelper::WriteOptionallyQuoted(fields[field.GetIndex()].first) + " IS NULL",
+			                        path);
+			nulls = NumericCast<idx_t>(counted->GetValue(0, 0).GetValue<int64_t>());
+		}
+		if (nulls.GetIndex() > 0) {
+			throw InvalidInputException("Cannot add data file \"%s\" to table \"%s\": column \"%s\" is NOT NULL, "
+			                            "and the file has %llu NULL values in it",
+			                            path, table.name, column.name, nulls.GetIndex());
+		}
+	}
+}
+
 DataFileInfo DescribeFile(ClientContext &context, Connection &connection, const string &path,
                           DuckLakeTableEntry &table, const AddFilesOptions &options) {
 	// Hive keys in the path are not file columns: the mapping decides what they are.
@@ -372,6 +418,7 @@ DataFileInfo DescribeFile(ClientContext &context, Connection &connection, const 
 	mapping->columns = mapper.MapLevel(table.GetTableInfo().columns, fields, string(), string(), true);
 	file.name_mapping = std::move(mapping);
 	file.column_stats = ReadColumnStats(connection, path, mapper, file.record_count);
+	CheckNotNullColumns(connection, path, table, fields, file);
 	return file;
 }
 
