@@ -373,10 +373,10 @@ void CheckNotNullColumns(Connection &connection, const string &path, DuckLakeTab
 			}
 		}
 		if (!nulls.IsValid()) {
+			auto name = KeywordHelper::WriteOptionallyQuoted(fields[field.GetIndex()].first);
 			auto counted = RunQuery(connection,
 			                        "SELECT count(*) FROM read_parquet(" + MetadataConnection::Literal(path) +
-			                            ", hive_partitioning = false) WHERE " +
-			                            KeywordHelper::WriteOptionallyQuoted(fields[field.GetIndex()].first) + " IS NULL",
+			                            ", hive_partitioning = false) WHERE " + name + " IS NULL",
 			                        path);
 			nulls = NumericCast<idx_t>(counted->GetValue(0, 0).GetValue<int64_t>());
 		}
