@@ -5,10 +5,10 @@
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_catalog_set.hpp"
-#include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/lake/maintenance_commit.hpp"
 
 #include "duckdb/common/types/interval.hpp"
 #include "duckdb/main/client_context.hpp"
@@ -72,10 +72,17 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 	auto lake = &catalog;
 	string option_name = option->name;
 	result.run = [lake, option_name, value, scope](ClientContext &context) {
-		LakeCommit::RunCatalogTransaction(context, *lake, [&](MetadataConnection &conn) {
+		// Part of the transaction, as in DuckLake: written when it commits, so a ROLLBACK or a failed
+		// statement leaves the option as it was (also in autocommit).
+		MaintenanceCommit step;
+		step.write = [option_name, value, scope](MetadataConnection &conn) {
 			LakeOptions::Write(conn, option_name, value, scope);
-		});
-		lake->GetWriteCache().InvalidateOptions();
+			return vector<string>();
+		};
+		step.after_commit = [lake]() {
+			lake->GetWriteCache().InvalidateOptions();
+		};
+		DuckLakeTransaction::Get(context, *lake).AddMaintenance(std::move(step));
 		return vector<vector<Value>>();
 	};
 	return result;

@@ -29,6 +29,9 @@ vector<string> MaintenanceCommit::RunNow(ClientContext &context, DuckLakeCatalog
 		throw;
 	}
 	RemoveFiles(FileSystem::GetFileSystem(context), left_out);
+	if (step.after_commit) {
+		step.after_commit();
+	}
 	return left_out;
 }
 

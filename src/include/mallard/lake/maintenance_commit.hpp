@@ -7,6 +7,7 @@
 // transaction, as DuckLake makes it: it commits when the transaction does, after the transaction's
 // own changes, and a ROLLBACK undoes it. Committed first, it would replace the very files the
 // transaction's own deletes and updates point at, and fail that transaction's commit as a conflict.
+// set_option's change is always handed to the transaction (DuckLakeTransaction::AddMaintenance).
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -28,6 +29,8 @@ struct MaintenanceCommit {
 	//! writer); returns the written files it left out because a commit since the step read the catalog
 	//! changed what they replace (all of them when it changed nothing).
 	std::function<vector<string>(MetadataConnection &)> write;
+	//! Runs once the catalog transaction committed (optional): forgets what the change made stale.
+	std::function<void()> after_commit;
 
 	//! Commits the step now (autocommit, or CHECKPOINT), or registers it with the lake's transaction
 	//! inside BEGIN ... COMMIT. Returns the files left out by a commit made now (none when deferred).
