@@ -323,9 +323,11 @@ void SnapshotWriter::EndDataFile(idx_t data_file_id) {
 	EndDeleteFiles(data_file_id);
 }
 
-void SnapshotWriter::SubtractTableRecords(idx_t table_id, idx_t deleted) {
+void SnapshotWriter::SubtractTableRecords(idx_t table_id, idx_t deleted, idx_t ended_bytes) {
+	auto bytes = Num(ended_bytes);
 	Add("UPDATE " + conn.Table("ducklake_table_stats") + " SET record_count = record_count - " + Num(deleted) +
-	    " WHERE table_id = " + Num(table_id));
+	    ", file_size_bytes = CASE WHEN file_size_bytes > " + bytes + " THEN file_size_bytes - " + bytes +
+	    " ELSE 0 END WHERE table_id = " + Num(table_id));
 }
 
 void SnapshotWriter::WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists) {

@@ -41,6 +41,7 @@ void LakeCommit::PrepareDeletes() {
 			prepared.table_id = table.GetTableId();
 			prepared.data_file_id = file.data_file_id;
 			prepared.newly_deleted = local.positions->size();
+			prepared.file_size_bytes = file.file_size_bytes;
 			prepared.folder = folder;
 			prepared.data_file_path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
 			prepared.new_positions = local.positions;
@@ -165,13 +166,14 @@ void LakeCommit::CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snap
 void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
 	// (Rewriting a delete file below happens inside the catalog transaction: rare, and correct.)
 	unordered_set<idx_t> tables;
-	map<idx_t, idx_t> deleted_rows;
+	map<idx_t, pair<idx_t, idx_t>> deleted_rows_and_bytes;
 	for (auto &prepared : prepared_deletes) {
 		if (prepared.local_file && prepared.ends_file) {
 			continue; // never committed (WriteData)
 		}
-		deleted_rows[prepared.table_id] += prepared.newly_deleted;
+		deleted_rows_and_bytes[prepared.table_id].first += prepared.newly_deleted;
 		if (prepared.ends_file) {
+			deleted_rows_and_bytes[prepared.table_id].second += prepared.file_size_bytes;
 			writer.EndDataFile(prepared.data_file_id);
 		} else {
 			if (prepared.written_for_snapshot != next.snapshot_id) {
@@ -188,8 +190,8 @@ void LakeCommit::WriteDeletes(SnapshotWriter &writer, SnapshotInfo &next) {
 			changes.push_back("deleted_from_table:" + std::to_string(prepared.table_id));
 		}
 	}
-	for (auto &entry : deleted_rows) {
-		writer.SubtractTableRecords(entry.first, entry.second);
+	for (auto &entry : deleted_rows_and_bytes) {
+		writer.SubtractTableRecords(entry.first, entry.second.first, entry.second.second);
 		// Changed relative to what the catalog holds: not known here without reading it back.
 		written_stats.erase(entry.first);
 	}

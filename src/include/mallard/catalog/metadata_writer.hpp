@@ -51,8 +51,9 @@ public:
 	void EndDeleteFiles(idx_t data_file_id);
 	//! Ends a data file whose rows are all deleted (spec: instead of a delete file).
 	void EndDataFile(idx_t data_file_id);
-	//! Lowers a table's record_count by rows deleted (relative, after any WriteTableStats).
-	void SubtractTableRecords(idx_t table_id, idx_t deleted);
+	//! Lowers a table's record_count by rows deleted, and its file_size_bytes by the data files those
+	//! deletes ended (relative, after any WriteTableStats).
+	void SubtractTableRecords(idx_t table_id, idx_t deleted, idx_t ended_bytes = 0);
 	//! Overwrites ducklake_table_stats for a table (inserting the row when new).
 	void WriteTableStats(idx_t table_id, const TableStatsInfo &stats, bool exists);
 	//! Replaces the table-level column statistics of a table, given its rows as they are (`existing`,

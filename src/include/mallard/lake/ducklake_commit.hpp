@@ -122,6 +122,8 @@ private:
 		idx_t data_file_id;
 		//! Every row of the data file is gone: end it instead of writing a delete file.
 		bool ends_file;
+		//! The ended data file's size, which leaves the table's file_size_bytes with it.
+		idx_t file_size_bytes = 0;
 		DeleteFileInfo delete_file;
 		//! Rows this transaction deleted from the file (not counting earlier deletes).
 		idx_t newly_deleted;
