@@ -357,13 +357,20 @@ DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const s
 	file.path_is_relative = true;
 	file.record_count = written_rows;
 	file.encryption_key = encryption_key;
-	auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
-	file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
-	case_insensitive_map_t<idx_t> stats_keys;
-	vector<string> key_path;
-	CollectStatsKeys(columns, key_path, stats_keys);
 	if (written_rows > 0) {
+		// As the insert takes them from its writer: no need to open the file again.
+		file.file_size_bytes = written->GetValue(2, 0).GetValue<uint64_t>();
+		auto footer = written->GetValue(3, 0);
+		if (!footer.IsNull()) {
+			file.footer_size = footer.GetValue<uint64_t>();
+		}
+		case_insensitive_map_t<idx_t> stats_keys;
+		vector<string> key_path;
+		CollectStatsKeys(columns, key_path, stats_keys);
 		file.column_stats = WrittenFileStats(stats_keys, written->GetValue(4, 0), written_rows);
+	} else {
+		auto handle = fs.OpenFile(path, FileFlags::FILE_FLAGS_READ);
+		file.file_size_bytes = NumericCast<idx_t>(fs.GetFileSize(*handle));
 	}
 	return file;
 }
