@@ -583,6 +583,18 @@ MetadataFunctionResult MergeAdjacentFilesFunction(ClientContext &context, DuckLa
 	auto min_file_size = parameters.GetCount("min_file_size");
 	request.min_file_size = min_file_size.IsValid() ? min_file_size.GetIndex() : 0;
 	request.max_file_size = parameters.GetCount("max_file_size");
+	if (request.max_file_size.IsValid()) {
+		// No file could be picked: an error, as in DuckLake, rather than a call that merges nothing.
+		auto max_file_size = request.max_file_size.GetIndex();
+		if (max_file_size == 0) {
+			throw InvalidInputException("merge_adjacent_files: max_file_size must be greater than 0");
+		}
+		if (request.min_file_size >= max_file_size) {
+			throw InvalidInputException("merge_adjacent_files: min_file_size (%llu) must be less than max_file_size "
+			                            "(%llu)",
+			                            request.min_file_size, max_file_size);
+		}
+	}
 	MetadataFunctionResult result;
 	result.names = {"schema_name", "table_name", "files_processed", "files_created", "bytes_written"};
 	result.types = {LogicalType::VARCHAR, LogicalType::VARCHAR, LogicalType::BIGINT, LogicalType::BIGINT,
