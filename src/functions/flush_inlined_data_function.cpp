@@ -46,7 +46,8 @@ struct FlushedGroup {
 	string condition;
 	//! The Hive folder below the table's ("year=2025/month=1/"), as an insert names it.
 	string folder;
-	vector<FilePartitionValue> partition_values;
+	//! The partition key values of the group, in key order (none: unpartitioned).
+	vector<Value> key_values;
 	idx_t rows = 0;
 	idx_t first_row_id = 0;
 };
@@ -69,8 +70,7 @@ vector<FlushedGroup> PlanFlushGroups(ClientContext &context, DuckLakeCatalog &ca
 		key_names = PlanPartitionKeys(context, table);
 		for (auto &field : table.partition_fields) {
 			auto &transform = field.transform;
-			if (transform != "identity" && transform != "year" && transform != "month" && transform != "day" &&
-			    transform != "hour") {
+			if (transform != "identity" && !IsCalendarTransform(transform)) {
 				keys.clear();
 				break;
 			}
@@ -98,23 +98,13 @@ vector<FlushedGroup> PlanFlushGroups(ClientContext &context, DuckLakeCatalog &ca
 		FlushedGroup group;
 		for (idx_t i = 0; i < keys.size(); i++) {
 			auto value = row.GetValue<Value>(i);
-			auto &field = table.partition_fields[i];
 			group.condition += string(group.condition.empty() ? "" : " AND ") + "(" + keys[i] +
 			                   ") IS NOT DISTINCT FROM " + value.ToSQLString();
 			if (folders) {
 				group.folder += HivePartitioning::Escape(key_names[i].name) + "=" +
 				                HivePartitioning::Escape(value.ToString()) + "/";
 			}
-			if (value.IsNull()) {
-				// Unknown to pruning, never wrong (as RecordPartitionValues leaves it).
-				continue;
-			}
-			FilePartitionValue partition_value;
-			partition_value.partition_key_index = field.partition_key_index;
-			partition_value.column_id = field.column_id;
-			partition_value.transform = field.transform;
-			partition_value.value = value.ToString();
-			group.partition_values.push_back(std::move(partition_value));
+			group.key_values.push_back(std::move(value));
 		}
 		group.rows = NumericCast<idx_t>(row.GetValue<int64_t>(keys.size()));
 		group.first_row_id = NumericCast<idx_t>(row.GetValue<int64_t>(keys.size() + 1));
@@ -149,9 +139,8 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 	auto file = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name, group.rows,
 	                           "Flushing inlined data", table.name, table.columns);
 	file.row_id_start = group.first_row_id;
-	if (!group.partition_values.empty() || !group.condition.empty()) {
-		file.partition_id = table.partition_id;
-		file.partition_values = group.partition_values;
+	if (!group.key_values.empty()) {
+		RecordPartitionValues(table, group.key_values, file);
 	}
 	return file;
 }

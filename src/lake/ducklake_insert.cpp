@@ -283,16 +283,12 @@ vector<ColumnStatsInfo> WrittenFileStats(const case_insensitive_map_t<idx_t> &st
 	return result;
 }
 
-//! The partition values of a written file, from the writer's partition_keys map (in key order).
-void RecordPartitionValues(const LakeTableInfo &table, const Value &partition_keys, DataFileInfo &file) {
-	if (!table.partition_id.IsValid() || partition_keys.IsNull()) {
-		return;
-	}
+} // namespace
+
+void RecordPartitionValues(const LakeTableInfo &table, const vector<Value> &values, DataFileInfo &file) {
 	file.partition_id = table.partition_id;
-	auto &entries = MapValue::GetChildren(partition_keys);
-	for (idx_t i = 0; i < entries.size() && i < table.partition_fields.size(); i++) {
-		auto &value = StructValue::GetChildren(entries[i])[1];
-		if (value.IsNull()) {
+	for (idx_t i = 0; i < values.size() && i < table.partition_fields.size(); i++) {
+		if (values[i].IsNull()) {
 			// Unknown to pruning, never wrong.
 			continue;
 		}
@@ -300,9 +296,23 @@ void RecordPartitionValues(const LakeTableInfo &table, const Value &partition_ke
 		partition_value.partition_key_index = table.partition_fields[i].partition_key_index;
 		partition_value.column_id = table.partition_fields[i].column_id;
 		partition_value.transform = table.partition_fields[i].transform;
-		partition_value.value = value.ToString();
+		partition_value.value = values[i].ToString();
 		file.partition_values.push_back(std::move(partition_value));
 	}
+}
+
+namespace {
+
+//! The partition values of a written file, from the writer's partition_keys map (in key order).
+void RecordWrittenPartitionValues(const LakeTableInfo &table, const Value &partition_keys, DataFileInfo &file) {
+	if (!table.partition_id.IsValid() || partition_keys.IsNull()) {
+		return;
+	}
+	vector<Value> values;
+	for (auto &entry : MapValue::GetChildren(partition_keys)) {
+		values.push_back(StructValue::GetChildren(entry)[1]);
+	}
+	RecordPartitionValues(table, values, file);
 }
 
 DataFileWriteOptions ReadDataFileWriteOptions(DuckLakeTableEntry &table) {
@@ -592,7 +602,7 @@ SinkResultType DuckLakeInsert::Sink(ExecutionContext &context, DataChunk &chunk,
 		if (!footer.IsNull()) {
 			file.footer_size = footer.GetValue<uint64_t>();
 		}
-		RecordPartitionValues(table.GetTableInfo(), chunk.GetValue(5, row), file);
+		RecordWrittenPartitionValues(table.GetTableInfo(), chunk.GetValue(5, row), file);
 		file.column_stats = WrittenFileStats(stats_keys, chunk.GetValue(4, row), file.record_count);
 		gstate.row_count += file.record_count;
 		gstate.files.push_back(std::move(file));

@@ -16,11 +16,11 @@
 
 namespace duckdb {
 
-namespace {
-
 bool IsCalendarTransform(const string &transform) {
 	return transform == "year" || transform == "month" || transform == "day" || transform == "hour";
 }
+
+namespace {
 
 bool IsTimestamp(const LogicalType &type) {
 	switch (type.id()) {

@@ -30,6 +30,9 @@ Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns);
 string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &read_prefix);
 //! The options of a Parquet COPY writing a data file with `field_ids` (maintenance rewrites).
 string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options);
+//! Sets the file's partition (the table's current spec) and its values, one per key in key order
+//! (NULL: unknown, left out).
+void RecordPartitionValues(const LakeTableInfo &table, const vector<Value> &values, DataFileInfo &file);
 //! Runs COPY (query) TO folder + file_name (copy_options) on a connection of its own and checks it
 //! wrote `expected_rows`; on any failure the file is removed and the error names `action` and the
 //! table. Returns the file's path (relative to `folder`), row count, size, key and the writer's

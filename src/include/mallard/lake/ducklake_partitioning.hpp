@@ -24,6 +24,9 @@ namespace duckdb {
 vector<LakePartitionField> BindPartitionKeys(const LakeTableInfo &table,
                                              const vector<unique_ptr<ParsedExpression>> &keys);
 
+//! year, month, day or hour: a transform DuckDB's function of that name computes.
+bool IsCalendarTransform(const string &transform);
+
 //! One partition key as the writer computes it from the input row.
 struct PartitionKeyExpression {
 	//! The Hive folder key, e.g. "event_date", "year".
