@@ -347,9 +347,25 @@ vector<ColumnStatsInfo> ReadColumnStats(Connection &connection, const string &pa
 //! null counts, or by reading the column where the file keeps none); a column the file lacks reads as
 //! its default, so it needs one.
 void CheckNotNullColumns(Connection &connection, const string &path, DuckLakeTableEntry &table,
-                         const child_list_t<LogicalType> &fields, const DataFileInfo &file) {
+                         const child_list_t<LogicalType> &fields, const vector<pair<idx_t, Value>> &hive_values,
+                         const DataFileInfo &file) {
 	for (auto &column : table.GetTableInfo().columns) {
 		if (column.nulls_allowed) {
+			continue;
+		}
+		const Value *hive_value = nullptr;
+		for (auto &hive : hive_values) {
+			if (hive.first == column.column_id) {
+				hive_value = &hive.second;
+			}
+		}
+		if (hive_value) {
+			// The column comes from the file's Hive path: one value for all its rows.
+			if (hive_value->IsNull()) {
+				throw InvalidInputException("Cannot add data file \"%s\" to table \"%s\": column \"%s\" is NOT "
+				                            "NULL, and the file's Hive path gives it NULL",
+				                            path, table.name, column.name);
+			}
 			continue;
 		}
 		optional_idx field;
@@ -418,7 +434,7 @@ DataFileInfo DescribeFile(ClientContext &context, Connection &connection, const 
 	mapping->columns = mapper.MapLevel(table.GetTableInfo().columns, fields, string(), string(), true);
 	file.name_mapping = std::move(mapping);
 	file.column_stats = ReadColumnStats(connection, path, mapper, file.record_count);
-	CheckNotNullColumns(connection, path, table, fields, file);
+	CheckNotNullColumns(connection, path, table, fields, mapper.partition_values, file);
 	return file;
 }
 
