@@ -8,6 +8,7 @@
 
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/column/column_data_collection.hpp"
+#include "duckdb/common/vector_operations/vector_operations.hpp"
 
 #include <algorithm>
 
@@ -110,12 +111,28 @@ string InlinedData::ColumnRowsCondition(MetadataConnection &conn, const InlinedD
 	       " AND (end_snapshot IS NULL OR end_snapshot > " + first_row + ")";
 }
 
+//! An InlinedColumn of a ducklake_column row (its written type known for primitive types only).
+static InlinedColumn MakeColumn(string name, idx_t column_id, const string &column_type) {
+	InlinedColumn column;
+	column.name = std::move(name);
+	column.column_id = column_id;
+	if (!column_type.empty() && !IsNestedDuckLakeType(column_type)) {
+		try {
+			column.written_type = FromDuckLakeTypeName(column_type);
+		} catch (std::exception &) {
+			// A type this build does not know (a newer format's): read as before, by the type now.
+		}
+	}
+	return column;
+}
+
 //! ReadColumns from a DuckDB file's storage: the statement's subquery costs a plan of several ms
 //! there (most of a new process's first query of a table with inlined rows), the scans microseconds.
-static vector<pair<string, idx_t>> ScanColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
+static vector<InlinedColumn> ScanColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
 	auto results = conn.Scan({CatalogScan(table.table_name, {"begin_snapshot"}),
 	                          CatalogScan("ducklake_column", {"column_name", "column_id", "column_order",
-	                                                          "begin_snapshot", "end_snapshot", "parent_column"})
+	                                                          "begin_snapshot", "end_snapshot", "parent_column",
+	                                                          "column_type"})
 	                              .Where("table_id", NumericCast<int64_t>(table.table_id))});
 	optional_idx first_row;
 	for (auto &data : results[0]->Chunks()) {
@@ -131,7 +148,7 @@ static vector<pair<string, idx_t>> ScanColumns(MetadataConnection &conn, const I
 		return {};
 	}
 	auto snapshot = first_row.GetIndex();
-	vector<pair<idx_t, pair<string, idx_t>>> ordered;
+	vector<pair<idx_t, InlinedColumn>> ordered;
 	for (auto &data : results[1]->Chunks()) {
 		CatalogChunk chunk(data);
 		for (idx_t row = 0; row < chunk.size(); row++) {
@@ -144,31 +161,54 @@ static vector<pair<string, idx_t>> ScanColumns(MetadataConnection &conn, const I
 			// A top-level column always has its order (NULLs would sort last, as in the statement).
 			auto order = chunk.GetOptionalId(2, row);
 			ordered.emplace_back(order.IsValid() ? order.GetIndex() : NumericLimits<idx_t>::Maximum(),
-			                     make_pair(chunk.GetString(0, row), chunk.GetId(1, row)));
+			                     MakeColumn(chunk.GetString(0, row), chunk.GetId(1, row), chunk.GetString(6, row)));
 		}
 	}
 	std::stable_sort(ordered.begin(), ordered.end(),
-	                 [](const pair<idx_t, pair<string, idx_t>> &a, const pair<idx_t, pair<string, idx_t>> &b) {
+	                 [](const pair<idx_t, InlinedColumn> &a, const pair<idx_t, InlinedColumn> &b) {
 		                 return a.first < b.first;
 	                 });
-	vector<pair<string, idx_t>> result;
+	vector<InlinedColumn> result;
 	for (auto &entry : ordered) {
 		result.push_back(std::move(entry.second));
 	}
 	return result;
 }
 
-vector<pair<string, idx_t>> InlinedData::ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
+vector<InlinedColumn> InlinedData::ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table) {
 	if (conn.ScansStorage()) {
 		return ScanColumns(conn, table);
 	}
-	auto rows = conn.Query("SELECT column_name, column_id FROM " + conn.Table("ducklake_column") + " WHERE " +
-	                       ColumnRowsCondition(conn, table) + " AND parent_column IS NULL ORDER BY column_order");
-	vector<pair<string, idx_t>> result;
+	auto rows = conn.Query("SELECT column_name, column_id, column_type FROM " + conn.Table("ducklake_column") +
+	                       " WHERE " + ColumnRowsCondition(conn, table) +
+	                       " AND parent_column IS NULL ORDER BY column_order");
+	vector<InlinedColumn> result;
 	for (auto &row : rows.rows) {
-		result.emplace_back(row[0].ToString(), ToId(row[1]));
+		result.push_back(MakeColumn(row[0].ToString(), ToId(row[1]), row[2].IsNull() ? string() : row[2].ToString()));
 	}
 	return result;
+}
+
+void InlinedData::CastStored(Vector &stored, const LogicalType &written_type, Vector &result, idx_t count) {
+	auto &type = result.GetType();
+	if (written_type.id() == LogicalTypeId::INVALID || written_type == type || written_type == stored.GetType()) {
+		ReferenceOrCast(stored, result, count);
+		return;
+	}
+	Vector written(written_type, count);
+	VectorOperations::DefaultCast(stored, written, count);
+	VectorOperations::DefaultCast(written, result, count);
+}
+
+string InlinedData::StoredValueSQL(const Value &stored, const LogicalType &written_type, const LogicalType &type) {
+	if (stored.IsNull()) {
+		return "NULL::" + type.ToString();
+	}
+	auto value = stored.ToSQLString();
+	if (written_type.id() != LogicalTypeId::INVALID && written_type != type) {
+		value = "CAST(" + value + " AS " + written_type.ToString() + ")";
+	}
+	return "CAST(" + value + " AS " + type.ToString() + ")";
 }
 
 vector<InlinedRows> InlinedData::ReadRows(MetadataConnection &conn, idx_t table_id, const string &condition) {
@@ -179,8 +219,9 @@ vector<InlinedRows> InlinedData::ReadRows(MetadataConnection &conn, idx_t table_
 		InlinedRows rows;
 		rows.table_name = table.table_name;
 		for (auto &column : columns) {
-			names.push_back(column.first);
-			rows.column_ids.push_back(column.second);
+			names.push_back(column.name);
+			rows.column_ids.push_back(column.column_id);
+			rows.written_types.push_back(column.written_type);
 		}
 		auto data = conn.Query("SELECT row_id, begin_snapshot, end_snapshot" + ValueColumns(conn, names) + " FROM " +
 		                       conn.Table(table.table_name) + " WHERE " + condition);

@@ -19,8 +19,9 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 		rows.table_name = table.table_name;
 		CatalogScan scan(table.table_name, {"row_id"});
 		for (auto &column : ReadColumns(conn, table)) {
-			scan.columns.push_back(column.first);
-			rows.column_ids.push_back(column.second);
+			scan.columns.push_back(column.name);
+			rows.column_ids.push_back(column.column_id);
+			rows.written_types.push_back(column.written_type);
 		}
 		unique_ptr<ColumnDataCollection> source;
 		if (conn.ScansStorage()) {
@@ -68,7 +69,7 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 			}
 			values.Reset();
 			for (idx_t col = 0; col < types.size(); col++) {
-				ReferenceOrCast(chunk.data[col + 1], values.data[col], count);
+				CastStored(chunk.data[col + 1], rows.written_types[col], values.data[col], count);
 			}
 			values.SetCardinality(count);
 			stored->Append(values);

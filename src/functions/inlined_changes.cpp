@@ -5,18 +5,6 @@
 
 namespace duckdb {
 
-namespace {
-
-//! The SQL for one value of a column: the stored value cast back to the column's type.
-string ValueSQL(const Value &stored, const LakeColumnInfo &column) {
-	if (stored.IsNull()) {
-		return "NULL::" + column.type.ToString();
-	}
-	return "CAST(" + stored.ToSQLString() + " AS " + column.type.ToString() + ")";
-}
-
-} // namespace
-
 string InlinedChangeRows(DuckLakeCatalog &catalog, const LakeTableInfo &table, idx_t start, idx_t end,
                          const unordered_set<idx_t> &rewrite_snapshots) {
 	auto from = std::to_string(start);
@@ -32,12 +20,14 @@ string InlinedChangeRows(DuckLakeCatalog &catalog, const LakeTableInfo &table, i
 		for (auto &column : table.columns) {
 			// Columns added after the row was inlined read as their initial default.
 			Value stored = column.initial_default.IsNull() ? Value() : Value(column.initial_default.ToString());
+			LogicalType written_type;
 			for (idx_t i = 0; i < inlined.column_ids.size(); i++) {
 				if (inlined.column_ids[i] == column.column_id) {
 					stored = inlined.rows[row][i];
+					written_type = inlined.written_types[i];
 				}
 			}
-			values += ", " + ValueSQL(stored, column);
+			values += ", " + InlinedData::StoredValueSQL(stored, written_type, column.type);
 		}
 		rows += string(rows.empty() ? "" : ", ") + values + ")";
 	};

@@ -151,7 +151,8 @@ private:
 		for (idx_t i = 0; i < count; i++) {
 			stored_values.SetValue(i, data->rows[offset + i][source.GetIndex()]);
 		}
-		VectorOperations::DefaultCast(stored_values, result, count);
+		auto written = local ? LogicalType() : data->written_types[source.GetIndex()];
+		InlinedData::CastStored(stored_values, written, result, count);
 	}
 
 	void InitializeFilters(ClientContext &context) {
@@ -212,6 +213,7 @@ void RemoveRows(InlinedRows &rows, const set<idx_t> &deleted) {
 	InlinedRows kept;
 	kept.table_name = rows.table_name;
 	kept.column_ids = rows.column_ids;
+	kept.written_types = rows.written_types;
 	for (idx_t i = 0; i < rows.Count(); i++) {
 		if (deleted.count(NumericCast<idx_t>(rows.row_ids[i]))) {
 			continue;

@@ -382,12 +382,21 @@ TEST(DuckDBCatalogScan, InlinedRowsFromStorageAreThoseOfStatements) {
 	CountedStatements storage(*conn);
 	auto tables = InlinedData::ListTables(storage, 1);
 	ASSERT_EQ(tables.size(), 3u);
-	using Columns = vector<pair<string, idx_t>>;
-	EXPECT_EQ(InlinedData::ReadColumns(storage, tables[0]), (Columns {{"Mixed Case", 1}, {"select", 2}}));
-	EXPECT_EQ(InlinedData::ReadColumns(storage, tables[1]), (Columns {{"Mixed Case", 1}, {"chosen", 2}, {"late", 3}}));
-	EXPECT_EQ(InlinedData::ReadColumns(storage, tables[2]), Columns {});
+	// Each column as name:id:type when written (the column's type at the table's schema version).
+	auto read_columns = [](MetadataConnection &conn, const InlinedDataTableInfo &table) {
+		vector<string> result;
+		for (auto &column : InlinedData::ReadColumns(conn, table)) {
+			result.push_back(column.name + ":" + std::to_string(column.column_id) + ":" +
+			                 column.written_type.ToString());
+		}
+		return result;
+	};
+	using Columns = vector<string>;
+	EXPECT_EQ(read_columns(storage, tables[0]), (Columns {"Mixed Case:1:BIGINT", "select:2:VARCHAR"}));
+	EXPECT_EQ(read_columns(storage, tables[1]), (Columns {"Mixed Case:1:BIGINT", "chosen:2:VARCHAR", "late:3:INTEGER"}));
+	EXPECT_EQ(read_columns(storage, tables[2]), Columns {});
 	for (auto &table : tables) {
-		EXPECT_EQ(InlinedData::ReadColumns(storage, table), InlinedData::ReadColumns(statements, table));
+		EXPECT_EQ(read_columns(storage, table), read_columns(statements, table));
 	}
 	unordered_map<idx_t, LogicalType> types {{1, LogicalType::INTEGER}, {3, LogicalType::INTEGER}};
 	for (idx_t snapshot_id : {idx_t(2), idx_t(3), idx_t(4), idx_t(7)}) {

@@ -24,12 +24,25 @@ struct InlinedDataTableInfo {
 	idx_t schema_version = 0;
 };
 
+//! A user column of an inlined-data table.
+struct InlinedColumn {
+	//! The column's name in the catalog table (the lake column's name when the table was made).
+	string name;
+	idx_t column_id = 0;
+	//! The column's type when the rows were written (INVALID for a nested column). The stored text
+	//! is that type's: after a promotion (FLOAT -> DOUBLE) it is cast to it first, so the rows read
+	//! as a data file written then does (0.1::FLOAT::DOUBLE, not 0.1::DOUBLE).
+	LogicalType written_type;
+};
+
 //! Rows of one inlined-data table (or of a transaction's uncommitted inserts).
 struct InlinedRows {
 	//! The catalog table they come from; empty for a transaction's own rows.
 	string table_name;
 	//! The top-level column ids of the value columns, in order.
 	vector<idx_t> column_ids;
+	//! Catalog rows only: per value column, its type when the rows were written (InlinedColumn).
+	vector<LogicalType> written_types;
 	vector<int64_t> row_ids;
 	//! Per row: the values of column_ids, as stored (BIGINT, BOOLEAN or VARCHAR) or, for a
 	//! transaction's own rows, as the table's types.
@@ -62,10 +75,14 @@ struct InlinedData {
 	static vector<InlinedDataTableInfo> ListTables(MetadataConnection &conn, idx_t table_id);
 	//! Every registered inlined-data table of the lake.
 	static vector<InlinedDataTableInfo> ListAllTables(MetadataConnection &conn);
-	//! The user columns of an inlined-data table: (name in the catalog table, column id), read from
-	//! ducklake_column as it was at the table's schema version (from a DuckDB file's storage, the
-	//! scans standing for the statement).
-	static vector<pair<string, idx_t>> ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table);
+	//! The user columns of an inlined-data table, read from ducklake_column as it was at the table's
+	//! schema version (from a DuckDB file's storage, the scans standing for the statement).
+	static vector<InlinedColumn> ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table);
+	//! Stored values (`count` of them) of a column written as `written_type` (INVALID: unknown) into
+	//! `result`, in the column's type now.
+	static void CastStored(Vector &stored, const LogicalType &written_type, Vector &result, idx_t count);
+	//! The SQL of one stored value in `type`, as CastStored gives it.
+	static string StoredValueSQL(const Value &stored, const LogicalType &written_type, const LogicalType &type);
 	//! SQL condition on ducklake_column rows: those that describe `table`'s columns (the table's
 	//! columns at the snapshot of its first row). Never true (NULL) while the table has no rows.
 	static string ColumnRowsCondition(MetadataConnection &conn, const InlinedDataTableInfo &table);
