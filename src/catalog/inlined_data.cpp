@@ -361,32 +361,41 @@ string InlinedData::PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t
 	return name;
 }
 
-MetadataStatement InlinedData::InsertStatement(MetadataConnection &conn, const string &table_name,
-                                               const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
-                                               idx_t snapshot_id, const vector<vector<Value>> &rows) {
+vector<MetadataStatement> InlinedData::InsertStatements(MetadataConnection &conn, const string &table_name,
+                                                       const vector<LakeColumnInfo> &columns,
+                                                       const vector<int64_t> &row_ids, idx_t snapshot_id,
+                                                       const vector<vector<Value>> &rows) {
 	vector<string> names;
 	for (auto &column : columns) {
 		names.push_back(column.name);
 	}
-	string sql = "INSERT INTO " + conn.Table(table_name) + " (row_id, begin_snapshot, end_snapshot" +
-	             ValueColumns(conn, names) + ") VALUES ";
+	auto insert = "INSERT INTO " + conn.Table(table_name) + " (row_id, begin_snapshot, end_snapshot" +
+	              ValueColumns(conn, names) + ") VALUES ";
 	string placeholders = "(?, ?, NULL";
 	for (idx_t col = 0; col < columns.size(); col++) {
 		placeholders += ", ?";
 	}
 	placeholders += ")";
-	vector<Value> parameters;
-	parameters.reserve(rows.size() * (columns.size() + 2));
-	for (idx_t i = 0; i < rows.size(); i++) {
-		sql += i == 0 ? placeholders : ", " + placeholders;
-		parameters.push_back(Value::BIGINT(row_ids[i]));
-		parameters.push_back(Value::BIGINT(int64_t(snapshot_id)));
-		// (A transaction's rows may carry partition key values after the columns.)
-		for (idx_t col = 0; col < columns.size(); col++) {
-			parameters.push_back(StoredParameter(rows[i][col]));
+	auto per_row = columns.size() + 2;
+	auto rows_per_statement = MaxValue<idx_t>(conn.MaxParameters() / per_row, 1);
+	vector<MetadataStatement> result;
+	for (idx_t first = 0; first < rows.size(); first += rows_per_statement) {
+		auto end = MinValue<idx_t>(first + rows_per_statement, rows.size());
+		auto sql = insert;
+		vector<Value> parameters;
+		parameters.reserve((end - first) * per_row);
+		for (idx_t i = first; i < end; i++) {
+			sql += i == first ? placeholders : ", " + placeholders;
+			parameters.push_back(Value::BIGINT(row_ids[i]));
+			parameters.push_back(Value::BIGINT(int64_t(snapshot_id)));
+			// (A transaction's rows may carry partition key values after the columns.)
+			for (idx_t col = 0; col < columns.size(); col++) {
+				parameters.push_back(StoredParameter(rows[i][col]));
+			}
 		}
+		result.emplace_back(std::move(sql), std::move(parameters));
 	}
-	return MetadataStatement(std::move(sql), std::move(parameters));
+	return result;
 }
 
 namespace {

@@ -589,6 +589,11 @@ bool SQLiteMetadataConnection::HoldsColumns(const vector<string> &names) const {
 	return limit > 0 && names.size() <= idx_t(limit);
 }
 
+idx_t SQLiteMetadataConnection::MaxParameters() const {
+	auto limit = sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+	return limit > 0 ? idx_t(limit) : 0;
+}
+
 string SQLiteMetadataConnection::ColumnType(const string &kind) const {
 	// SQLite keeps declared type names; these are the names DuckDB's sqlite extension declares,
 	// so the official DuckLake extension reads the columns back with the right types.

@@ -78,7 +78,10 @@ void LakeCommit::WriteInlinedInserts(MetadataConnection &conn, SnapshotWriter &w
 				inlined_table = InlinedData::PrepareTable(conn, table_id, schema_version, columns, altered_here);
 			}
 			written_inlined_tables[table_id] = inlined_table;
-			writer.AddStatement(InlinedData::InsertStatement(conn, inlined_table, columns, row_ids, snapshot_id, rows));
+			for (auto &statement :
+			     InlinedData::InsertStatements(conn, inlined_table, columns, row_ids, snapshot_id, rows)) {
+				writer.AddStatement(std::move(statement));
+			}
 			DataFileInfo inlined;
 			inlined.record_count = rows.size();
 			inlined.column_stats = InlinedData::ComputeStats(columns, rows);

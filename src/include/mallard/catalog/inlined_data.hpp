@@ -113,10 +113,12 @@ struct InlinedData {
 	//! `columns_changed_here` says the committing transaction altered the table itself.
 	static string PrepareTable(MetadataConnection &conn, idx_t table_id, idx_t schema_version,
 	                           const vector<LakeColumnInfo> &columns, bool columns_changed_here);
-	//! The INSERT statement for rows (values in column order) with their row ids.
-	static MetadataStatement InsertStatement(MetadataConnection &conn, const string &table_name,
-	                                         const vector<LakeColumnInfo> &columns, const vector<int64_t> &row_ids,
-	                                         idx_t snapshot_id, const vector<vector<Value>> &rows);
+	//! The INSERT statements for rows (values in column order) with their row ids: one, or as many as
+	//! keep each under the catalog database's parameter limit (MetadataConnection::MaxParameters).
+	static vector<MetadataStatement> InsertStatements(MetadataConnection &conn, const string &table_name,
+	                                                  const vector<LakeColumnInfo> &columns,
+	                                                  const vector<int64_t> &row_ids, idx_t snapshot_id,
+	                                                  const vector<vector<Value>> &rows);
 	//! Column statistics of inlined rows, as a data file's (top-level primitive columns only; other
 	//! columns stay unknown).
 	static vector<ColumnStatsInfo> ComputeStats(const vector<LakeColumnInfo> &columns,

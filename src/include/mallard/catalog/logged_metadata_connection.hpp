@@ -52,6 +52,9 @@ public:
 	bool HoldsColumns(const vector<string> &names) const override {
 		return inner->HoldsColumns(names);
 	}
+	idx_t MaxParameters() const override {
+		return inner->MaxParameters();
+	}
 	optional_idx CommitVersion() override {
 		return inner->CommitVersion();
 	}

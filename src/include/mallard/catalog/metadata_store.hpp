@@ -171,6 +171,11 @@ public:
 	//! bytes (it cuts longer ones, so two may become one). An inlined-data table holds a lake
 	//! table's columns, so a table that does not fit is never inlined.
 	virtual bool HoldsColumns(const vector<string> &names) const = 0;
+	//! The most parameters one statement may bind (SQLite: SQLITE_LIMIT_VARIABLE_NUMBER, 32766 unless
+	//! built otherwise); statements with many rows are split below it.
+	virtual idx_t MaxParameters() const {
+		return NumericLimits<idx_t>::Maximum();
+	}
 	//! Now, as the text DuckDB writes for a TIMESTAMP WITH TIME ZONE in UTC ("2026-11-26 21:20:00.5+00"):
 	//! a snapshot_time. Every backend stores it as written (SQLite has no timestamp type), and the
 	//! clock is this process's, whatever the catalog database's.

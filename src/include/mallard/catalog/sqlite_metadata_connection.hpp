@@ -52,6 +52,7 @@ public:
 	vector<string> ListTables() override;
 	string ColumnType(const string &kind) const override;
 	bool HoldsColumns(const vector<string> &names) const override;
+	idx_t MaxParameters() const override;
 
 	void SetLockWaitLimit(std::chrono::milliseconds limit) {
 		lock_wait_limit = limit;
