@@ -64,6 +64,26 @@ MetadataFunctionResult PathResult(DuckLakeCatalog &catalog, const FileCleanupReq
 	return result;
 }
 
+//! The full paths of every data and delete file the catalog still has a row for, in any table and
+//! at any snapshot. A file added to two tables with ducklake_add_data_files has a row in each: when
+//! one row is expired, the file is scheduled for deletion while the other still reads it.
+unordered_set<string> ListedFilePaths(MetadataConnection &conn, const string &data_path) {
+	auto folders = LakeTableFolders::Read(conn, data_path);
+	unordered_set<string> result;
+	for (auto table : {"ducklake_data_file", "ducklake_delete_file"}) {
+		auto rows = conn.Query(string("SELECT table_id, path, path_is_relative FROM ") + conn.Table(table));
+		for (auto &row : rows.rows) {
+			if (row[1].IsNull()) {
+				continue;
+			}
+			auto folder = row[0].IsNull() ? folders.end() : folders.find(NumericCast<idx_t>(row[0].GetValue<int64_t>()));
+			result.insert(LakePaths::Resolve(folder == folders.end() ? data_path : folder->second, row[1].ToString(),
+			                                 MetadataReader::ReadBool(row[2], true)));
+		}
+	}
+	return result;
+}
+
 void CheckWritable(DuckLakeCatalog &catalog, const FileCleanupRequest &request) {
 	if (catalog.IsReadOnly() && !request.dry_run) {
 		throw InvalidInputException("Cannot delete files of lake \"%s\": it is attached read-only", catalog.GetName());
@@ -75,9 +95,14 @@ void CheckWritable(DuckLakeCatalog &catalog, const FileCleanupRequest &request) 
 vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog, const FileCleanupRequest &request) {
 	CheckWritable(catalog, request);
 	auto &data_path = catalog.DataPath();
-	auto rows = catalog.WithMetadata([&](MetadataConnection &conn) {
-		return conn.Query("SELECT data_file_id, path, path_is_relative, schedule_start FROM " +
+	MetadataResult rows;
+	unordered_set<string> listed;
+	catalog.WithMetadata([&](MetadataConnection &conn) {
+		rows = conn.Query("SELECT data_file_id, path, path_is_relative, schedule_start FROM " +
 		                  conn.Table("ducklake_files_scheduled_for_deletion") + " ORDER BY schedule_start, data_file_id");
+		if (!rows.rows.empty()) {
+			listed = ListedFilePaths(conn, data_path);
+		}
 	});
 	vector<string> paths;
 	vector<pair<idx_t, string>> selected;
@@ -86,7 +111,10 @@ vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog,
 			continue;
 		}
 		auto path = LakePaths::Resolve(data_path, row[1].ToString(), MetadataReader::ReadBool(row[2], true));
-		paths.push_back(path);
+		// A file another row still lists stays; its schedule goes (that row schedules it when it ends).
+		if (!listed.count(path)) {
+			paths.push_back(path);
+		}
 		selected.emplace_back(NumericCast<idx_t>(row[0].GetValue<int64_t>()), row[1].ToString());
 	}
 	if (request.dry_run || selected.empty()) {
