@@ -275,7 +275,7 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateView(CatalogTransaction tr
 	view.schema_id = schema_info.schema_id;
 	view.name = info.view_name;
 	view.dialect = "duckdb";
-	view.sql = info.query->ToString();
+	view.sql = LakeViewSQL(catalog, *info.query);
 	view.column_aliases = StringUtil::Join(info.aliases, ",");
 	view.comment = info.comment;
 	return &lake_transaction.AddLocalEntry(name, CreateLakeViewEntry(catalog, *this, view));

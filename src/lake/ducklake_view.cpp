@@ -2,7 +2,11 @@
 
 #include "mallard/lake/ducklake_schema_entry.hpp"
 
+#include "duckdb/parser/expression/subquery_expression.hpp"
 #include "duckdb/parser/parsed_data/create_view_info.hpp"
+#include "duckdb/parser/parsed_expression_iterator.hpp"
+#include "duckdb/parser/query_node/select_node.hpp"
+#include "duckdb/parser/tableref/basetableref.hpp"
 #include "duckdb/parser/statement/select_statement.hpp"
 #include "duckdb/planner/binder.hpp"
 
@@ -41,6 +45,39 @@ unique_ptr<DuckLakeViewEntry> BindLakeViewColumns(ClientContext &context, DuckLa
 		// Listing must not fail because one view no longer binds.
 	}
 	return result;
+}
+
+namespace {
+
+//! Calls `callback` on every base table reference of `node`, also in subqueries and CTEs.
+void VisitBaseTables(QueryNode &node, const std::function<void(BaseTableRef &)> &callback) {
+	std::function<void(unique_ptr<ParsedExpression> &)> visit_expression;
+	visit_expression = [&](unique_ptr<ParsedExpression> &expression) {
+		ParsedExpressionIterator::VisitExpressionMutable<SubqueryExpression>(
+		    *expression, [&](SubqueryExpression &subquery) { VisitBaseTables(*subquery.subquery->node, callback); });
+	};
+	ParsedExpressionIterator::EnumerateQueryNodeChildren(node, visit_expression, [&](TableRef &ref) {
+		if (ref.type == TableReferenceType::BASE_TABLE) {
+			callback(ref.Cast<BaseTableRef>());
+		}
+	});
+}
+
+} // namespace
+
+string LakeViewSQL(Catalog &catalog, SelectStatement &query) {
+	auto copy = query.Copy();
+	auto &lake_name = catalog.GetName();
+	VisitBaseTables(*copy->Cast<SelectStatement>().node, [&](BaseTableRef &ref) {
+		if (StringUtil::CIEquals(ref.catalog_name, lake_name)) {
+			ref.catalog_name.clear();
+		} else if (ref.catalog_name.empty() && StringUtil::CIEquals(ref.schema_name, lake_name)) {
+			// Two parts whose first is the lake: its default schema (a schema of the lake's name too
+			// would have made DuckDB refuse the view as ambiguous).
+			ref.schema_name = catalog.GetDefaultSchema();
+		}
+	});
+	return copy->ToString();
 }
 
 } // namespace duckdb

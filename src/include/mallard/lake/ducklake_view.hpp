@@ -36,4 +36,9 @@ unique_ptr<DuckLakeViewEntry> CreateLakeViewEntry(Catalog &catalog, DuckLakeSche
 //! the view does not bind (e.g. it reads a table dropped since); using the view reports why.
 unique_ptr<DuckLakeViewEntry> BindLakeViewColumns(ClientContext &context, DuckLakeViewEntry &view);
 
+//! A view's query as the lake stores it: without the lake's own name, as DuckLake writes view SQL,
+//! so the view reads the same tables under any ATTACH alias. `lake.s.t` becomes `s.t`, and `lake.t`
+//! (the lake's default schema) `main.t`; names of other catalogs, and text in string literals, stay.
+string LakeViewSQL(Catalog &catalog, SelectStatement &query);
+
 } // namespace duckdb
