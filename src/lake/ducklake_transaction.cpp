@@ -314,7 +314,7 @@ namespace duckdb {
 
 void DuckLakeTransaction::Commit() {
 	if (!HasChanges()) {
-		CommitMaintenance();
+		CommitMaintenance(false);
 		return;
 	}
 	if (catalog.IsReadOnly()) {
@@ -329,14 +329,14 @@ void DuckLakeTransaction::Commit() {
 	if (client && commit.CommittedSnapshot().IsValid()) {
 		catalog.SetLastCommittedSnapshot(client->GetConnectionId(), commit.CommittedSnapshot().GetIndex());
 	}
-	CommitMaintenance();
+	CommitMaintenance(true);
 }
 
 void DuckLakeTransaction::AddMaintenance(MaintenanceCommit step) {
 	maintenance.push_back(std::move(step));
 }
 
-void DuckLakeTransaction::CommitMaintenance() {
+void DuckLakeTransaction::CommitMaintenance(bool after_own_changes) {
 	auto client = context.lock();
 	// Each step checks, in its own catalog transaction, that what it read is unchanged: the deletes
 	// and updates committed just before make it leave their files alone, never lose them.
@@ -346,6 +346,9 @@ void DuckLakeTransaction::CommitMaintenance() {
 		try {
 			MaintenanceCommit::RunNow(*client, catalog, step);
 		} catch (std::exception &ex) {
+			if (!after_own_changes) {
+				throw;
+			}
 			ErrorData error(ex);
 			throw TransactionException("The transaction's own changes to lake \"%s\" were committed, but a maintenance "
 			                           "call made in it was not: %s",

@@ -11,7 +11,7 @@ namespace duckdb {
 
 vector<string> MaintenanceCommit::Run(ClientContext &context, DuckLakeCatalog &catalog, MaintenanceCommit step) {
 	auto &transaction = DuckLakeTransaction::Get(context, catalog);
-	if (context.transaction.IsAutoCommit() || transaction.CommitsMaintenanceNow()) {
+	if (transaction.CommitsMaintenanceNow()) {
 		return RunNow(context, catalog, step);
 	}
 	transaction.AddMaintenance(std::move(step));

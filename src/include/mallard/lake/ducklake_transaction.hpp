@@ -154,8 +154,8 @@ public:
 
 	void SetCommitMessage(Value author, Value message, Value extra_info);
 
-	//! A flush, merge or rewrite called inside BEGIN ... COMMIT: committed after this transaction's
-	//! own changes, dropped on rollback (see maintenance_commit.hpp).
+	//! A flush, merge or rewrite: committed with this transaction (its statement's, in autocommit),
+	//! after the transaction's own changes; dropped on rollback (see maintenance_commit.hpp).
 	void AddMaintenance(MaintenanceCommit step);
 	//! Whether maintenance steps commit at once here even inside BEGIN ... COMMIT: CHECKPOINT's do,
 	//! since each of its steps works on what the one before committed.
@@ -190,8 +190,9 @@ private:
 	void AssignProvisionalRowIds(idx_t table_id, LocalTableData &data, vector<DataFileInfo> &files);
 	void RemoveDroppedLocalFiles();
 	//! Commits the maintenance steps called here, each as a snapshot of its own, after the
-	//! transaction's own changes; a step whose sources those changes touched leaves them alone.
-	void CommitMaintenance();
+	//! transaction's own changes (if any: `after_own_changes`); a step whose sources those changes
+	//! touched leaves them alone.
+	void CommitMaintenance(bool after_own_changes);
 
 	//! Entries created here (tables and views, or macros), by schema name then key.
 	using LocalEntries = case_insensitive_map_t<case_insensitive_map_t<unique_ptr<CatalogEntry>>>;

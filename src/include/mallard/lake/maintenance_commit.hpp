@@ -2,11 +2,13 @@
 // mallard/lake/maintenance_commit.hpp
 //
 // How the maintenance steps that replace data (flush of inlined rows, merge of adjacent files,
-// rewrite of files with deletes) put their change into the catalog. Called on its own, a step
-// commits a snapshot of its own right away. Called inside BEGIN ... COMMIT it becomes part of that
-// transaction, as DuckLake makes it: it commits when the transaction does, after the transaction's
-// own changes, and a ROLLBACK undoes it. Committed first, it would replace the very files the
-// transaction's own deletes and updates point at, and fail that transaction's commit as a conflict.
+// rewrite of files with deletes) put their change into the catalog. A step is part of the
+// transaction it is called in, as DuckLake makes it: in autocommit its statement's, which a failing
+// statement rolls back (SELECT error(...) FROM ducklake_merge_adjacent_files(...) merges nothing);
+// inside BEGIN ... COMMIT the user's. It commits, as a snapshot of its own, when the transaction
+// does, after the transaction's own changes, and a ROLLBACK undoes it. Committed first, it would
+// replace the very files the transaction's own deletes and updates point at, and fail that
+// transaction's commit as a conflict. CHECKPOINT's steps commit one by one as they run.
 // set_option's change is always handed to the transaction (DuckLakeTransaction::AddMaintenance).
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -32,8 +34,8 @@ struct MaintenanceCommit {
 	//! Runs once the catalog transaction committed (optional): forgets what the change made stale.
 	std::function<void()> after_commit;
 
-	//! Commits the step now (autocommit, or CHECKPOINT), or registers it with the lake's transaction
-	//! inside BEGIN ... COMMIT. Returns the files left out by a commit made now (none when deferred).
+	//! Registers the step with the lake's transaction, or commits it now (CHECKPOINT). Returns the
+	//! files left out by a commit made now (none when deferred).
 	static vector<string> Run(ClientContext &context, DuckLakeCatalog &catalog, MaintenanceCommit step);
 	//! Commits the step now and removes what it left out; used by Run and by a transaction's commit.
 	static vector<string> RunNow(ClientContext &context, DuckLakeCatalog &catalog, const MaintenanceCommit &step);
