@@ -147,7 +147,8 @@ CatalogRows QueryCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		// Every column id a table ever used, with the snapshot that created it (not only the visible ones).
 		parts.push_back(Part(CatalogRowKind::COLUMN_ID,
 		                     {"table_id", "column_id", "min(begin_snapshot)",
-		                      "max(CASE WHEN column_type = 'float32' THEN 1 ELSE 0 END)"},
+		                      "max(CASE WHEN column_type = 'float32' THEN 1 ELSE 0 END) + "
+		                      "CASE WHEN count(DISTINCT column_type) > 1 THEN 2 ELSE 0 END"},
 		                     {},
 		                     "FROM " + conn.Table("ducklake_column") +
 		                         (table_filter.empty() ? "" : " WHERE " + table_filter) +
@@ -246,7 +247,8 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 	ScanBatch batch;
 	// Filled by some scans, read by later ones (the batch hands results over in order) or after.
 	map<pair<idx_t, idx_t>, idx_t> created;
-	set<pair<idx_t, idx_t>> had_float;
+	set<pair<idx_t, idx_t>> had_float, promoted;
+	map<pair<idx_t, idx_t>, string> first_types;
 	map<pair<idx_t, idx_t>, vector<vector<Value>>> partition_columns;
 	map<idx_t, vector<vector<Value>>> sort_expressions;
 	vector<int64_t> table_ids;
@@ -293,8 +295,13 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 			          if (entry == created.end() || begin.GetIndex() < entry->second) {
 				          created[key] = begin.GetIndex();
 			          }
-			          if (chunk.GetString(5, row) == "float32") {
+			          auto type = chunk.GetString(5, row);
+			          if (type == "float32") {
 				          had_float.insert(key);
+			          }
+			          auto first_type = first_types.emplace(key, type).first;
+			          if (first_type->second != type) {
+				          promoted.insert(key);
 			          }
 			          auto end = chunk.GetOptionalId(10, row);
 			          if (begin.GetIndex() > snapshot_id || (end.IsValid() && end.GetIndex() <= snapshot_id)) {
@@ -355,7 +362,8 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		rows.column_ids.rows.push_back({Value::BIGINT(NumericCast<int64_t>(entry.first.first)),
 		                               Value::BIGINT(NumericCast<int64_t>(entry.first.second)),
 		                               Value::BIGINT(NumericCast<int64_t>(entry.second)),
-		                               Value::BIGINT(had_float.count(entry.first) ? 1 : 0)});
+		                               Value::BIGINT((had_float.count(entry.first) ? COLUMN_HAD_FLOAT : 0) +
+		                                             (promoted.count(entry.first) ? COLUMN_PROMOTED : 0))});
 	}
 	return rows;
 }

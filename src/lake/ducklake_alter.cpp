@@ -225,49 +225,52 @@ void CheckNoNulls(ClientContext &context, DuckLakeTableEntry &entry, const LakeC
 
 } // namespace
 
-bool IsAllowedTypePromotion(const LogicalType &from, const LogicalType &to) {
-	auto rank = [](LogicalTypeId id, bool &is_signed) -> idx_t {
-		is_signed = true;
-		switch (id) {
-		case LogicalTypeId::TINYINT:
-			return 1;
-		case LogicalTypeId::SMALLINT:
-			return 2;
-		case LogicalTypeId::INTEGER:
-			return 3;
-		case LogicalTypeId::BIGINT:
-			return 4;
-		default:
-			break;
-		}
-		is_signed = false;
-		switch (id) {
-		case LogicalTypeId::UTINYINT:
-			return 1;
-		case LogicalTypeId::USMALLINT:
-			return 2;
-		case LogicalTypeId::UINTEGER:
-			return 3;
-		case LogicalTypeId::UBIGINT:
-			return 4;
-		default:
-			return 0;
-		}
-	};
-	if (from.id() == LogicalTypeId::FLOAT && to.id() == LogicalTypeId::DOUBLE) {
-		return true;
+namespace {
+
+enum class PromotionClass { NONE, NUMBER, TIME };
+
+//! The kinds of types a promotion stays within: numbers (integers, floats, decimals) and points in
+//! time. Both keep their order under the widening cast, so file bounds written as the old type stay
+//! bounds of the values read as the new one.
+PromotionClass GetPromotionClass(const LogicalType &type) {
+	switch (type.id()) {
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::HUGEINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+	case LogicalTypeId::UBIGINT:
+	case LogicalTypeId::UHUGEINT:
+	case LogicalTypeId::FLOAT:
+	case LogicalTypeId::DOUBLE:
+	case LogicalTypeId::DECIMAL:
+		return PromotionClass::NUMBER;
+	case LogicalTypeId::DATE:
+	case LogicalTypeId::TIMESTAMP:
+	case LogicalTypeId::TIMESTAMP_SEC:
+	case LogicalTypeId::TIMESTAMP_MS:
+	case LogicalTypeId::TIMESTAMP_NS:
+	case LogicalTypeId::TIMESTAMP_TZ:
+		return PromotionClass::TIME;
+	default:
+		return PromotionClass::NONE;
 	}
-	bool from_signed, to_signed;
-	auto from_rank = rank(from.id(), from_signed);
-	auto to_rank = rank(to.id(), to_signed);
-	if (from_rank == 0 || to_rank == 0) {
+}
+
+} // namespace
+
+bool IsAllowedTypePromotion(const LogicalType &from, const LogicalType &to) {
+	auto kind = GetPromotionClass(from);
+	if (kind == PromotionClass::NONE || kind != GetPromotionClass(to) || from == to) {
 		return false;
 	}
-	if (from_signed == to_signed) {
-		return to_rank > from_rank;
-	}
-	// An unsigned integer fits a signed one of twice its width (uint8 -> int16, ...).
-	return !from_signed && to_signed && to_rank > from_rank;
+	// As DuckLake: the new type is the one DuckDB widens both to (INTEGER and DOUBLE to DOUBLE, DATE
+	// and TIMESTAMP to TIMESTAMP, DECIMAL(9,2) and DECIMAL(18,4) to DECIMAL(18,4), TIMESTAMP and
+	// TIMESTAMPTZ to TIMESTAMPTZ), so every old value has its place among the new ones.
+	return LogicalType::ForceMaxLogicalType(from, to) == to && LogicalType::ForceMaxLogicalType(to, from) == to;
 }
 
 bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTableInfo &info, LakeTableInfo &result) {
@@ -347,9 +350,12 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 		if (!IsAllowedTypePromotion(column.type, change.target_type)) {
 			throw NotImplementedException(
 			    "Cannot change the type of column \"%s\" from %s to %s: a lake table only allows type promotions that "
-			    "keep old data files readable (integer widening, unsigned to wider, FLOAT to DOUBLE)",
+			    "keep old data files readable (to a wider number or point in time: the type DuckDB would widen both "
+			    "to)",
 			    column.name, column.type.ToString(), change.target_type.ToString());
 		}
+		column.had_float_type = column.had_float_type || column.type.id() == LogicalTypeId::FLOAT;
+		column.promoted = true;
 		column.type = change.target_type;
 		if (!column.initial_default.IsNull()) {
 			column.initial_default = column.initial_default.DefaultCastAs(column.type);

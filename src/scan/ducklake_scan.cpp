@@ -304,9 +304,10 @@ public:
 
 	//! DuckDB 1.4.4 pushes a filter on a column a file stores as another type into that file's reader
 	//! as a filter on the stored type, with the constant cast to it: the DOUBLE constant 0.1 becomes
-	//! the FLOAT 0.1, which a stored FLOAT 0.1 matches though its DOUBLE value is 0.10000000149011612.
-	//! A column promoted from FLOAT to DOUBLE has such files: its filters become expression filters,
-	//! which DuckDB never casts (the reader casts the values, then filters). Null when none changes.
+	//! the FLOAT 0.1, which a stored FLOAT 0.1 matches though its DOUBLE value is 0.10000000149011612,
+	//! and the DOUBLE 1.5 becomes the INTEGER 2 for a column promoted from INTEGER. A promoted column
+	//! has such files: its filters become expression filters, which DuckDB never casts (the reader
+	//! casts the values, then filters). Null when none changes.
 	unique_ptr<TableFilterSet> FiltersAfterCast(const vector<MultiFileColumnDefinition> &global_columns,
 	                                            const vector<ColumnIndex> &global_column_ids,
 	                                            optional_ptr<TableFilterSet> filters) const {
@@ -315,7 +316,7 @@ public:
 		}
 		unordered_set<idx_t> promoted;
 		for (auto &column : info->table.GetTableInfo().columns) {
-			if (column.had_float_type && column.type.id() == LogicalTypeId::DOUBLE) {
+			if (column.promoted) {
 				promoted.insert(column.column_id);
 			}
 		}

@@ -47,6 +47,9 @@ struct LakeColumnInfo {
 	//! Some version of the column was FLOAT (float32): as a DOUBLE now, files written before the
 	//! promotion store FLOAT values and text bounds of FLOATs.
 	bool had_float_type = false;
+	//! Some version of the column had another type (a promotion): files written before store it, and
+	//! DuckDB 1.4.4 would cast a filter's constant to it (rounding: 1.5 becomes the INTEGER 2).
+	bool promoted = false;
 };
 
 //! One key of a table's partition spec (spec: ducklake_partition_column).

@@ -20,7 +20,8 @@ struct AlterTableInfo;
 bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &table, AlterTableInfo &info, LakeTableInfo &result);
 
 //! Whether a column of type `from` may become `to` without rewriting its files (spec: type
-//! promotion; int and uint widening, float32 to float64).
+//! promotion; int and uint widening, float32 to float64; as DuckLake, any number or point in time
+//! to the type DuckDB widens both to).
 bool IsAllowedTypePromotion(const LogicalType &from, const LogicalType &to);
 
 } // namespace duckdb
