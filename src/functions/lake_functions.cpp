@@ -45,6 +45,7 @@ string ChangeKey(const string &kind) {
 	    {"created_view", "views_created"},           {"dropped_view", "views_dropped"},
 	    {"altered_view", "views_altered"},           {"inlined_insert", "inlined_insert"},
 	    {"inlined_delete", "inlined_delete"},        {"merge_adjacent", "merge_adjacent"},
+	    {"inline_flush", "flushed_inlined"},         {"flushed_inlined", "flushed_inlined"},
 	    {"created_scalar_macro", "scalar_macros_created"}, {"dropped_scalar_macro", "scalar_macros_dropped"},
 	    {"created_table_macro", "table_macros_created"},   {"dropped_table_macro", "table_macros_dropped"}};
 	for (auto &entry : KEYS) {
