@@ -106,17 +106,27 @@ LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t
 	column.name = name;
 	column.type = type;
 	switch (type.id()) {
-	case LogicalTypeId::STRUCT:
-		for (auto &child : StructType::GetChildTypes(type)) {
-			column.children.push_back(MakeLakeColumn(child.first, child.second, next_column_id));
+	case LogicalTypeId::STRUCT: {
+		// Fields of an unnamed struct (row(1, 'a')) get names, as DuckLake gives them: a column of the
+		// catalog needs one, and DuckDB maps file fields to the table's by name.
+		child_list_t<LogicalType> fields;
+		auto &children = StructType::GetChildTypes(type);
+		for (idx_t i = 0; i < children.size(); i++) {
+			auto field_name = children[i].first.empty() ? "element" + std::to_string(i + 1) : children[i].first;
+			column.children.push_back(MakeLakeColumn(field_name, children[i].second, next_column_id));
+			fields.emplace_back(field_name, column.children.back().type);
 		}
+		column.type = LogicalType::STRUCT(std::move(fields));
 		break;
+	}
 	case LogicalTypeId::LIST:
 		column.children.push_back(MakeLakeColumn("element", ListType::GetChildType(type), next_column_id));
+		column.type = LogicalType::LIST(column.children[0].type);
 		break;
 	case LogicalTypeId::MAP:
 		column.children.push_back(MakeLakeColumn("key", MapType::KeyType(type), next_column_id));
 		column.children.push_back(MakeLakeColumn("value", MapType::ValueType(type), next_column_id));
+		column.type = LogicalType::MAP(column.children[0].type, column.children[1].type);
 		break;
 	default:
 		break;
