@@ -102,6 +102,44 @@ void SnapshotWriter::DropColumnStats(idx_t table_id, idx_t column_id) {
 	    " AND column_id = " + Num(column_id));
 }
 
+namespace {
+
+//! The DOUBLE text of a FLOAT bound's text; false when it is no FLOAT (left as it is).
+bool FloatTextAsDouble(const Value &text, Value &result) {
+	Value as_float;
+	if (text.IsNull() || !TryCastValue(text, LogicalType::FLOAT, as_float)) {
+		return false;
+	}
+	result = Value(Value::DOUBLE(double(as_float.GetValue<float>())).ToString());
+	return true;
+}
+
+} // namespace
+
+void SnapshotWriter::RecastFloatStats(idx_t table_id, idx_t column_id) {
+	auto where = " WHERE table_id = " + Num(table_id) + " AND column_id = " + Num(column_id);
+	auto recast = [&](const string &table, const string &key_column) {
+		auto rows = conn.Query("SELECT " + key_column + ", min_value, max_value FROM " + conn.Table(table) + where);
+		for (auto &row : rows.rows) {
+			Value min_value = row[1], max_value = row[2];
+			bool changed = FloatTextAsDouble(row[1], min_value);
+			changed = FloatTextAsDouble(row[2], max_value) || changed;
+			if (!changed) {
+				continue;
+			}
+			auto sql = "UPDATE " + conn.Table(table) + " SET min_value = ?, max_value = ?" + where;
+			vector<Value> parameters {min_value, max_value};
+			if (!key_column.empty()) {
+				sql += " AND " + key_column + " = ?";
+				parameters.push_back(Value::BIGINT(row[0].GetValue<int64_t>()));
+			}
+			AddStatement(MetadataStatement(sql, std::move(parameters)));
+		}
+	};
+	recast("ducklake_file_column_stats", "data_file_id");
+	recast("ducklake_table_column_stats", "table_id");
+}
+
 void SnapshotWriter::CollectColumnRows(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent,
                                        idx_t &order, vector<string> &rows) const {
 	for (auto &column : columns) {

@@ -529,6 +529,10 @@ void WriteColumnChanges(const LakeTableInfo &original, const LakeTableInfo &alte
 				continue;
 			}
 			writer.EndColumn(altered.table_id, entry.first);
+			if (previous->second.column->type.id() == LogicalTypeId::FLOAT &&
+			    column.type.id() == LogicalTypeId::DOUBLE) {
+				writer.RecastFloatStats(altered.table_id, entry.first);
+			}
 		}
 		// A changed column keeps its position; a new one goes last (column_order may have holes).
 		idx_t order;

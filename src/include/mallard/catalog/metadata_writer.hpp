@@ -26,6 +26,11 @@ public:
 	void EndColumn(idx_t table_id, idx_t column_id);
 	//! Forgets a dropped column's table-level statistics (ducklake_table_column_stats is not versioned).
 	void DropColumnStats(idx_t table_id, idx_t column_id);
+	//! Rewrites the min/max text of a column promoted from FLOAT to DOUBLE, in every file's and the
+	//! table's statistics, as the DOUBLE text of the FLOAT ("0.1" becomes "0.10000000149011612"), as
+	//! DuckLake does: a reader taking the old text for a DOUBLE bound would skip files that match
+	//! (0.10000000149011612 > 0.1, but the bound says 0.1). Reads the rows now, updates in the batch.
+	void RecastFloatStats(idx_t table_id, idx_t column_id);
 	//! ... and writes one column row (its children are separate rows).
 	void AddColumnRow(idx_t table_id, const LakeColumnInfo &column, optional_idx parent, idx_t order);
 	//! Ends the table's current partition spec and, when partition_id is set, starts a new one.
