@@ -122,6 +122,7 @@ LakeColumnInfo NewColumn(ClientContext &context, LakeTableInfo &table, const Col
 	if (definition.Generated()) {
 		throw NotImplementedException("Lake tables do not support generated columns");
 	}
+	RefuseColumnCompression(definition, table.name);
 	auto next_id = NextColumnId(table);
 	// As DuckDB's own ADD COLUMN: a type the parser left by name (JSON, an extension's) is bound here;
 	// CREATE TABLE gets its columns bound by DuckDB's binder.
@@ -227,6 +228,18 @@ void CheckNoNulls(ClientContext &context, DuckLakeTableEntry &entry, const LakeC
 
 namespace {
 
+bool SamePartitionKeys(const vector<LakePartitionField> &a, const vector<LakePartitionField> &b) {
+	if (a.size() != b.size()) {
+		return false;
+	}
+	for (idx_t i = 0; i < a.size(); i++) {
+		if (a[i].column_id != b[i].column_id || !StringUtil::CIEquals(a[i].transform, b[i].transform)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 enum class PromotionClass { NONE, NUMBER, TIME };
 
 //! The kinds of types a promotion stays within: numbers (integers, floats, decimals) and points in
@@ -261,6 +274,14 @@ PromotionClass GetPromotionClass(const LogicalType &type) {
 }
 
 } // namespace
+
+void RefuseColumnCompression(const ColumnDefinition &column, const string &table_name) {
+	if (column.CompressionType() != CompressionType::COMPRESSION_AUTO) {
+		throw NotImplementedException("Column \"%s\" of lake table \"%s\": a compression type for a column is not "
+		                              "supported; set the lake's parquet_compression option instead",
+		                              column.Name(), table_name);
+	}
+}
 
 bool IsAllowedTypePromotion(const LogicalType &from, const LogicalType &to) {
 	auto kind = GetPromotionClass(from);
@@ -388,7 +409,11 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 	case AlterTableType::SET_PARTITIONED_BY: {
 		auto &partition = info.Cast<SetPartitionedByInfo>();
 		auto &transaction = DuckLakeTransaction::Get(context, entry.GetLakeCatalog());
-		table.partition_fields = BindPartitionKeys(table, partition.partition_keys);
+		auto fields = BindPartitionKeys(table, partition.partition_keys);
+		if (SamePartitionKeys(fields, table.partition_fields)) {
+			return false; // the spec the table has (or RESET of an unpartitioned table): no new snapshot
+		}
+		table.partition_fields = std::move(fields);
 		if (table.partition_fields.empty()) {
 			table.partition_id = optional_idx();
 		} else {

@@ -243,6 +243,7 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateTable(CatalogTransaction t
 			throw NotImplementedException("Lake tables cannot have generated columns: column \"%s\" of table \"%s\"",
 			                              column.Name(), base.table);
 		}
+		RefuseColumnCompression(column, base.table);
 		auto lake_column = MakeLakeColumn(column.Name(), column.Type(), next_column_id);
 		if (column.HasDefaultValue()) {
 			lake_column.default_value = column.DefaultValue().ToString();

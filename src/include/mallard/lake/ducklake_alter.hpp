@@ -13,11 +13,16 @@
 namespace duckdb {
 
 class ClientContext;
+class ColumnDefinition;
 class DuckLakeTableEntry;
 struct AlterTableInfo;
 
 //! The table after `info`; false when the statement changes nothing (IF [NOT] EXISTS).
 bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &table, AlterTableInfo &info, LakeTableInfo &result);
+
+//! Refuses a column with a storage compression (USING COMPRESSION): DuckDB's own table storage has
+//! them, Parquet files written by the lake do not (their codec is the parquet_compression option).
+void RefuseColumnCompression(const ColumnDefinition &column, const string &table_name);
 
 //! Whether a column of type `from` may become `to` without rewriting its files (spec: type
 //! promotion; int and uint widening, float32 to float64; as DuckLake, any number or point in time
