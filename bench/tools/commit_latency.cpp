@@ -63,6 +63,8 @@ std::string EventsInsertSql(const std::string &table, long first, long rows) {
 } // namespace
 
 int main(int argc, char **argv) {
+	// As the mallard binary runs (both modes, so plain DuckDB is measured the same way).
+	duckdb::KeepFreedHeapMemory();
 	std::string attach, data_path, inlining_limit, shape = "values";
 	long commits = 500, rows = 1;
 	bool plain = false;

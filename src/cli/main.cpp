@@ -190,6 +190,7 @@ static int RunShell(int argc, char **argv) {
 } // namespace duckdb
 
 int main(int argc, char **argv) {
+	duckdb::KeepFreedHeapMemory();
 	if (auto subcommand = duckdb::FindSubcommand(argc, argv)) {
 		return subcommand->run(argc - 1, argv + 1);
 	}

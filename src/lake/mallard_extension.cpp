@@ -16,6 +16,10 @@
 #include "mallard/lake/lake_settings.hpp"
 #include "mallard/storage/parquet_encryption.hpp"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace duckdb {
 
 const char *MallardVersion() {
@@ -60,6 +64,15 @@ void PinSettingDefaults(DBConfig &config) {
 			config.options.set_variables[option->name] = std::move(value);
 		}
 	}
+}
+
+void KeepFreedHeapMemory() {
+#ifdef __GLIBC__
+	static constexpr int TRIM_THRESHOLD = 64 << 20;
+	static constexpr int TOP_PAD = 16 << 20;
+	mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+	mallopt(M_TOP_PAD, TOP_PAD);
+#endif
 }
 
 unique_ptr<DuckDB> OpenMallardDatabase(const string &path, DBConfig *config) {

@@ -23,6 +23,13 @@ void LoadMallard(DuckDB &db);
 //! about a tenth of a catalog statement's CPU. A setting SET or RESET later behaves as usual.
 void PinSettingDefaults(DBConfig &config);
 
+//! Makes the process keep freed heap memory for reuse (glibc: a 64 MiB trim threshold and 16 MiB
+//! of padding per heap growth) instead of returning it to the system after each transaction. Every
+//! small commit builds and frees DuckDB's transaction-local storage and index buffers; with glibc's
+//! defaults the heap shrank and grew back each time, and the page faults of growing it were a third
+//! of a single-row commit on a DuckDB-file catalog (benchmark 3). Called first thing by main().
+void KeepFreedHeapMemory();
+
 //! Opens (or creates) a DuckDB database at `path` (empty or ":memory:" for in-memory) with Mallard
 //! loaded, and extension auto-install switched off: nothing can be downloaded here.
 unique_ptr<DuckDB> OpenMallardDatabase(const string &path, DBConfig *config = nullptr);
