@@ -267,6 +267,19 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateView(CatalogTransaction tr
 	if (info.temporary) {
 		throw NotImplementedException("Lake views cannot be TEMPORARY");
 	}
+	auto sql = LakeViewSQL(catalog, *info.query);
+	auto column_aliases = StringUtil::Join(info.aliases, ",");
+	if (info.on_conflict == OnCreateConflict::REPLACE_ON_CONFLICT) {
+		// The view as it is: nothing to replace, and no snapshot (as DuckLake).
+		auto existing = GetEntry(lake_transaction, info.view_name);
+		if (existing && existing->type == CatalogType::VIEW_ENTRY) {
+			auto &current = existing->Cast<DuckLakeViewEntry>().view_info;
+			if (current.sql == sql && current.column_aliases == column_aliases &&
+			    Value::NotDistinctFrom(current.comment, info.comment)) {
+				return existing;
+			}
+		}
+	}
 	if (!PrepareCreate(lake_transaction, info.view_name, info.on_conflict, CatalogType::VIEW_ENTRY)) {
 		return nullptr;
 	}
@@ -276,8 +289,8 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateView(CatalogTransaction tr
 	view.schema_id = schema_info.schema_id;
 	view.name = info.view_name;
 	view.dialect = "duckdb";
-	view.sql = LakeViewSQL(catalog, *info.query);
-	view.column_aliases = StringUtil::Join(info.aliases, ",");
+	view.sql = std::move(sql);
+	view.column_aliases = std::move(column_aliases);
 	view.comment = info.comment;
 	return &lake_transaction.AddLocalEntry(name, CreateLakeViewEntry(catalog, *this, view));
 }
