@@ -3,7 +3,7 @@
 
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
-#include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/storage/lake_paths.hpp"
 #include "mallard/storage/lake_table_folders.hpp"
 
@@ -120,13 +120,16 @@ vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog,
 	if (request.dry_run || selected.empty()) {
 		return paths;
 	}
-	// Files first, rows after: a process killed in between leaves rows whose files are gone, which
-	// the next cleanup removes (deleting a missing file is no error).
+	// Chosen now (the call returns them), deleted when the transaction commits (its statement's, in
+	// autocommit): a ROLLBACK or a statement that fails afterwards deletes nothing.
+	MaintenanceCommit step;
 	auto &fs = FileSystem::GetFileSystem(context);
-	for (auto &path : paths) {
-		fs.TryRemoveFile(path);
-	}
-	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
+	step.write = [&fs, paths, selected](MetadataConnection &conn) {
+		// Files first, rows after: a process killed in between leaves rows whose files are gone, which
+		// the next cleanup removes (deleting a missing file is no error).
+		for (auto &path : paths) {
+			fs.TryRemoveFile(path);
+		}
 		for (idx_t i = 0; i < selected.size(); i += 500) {
 			string list;
 			for (idx_t j = i; j < MinValue<idx_t>(selected.size(), i + 500); j++) {
@@ -135,7 +138,9 @@ vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog,
 			conn.Execute("DELETE FROM " + conn.Table("ducklake_files_scheduled_for_deletion") +
 			             " WHERE data_file_id IN (" + list + ")");
 		}
-	});
+		return vector<string>();
+	};
+	MaintenanceCommit::Run(context, catalog, std::move(step));
 	return paths;
 }
 
@@ -176,10 +181,16 @@ vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &cata
 		}
 		orphans.push_back(file.path);
 	}
-	if (!request.dry_run) {
-		for (auto &path : orphans) {
-			fs.TryRemoveFile(path);
-		}
+	if (!request.dry_run && !orphans.empty()) {
+		// As CleanupOldFiles: deleted when the transaction commits.
+		MaintenanceCommit step;
+		step.write = [&fs, orphans](MetadataConnection &) {
+			for (auto &path : orphans) {
+				fs.TryRemoveFile(path);
+			}
+			return vector<string>();
+		};
+		MaintenanceCommit::Run(context, catalog, std::move(step));
 	}
 	return orphans;
 }

@@ -4,6 +4,7 @@
 #include "mallard/catalog/inlined_data.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
+#include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/storage/lake_paths.hpp"
 #include "mallard/storage/lake_table_folders.hpp"
 
@@ -119,6 +120,47 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 	}
 }
 
+//! The snapshots a request expires, as the catalog is now; refuses the latest and missing versions.
+vector<idx_t> SelectExpiredSnapshots(MetadataConnection &conn, DuckLakeCatalog &catalog,
+                                     const ExpireSnapshotsRequest &request) {
+	auto rows =
+	    conn.Query("SELECT snapshot_id, snapshot_time FROM " + conn.Table("ducklake_snapshot") + " ORDER BY snapshot_id");
+	if (rows.rows.empty()) {
+		return {};
+	}
+	auto latest = RowId(rows.rows.back()[0]);
+	set<idx_t> existing;
+	for (auto &row : rows.rows) {
+		existing.insert(RowId(row[0]));
+	}
+	set<idx_t> selected;
+	for (auto version : request.versions) {
+		if (version == latest) {
+			throw InvalidInputException("Cannot expire snapshot %llu of lake \"%s\": it is the current snapshot",
+			                            version, catalog.GetName());
+		}
+		if (!existing.count(version)) {
+			throw InvalidInputException("Cannot expire snapshot %llu of lake \"%s\": no such snapshot (it may "
+			                            "have been expired already)",
+			                            version, catalog.GetName());
+		}
+		selected.insert(version);
+	}
+	if (request.has_older_than) {
+		for (auto &row : rows.rows) {
+			auto id = RowId(row[0]);
+			if (id == latest || row[1].IsNull()) {
+				continue;
+			}
+			auto time = Value(row[1].ToString()).DefaultCastAs(LogicalType::TIMESTAMP_TZ).GetValue<timestamp_tz_t>();
+			if (time < request.older_than) {
+				selected.insert(id);
+			}
+		}
+	}
+	return vector<idx_t>(selected.begin(), selected.end());
+}
+
 } // namespace
 
 vector<idx_t> ExpireSnapshots(ClientContext &context, DuckLakeCatalog &catalog,
@@ -127,55 +169,28 @@ vector<idx_t> ExpireSnapshots(ClientContext &context, DuckLakeCatalog &catalog,
 		throw InvalidInputException("Cannot expire snapshots of lake \"%s\": it is attached read-only",
 		                            catalog.GetName());
 	}
+	// Chosen now (the call returns them), expired when the transaction commits (its statement's, in
+	// autocommit): a ROLLBACK or a statement that fails afterwards expires nothing, as in DuckLake.
 	vector<idx_t> expired;
 	LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
-		expired.clear();
-		auto rows = conn.Query("SELECT snapshot_id, snapshot_time FROM " + conn.Table("ducklake_snapshot") +
-		                       " ORDER BY snapshot_id");
-		if (rows.rows.empty()) {
-			return;
-		}
-		auto latest = RowId(rows.rows.back()[0]);
-		set<idx_t> existing;
-		for (auto &row : rows.rows) {
-			existing.insert(RowId(row[0]));
-		}
-		set<idx_t> selected;
-		for (auto version : request.versions) {
-			if (version == latest) {
-				throw InvalidInputException("Cannot expire snapshot %llu of lake \"%s\": it is the current snapshot",
-				                            version, catalog.GetName());
-			}
-			if (!existing.count(version)) {
-				throw InvalidInputException("Cannot expire snapshot %llu of lake \"%s\": no such snapshot (it may "
-				                            "have been expired already)",
-				                            version, catalog.GetName());
-			}
-			selected.insert(version);
-		}
-		if (request.has_older_than) {
-			for (auto &row : rows.rows) {
-				auto id = RowId(row[0]);
-				if (id == latest || row[1].IsNull()) {
-					continue;
-				}
-				auto time = Value(row[1].ToString()).DefaultCastAs(LogicalType::TIMESTAMP_TZ).GetValue<timestamp_tz_t>();
-				if (time < request.older_than) {
-					selected.insert(id);
-				}
-			}
-		}
-		expired.assign(selected.begin(), selected.end());
-		if (expired.empty() || request.dry_run) {
-			return;
-		}
+		expired = SelectExpiredSnapshots(conn, catalog, request);
+	});
+	if (expired.empty() || request.dry_run) {
+		return expired;
+	}
+	MaintenanceCommit step;
+	auto data_path = catalog.DataPath();
+	step.write = [expired, data_path](MetadataConnection &conn) {
+		// Those still there (another process may have expired some since; the latest never is).
 		auto list = IdList(expired);
 		conn.Execute("DELETE FROM " + conn.Table("ducklake_snapshot_changes") + " WHERE snapshot_id IN (" + list +
 		             "); DELETE FROM " + conn.Table("ducklake_snapshot") + " WHERE snapshot_id IN (" + list + ")");
 		// Inlined rows first: the column rows kept for them are those of the rows that remain.
 		DropInvisibleInlinedData(conn);
-		RemoveInvisibleRows(conn, catalog.DataPath());
-	});
+		RemoveInvisibleRows(conn, data_path);
+		return vector<string>();
+	};
+	MaintenanceCommit::Run(context, catalog, std::move(step));
 	return expired;
 }
 
