@@ -174,7 +174,8 @@ void LakeOptions::Write(MetadataConnection &conn, const string &name, const stri
 
 case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &conn, optional_idx schema_id,
                                                          optional_idx table_id,
-                                                         const vector<pair<string, string>> &attach_settings) {
+                                                         const vector<pair<string, string>> &attach_settings,
+                                                         const vector<LakeOptionSetting> &pending) {
 	// The whole table, a few rows, chosen here: a scan on a DuckDB file, where a statement is planned
 	// for milliseconds (each new process's first write read the options twice that way).
 	auto rows = conn.Scan(CatalogScan("ducklake_metadata", {"key", "value", "scope", "scope_id"}));
@@ -185,34 +186,40 @@ case_insensitive_map_t<string> LakeOptions::ReadEffective(MetadataConnection &co
 		rank[setting.first] = 1;
 		result[setting.first] = setting.second;
 	}
+	// A value of `key` set at `scope`: taken when no narrower scope gave one (`replaces`: nor the same).
+	auto consider = [&](const string &key, const string &scope, optional_idx scope_id, const string &value,
+	                    bool replaces) {
+		auto option = Find(key);
+		if (!option || key != option->name) {
+			return;
+		}
+		int level = 0;
+		if (!scope.empty()) {
+			// Only the scopes of this schema and table count.
+			auto wanted = scope == "schema" ? schema_id : scope == "table" ? table_id : optional_idx();
+			if (!wanted.IsValid() || !scope_id.IsValid() || scope_id.GetIndex() != wanted.GetIndex()) {
+				return;
+			}
+			level = scope == "schema" ? 2 : 3;
+		}
+		auto existing = rank.find(key);
+		if (existing == rank.end() || existing->second < level || (replaces && existing->second == level)) {
+			rank[key] = level;
+			result[key] = value;
+		}
+	};
 	for (auto &data : rows->Chunks()) {
 		CatalogChunk chunk(data);
 		for (idx_t row = 0; row < chunk.size(); row++) {
 			if (chunk.IsNull(0, row) || chunk.IsNull(1, row)) {
 				continue;
 			}
-			auto key = chunk.GetString(0, row);
-			auto option = Find(key);
-			if (!option || key != option->name) {
-				continue;
-			}
-			int level = 0;
-			if (!chunk.IsNull(2, row)) {
-				// Only the scopes of this schema and table count.
-				auto scope = chunk.GetString(2, row);
-				auto scope_id = chunk.GetOptionalId(3, row);
-				auto wanted = scope == "schema" ? schema_id : scope == "table" ? table_id : optional_idx();
-				if (!wanted.IsValid() || !scope_id.IsValid() || scope_id.GetIndex() != wanted.GetIndex()) {
-					continue;
-				}
-				level = scope == "schema" ? 2 : 3;
-			}
-			auto existing = rank.find(key);
-			if (existing == rank.end() || existing->second < level) {
-				rank[key] = level;
-				result[key] = chunk.GetString(1, row);
-			}
+			consider(chunk.GetString(0, row), chunk.IsNull(2, row) ? string() : chunk.GetString(2, row),
+			         chunk.GetOptionalId(3, row), chunk.GetString(1, row), false);
 		}
+	}
+	for (auto &setting : pending) {
+		consider(setting.name, setting.scope.scope, setting.scope.scope_id, setting.value, true);
 	}
 	return result;
 }

@@ -28,7 +28,7 @@ string FileName(const string &path) {
 
 //! The call's older_than / cleanup_all / dry_run; without older_than or cleanup_all, files must be
 //! older than the lake's delete_older_than option (1 day when unset).
-FileCleanupRequest ParseCleanupRequest(DuckLakeCatalog &catalog, TableFunctionBindInput &input,
+FileCleanupRequest ParseCleanupRequest(ClientContext &context, DuckLakeCatalog &catalog, TableFunctionBindInput &input,
                                        const string &function_name) {
 	FileCleanupRequest request;
 	MaintenanceParameters parameters(input, function_name);
@@ -38,7 +38,8 @@ FileCleanupRequest ParseCleanupRequest(DuckLakeCatalog &catalog, TableFunctionBi
 	if (has_older_than && request.cleanup_all) {
 		throw InvalidInputException("Give either older_than or cleanup_all, not both");
 	}
-	if (!has_older_than && !request.cleanup_all && !OptionCutoff(catalog, "delete_older_than", request.older_than)) {
+	if (!has_older_than && !request.cleanup_all &&
+	    !OptionCutoff(context, catalog, "delete_older_than", request.older_than)) {
 		request.older_than = timestamp_tz_t(Timestamp::GetCurrentTimestamp().value - Interval::MICROS_PER_DAY);
 	}
 	return request;
@@ -197,12 +198,13 @@ vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &cata
 
 MetadataFunctionResult CleanupOldFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                TableFunctionBindInput &input, idx_t first_argument) {
-	return PathResult(catalog, ParseCleanupRequest(catalog, input, "cleanup_old_files"), CleanupOldFiles);
+	return PathResult(catalog, ParseCleanupRequest(context, catalog, input, "cleanup_old_files"), CleanupOldFiles);
 }
 
 MetadataFunctionResult DeleteOrphanedFilesFunction(ClientContext &context, DuckLakeCatalog &catalog,
                                                    TableFunctionBindInput &input, idx_t first_argument) {
-	return PathResult(catalog, ParseCleanupRequest(catalog, input, "delete_orphaned_files"), DeleteOrphanedFiles);
+	auto request = ParseCleanupRequest(context, catalog, input, "delete_orphaned_files");
+	return PathResult(catalog, request, DeleteOrphanedFiles);
 }
 
 } // namespace duckdb

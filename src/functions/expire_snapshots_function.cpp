@@ -203,7 +203,7 @@ MetadataFunctionResult ExpireSnapshotsFunction(ClientContext &context, DuckLakeC
 	request.dry_run = parameters.GetBool("dry_run", false);
 	if (request.versions.empty() && !request.has_older_than) {
 		// As DuckLake: the lake's expire_older_than option ('1 week') stands in for older_than.
-		request.has_older_than = OptionCutoff(catalog, "expire_older_than", request.older_than);
+		request.has_older_than = OptionCutoff(context, catalog, "expire_older_than", request.older_than);
 		if (!request.has_older_than) {
 			throw InvalidInputException("ducklake_expire_snapshots needs versions => [...] or older_than => timestamp "
 			                            "(or the lake's expire_older_than option)");

@@ -10,6 +10,7 @@
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_partitioning.hpp"
@@ -155,6 +156,8 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 	}
 	auto targets = SelectMaintenanceTables(catalog, schema_name, table_name);
 	auto snapshot_id = targets.snapshot.snapshot_id;
+	// Options set earlier in this transaction count (LakeOptions::ReadEffective).
+	auto pending_options = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();
 	vector<FlushInlinedResult> results;
 	for (auto &target : targets.tables) {
 		auto &schema = *target.first;
@@ -166,7 +169,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 			inlined_tables = InlinedData::ListTables(conn, table.table_id);
 			live_rows = InlinedData::CountRows(conn, inlined_tables, InlinedData::VisibleCondition(snapshot_id));
 			if (live_rows > 0) {
-				options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
+				options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
 			}
 		});
 		if (live_rows == 0) {

@@ -42,6 +42,7 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 	auto table_name = parameters.GetString("table_name");
 
 	LakeOptionScope scope;
+	string scope_entry;
 	if (!schema_name.empty() || !table_name.empty()) {
 		if (!option->scoped) {
 			throw InvalidInputException("Option \"%s\" applies to the whole lake: it cannot be set per schema or table",
@@ -55,6 +56,7 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 		if (table_name.empty()) {
 			scope.scope = "schema";
 			scope.scope_id = schema->GetSchemaInfo().schema_id;
+			scope_entry = schema->name;
 		} else {
 			auto entry = schema->GetCommittedEntry(table_name);
 			if (!entry || entry->type != CatalogType::TABLE_ENTRY) {
@@ -64,6 +66,7 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 			}
 			scope.scope = "table";
 			scope.scope_id = entry->Cast<DuckLakeTableEntry>().GetTableInfo().table_id;
+			scope_entry = schema->name + "." + entry->name;
 		}
 	}
 	MetadataFunctionResult result;
@@ -71,7 +74,7 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 	result.types = {LogicalType::BOOLEAN};
 	auto lake = &catalog;
 	string option_name = option->name;
-	result.run = [lake, option_name, value, scope](ClientContext &context) {
+	result.run = [lake, option_name, value, scope, scope_entry](ClientContext &context) {
 		// Part of the transaction, as in DuckLake: written when it commits, so a ROLLBACK or a failed
 		// statement leaves the option as it was (also in autocommit).
 		MaintenanceCommit step;
@@ -82,7 +85,9 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 		step.after_commit = [lake]() {
 			lake->GetWriteCache().InvalidateOptions();
 		};
-		DuckLakeTransaction::Get(context, *lake).AddMaintenance(std::move(step));
+		auto &transaction = DuckLakeTransaction::Get(context, *lake);
+		transaction.AddMaintenance(std::move(step));
+		transaction.AddPendingOption(LakeOptionSetting {option_name, value, scope, scope_entry});
 		return vector<vector<Value>>();
 	};
 	return result;
@@ -141,6 +146,24 @@ MetadataFunctionResult OptionsFunction(ClientContext &context, DuckLakeCatalog &
 		}
 		result.rows.push_back({Value(option->name), Value(option->description), Value(row[1].ToString()),
 		                       Value(scope), entry});
+	}
+	// This transaction's own set_option calls, over the values they replace when it commits.
+	for (auto &setting : DuckLakeTransaction::Get(context, catalog).GetPendingOptions()) {
+		auto option = LakeOptions::Find(setting.name);
+		Value scope(setting.scope.scope.empty() ? "GLOBAL" : StringUtil::Upper(setting.scope.scope));
+		Value entry = setting.scope_entry.empty() ? Value(LogicalType::VARCHAR) : Value(setting.scope_entry);
+		vector<Value> row {Value(setting.name), Value(option ? option->description : ""), Value(setting.value), scope,
+		                   entry};
+		bool replaced = false;
+		for (auto &existing : result.rows) {
+			if (existing[0] == row[0] && existing[3] == scope && Value::NotDistinctFrom(existing[4], entry)) {
+				existing = row;
+				replaced = true;
+			}
+		}
+		if (!replaced) {
+			result.rows.push_back(std::move(row));
+		}
 	}
 	return result;
 }
@@ -207,9 +230,10 @@ const vector<LakeFunctionDefinition> &MaintenanceFunctionDefinitions() {
 	return DEFINITIONS;
 }
 
-bool OptionCutoff(DuckLakeCatalog &catalog, const string &name, timestamp_tz_t &result) {
+bool OptionCutoff(ClientContext &context, DuckLakeCatalog &catalog, const string &name, timestamp_tz_t &result) {
+	auto &pending = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();
 	auto value = catalog.WithMetadata([&](MetadataConnection &conn) {
-		return LakeOptions::ReadEffective(conn, optional_idx(), optional_idx());
+		return LakeOptions::ReadEffective(conn, optional_idx(), optional_idx(), {}, pending);
 	});
 	auto entry = value.find(name);
 	if (entry == value.end()) {

@@ -8,6 +8,7 @@
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/functions/table_changes_function.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_sort.hpp"
@@ -494,6 +495,8 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 	}
 	auto targets = SelectMaintenanceTables(catalog, request.schema_name, request.table_name);
 	auto &snapshot = targets.snapshot;
+	// Options set earlier in this transaction count (LakeOptions::ReadEffective).
+	auto pending_options = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();
 	idx_t budget = request.max_compacted_files.IsValid() ? request.max_compacted_files.GetIndex() : NumericLimits<idx_t>::Maximum();
 	// Every table is planned first, so the progress shown covers the whole call.
 	vector<TableMergePlan> plans;
@@ -505,7 +508,7 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 		case_insensitive_map_t<string> options;
 		vector<MergeSourceFile> files;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
-			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
+			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
 			for (auto &info : MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id)) {
 				if (info.inlined_deletes) {
 					// DuckLake's small deletes kept in the catalog (DataFileInfo::inlined_deletes): merged,

@@ -18,6 +18,7 @@
 #include "mallard/catalog/metadata_writer.hpp"
 #include "mallard/functions/table_changes_function.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/lake/ducklake_commit.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_sort.hpp"
@@ -218,6 +219,8 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 	}
 	auto targets = SelectMaintenanceTables(catalog, request.schema_name, request.table_name);
 	auto &snapshot = targets.snapshot;
+	// Options set earlier in this transaction count (LakeOptions::ReadEffective).
+	auto pending_options = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();
 	vector<RewriteFilesResult> results;
 	auto &fs = FileSystem::GetFileSystem(context);
 	MaintenanceProgress progress(context);
@@ -227,7 +230,7 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 		case_insensitive_map_t<string> options;
 		vector<DataFileInfo> data_files;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
-			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id);
+			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
 			data_files = MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id);
 		});
 		auto threshold = ReadThreshold(options, request);

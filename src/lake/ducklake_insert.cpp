@@ -315,7 +315,7 @@ void RecordWrittenPartitionValues(const LakeTableInfo &table, const Value &parti
 	RecordPartitionValues(table, values, file);
 }
 
-DataFileWriteOptions ReadDataFileWriteOptions(DuckLakeTableEntry &table) {
+DataFileWriteOptions ReadDataFileWriteOptions(ClientContext &context, DuckLakeTableEntry &table) {
 	auto &info = table.GetTableInfo();
 	optional_idx schema_id, table_id;
 	if (!DuckLakeTransaction::IsLocalId(info.schema_id)) {
@@ -325,8 +325,10 @@ DataFileWriteOptions ReadDataFileWriteOptions(DuckLakeTableEntry &table) {
 		table_id = info.table_id;
 	}
 	auto &catalog = table.GetLakeCatalog();
-	auto options = catalog.WithMetadata(
-	    [&](MetadataConnection &conn) { return catalog.GetWriteCache().ReadOptions(conn, schema_id, table_id); });
+	auto &pending = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();
+	auto options = catalog.WithMetadata([&](MetadataConnection &conn) {
+		return catalog.GetWriteCache().ReadOptions(conn, schema_id, table_id, pending);
+	});
 	return DataFileWriteOptions::FromOptions(options);
 }
 
@@ -448,7 +450,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 	info.is_from = false;
 	info.options["field_ids"] = {field_ids};
 	// The lake's options for this table (table beats schema beats global, see lake_options.hpp).
-	auto write_options = ReadDataFileWriteOptions(table);
+	auto write_options = ReadDataFileWriteOptions(context, table);
 	info.options["compression"] = {Value(write_options.compression)};
 	if (write_options.compression_level.IsValid() && write_options.compression == "zstd") {
 		info.options["compression_level"] = {Value::BIGINT(NumericCast<int64_t>(write_options.compression_level.GetIndex()))};

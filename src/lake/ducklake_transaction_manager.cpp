@@ -89,14 +89,14 @@ void DuckLakeTransactionManager::RunCheckpointSteps(ClientContext &context) {
 	rewrite.table_name = merge.table_name;
 	FlushInlinedData(context, catalog, merge.schema_name, merge.table_name);
 	ExpireSnapshotsRequest expire;
-	if (OptionCutoff(catalog, "expire_older_than", expire.older_than)) {
+	if (OptionCutoff(context, catalog, "expire_older_than", expire.older_than)) {
 		expire.has_older_than = true;
 		ExpireSnapshots(context, catalog, expire);
 	}
 	MergeAdjacentFiles(context, catalog, merge);
 	RewriteDataFiles(context, catalog, rewrite);
 	FileCleanupRequest cleanup;
-	if (!OptionCutoff(catalog, "delete_older_than", cleanup.older_than)) {
+	if (!OptionCutoff(context, catalog, "delete_older_than", cleanup.older_than)) {
 		cleanup.older_than = timestamp_tz_t(Timestamp::GetCurrentTimestamp().value - Interval::MICROS_PER_DAY);
 	}
 	CleanupOldFiles(context, catalog, cleanup);

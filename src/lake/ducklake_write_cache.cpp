@@ -61,7 +61,8 @@ void LakeWriteCache::PutTableStats(idx_t table_id, idx_t snapshot_id, CachedTabl
 }
 
 case_insensitive_map_t<string> LakeWriteCache::ReadOptions(MetadataConnection &conn, optional_idx schema_id,
-                                                           optional_idx table_id) {
+                                                           optional_idx table_id,
+                                                           const vector<LakeOptionSetting> &pending) {
 	// DConstants::INVALID_INDEX stands for "no scope id" in the key.
 	auto key = make_pair(schema_id.IsValid() ? schema_id.GetIndex() : DConstants::INVALID_INDEX,
 	                     table_id.IsValid() ? table_id.GetIndex() : DConstants::INVALID_INDEX);
@@ -70,12 +71,15 @@ case_insensitive_map_t<string> LakeWriteCache::ReadOptions(MetadataConnection &c
 	{
 		lock_guard<mutex> guard(lock);
 		auto entry = options.find(key);
-		if (entry != options.end() && now - entry->second.read_at < OPTIONS_LIFETIME) {
+		if (pending.empty() && entry != options.end() && now - entry->second.read_at < OPTIONS_LIFETIME) {
 			return entry->second.options;
 		}
 		given_in_attach = attach_settings;
 	}
-	auto result = LakeOptions::ReadEffective(conn, schema_id, table_id, given_in_attach);
+	auto result = LakeOptions::ReadEffective(conn, schema_id, table_id, given_in_attach, pending);
+	if (!pending.empty()) {
+		return result;
+	}
 	lock_guard<mutex> guard(lock);
 	options[key] = OptionsEntry {now, result};
 	return result;

@@ -31,6 +31,15 @@ struct LakeOptionScope {
 	optional_idx scope_id;
 };
 
+//! An option value set_option gave in a transaction not committed yet: its later statements see it.
+struct LakeOptionSetting {
+	string name;
+	string value;
+	LakeOptionScope scope;
+	//! How options() names the scope's schema or table.
+	string scope_entry;
+};
+
 struct LakeOptions {
 	static const vector<LakeOptionDefinition> &Definitions();
 	//! nullptr when `name` is not a lake option.
@@ -44,9 +53,12 @@ struct LakeOptions {
 	//! The effective values of all options for a table (or a schema, or the lake when both ids are
 	//! unset): the narrowest scope set wins; options set nowhere are absent. `attach_settings` (given
 	//! in ATTACH, for that attachment only) beat the lake-wide values, not schema or table ones.
+	//! `pending` (the transaction's own set_option calls, in order) replace the stored value of their
+	//! option and scope.
 	static case_insensitive_map_t<string> ReadEffective(MetadataConnection &conn, optional_idx schema_id,
 	                                                    optional_idx table_id,
-	                                                    const vector<pair<string, string>> &attach_settings = {});
+	                                                    const vector<pair<string, string>> &attach_settings = {},
+	                                                    const vector<LakeOptionSetting> &pending = {});
 };
 
 //! How data files of a table are written (inserts and compaction). FromOptions fills every field,

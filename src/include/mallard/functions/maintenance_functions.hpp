@@ -111,6 +111,6 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 
 //! The lake's interval option `name` (expire_older_than, delete_older_than) as "now - interval";
 //! false when it is not set.
-bool OptionCutoff(DuckLakeCatalog &catalog, const string &name, timestamp_tz_t &result);
+bool OptionCutoff(ClientContext &context, DuckLakeCatalog &catalog, const string &name, timestamp_tz_t &result);
 
 } // namespace duckdb

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/catalog/lake_options.hpp"
 #include "mallard/lake/maintenance_commit.hpp"
 #include "mallard/storage/delete_file.hpp"
 
@@ -157,6 +158,14 @@ public:
 	//! A flush, merge or rewrite: committed with this transaction (its statement's, in autocommit),
 	//! after the transaction's own changes; dropped on rollback (see maintenance_commit.hpp).
 	void AddMaintenance(MaintenanceCommit step);
+	//! An option set_option gave here: written at commit (a maintenance step), seen before by this
+	//! transaction's own statements, as in DuckLake (LakeOptions::ReadEffective's `pending`).
+	void AddPendingOption(LakeOptionSetting setting) {
+		pending_options.push_back(std::move(setting));
+	}
+	const vector<LakeOptionSetting> &GetPendingOptions() const {
+		return pending_options;
+	}
 	//! Whether maintenance steps commit at once here even inside BEGIN ... COMMIT: CHECKPOINT's do,
 	//! since each of its steps works on what the one before committed.
 	bool CommitsMaintenanceNow() const {
@@ -227,6 +236,7 @@ private:
 	unordered_map<idx_t, DroppedEntry> dropped_macros;
 	//! Maintenance steps called here, in call order.
 	vector<MaintenanceCommit> maintenance;
+	vector<LakeOptionSetting> pending_options;
 	bool commits_maintenance_now = false;
 	//! Data files written here, by (possibly local) table id.
 	map<idx_t, LocalTableData> new_data;

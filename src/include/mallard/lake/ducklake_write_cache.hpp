@@ -9,6 +9,7 @@
 #pragma once
 
 #include "mallard/catalog/lake_metadata.hpp"
+#include "mallard/catalog/lake_options.hpp"
 
 #include "duckdb/common/case_insensitive_map.hpp"
 #include "duckdb/common/mutex.hpp"
@@ -55,7 +56,9 @@ public:
 	//! versioned by snapshots (set_option writes them directly), so a change from
 	//! another process shows here within OPTIONS_LIFETIME; one from this process
 	//! at once (InvalidateOptions).
-	case_insensitive_map_t<string> ReadOptions(MetadataConnection &conn, optional_idx schema_id, optional_idx table_id);
+	//! (With `pending` options of a transaction, read uncached: they are that transaction's alone.)
+	case_insensitive_map_t<string> ReadOptions(MetadataConnection &conn, optional_idx schema_id, optional_idx table_id,
+	                                           const vector<LakeOptionSetting> &pending = {});
 	void InvalidateOptions();
 	//! Settings given in this attachment's ATTACH (see LakeOptions::ReadEffective).
 	void SetAttachSettings(vector<pair<string, string>> settings);
