@@ -246,21 +246,10 @@ enum class PromotionClass { NONE, NUMBER, TIME };
 //! time. Both keep their order under the widening cast, so file bounds written as the old type stay
 //! bounds of the values read as the new one.
 PromotionClass GetPromotionClass(const LogicalType &type) {
-	switch (type.id()) {
-	case LogicalTypeId::TINYINT:
-	case LogicalTypeId::SMALLINT:
-	case LogicalTypeId::INTEGER:
-	case LogicalTypeId::BIGINT:
-	case LogicalTypeId::HUGEINT:
-	case LogicalTypeId::UTINYINT:
-	case LogicalTypeId::USMALLINT:
-	case LogicalTypeId::UINTEGER:
-	case LogicalTypeId::UBIGINT:
-	case LogicalTypeId::UHUGEINT:
-	case LogicalTypeId::FLOAT:
-	case LogicalTypeId::DOUBLE:
-	case LogicalTypeId::DECIMAL:
+	if (type.IsNumeric()) {
 		return PromotionClass::NUMBER;
+	}
+	switch (type.id()) {
 	case LogicalTypeId::DATE:
 	case LogicalTypeId::TIMESTAMP:
 	case LogicalTypeId::TIMESTAMP_SEC:
