@@ -147,8 +147,7 @@ CatalogRows QueryCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		// Every column id a table ever used, with the snapshot that created it (not only the visible ones).
 		parts.push_back(Part(CatalogRowKind::COLUMN_ID,
 		                     {"table_id", "column_id", "min(begin_snapshot)",
-		                      "max(CASE WHEN column_type = 'float32' THEN 1 ELSE 0 END) + "
-		                      "CASE WHEN count(DISTINCT column_type) > 1 THEN 2 ELSE 0 END"},
+		                      "CASE WHEN count(DISTINCT column_type) > 1 THEN 1 ELSE 0 END"},
 		                     {},
 		                     "FROM " + conn.Table("ducklake_column") +
 		                         (table_filter.empty() ? "" : " WHERE " + table_filter) +
@@ -247,7 +246,7 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 	ScanBatch batch;
 	// Filled by some scans, read by later ones (the batch hands results over in order) or after.
 	map<pair<idx_t, idx_t>, idx_t> created;
-	set<pair<idx_t, idx_t>> had_float, promoted;
+	set<pair<idx_t, idx_t>> promoted;
 	map<pair<idx_t, idx_t>, string> first_types;
 	map<pair<idx_t, idx_t>, vector<vector<Value>>> partition_columns;
 	map<idx_t, vector<vector<Value>>> sort_expressions;
@@ -296,9 +295,6 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 				          created[key] = begin.GetIndex();
 			          }
 			          auto type = chunk.GetString(5, row);
-			          if (type == "float32") {
-				          had_float.insert(key);
-			          }
 			          auto first_type = first_types.emplace(key, type).first;
 			          if (first_type->second != type) {
 				          promoted.insert(key);
@@ -362,8 +358,7 @@ CatalogRows ScanCatalogRows(MetadataConnection &conn, idx_t snapshot_id,
 		rows.column_ids.rows.push_back({Value::BIGINT(NumericCast<int64_t>(entry.first.first)),
 		                               Value::BIGINT(NumericCast<int64_t>(entry.first.second)),
 		                               Value::BIGINT(NumericCast<int64_t>(entry.second)),
-		                               Value::BIGINT((had_float.count(entry.first) ? COLUMN_HAD_FLOAT : 0) +
-		                                             (promoted.count(entry.first) ? COLUMN_PROMOTED : 0))});
+		                               Value::BIGINT(promoted.count(entry.first) ? 1 : 0)});
 	}
 	return rows;
 }

@@ -99,18 +99,14 @@ void CastInitialDefaults(LakeColumnInfo &column) {
 }
 
 void SetCreatedSnapshots(vector<LakeColumnInfo> &columns, const unordered_map<idx_t, idx_t> &created,
-                         const unordered_map<idx_t, int64_t> &flags) {
+                         const unordered_set<idx_t> &promoted) {
 	for (auto &column : columns) {
 		auto entry = created.find(column.column_id);
 		if (entry != created.end()) {
 			column.created_snapshot = entry->second;
 		}
-		auto column_flags = flags.find(column.column_id);
-		if (column_flags != flags.end()) {
-			column.had_float_type = (column_flags->second & COLUMN_HAD_FLOAT) != 0;
-			column.promoted = (column_flags->second & COLUMN_PROMOTED) != 0;
-		}
-		SetCreatedSnapshots(column.children, created, flags);
+		column.promoted = promoted.count(column.column_id) > 0;
+		SetCreatedSnapshots(column.children, created, promoted);
 	}
 }
 
@@ -120,7 +116,7 @@ void ReadPartitionSpecs(CatalogRows &catalog_rows, vector<LakeTableInfo> &tables
                         const unordered_map<idx_t, idx_t> &table_index) {
 	auto &column_ids = catalog_rows.column_ids;
 	unordered_map<idx_t, unordered_map<idx_t, idx_t>> created;
-	unordered_map<idx_t, unordered_map<idx_t, int64_t>> flags;
+	unordered_map<idx_t, unordered_set<idx_t>> promoted;
 	for (auto &row : column_ids.rows) {
 		auto it = table_index.find(GetId(row[0]));
 		if (it == table_index.end()) {
@@ -131,12 +127,12 @@ void ReadPartitionSpecs(CatalogRows &catalog_rows, vector<LakeTableInfo> &tables
 		if (!row[2].IsNull()) {
 			created[table.table_id][GetId(row[1])] = GetId(row[2]);
 		}
-		if (!row[3].IsNull()) {
-			flags[table.table_id][GetId(row[1])] = row[3].GetValue<int64_t>();
+		if (!row[3].IsNull() && row[3].GetValue<int64_t>() != 0) {
+			promoted[table.table_id].insert(GetId(row[1]));
 		}
 	}
 	for (auto &table : tables) {
-		SetCreatedSnapshots(table.columns, created[table.table_id], flags[table.table_id]);
+		SetCreatedSnapshots(table.columns, created[table.table_id], promoted[table.table_id]);
 	}
 	auto &specs = catalog_rows.partition_specs;
 	for (auto &row : specs.rows) {

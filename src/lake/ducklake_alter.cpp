@@ -364,7 +364,6 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 			    "to)",
 			    column.name, column.type.ToString(), change.target_type.ToString());
 		}
-		column.had_float_type = column.had_float_type || column.type.id() == LogicalTypeId::FLOAT;
 		column.promoted = true;
 		column.type = change.target_type;
 		if (!column.initial_default.IsNull()) {

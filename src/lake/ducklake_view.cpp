@@ -65,7 +65,7 @@ void VisitBaseTables(QueryNode &node, const std::function<void(BaseTableRef &)> 
 
 } // namespace
 
-string LakeViewSQL(Catalog &catalog, SelectStatement &query) {
+string LakeViewSQL(Catalog &catalog, const SelectStatement &query) {
 	auto copy = query.Copy();
 	auto &lake_name = catalog.GetName();
 	VisitBaseTables(*copy->Cast<SelectStatement>().node, [&](BaseTableRef &ref) {

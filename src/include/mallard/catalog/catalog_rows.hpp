@@ -31,10 +31,6 @@ struct CatalogColumnRow {
 };
 
 //! Each result has the columns and row order of the statement it replaces (see ReadCatalogRows).
-//! Flags of CatalogRows::column_ids.
-static constexpr int64_t COLUMN_HAD_FLOAT = 1;
-static constexpr int64_t COLUMN_PROMOTED = 2;
-
 struct CatalogRows {
 	//! schema_id, schema_uuid, schema_name, path, path_is_relative; by schema_id.
 	MetadataResult schemas;
@@ -46,8 +42,8 @@ struct CatalogRows {
 	vector<CatalogColumnRow> columns;
 	//! table_id, column_id, value of the visible 'comment' column tags.
 	MetadataResult column_tags;
-	//! table_id, column_id, min(begin_snapshot) over every snapshot, flags: COLUMN_HAD_FLOAT when some
-	//! version of the column was float32, plus COLUMN_PROMOTED when its versions had several types.
+	//! table_id, column_id, min(begin_snapshot) over every snapshot, 1 when the column's versions had
+	//! several types (a promotion; else 0).
 	MetadataResult column_ids;
 	//! table_id, partition_id, partition_key_index, column_id, transform; by table_id, partition_key_index.
 	MetadataResult partition_specs;

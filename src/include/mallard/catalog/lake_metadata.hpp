@@ -44,9 +44,6 @@ struct LakeColumnInfo {
 	//! The snapshot that added the column (its first version); files older than it do not hold it
 	//! and read its initial default. Unset for columns added by the current transaction.
 	optional_idx created_snapshot;
-	//! Some version of the column was FLOAT (float32): as a DOUBLE now, files written before the
-	//! promotion store FLOAT values and text bounds of FLOATs.
-	bool had_float_type = false;
 	//! Some version of the column had another type (a promotion): files written before store it, and
 	//! DuckDB 1.4.4 would cast a filter's constant to it (rounding: 1.5 becomes the INTEGER 2).
 	bool promoted = false;

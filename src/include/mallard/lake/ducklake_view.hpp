@@ -39,6 +39,6 @@ unique_ptr<DuckLakeViewEntry> BindLakeViewColumns(ClientContext &context, DuckLa
 //! A view's query as the lake stores it: without the lake's own name, as DuckLake writes view SQL,
 //! so the view reads the same tables under any ATTACH alias. `lake.s.t` becomes `s.t`, and `lake.t`
 //! (the lake's default schema) `main.t`; names of other catalogs, and text in string literals, stay.
-string LakeViewSQL(Catalog &catalog, SelectStatement &query);
+string LakeViewSQL(Catalog &catalog, const SelectStatement &query);
 
 } // namespace duckdb
