@@ -118,8 +118,10 @@ bool FloatTextAsDouble(const Value &text, Value &result) {
 
 void SnapshotWriter::RecastFloatStats(idx_t table_id, idx_t column_id) {
 	auto where = " WHERE table_id = " + Num(table_id) + " AND column_id = " + Num(column_id);
-	auto recast = [&](const string &table, const string &key_column) {
-		auto rows = conn.Query("SELECT " + key_column + ", min_value, max_value FROM " + conn.Table(table) + where);
+	// File statistics have a row per file (`file_column` names it); the table's, one row.
+	auto recast = [&](const string &table, const string &file_column) {
+		auto rows = conn.Query("SELECT " + (file_column.empty() ? string("NULL") : file_column) +
+		                       ", min_value, max_value FROM " + conn.Table(table) + where);
 		for (auto &row : rows.rows) {
 			Value min_value = row[1], max_value = row[2];
 			bool changed = FloatTextAsDouble(row[1], min_value);
@@ -129,15 +131,15 @@ void SnapshotWriter::RecastFloatStats(idx_t table_id, idx_t column_id) {
 			}
 			auto sql = "UPDATE " + conn.Table(table) + " SET min_value = ?, max_value = ?" + where;
 			vector<Value> parameters {min_value, max_value};
-			if (!key_column.empty()) {
-				sql += " AND " + key_column + " = ?";
+			if (!file_column.empty()) {
+				sql += " AND " + file_column + " = ?";
 				parameters.push_back(Value::BIGINT(row[0].GetValue<int64_t>()));
 			}
 			AddStatement(MetadataStatement(sql, std::move(parameters)));
 		}
 	};
 	recast("ducklake_file_column_stats", "data_file_id");
-	recast("ducklake_table_column_stats", "table_id");
+	recast("ducklake_table_column_stats", string());
 }
 
 void SnapshotWriter::CollectColumnRows(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent,
