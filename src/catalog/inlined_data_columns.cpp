@@ -17,7 +17,7 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 	for (auto &table : ListTables(conn, table_id)) {
 		InlinedRows rows;
 		rows.table_name = table.table_name;
-		CatalogScan scan(table.table_name, {"row_id"});
+		CatalogScan scan(table.table_name, {"row_id", "begin_snapshot"});
 		for (auto &column : ReadColumns(conn, table)) {
 			scan.columns.push_back(column.name);
 			rows.column_ids.push_back(column.column_id);
@@ -29,8 +29,8 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 			source = conn.Scan(scan.VisibleAt(snapshot_id));
 		} else {
 			// The statement itself, as the scan's SQL would not quote the user's column names.
-			string sql = "SELECT row_id";
-			for (idx_t i = 1; i < scan.columns.size(); i++) {
+			string sql = "SELECT row_id, begin_snapshot";
+			for (idx_t i = 2; i < scan.columns.size(); i++) {
 				sql += ", " + MetadataConnection::Identifier(scan.columns[i]);
 			}
 			source = conn.QueryColumns(sql + " FROM " + conn.Table(table.table_name) + " WHERE " +
@@ -40,36 +40,40 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 			continue;
 		}
 		auto &source_types = source->Types();
-		if (source_types.size() != rows.column_ids.size() + 1 || source_types[0].id() != LogicalTypeId::BIGINT) {
-			throw IOException("Inlined-data table %s of the catalog does not hold integer row ids and the table's "
-			                  "columns",
+		if (source_types.size() != rows.column_ids.size() + 2 || source_types[0].id() != LogicalTypeId::BIGINT ||
+		    source_types[1].id() != LogicalTypeId::BIGINT) {
+			throw IOException("Inlined-data table %s of the catalog does not hold integer row ids and snapshots and "
+			                  "the table's columns",
 			                  table.table_name);
 		}
-		// Value columns: the source's columns after row_id.
+		// Value columns: the source's columns after row_id and begin_snapshot.
 		vector<LogicalType> types;
 		for (idx_t col = 0; col < rows.column_ids.size(); col++) {
 			auto type = column_types.find(rows.column_ids[col]);
-			types.push_back(type != column_types.end() ? type->second : source_types[col + 1]);
+			types.push_back(type != column_types.end() ? type->second : source_types[col + 2]);
 		}
 		auto stored = make_shared_ptr<ColumnDataCollection>(Allocator::DefaultAllocator(), types);
 		DataChunk values;
 		values.Initialize(Allocator::DefaultAllocator(), types);
 		rows.row_ids.reserve(source->Count());
+		rows.begin_snapshots.reserve(source->Count());
 		for (auto &chunk : source->Chunks()) {
 			auto count = chunk.size();
 			auto &row_ids = chunk.data[0];
-			auto &validity = FlatVector::Validity(row_ids);
+			auto &snapshots = chunk.data[1];
 			auto ids = FlatVector::GetData<int64_t>(row_ids);
+			auto begins = FlatVector::GetData<int64_t>(snapshots);
 			for (idx_t i = 0; i < count; i++) {
-				if (!validity.RowIsValid(i)) {
-					throw IOException("Inlined-data table %s of the catalog holds a row without a row id",
+				if (!FlatVector::Validity(row_ids).RowIsValid(i) || !FlatVector::Validity(snapshots).RowIsValid(i)) {
+					throw IOException("Inlined-data table %s of the catalog holds a row without a row id or snapshot",
 					                  table.table_name);
 				}
 				rows.row_ids.push_back(ids[i]);
+				rows.begin_snapshots.push_back(NumericCast<idx_t>(begins[i]));
 			}
 			values.Reset();
 			for (idx_t col = 0; col < types.size(); col++) {
-				CastStored(chunk.data[col + 1], rows.written_types[col], values.data[col], count);
+				CastStored(chunk.data[col + 2], rows.written_types[col], values.data[col], count);
 			}
 			values.SetCardinality(count);
 			stored->Append(values);

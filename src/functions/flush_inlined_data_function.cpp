@@ -1,5 +1,6 @@
 // ducklake_flush_inlined_data (spec: data inlining): writes the live inlined rows of each table into
-// Parquet files that keep their row ids (_ducklake_internal_row_id), one per partition of a
+// Parquet files that keep their row ids and snapshots (_ducklake_internal_row_id and
+// _ducklake_internal_snapshot_id), one per partition of a
 // partitioned table as an insert writes them (else one), and in the same new snapshot
 // ends those rows, so time travel to older snapshots still reads them inlined and table_changes
 // sees no change (the snapshot is marked inline_flush, a rewrite). Inlined-data tables that no
@@ -87,8 +88,9 @@ vector<FlushedGroup> PlanFlushGroups(ClientContext &context, DuckLakeCatalog &ca
 	for (idx_t i = 0; i < keys.size(); i++) {
 		select += keys[i] + " AS k" + std::to_string(i) + ", ";
 	}
-	auto query = "SELECT " + select + "count(*), min(rowid) FROM (" +
-	             InlinedRowsQuery(catalog, schema, table, snapshot_id, "*, rowid") + ") GROUP BY ALL";
+	auto query = "SELECT " + select + "count(*), min(_ducklake_internal_row_id) FROM (" +
+	             InlinedRowsQuery(catalog, schema, table, snapshot_id, "*, _ducklake_internal_row_id") +
+	             ") GROUP BY ALL";
 	Connection connection(DatabaseInstance::GetDatabase(context));
 	auto result = connection.Query(query);
 	if (result->HasError()) {
@@ -126,8 +128,10 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 		auto name = Ident(column.name);
 		select += (storage == column.type ? name : "CAST(" + name + " AS " + storage.ToString() + ") AS " + name) + ", ";
 	}
-	select += "rowid AS _ducklake_internal_row_id";
-	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
+	// Each row keeps its id and the snapshot that inserted it (the scan's virtual columns by these
+	// names), as the rows of a merged file do.
+	select += "_ducklake_internal_row_id, _ducklake_internal_snapshot_id";
+	auto copy_options = ParquetCopyOptions(FieldIdsWithInternal(table.columns, true, true), options);
 	auto file_name = group.folder + LakePaths::NewDataFileName();
 	string query = InlinedRowsQuery(catalog, schema, table, snapshot_id, select);
 	if (!group.condition.empty()) {
@@ -136,7 +140,7 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 	// Rows keep their ids in a column, so a sorted table's file is written in its sort order.
 	query = HasSortOrder(table) ? SortedQuery(context, LakeSortScope {catalog.GetName(), schema.name}, table, query,
 	                                          "_ducklake_internal_row_id")
-	                            : query + " ORDER BY rowid";
+	                            : query + " ORDER BY _ducklake_internal_row_id";
 	auto file = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name, group.rows,
 	                           "Flushing inlined data", table.name, table.columns);
 	file.row_id_start = group.first_row_id;

@@ -46,6 +46,8 @@ struct MergeSourceFile {
 	idx_t begin_snapshot = 0;
 	//! The file keeps its row ids in a _ducklake_internal_row_id column.
 	bool has_row_id_column = false;
+	//! The file keeps the snapshot that inserted each row in a _ducklake_internal_snapshot_id column.
+	bool has_snapshot_column = false;
 
 	idx_t LiveRows() const {
 		return info.record_count - info.DeletedCount();
@@ -53,15 +55,16 @@ struct MergeSourceFile {
 };
 
 //! Marks the files that carry their row ids in a _ducklake_internal_row_id column (written by
-//! UPDATE, MERGE or rewrite_data_files): their positions no longer give their row ids. The column
-//! shows in the file's Parquet schema.
-void MarkRowIdColumns(ClientContext &context, const string &folder, vector<MergeSourceFile> &files) {
+//! UPDATE, MERGE or rewrite_data_files): their positions no longer give their row ids; and those
+//! that carry each row's snapshot (written by merges, flushes and rewrites). The columns show in the
+//! file's Parquet schema.
+void MarkInternalColumns(ClientContext &context, const string &folder, vector<MergeSourceFile> &files) {
 	if (files.empty()) {
 		return;
 	}
 	Connection connection(DatabaseInstance::GetDatabase(context));
 	string paths;
-	unordered_set<string> with_row_ids;
+	unordered_set<string> with_row_ids, with_snapshots;
 	for (auto &file : files) {
 		auto path = LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative);
 		if (file.info.encryption_key.empty()) {
@@ -78,20 +81,26 @@ void MarkRowIdColumns(ClientContext &context, const string &folder, vector<Merge
 		if (std::find(names.begin(), names.end(), "_ducklake_internal_row_id") != names.end()) {
 			with_row_ids.insert(path);
 		}
+		if (std::find(names.begin(), names.end(), "_ducklake_internal_snapshot_id") != names.end()) {
+			with_snapshots.insert(path);
+		}
 	}
 	if (!paths.empty()) {
-		auto result = connection.Query("SELECT DISTINCT file_name FROM parquet_schema([" + paths +
-		                               "]) WHERE field_id = " + std::to_string(MultiFileReader::ROW_ID_FIELD_ID));
+		auto result = connection.Query(StringUtil::Format(
+		    "SELECT DISTINCT file_name, field_id FROM parquet_schema([%s]) WHERE field_id IN (%d, %d)", paths,
+		    MultiFileReader::ROW_ID_FIELD_ID, MultiFileReader::LAST_UPDATED_SEQUENCE_NUMBER_ID));
 		if (result->HasError()) {
 			result->ThrowError("Merging files: reading their Parquet schemas: ");
 		}
 		for (auto &row : *result) {
-			with_row_ids.insert(row.GetValue<string>(0));
+			auto &marked = row.GetValue<int32_t>(1) == MultiFileReader::ROW_ID_FIELD_ID ? with_row_ids : with_snapshots;
+			marked.insert(row.GetValue<string>(0));
 		}
 	}
 	for (auto &file : files) {
-		file.has_row_id_column =
-		    with_row_ids.count(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative)) > 0;
+		auto path = LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative);
+		file.has_row_id_column = with_row_ids.count(path) > 0;
+		file.has_snapshot_column = with_snapshots.count(path) > 0;
 	}
 }
 
@@ -286,8 +295,9 @@ bool KeepsPositionalRowIds(const vector<MergeSourceFile> &group) {
 
 //! The live rows of the group's files, mapped to the table's current columns by field id (named
 //! c0, c1, ... whatever the table calls them), with each row's id as row_id: its
-//! _ducklake_internal_row_id, else row_id_start + position. filename and file_row_number are
-//! read_parquet's virtual columns, which no column of the file can hide.
+//! _ducklake_internal_row_id, else row_id_start + position; and the snapshot that inserted it as
+//! snapshot: its _ducklake_internal_snapshot_id, else the file's begin_snapshot. filename and
+//! file_row_number are read_parquet's virtual columns, which no column of the file can hide.
 string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vector<MergeSourceFile> &group) {
 	string select;
 	for (idx_t i = 0; i < table.columns.size(); i++) {
@@ -307,7 +317,8 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 		}
 		auto path = MetadataConnection::Literal(full_path);
 		files += string(files.empty() ? "" : ", ") + path;
-		starts += string(starts.empty() ? "" : ", ") + "(" + path + ", " + std::to_string(file.info.row_id_start) + ")";
+		starts += StringUtil::Format("%s(%s, %llu, %llu)", starts.empty() ? "" : ", ", path, file.info.row_id_start,
+		                             file.begin_snapshot);
 		if (file.info.has_delete_file) {
 			auto delete_path =
 			    LakePaths::Resolve(folder, file.info.delete_file.path, file.info.delete_file.path_is_relative);
@@ -316,10 +327,11 @@ string LiveRowsQuery(const LakeTableInfo &table, const string &folder, const vec
 			             ", " + path + ")";
 		}
 	}
-	auto query = "SELECT " + select + "coalesce(f._ducklake_internal_row_id, s.row_id_start + f.file_row_number) AS "
-	             "row_id FROM " + DataFileRead("[" + files + "]", table.columns, "c", mapped, encrypted) +
-	             " f JOIN (VALUES " + starts +
-	             ") s(file_name, row_id_start) ON f.filename = s.file_name";
+	auto query = "SELECT " + select +
+	             "coalesce(f._ducklake_internal_row_id, s.row_id_start + f.file_row_number) AS row_id, "
+	             "coalesce(f._ducklake_internal_snapshot_id, s.begin_snapshot) AS snapshot FROM " +
+	             DataFileRead("[" + files + "]", table.columns, "c", mapped, encrypted) + " f JOIN (VALUES " + starts +
+	             ") s(file_name, row_id_start, begin_snapshot) ON f.filename = s.file_name";
 	if (!deletes.empty()) {
 		query += " ANTI JOIN (SELECT m.file_name, d.pos FROM (" + ReadParquetFilesSQL("filename, pos", deletes) +
 		         ") d JOIN (VALUES " + delete_of +
@@ -354,32 +366,44 @@ DataFileInfo WriteMergedFile(ClientContext &context, const LakeSortScope &scope,
 	bool positional = !sorted && KeepsPositionalRowIds(group);
 	bool same_schema = true;
 	bool any_encrypted = false;
+	// Every row keeps the snapshot that inserted it (as in DuckLake's merged files); read_parquet
+	// copies that column only when all sources have it, or adds it when none has.
+	idx_t with_snapshots = 0;
 	for (auto &file : group) {
 		// A name-mapped file's columns are not the table's: it is read through its mapping.
 		same_schema = same_schema && file.begin_snapshot >= last_schema_change && !file.info.name_mapping;
 		any_encrypted = any_encrypted || !file.info.encryption_key.empty();
+		with_snapshots += file.has_snapshot_column;
+	}
+	bool same_internal_columns = with_snapshots == 0 || with_snapshots == group.size();
+	for (auto &column : table.columns) {
+		// A column of this name would hide read_parquet's virtual file_index.
+		same_internal_columns = same_internal_columns && !StringUtil::CIEquals(column.name, "file_index");
 	}
 	string query;
 	// read_parquet takes one key per call: encrypted files go through the lake's reader below.
-	if (positional && same_schema && !any_encrypted) {
+	if (positional && same_schema && !any_encrypted && same_internal_columns) {
 		// Every source was written with the table's current columns: copy the stored values as they
 		// are, file after file (each file's rows in order, the files in row id order).
-		string files;
+		string files, snapshots;
 		for (auto &file : group) {
 			files += string(files.empty() ? "" : ", ") +
 			         MetadataConnection::Literal(LakePaths::Resolve(folder, file.info.path, file.info.path_is_relative));
+			snapshots += string(snapshots.empty() ? "" : ", ") + std::to_string(file.begin_snapshot);
 		}
-		query = "SELECT * FROM read_parquet([" + files + "])";
+		auto snapshot = with_snapshots ? string() : ", [" + snapshots + "][(file_index + 1)::BIGINT] AS "
+		                                                               "_ducklake_internal_snapshot_id";
+		query = "SELECT *" + snapshot + " FROM read_parquet([" + files + "])";
 	} else {
 		// Qualified, so a table column named row_id (an output alias here) cannot capture it.
 		query = "SELECT " + StorageSelectList(table.columns, "live.c") +
-		        (positional ? "" : "live.row_id AS _ducklake_internal_row_id, ");
-		query = query.substr(0, query.size() - 2) + " FROM (" + LiveRowsQuery(table, folder, group) + ") live";
+		        (positional ? "" : "live.row_id AS _ducklake_internal_row_id, ") +
+		        "live.snapshot AS _ducklake_internal_snapshot_id FROM (" + LiveRowsQuery(table, folder, group) +
+		        ") live";
 		query = sorted ? SortedQuery(context, scope, table, query, "_ducklake_internal_row_id")
 		               : query + " ORDER BY live.row_id";
 	}
-	auto copy_options =
-	    ParquetCopyOptions(positional ? FieldIds(table.columns) : FieldIdsWithRowId(table.columns), options);
+	auto copy_options = ParquetCopyOptions(FieldIdsWithInternal(table.columns, !positional, true), options);
 	auto merged = CopyToDataFile(context, query, copy_options, encryption_key, folder, file_name, record_count,
 	                             "Merging files", table.name, table.columns);
 	merged.row_id_start = first.row_id_start;
@@ -537,7 +561,7 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 			continue;
 		}
 		for (auto &group : plan.groups) {
-			MarkRowIdColumns(context, plan.folder, group);
+			MarkInternalColumns(context, plan.folder, group);
 			progress.AddTotal(GroupSizeEstimate(group));
 		}
 		plans.push_back(std::move(plan));

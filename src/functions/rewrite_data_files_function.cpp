@@ -81,7 +81,8 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeSortScope &sco
 	// qualified: no column name of the table can hide or capture it.
 	auto select = StorageSelectList(table.columns, "f.c");
 	select += "coalesce(f._ducklake_internal_row_id, " + std::to_string(file.row_id_start) +
-	          " + f.file_row_number) AS _ducklake_internal_row_id";
+	          " + f.file_row_number) AS _ducklake_internal_row_id, coalesce(f._ducklake_internal_snapshot_id, " +
+	          std::to_string(file.begin_snapshot.GetIndex()) + ") AS _ducklake_internal_snapshot_id";
 	string query = "SELECT " + select + " FROM " +
 	               DataFileRead(MetadataConnection::Literal(source_path), table.columns, "c", mapped, encrypted) +
 	               " f WHERE f.file_row_number NOT IN (SELECT pos FROM " +
@@ -89,8 +90,8 @@ DataFileInfo WriteRewrittenFile(ClientContext &context, const LakeSortScope &sco
 	// Rows keep their ids in a column, so a sorted table's file is written in its sort order.
 	query = HasSortOrder(table) ? SortedQuery(context, scope, table, query, "_ducklake_internal_row_id")
 	                            : query + " ORDER BY f.file_row_number";
-	// The table's field ids plus the row id column's, as DuckLakeInsert writes them for UPDATE.
-	auto copy_options = ParquetCopyOptions(FieldIdsWithRowId(table.columns), options);
+	// The table's field ids plus those of the columns keeping each row's id and snapshot.
+	auto copy_options = ParquetCopyOptions(FieldIdsWithInternal(table.columns, true, true), options);
 	auto file_name = LakePaths::NewDataFileName();
 	if (file.partition_id.IsValid()) {
 		// Partitioned files live in their Hive folder: the new one goes beside its source.

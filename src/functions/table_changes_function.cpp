@@ -94,8 +94,10 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 		                                    : ", " + stored + " AS " + Ident(column.name);
 		typed_nulls += ", NULL::" + column.type.ToString() + " AS " + Ident(column.name);
 	}
-	// Start with an empty, typed result: the range may hold no change at all.
-	string changes = "SELECT NULL::BIGINT AS snapshot_id, NULL::BIGINT AS rowid, NULL::VARCHAR AS change_type" +
+	// Start with an empty, typed result: the range may hold no change at all. Its names are the
+	// union's, internal ones, so a table column named snapshot_id, rowid or change_type keeps its values.
+	string changes = "SELECT NULL::BIGINT AS __ducklake_snapshot, NULL::BIGINT AS __ducklake_rowid, NULL::VARCHAR AS "
+	                 "__ducklake_change" +
 	                 typed_nulls + " WHERE false";
 	if (start <= end && !DuckLakeTransaction::IsLocalId(table_id)) {
 		// Snapshots that only rewrote files (compaction, merging) change no row: their ended and new
@@ -134,17 +136,20 @@ string BuildChangesQuery(ClientContext &context, DuckLakeCatalog &catalog, DuckL
 		// Inlined rows (inlined_changes.hpp).
 		changes += InlinedChangeRows(catalog, table.GetTableInfo(), start, end, rewrite_snapshots);
 	}
+	// Insertions are inserts and update postimages: the rows the union has as inserts.
 	string filter;
 	if (kind == ChangeKind::INSERTIONS) {
-		filter = " WHERE change_type IN ('insert', 'update_postimage')";
+		filter = " WHERE __ducklake_change = 'insert'";
 	} else if (kind == ChangeKind::DELETIONS) {
-		filter = " WHERE change_type IN ('delete', 'update_preimage')";
+		filter = " WHERE __ducklake_change = 'delete'";
 	}
 	// A row id deleted and inserted in one snapshot is an update (spec: UPDATE keeps the row id).
-	return "SELECT * FROM (SELECT snapshot_id, rowid, CASE WHEN count(*) OVER (PARTITION BY snapshot_id, rowid) > 1 "
-	       "THEN (CASE change_type WHEN 'insert' THEN 'update_postimage' ELSE 'update_preimage' END) ELSE "
-	       "change_type END AS change_type" +
-	       column_list + " FROM (" + changes + ") changes)" + filter;
+	return "SELECT __ducklake_snapshot AS snapshot_id, __ducklake_rowid AS rowid, CASE WHEN __ducklake_changes > 1 "
+	       "THEN (CASE __ducklake_change WHEN 'insert' THEN 'update_postimage' ELSE 'update_preimage' END) ELSE "
+	       "__ducklake_change END AS change_type" +
+	       column_list + " FROM (SELECT *, count(*) OVER (PARTITION BY __ducklake_snapshot, __ducklake_rowid) AS "
+	                     "__ducklake_changes FROM (" +
+	       changes + ") changes) changes" + filter;
 }
 
 unique_ptr<TableRef> ChangesBindReplace(ClientContext &context, TableFunctionBindInput &input) {

@@ -168,16 +168,22 @@ Value FieldIds(const vector<LakeColumnInfo> &columns) {
 	return Value::STRUCT(std::move(fields));
 }
 
-Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns) {
+Value FieldIdsWithInternal(const vector<LakeColumnInfo> &columns, bool row_ids, bool snapshots) {
 	auto field_ids = FieldIds(columns);
 	auto &fields = StructValue::GetChildren(field_ids);
 	auto &field_types = StructType::GetChildTypes(field_ids.type());
-	child_list_t<Value> with_row_id;
+	child_list_t<Value> result;
 	for (idx_t i = 0; i < fields.size(); i++) {
-		with_row_id.emplace_back(field_types[i].first, fields[i]);
+		result.emplace_back(field_types[i].first, fields[i]);
 	}
-	with_row_id.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
-	return Value::STRUCT(std::move(with_row_id));
+	if (row_ids) {
+		result.emplace_back("_ducklake_internal_row_id", Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID));
+	}
+	if (snapshots) {
+		result.emplace_back("_ducklake_internal_snapshot_id",
+		                    Value::INTEGER(MultiFileReader::LAST_UPDATED_SEQUENCE_NUMBER_ID));
+	}
+	return Value::STRUCT(std::move(result));
 }
 
 string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &read_prefix) {
@@ -425,7 +431,7 @@ PhysicalOperator &DuckLakeInsert::Plan(ClientContext &context, PhysicalPlanGener
 		names.push_back("_ducklake_internal_row_id");
 		types.push_back(LogicalType::BIGINT);
 		storage_expressions.push_back(make_uniq<BoundReferenceExpression>(LogicalType::BIGINT, columns.size()));
-		field_ids = FieldIdsWithRowId(columns);
+		field_ids = FieldIdsWithInternal(columns, true, false);
 	}
 	// A partitioned table: the key values are extra columns the writer splits rows by (into Hive
 	// folders key=value) and does not write into the files.

@@ -163,10 +163,7 @@ TableStorageInfo DuckLakeTableEntry::GetStorageInfo(ClientContext &context) {
 
 virtual_column_map_t DuckLakeTableEntry::GetVirtualColumns() const {
 	virtual_column_map_t result;
-	result.insert(make_pair(COLUMN_IDENTIFIER_ROW_ID, TableColumn("rowid", LogicalType::BIGINT)));
-	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILENAME, TableColumn("filename", LogicalType::VARCHAR)));
-	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER,
-	                        TableColumn("file_row_number", LogicalType::BIGINT)));
+	AddLakeVirtualColumns(result);
 	return result;
 }
 

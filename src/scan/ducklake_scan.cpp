@@ -192,12 +192,38 @@ public:
 		// No hive partitions or filename columns: a lake table's columns are exactly its catalog columns.
 	}
 
+	//! snapshot_id is the file's begin snapshot unless the file keeps one per row (DuckLake's
+	//! merged files) or is inlined rows (their reader fills it).
+	unique_ptr<Expression> GetConstantVirtualColumn(MultiFileReaderData &reader_data, idx_t column_id,
+	                                                const LogicalType &type) override {
+		column_id = ResolveInternalName(column_id);
+		if (column_id != COLUMN_IDENTIFIER_SNAPSHOT_ID) {
+			return MultiFileReader::GetConstantVirtualColumn(reader_data, column_id, type);
+		}
+		auto located = info->Locate(reader_data.reader->GetFileName());
+		if (!located.second.IsValid()) {
+			throw InternalException("Lake scan opened a file it does not know: %s", reader_data.reader->GetFileName());
+		}
+		auto local_file = located.first->LocalFile(located.second.GetIndex());
+		if ((local_file && local_file->inlined) || FindLocalColumn(reader_data.reader->GetColumns(), SNAPSHOT_FIELD_ID)) {
+			return nullptr;
+		}
+		auto begin = located.first->BeginSnapshot(located.second.GetIndex());
+		auto value = begin.IsValid() ? Value::BIGINT(NumericCast<int64_t>(begin.GetIndex())) : Value(type);
+		return make_uniq<BoundConstantExpression>(std::move(value));
+	}
+
 	//! rowid = the file's row_id_start + the row's position in the file (spec: row ids).
 	unique_ptr<Expression> GetVirtualColumnExpression(ClientContext &context, MultiFileReaderData &reader_data,
 	                                                  const vector<MultiFileColumnDefinition> &local_columns,
 	                                                  idx_t &column_id, const LogicalType &type,
 	                                                  MultiFileLocalIndex local_index,
 	                                                  optional_ptr<MultiFileColumnDefinition> &global_reference) override {
+		column_id = ResolveInternalName(column_id);
+		if (column_id == COLUMN_IDENTIFIER_SNAPSHOT_ID && FindLocalColumn(local_columns, SNAPSHOT_FIELD_ID)) {
+			global_reference = &snapshot_id_column;
+			return make_uniq<BoundReferenceExpression>(type, local_index.GetIndex());
+		}
 		if (column_id != COLUMN_IDENTIFIER_ROW_ID) {
 			return MultiFileReader::GetVirtualColumnExpression(context, reader_data, local_columns, column_id, type,
 			                                                   local_index, global_reference);
@@ -207,13 +233,10 @@ public:
 		if (!entry.IsValid()) {
 			throw InternalException("Lake scan opened a file it does not know: %s", reader_data.reader->GetFileName());
 		}
-		for (auto &local : local_columns) {
-			if (!local.identifier.IsNull() && local.identifier.type().id() == LogicalTypeId::INTEGER &&
-			    local.identifier.GetValue<int32_t>() == MultiFileReader::ROW_ID_FIELD_ID) {
-				// Rows rewritten by an UPDATE keep their row ids in the file (spec: row ids).
-				global_reference = &row_id_column;
-				return make_uniq<BoundReferenceExpression>(type, local_index.GetIndex());
-			}
+		if (FindLocalColumn(local_columns, ROW_ID_FIELD_ID)) {
+			// Rows rewritten by an UPDATE keep their row ids in the file (spec: row ids).
+			global_reference = &row_id_column;
+			return make_uniq<BoundReferenceExpression>(type, local_index.GetIndex());
 		}
 		column_id = COLUMN_IDENTIFIER_FILE_ROW_NUMBER;
 		auto row_number = make_uniq<BoundReferenceExpression>(LogicalType::BIGINT, local_index.GetIndex());
@@ -349,14 +372,35 @@ public:
 
 private:
 	shared_ptr<LakeScanInfo> info;
-	//! The column of explicit row ids, mapped by its field id when a file has it.
+	static constexpr int32_t SNAPSHOT_FIELD_ID = MultiFileReader::LAST_UPDATED_SEQUENCE_NUMBER_ID;
+	//! The columns of explicit row ids and of each row's snapshot, mapped by field id when a file has them.
 	MultiFileColumnDefinition row_id_column {RowIdColumn()};
+	MultiFileColumnDefinition snapshot_id_column {InternalColumn("_ducklake_internal_snapshot_id", SNAPSHOT_FIELD_ID)};
 
 	static MultiFileColumnDefinition RowIdColumn() {
-		MultiFileColumnDefinition result("_ducklake_internal_row_id", LogicalType::BIGINT);
-		result.identifier = Value::INTEGER(MultiFileReader::ROW_ID_FIELD_ID);
+		return InternalColumn("_ducklake_internal_row_id", ROW_ID_FIELD_ID);
+	}
+	static MultiFileColumnDefinition InternalColumn(const string &name, int32_t field_id) {
+		MultiFileColumnDefinition result(name, LogicalType::BIGINT);
+		result.identifier = Value::INTEGER(field_id);
 		result.default_expression = make_uniq<ConstantExpression>(Value(LogicalType::BIGINT));
 		return result;
+	}
+	//! The virtual column an internal name stands for.
+	static column_t ResolveInternalName(column_t column_id) {
+		if (column_id == COLUMN_IDENTIFIER_INTERNAL_ROW_ID) {
+			return COLUMN_IDENTIFIER_ROW_ID;
+		}
+		return column_id == COLUMN_IDENTIFIER_INTERNAL_SNAPSHOT_ID ? COLUMN_IDENTIFIER_SNAPSHOT_ID : column_id;
+	}
+	static bool FindLocalColumn(const vector<MultiFileColumnDefinition> &local_columns, int32_t field_id) {
+		for (auto &local : local_columns) {
+			if (!local.identifier.IsNull() && local.identifier.type().id() == LogicalTypeId::INTEGER &&
+			    local.identifier.GetValue<int32_t>() == field_id) {
+				return true;
+			}
+		}
+		return false;
 	}
 };
 
@@ -407,13 +451,25 @@ virtual_column_map_t LakeScanVirtualColumns(ClientContext &context, optional_ptr
 	MultiFileReader::GetVirtualColumns(context, multi_file_data.reader_bind, result);
 	// file_row_number: DELETE and UPDATE address rows by data file and position.
 	multi_file_data.interface->GetVirtualColumns(context, multi_file_data, result);
-	result.insert(make_pair(COLUMN_IDENTIFIER_ROW_ID, TableColumn("rowid", LogicalType::BIGINT)));
+	AddLakeVirtualColumns(result);
 	// The scan's column mapping looks virtual columns up here.
 	multi_file_data.virtual_columns = result;
 	return result;
 }
 
 } // namespace
+
+void AddLakeVirtualColumns(virtual_column_map_t &result) {
+	result.insert(make_pair(COLUMN_IDENTIFIER_ROW_ID, TableColumn("rowid", LogicalType::BIGINT)));
+	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILENAME, TableColumn("filename", LogicalType::VARCHAR)));
+	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER,
+	                        TableColumn("file_row_number", LogicalType::BIGINT)));
+	result.insert(make_pair(COLUMN_IDENTIFIER_SNAPSHOT_ID, TableColumn("snapshot_id", LogicalType::BIGINT)));
+	result.insert(
+	    make_pair(COLUMN_IDENTIFIER_INTERNAL_ROW_ID, TableColumn("_ducklake_internal_row_id", LogicalType::BIGINT)));
+	result.insert(make_pair(COLUMN_IDENTIFIER_INTERNAL_SNAPSHOT_ID,
+	                        TableColumn("_ducklake_internal_snapshot_id", LogicalType::BIGINT)));
+}
 
 MultiFileColumnDefinition LakeColumnDefinition(const LakeColumnInfo &column) {
 	MultiFileColumnDefinition result(column.name, column.type);

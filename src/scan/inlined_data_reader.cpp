@@ -4,6 +4,7 @@
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/scan/ducklake_scan.hpp"
 #include "mallard/storage/immutable_cache.hpp"
 
 #include "duckdb/common/multi_file/multi_file_reader.hpp"
@@ -40,7 +41,9 @@ public:
 	}
 
 	void AddVirtualColumn(column_t virtual_column_id) override {
-		if (virtual_column_id != MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER) {
+		if (virtual_column_id == COLUMN_IDENTIFIER_SNAPSHOT_ID) {
+			snapshot_columns.insert(sources.size());
+		} else if (virtual_column_id != MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER) {
 			throw NotImplementedException("Lake scan: virtual column %llu is not available for inlined rows",
 			                              virtual_column_id);
 		}
@@ -112,6 +115,10 @@ private:
 			auto declared = column_ids[MultiFileLocalIndex(col)].GetId();
 			auto source = sources[declared];
 			auto &result = chunk.data[col];
+			if (snapshot_columns.count(declared)) {
+				FillSnapshots(result, count);
+				continue;
+			}
 			if (!source.IsValid()) {
 				auto row_ids = FlatVector::GetData<int64_t>(result);
 				for (idx_t i = 0; i < count; i++) {
@@ -129,7 +136,24 @@ private:
 		return count;
 	}
 
+	//! The snapshot that inserted each row; NULL for the transaction's own rows.
+	void FillSnapshots(Vector &result, idx_t count) {
+		if (local || data->begin_snapshots.size() != data->Count()) {
+			result.SetVectorType(VectorType::CONSTANT_VECTOR);
+			ConstantVector::SetNull(result, true);
+			return;
+		}
+		auto snapshots = FlatVector::GetData<int64_t>(result);
+		for (idx_t i = 0; i < count; i++) {
+			snapshots[i] = NumericCast<int64_t>(data->begin_snapshots[offset + i]);
+		}
+	}
+
 	void FillColumn(idx_t declared, Vector &result, idx_t count) {
+		if (snapshot_columns.count(declared)) {
+			FillSnapshots(result, count);
+			return;
+		}
 		auto source = sources[declared];
 		if (!source.IsValid()) {
 			// rowid and file_row_number: both the row id (DELETE addresses inlined rows by it).
@@ -186,6 +210,8 @@ private:
 	ColumnDataScanState stored_scan;
 	DataChunk stored_chunk;
 	vector<optional_idx> sources;
+	//! The declared columns that are the snapshot_id virtual column.
+	unordered_set<idx_t> snapshot_columns;
 	mutex lock;
 	bool claimed = false;
 	idx_t offset = 0;

@@ -23,8 +23,9 @@ class PhysicalPlanGenerator;
 LogicalType ParquetStorageType(const LogicalType &type);
 //! The Parquet writer's FIELD_IDS value for columns: field id = column id.
 Value FieldIds(const vector<LakeColumnInfo> &columns);
-//! FieldIds plus the _ducklake_internal_row_id column's (files whose rows keep their row ids).
-Value FieldIdsWithRowId(const vector<LakeColumnInfo> &columns);
+//! FieldIds plus those of the internal columns that keep each row's id (_ducklake_internal_row_id)
+//! and the snapshot that inserted it (_ducklake_internal_snapshot_id), for the files that have them.
+Value FieldIdsWithInternal(const vector<LakeColumnInfo> &columns, bool row_ids, bool snapshots);
 //! "<read_prefix>0 AS name0, ..., " for maintenance rewrites: the columns read as prefix0, prefix1, ...
 //! (DataFileRead with a name prefix) written back under their names, in storage types.
 string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &read_prefix);

@@ -144,6 +144,12 @@ struct LakeScanInfo : public TableFunctionInfo {
 		return i < committed_count ? committed->files[i]->info.row_id_start
 		                           : local_files[i - committed_count].row_id_start;
 	}
+	//! The snapshot that added file i; unset for the transaction's own files.
+	optional_idx BeginSnapshot(idx_t i) const {
+		EnsureLoaded();
+		return i < committed_count ? committed->files[i]->info.begin_snapshot
+		                           : local_files[i - committed_count].begin_snapshot;
+	}
 	//! Rows of the file the scan sees: records minus committed and local deletes.
 	idx_t VisibleRowCount(idx_t i) const;
 	//! Whether VisibleRowCount(i) is exact: not for a committed file whose delete file holds deletes
