@@ -189,7 +189,8 @@ vector<InlinedColumn> InlinedData::ReadColumns(MetadataConnection &conn, const I
 	return result;
 }
 
-void InlinedData::CastStored(Vector &stored, const LogicalType &written_type, Vector &result, idx_t count) {
+void InlinedData::CastStored(Vector &stored, const LogicalType &written_type, Vector &result, idx_t count,
+                             optional_ptr<ClientContext> context) {
 	auto &type = result.GetType();
 	if (written_type.id() == LogicalTypeId::INVALID || written_type == type || written_type == stored.GetType()) {
 		ReferenceOrCast(stored, result, count);
@@ -197,7 +198,27 @@ void InlinedData::CastStored(Vector &stored, const LogicalType &written_type, Ve
 	}
 	Vector written(written_type, count);
 	VectorOperations::DefaultCast(stored, written, count);
-	VectorOperations::DefaultCast(written, result, count);
+	if (context) {
+		VectorOperations::Cast(*context, written, result, count);
+	} else {
+		VectorOperations::DefaultCast(written, result, count);
+	}
+}
+
+bool InlinedData::CastNeedsSession(const LogicalType &from, const LogicalType &to) {
+	if (to.id() != LogicalTypeId::TIMESTAMP_TZ) {
+		return false;
+	}
+	switch (from.id()) {
+	case LogicalTypeId::DATE:
+	case LogicalTypeId::TIMESTAMP:
+	case LogicalTypeId::TIMESTAMP_SEC:
+	case LogicalTypeId::TIMESTAMP_MS:
+	case LogicalTypeId::TIMESTAMP_NS:
+		return true;
+	default:
+		return false;
+	}
 }
 
 string InlinedData::StoredValueSQL(const Value &stored, const LogicalType &written_type, const LogicalType &type) {

@@ -46,11 +46,17 @@ vector<InlinedRows> InlinedData::ReadVisibleColumns(MetadataConnection &conn, id
 			                  "the table's columns",
 			                  table.table_name);
 		}
-		// Value columns: the source's columns after row_id and begin_snapshot.
+		// Value columns: the source's columns after row_id and begin_snapshot, in the table's types,
+		// except those the session's settings cast (CastNeedsSession): the reader casts those.
 		vector<LogicalType> types;
 		for (idx_t col = 0; col < rows.column_ids.size(); col++) {
 			auto type = column_types.find(rows.column_ids[col]);
-			types.push_back(type != column_types.end() ? type->second : source_types[col + 2]);
+			auto &written = rows.written_types[col];
+			if (type != column_types.end() && CastNeedsSession(written, type->second)) {
+				types.push_back(written);
+			} else {
+				types.push_back(type != column_types.end() ? type->second : source_types[col + 2]);
+			}
 		}
 		auto stored = make_shared_ptr<ColumnDataCollection>(Allocator::DefaultAllocator(), types);
 		DataChunk values;

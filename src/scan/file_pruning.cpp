@@ -31,6 +31,18 @@ static void CoverFloatReading(const Value &text, bool lower, Value &bound) {
 	}
 }
 
+//! Whether `text`, a bound or partition value of a TIMESTAMPTZ column, has no zone offset: it was
+//! written while the column was a DATE or TIMESTAMP, whose values read as times in the session's
+//! TimeZone, so it proves nothing about the instants read (DuckLake: such bounds do not prune).
+static bool IsZonelessTime(const LogicalType &type, const string &text) {
+	if (type.id() != LogicalTypeId::TIMESTAMP_TZ) {
+		return false;
+	}
+	// The offset follows the time of day: "2020-06-15 16:00:00+00"; a DATE has no time of day.
+	auto time = text.find_first_of(" T");
+	return time == string::npos || text.find_first_of("+-Z", time) == string::npos;
+}
+
 BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsInfo *column, idx_t record_count) {
 	if (column && column->null_count.IsValid() && record_count > 0 && column->null_count.GetIndex() == record_count) {
 		// Every row is NULL (e.g. a NULL partition): no comparison can match.
@@ -38,7 +50,8 @@ BaseStatistics StatisticsFromCatalog(const LogicalType &type, const ColumnStatsI
 		stats.Set(StatsInfo::CANNOT_HAVE_VALID_VALUES);
 		return stats;
 	}
-	if (!column || column->min_value.IsNull() || column->max_value.IsNull()) {
+	if (!column || column->min_value.IsNull() || column->max_value.IsNull() ||
+	    IsZonelessTime(type, column->min_value.ToString()) || IsZonelessTime(type, column->max_value.ToString())) {
 		return BaseStatistics::CreateUnknown(type);
 	}
 	// A NaN sorts above every float, and the bounds may not show it: only trust bounds known NaN-free.
@@ -91,7 +104,7 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 		return true;
 	}
 	Value typed;
-	if (!TryCastValue(value, type, typed)) {
+	if (IsZonelessTime(type, value.ToString()) || !TryCastValue(value, type, typed)) {
 		return false;
 	}
 	switch (BaseStatistics::GetStatsType(type)) {

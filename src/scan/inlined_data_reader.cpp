@@ -69,11 +69,11 @@ public:
 			chunk.Reset();
 			idx_t count;
 			if (data->stored) {
-				count = ScanStored(chunk);
+				count = ScanStored(context, chunk);
 			} else {
 				count = MinValue<idx_t>(STANDARD_VECTOR_SIZE, data->Count() - offset);
 				for (idx_t col = 0; col < column_ids.size(); col++) {
-					FillColumn(column_ids[MultiFileLocalIndex(col)].GetId(), chunk.data[col], count);
+					FillColumn(context, column_ids[MultiFileLocalIndex(col)].GetId(), chunk.data[col], count);
 				}
 			}
 			if (count == 0) {
@@ -102,7 +102,7 @@ public:
 
 private:
 	//! The next rows of the stored columns, cast to the scan's types; returns how many.
-	idx_t ScanStored(DataChunk &chunk) {
+	idx_t ScanStored(ClientContext &context, DataChunk &chunk) {
 		if (!stored_scan_initialized) {
 			data->stored->InitializeScan(stored_scan);
 			stored_chunk.Initialize(Allocator::DefaultAllocator(), data->stored->Types());
@@ -130,7 +130,9 @@ private:
 			if (values.GetType() == result.GetType()) {
 				result.Reference(values);
 			} else {
-				VectorOperations::DefaultCast(values, result, count);
+				// The session's casts: the stored type of a column CastNeedsSession kept (TIMESTAMP
+				// rows of a column now TIMESTAMPTZ are times in the session's TimeZone, as in files).
+				VectorOperations::Cast(context, values, result, count);
 			}
 		}
 		return count;
@@ -149,7 +151,7 @@ private:
 		}
 	}
 
-	void FillColumn(idx_t declared, Vector &result, idx_t count) {
+	void FillColumn(ClientContext &context, idx_t declared, Vector &result, idx_t count) {
 		if (snapshot_columns.count(declared)) {
 			FillSnapshots(result, count);
 			return;
@@ -176,7 +178,7 @@ private:
 			stored_values.SetValue(i, data->rows[offset + i][source.GetIndex()]);
 		}
 		auto written = local ? LogicalType() : data->written_types[source.GetIndex()];
-		InlinedData::CastStored(stored_values, written, result, count);
+		InlinedData::CastStored(stored_values, written, result, count, &context);
 	}
 
 	void InitializeFilters(ClientContext &context) {
