@@ -104,13 +104,21 @@ void SnapshotWriter::DropColumnStats(idx_t table_id, idx_t column_id) {
 
 namespace {
 
-//! The DOUBLE text of a FLOAT bound's text; false when it is no FLOAT (left as it is).
-bool FloatTextAsDouble(const Value &text, Value &result) {
-	Value as_float;
-	if (text.IsNull() || !TryCastValue(text, LogicalType::FLOAT, as_float)) {
+//! The DOUBLE text of a FLOAT bound's text (a value a FLOAT file holds); with `cover_text`, of the
+//! lower (or upper) of that and the text read as a DOUBLE (a value an older, wider file holds).
+//! False when it is no number (left as it is).
+bool FloatTextAsDouble(const Value &text, bool cover_text, bool lower, Value &result) {
+	Value as_float, as_double;
+	if (text.IsNull() || !TryCastValue(text, LogicalType::FLOAT, as_float) ||
+	    !TryCastValue(text, LogicalType::DOUBLE, as_double)) {
 		return false;
 	}
-	result = Value(Value::DOUBLE(double(as_float.GetValue<float>())).ToString());
+	auto bound = double(as_float.GetValue<float>());
+	if (cover_text) {
+		auto exact = as_double.GetValue<double>();
+		bound = lower ? MinValue(bound, exact) : MaxValue(bound, exact);
+	}
+	result = Value(Value::DOUBLE(bound).ToString());
 	return true;
 }
 
@@ -118,14 +126,26 @@ bool FloatTextAsDouble(const Value &text, Value &result) {
 
 void SnapshotWriter::RecastFloatStats(idx_t table_id, idx_t column_id) {
 	auto where = " WHERE table_id = " + Num(table_id) + " AND column_id = " + Num(column_id);
+	// The snapshot from which the column was a FLOAT: the end of its last version of another type.
+	auto before = conn.Query("SELECT max(end_snapshot) FROM " + conn.Table("ducklake_column") + where +
+	                         " AND column_type <> 'float32'");
+	auto float_since = before.rows.empty() || before.rows[0][0].IsNull() ? string()
+	                                                                      : before.rows[0][0].ToString();
 	// File statistics have a row per file (`file_column` names it); the table's, one row.
 	auto recast = [&](const string &table, const string &file_column) {
-		auto rows = conn.Query("SELECT " + (file_column.empty() ? string("NULL") : file_column) +
-		                       ", min_value, max_value FROM " + conn.Table(table) + where);
+		auto query = "SELECT " + (file_column.empty() ? string("NULL") : file_column) + ", min_value, max_value FROM " +
+		             conn.Table(table) + where;
+		if (!file_column.empty() && !float_since.empty()) {
+			query += " AND data_file_id IN (SELECT data_file_id FROM " + conn.Table("ducklake_data_file") +
+			         " WHERE table_id = " + Num(table_id) + " AND begin_snapshot >= " + float_since + ")";
+		}
+		auto rows = conn.Query(query);
+		// The table's bounds also cover files of the column's earlier type.
+		bool cover_text = file_column.empty() && !float_since.empty();
 		for (auto &row : rows.rows) {
 			Value min_value = row[1], max_value = row[2];
-			bool changed = FloatTextAsDouble(row[1], min_value);
-			changed = FloatTextAsDouble(row[2], max_value) || changed;
+			bool changed = FloatTextAsDouble(row[1], cover_text, true, min_value);
+			changed = FloatTextAsDouble(row[2], cover_text, false, max_value) || changed;
 			if (!changed) {
 				continue;
 			}
@@ -140,6 +160,13 @@ void SnapshotWriter::RecastFloatStats(idx_t table_id, idx_t column_id) {
 	};
 	recast("ducklake_file_column_stats", "data_file_id");
 	recast("ducklake_table_column_stats", string());
+}
+
+void SnapshotWriter::ClearZonelessBounds(idx_t table_id, idx_t column_id) {
+	auto where = " WHERE table_id = " + Num(table_id) + " AND column_id = " + Num(column_id);
+	for (auto table : {"ducklake_file_column_stats", "ducklake_table_column_stats"}) {
+		Add("UPDATE " + conn.Table(table) + " SET min_value = NULL, max_value = NULL" + where);
+	}
 }
 
 void SnapshotWriter::CollectColumnRows(idx_t table_id, const vector<LakeColumnInfo> &columns, optional_idx parent,

@@ -542,9 +542,11 @@ void WriteColumnChanges(const LakeTableInfo &original, const LakeTableInfo &alte
 				continue;
 			}
 			writer.EndColumn(altered.table_id, entry.first);
-			if (previous->second.column->type.id() == LogicalTypeId::FLOAT &&
-			    column.type.id() == LogicalTypeId::DOUBLE) {
+			auto &old_type = previous->second.column->type;
+			if (old_type.id() == LogicalTypeId::FLOAT && column.type.id() == LogicalTypeId::DOUBLE) {
 				writer.RecastFloatStats(altered.table_id, entry.first);
+			} else if (old_type != column.type && InlinedData::CastNeedsSession(old_type, column.type)) {
+				writer.ClearZonelessBounds(altered.table_id, entry.first);
 			}
 		}
 		// A changed column keeps its position; a new one goes last (column_order may have holes).

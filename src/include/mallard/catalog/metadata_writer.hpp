@@ -26,11 +26,18 @@ public:
 	void EndColumn(idx_t table_id, idx_t column_id);
 	//! Forgets a dropped column's table-level statistics (ducklake_table_column_stats is not versioned).
 	void DropColumnStats(idx_t table_id, idx_t column_id);
-	//! Rewrites the min/max text of a column promoted from FLOAT to DOUBLE, in every file's and the
-	//! table's statistics, as the DOUBLE text of the FLOAT ("0.1" becomes "0.10000000149011612"), as
-	//! DuckLake does: a reader taking the old text for a DOUBLE bound would skip files that match
-	//! (0.10000000149011612 > 0.1, but the bound says 0.1). Reads the rows now, updates in the batch.
+	//! Rewrites the min/max text of a column promoted from FLOAT to DOUBLE, in the statistics of the
+	//! files written while it was a FLOAT and the table's, as the DOUBLE text of the FLOAT ("0.1"
+	//! becomes "0.10000000149011612"), as DuckLake does: a reader taking the old text for a DOUBLE
+	//! bound would skip files that match (0.10000000149011612 > 0.1, but the bound says 0.1). Files
+	//! written before, when the column was an INTEGER, keep theirs (16777217 is read as the DOUBLE
+	//! 16777217, and time travel reads it as the INTEGER); the table's bounds then cover both
+	//! readings. Reads the rows now, updates in the batch.
 	void RecastFloatStats(idx_t table_id, idx_t column_id);
+	//! Clears the min/max of a column promoted from a time without zone (DATE, TIMESTAMP) to
+	//! TIMESTAMPTZ, in every file's and the table's statistics, as DuckLake does: the old values read
+	//! as times in each session's TimeZone, which no stored bound can describe.
+	void ClearZonelessBounds(idx_t table_id, idx_t column_id);
 	//! ... and writes one column row (its children are separate rows).
 	void AddColumnRow(idx_t table_id, const LakeColumnInfo &column, optional_idx parent, idx_t order);
 	//! Ends the table's current partition spec and, when partition_id is set, starts a new one.
