@@ -146,6 +146,42 @@ bool TryCastValue(const Value &value, const LogicalType &type, Value &result) {
 	return value.DefaultTryCastAs(type, result, &error);
 }
 
+bool CastNeedsSession(const LogicalType &from, const LogicalType &to) {
+	if (to.id() != LogicalTypeId::TIMESTAMP_TZ) {
+		return false;
+	}
+	switch (from.id()) {
+	case LogicalTypeId::DATE:
+	case LogicalTypeId::TIMESTAMP:
+	case LogicalTypeId::TIMESTAMP_SEC:
+	case LogicalTypeId::TIMESTAMP_MS:
+	case LogicalTypeId::TIMESTAMP_NS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool IsExactPromotion(const LogicalType &from, const LogicalType &to) {
+	if (from == to) {
+		return true;
+	}
+	if (CastNeedsSession(from, to)) {
+		return false;
+	}
+	if (to.id() != LogicalTypeId::FLOAT && to.id() != LogicalTypeId::DOUBLE) {
+		return true; // integers and decimals widen exactly, as do times
+	}
+	if (from.id() == LogicalTypeId::FLOAT) {
+		return true;
+	}
+	if (!from.IsIntegral()) {
+		return false; // a DECIMAL's digits
+	}
+	// A float's mantissa holds 24 bits, a double's 53.
+	return GetTypeIdSize(from.InternalType()) <= (to.id() == LogicalTypeId::FLOAT ? 2 : 4);
+}
+
 bool FitsBigint(const LogicalType &type) {
 	switch (type.id()) {
 	case LogicalTypeId::TINYINT:

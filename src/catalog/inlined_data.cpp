@@ -205,21 +205,6 @@ void InlinedData::CastStored(Vector &stored, const LogicalType &written_type, Ve
 	}
 }
 
-bool InlinedData::CastNeedsSession(const LogicalType &from, const LogicalType &to) {
-	if (to.id() != LogicalTypeId::TIMESTAMP_TZ) {
-		return false;
-	}
-	switch (from.id()) {
-	case LogicalTypeId::DATE:
-	case LogicalTypeId::TIMESTAMP:
-	case LogicalTypeId::TIMESTAMP_SEC:
-	case LogicalTypeId::TIMESTAMP_MS:
-	case LogicalTypeId::TIMESTAMP_NS:
-		return true;
-	default:
-		return false;
-	}
-}
 
 string InlinedData::StoredValueSQL(const Value &stored, const LogicalType &written_type, const LogicalType &type) {
 	if (stored.IsNull()) {

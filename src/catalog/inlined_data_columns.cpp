@@ -6,6 +6,7 @@
 
 #include "mallard/catalog/catalog_chunk.hpp"
 #include "mallard/catalog/catalog_scan.hpp"
+#include "mallard/catalog/ducklake_types.hpp"
 
 #include "duckdb/common/types/column/column_data_collection.hpp"
 

@@ -958,6 +958,29 @@ idx_t MetadataReader::CountDataFiles(MetadataConnection &conn, idx_t table_id, i
 	return rows.RowCount() == 0 ? 0 : GetId(rows.rows[0][0]);
 }
 
+idx_t MetadataReader::ReadInexactPromotionEnd(MetadataConnection &conn, const LakeTableInfo &table) {
+	unordered_map<idx_t, const LakeColumnInfo *> current;
+	for (auto &column : table.columns) {
+		current[column.column_id] = &column;
+	}
+	// Earlier versions of the top-level columns (struct fields are never promoted).
+	auto rows = conn.Query(StringUtil::Format("SELECT column_id, column_type, end_snapshot FROM %s WHERE table_id = "
+	                                          "%llu AND parent_column IS NULL AND end_snapshot IS NOT NULL",
+	                                          conn.Table("ducklake_column"), table.table_id));
+	idx_t result = 0;
+	for (auto &row : rows.rows) {
+		auto column = current.find(GetId(row[0]));
+		auto type_name = row[1].ToString();
+		if (column == current.end() || IsNestedDuckLakeType(type_name)) {
+			continue;
+		}
+		if (!IsExactPromotion(FromDuckLakeTypeName(type_name), column->second->type)) {
+			result = MaxValue(result, GetId(row[2]));
+		}
+	}
+	return result;
+}
+
 void MetadataReader::ReadInlinedFileDeletes(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id,
                                             vector<DataFileInfo> &files,
                                             const unordered_map<idx_t, idx_t> &file_index) {

@@ -533,10 +533,16 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 		vector<MergeSourceFile> files;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
+			auto inexact_until = MetadataReader::ReadInexactPromotionEnd(conn, table);
 			for (auto &info : MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id)) {
 				if (info.inlined_deletes) {
 					// DuckLake's small deletes kept in the catalog (DataFileInfo::inlined_deletes): merged,
 					// the rows would come back. Left as they are, as DuckLake leaves them.
+					continue;
+				}
+				if (info.begin_snapshot.IsValid() && info.begin_snapshot.GetIndex() < inexact_until) {
+					// Written again in the column types now, its values would change: left as it is
+					// (ReadInexactPromotionEnd), as DuckLake keeps such files' own types.
 					continue;
 				}
 				MergeSourceFile file;

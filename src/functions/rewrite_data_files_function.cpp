@@ -230,9 +230,11 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 		auto &table = *target.second;
 		case_insensitive_map_t<string> options;
 		vector<DataFileInfo> data_files;
+		idx_t inexact_until = 0;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
 			data_files = MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id);
+			inexact_until = MetadataReader::ReadInexactPromotionEnd(conn, table);
 		});
 		auto threshold = ReadThreshold(options, request);
 		auto files_ptr = make_shared_ptr<vector<RewrittenFile>>();
@@ -241,6 +243,10 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 			// A file with deletes DuckLake kept in the catalog (DataFileInfo::inlined_deletes) is left
 			// alone: the rewrite reads its delete file only.
 			if (!file.has_delete_file || file.record_count == 0 || file.inlined_deletes) {
+				continue;
+			}
+			// Written again in the column types now, its values would change (ReadInexactPromotionEnd).
+			if (file.begin_snapshot.IsValid() && file.begin_snapshot.GetIndex() < inexact_until) {
 				continue;
 			}
 			if (double(file.delete_file.delete_count) / double(file.record_count) < threshold) {

@@ -545,7 +545,7 @@ void WriteColumnChanges(const LakeTableInfo &original, const LakeTableInfo &alte
 			auto &old_type = previous->second.column->type;
 			if (old_type.id() == LogicalTypeId::FLOAT && column.type.id() == LogicalTypeId::DOUBLE) {
 				writer.RecastFloatStats(altered.table_id, entry.first);
-			} else if (old_type != column.type && InlinedData::CastNeedsSession(old_type, column.type)) {
+			} else if (old_type != column.type && CastNeedsSession(old_type, column.type)) {
 				writer.ClearZonelessBounds(altered.table_id, entry.first);
 			}
 		}

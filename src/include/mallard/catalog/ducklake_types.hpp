@@ -24,6 +24,15 @@ bool IsNestedDuckLakeType(const string &name);
 //! Integer types whose every value fits a BIGINT: the catalog stores and compares them as BIGINT.
 bool FitsBigint(const LogicalType &type);
 
+//! Whether a value of `from` becomes a `to` by the session's settings: a time without zone read
+//! as a TIMESTAMPTZ is a time in the session's TimeZone (ICU's cast), as Parquet files read it.
+bool CastNeedsSession(const LogicalType &from, const LogicalType &to);
+
+//! Whether every value of `from` casts to `to` exactly and the same in every session, for the
+//! promotions ALTER COLUMN TYPE allows: not so for integers too wide for a float's mantissa
+//! (16777217 as a FLOAT is 16777216), DECIMAL to a float, or a time without zone to TIMESTAMPTZ.
+bool IsExactPromotion(const LogicalType &from, const LogicalType &to);
+
 } // namespace duckdb
 
 #include "mallard/catalog/lake_metadata.hpp"

@@ -80,12 +80,9 @@ struct InlinedData {
 	static vector<InlinedColumn> ReadColumns(MetadataConnection &conn, const InlinedDataTableInfo &table);
 	//! Stored values (`count` of them) of a column written as `written_type` (INVALID: unknown) into
 	//! `result`, in the column's type now; the last step with the session's casts when `context` is
-	//! given (see CastNeedsSession).
+	//! given (see CastNeedsSession in ducklake_types.hpp).
 	static void CastStored(Vector &stored, const LogicalType &written_type, Vector &result, idx_t count,
 	                       optional_ptr<ClientContext> context = nullptr);
-	//! Whether a value of `from` becomes a `to` by the session's settings: a time without zone read
-	//! as a TIMESTAMPTZ is a time in the session's TimeZone (ICU's cast), as Parquet files read it.
-	static bool CastNeedsSession(const LogicalType &from, const LogicalType &to);
 	//! The SQL of one stored value in `type`, as CastStored gives it.
 	static string StoredValueSQL(const Value &stored, const LogicalType &written_type, const LogicalType &type);
 	//! SQL condition on ducklake_column rows: those that describe `table`'s columns (the table's

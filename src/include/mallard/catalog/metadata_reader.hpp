@@ -84,6 +84,11 @@ struct MetadataReader {
 	                                   vector<DataFileInfo> &files, const unordered_map<idx_t, idx_t> &file_index);
 	//! How many data files of the table are visible at the snapshot.
 	static idx_t CountDataFiles(MetadataConnection &conn, idx_t table_id, idx_t snapshot_id);
+	//! The snapshot before which the table's data files may hold values that written again in the
+	//! columns' types now would change (IsExactPromotion: a column promoted from INTEGER to FLOAT
+	//! reads 16777217 as 16777216, but as the DOUBLE it may become later, exactly): maintenance leaves
+	//! such files as they are. 0 when there is none.
+	static idx_t ReadInexactPromotionEnd(MetadataConnection &conn, const LakeTableInfo &table);
 	//! How a table's visible data files differ between snapshot `from` and a later one.
 	static FileListChanges ReadFileListChanges(MetadataConnection &conn, idx_t table_id, const SnapshotInfo &from,
 	                                           idx_t to_snapshot_id);
