@@ -28,7 +28,9 @@
 #include "duckdb/execution/operator/persistent/physical_copy_to_file.hpp"
 #include "duckdb/execution/operator/projection/physical_projection.hpp"
 #include "duckdb/execution/physical_plan_generator.hpp"
+#include "duckdb/catalog/catalog_search_path.hpp"
 #include "duckdb/main/client_context.hpp"
+#include "duckdb/main/client_data.hpp"
 #include "duckdb/parser/parsed_data/copy_info.hpp"
 #include "duckdb/planner/expression/bound_cast_expression.hpp"
 #include "duckdb/planner/expression/bound_function_expression.hpp"
@@ -355,8 +357,19 @@ DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const s
 	LakePaths::CreateFolder(fs, path.substr(0, path.rfind('/') + 1));
 	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options +
 	           FileEncryption::CopyOption(encryption_key) + ", RETURN_STATS)";
-	// A separate connection: the COPY is a query of its own.
+	// A separate connection: the COPY is a query of its own. It searches the session's schemas, so a
+	// sort key's macro calling another by its bare name binds as in the session's own inserts.
 	Connection connection(DatabaseInstance::GetDatabase(context));
+	vector<CatalogSearchEntry> search_path;
+	for (auto &entry : ClientData::Get(context).catalog_search_path->GetSetPaths()) {
+		if (!entry.catalog.empty() && !entry.schema.empty()) {
+			search_path.push_back(entry);
+		}
+	}
+	if (!search_path.empty()) {
+		ClientData::Get(*connection.context)
+		    .catalog_search_path->Set(std::move(search_path), CatalogSetPathType::SET_DIRECTLY);
+	}
 	auto result = connection.Query(sql);
 	if (result->HasError()) {
 		fs.TryRemoveFile(path);

@@ -4,6 +4,8 @@
 #include "duckdb/common/exception/binder_exception.hpp"
 #include "duckdb/parser/expression/columnref_expression.hpp"
 #include "duckdb/parser/expression/function_expression.hpp"
+#include "duckdb/parser/expression/lambda_expression.hpp"
+#include "duckdb/parser/expression/lambdaref_expression.hpp"
 #include "duckdb/parser/parsed_expression_iterator.hpp"
 #include "duckdb/parser/parser.hpp"
 #include "duckdb/planner/binder.hpp"
@@ -16,13 +18,28 @@ namespace duckdb {
 
 namespace {
 
-void VisitColumnRefs(ParsedExpression &expression, const std::function<void(ColumnRefExpression &)> &callback) {
+//! The column references of an expression, without the parameters of its lambdas.
+void VisitColumnRefs(ParsedExpression &expression, const std::function<void(ColumnRefExpression &)> &callback,
+                     const case_insensitive_set_t &lambda_parameters = case_insensitive_set_t()) {
 	if (expression.GetExpressionClass() == ExpressionClass::COLUMN_REF) {
-		callback(expression.Cast<ColumnRefExpression>());
+		auto &column_ref = expression.Cast<ColumnRefExpression>();
+		if (column_ref.IsQualified() || !lambda_parameters.count(column_ref.GetColumnName())) {
+			callback(column_ref);
+		}
+		return;
+	}
+	if (expression.GetExpressionClass() == ExpressionClass::LAMBDA) {
+		auto &lambda = expression.Cast<LambdaExpression>();
+		auto parameters = lambda_parameters;
+		string error;
+		for (auto &parameter : lambda.ExtractColumnRefExpressions(error)) {
+			parameters.insert(parameter.get().Cast<ColumnRefExpression>().GetColumnName());
+		}
+		VisitColumnRefs(*lambda.expr, callback, parameters);
 		return;
 	}
 	ParsedExpressionIterator::EnumerateChildren(
-	    expression, [&](ParsedExpression &child) { VisitColumnRefs(child, callback); });
+	    expression, [&](ParsedExpression &child) { VisitColumnRefs(child, callback, lambda_parameters); });
 }
 
 optional_idx FindColumnIndex(const LakeTableInfo &table, const string &name) {
@@ -87,6 +104,11 @@ protected:
 			return BindResult("subqueries are not allowed in a sort key");
 		case ExpressionClass::COLUMN_REF: {
 			auto &column_ref = expression->Cast<ColumnRefExpression>();
+			if (!column_ref.IsQualified() &&
+			    LambdaRefExpression::FindMatchingBinding(lambda_bindings, column_ref.GetColumnName())) {
+				// A lambda's parameter (list_transform(l, lambda x: -x)), also inside a macro.
+				return ExpressionBinder::BindExpression(expression, depth, root_expression);
+			}
 			auto index = FindColumnIndex(table, column_ref.GetColumnName());
 			if (column_ref.IsQualified() || !index.IsValid()) {
 				return BindResult(StringUtil::Format("sort key of lake table \"%s\" names column \"%s\", which it "
