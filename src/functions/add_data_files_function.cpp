@@ -48,23 +48,31 @@ bool IsOneOf(LogicalTypeId id, std::initializer_list<LogicalTypeId> ids) {
 	return false;
 }
 
-//! Whether values stored as `source` read as `target` without loss: the same type, one of the
-//! widenings DuckLake allows for a column (spec: schema evolution, type promotion; the rule ALTER
-//! uses), or a narrower form of the same kind (HUGEINT, timestamp units, decimals).
+//! Whether values stored as `source` read as `target`: the same type, one of the widenings DuckLake
+//! allows for a column (spec: schema evolution, type promotion; the rule ALTER uses), a narrower form
+//! of the same kind (HUGEINT, decimals), or a timestamp of another unit (as DuckLake accepts them).
 bool CanReadAs(const LogicalType &source, const LogicalType &target) {
 	using T = LogicalTypeId;
 	auto s = source.id();
+	// Timestamps without zone of any unit read as each other, as in DuckLake: DuckDB's Parquet reader
+	// gives a file's milli- and second timestamps as TIMESTAMP, so a TIMESTAMP_MS column's own file
+	// reads as TIMESTAMP. A TIMESTAMPTZ is an instant, not one of them.
+	bool timestamp_target = IsOneOf(target.id(), {T::TIMESTAMP_SEC, T::TIMESTAMP_MS, T::TIMESTAMP, T::TIMESTAMP_NS});
+	if (timestamp_target && s == T::TIMESTAMP_TZ) {
+		return false;
+	}
 	if (IsAllowedTypePromotion(source, target)) {
 		return true;
+	}
+	if (timestamp_target) {
+		// DuckDB casts nanoseconds to microseconds only.
+		return IsOneOf(s, {T::TIMESTAMP_SEC, T::TIMESTAMP_MS, T::TIMESTAMP}) ||
+		       (s == T::TIMESTAMP_NS && IsOneOf(target.id(), {T::TIMESTAMP, T::TIMESTAMP_NS}));
 	}
 	switch (target.id()) {
 	case T::HUGEINT:
 		return IsOneOf(s, {T::TINYINT, T::SMALLINT, T::INTEGER, T::BIGINT, T::HUGEINT, T::UTINYINT, T::USMALLINT,
 		                   T::UINTEGER, T::UBIGINT});
-	case T::TIMESTAMP:
-		return IsOneOf(s, {T::TIMESTAMP, T::TIMESTAMP_MS, T::TIMESTAMP_SEC});
-	case T::TIMESTAMP_NS:
-		return IsOneOf(s, {T::TIMESTAMP, T::TIMESTAMP_MS, T::TIMESTAMP_SEC, T::TIMESTAMP_NS});
 	case T::DECIMAL: {
 		if (s != T::DECIMAL) {
 			return false;
