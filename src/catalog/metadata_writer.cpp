@@ -60,6 +60,14 @@ void SnapshotWriter::CreateSchema(const LakeSchemaInfo &schema) {
 void SnapshotWriter::DropSchema(idx_t schema_id) {
 	Add("UPDATE " + conn.Table("ducklake_schema") + " SET end_snapshot = " + snapshot +
 	    " WHERE schema_id = " + Num(schema_id) + " AND end_snapshot IS NULL");
+	DropScopedOptions("schema", schema_id);
+}
+
+void SnapshotWriter::DropScopedOptions(const string &scope, idx_t scope_id) {
+	// Options are not versioned: a dropped object's go with it, as in DuckLake, and a new object of
+	// the same name starts without them.
+	Add("DELETE FROM " + conn.Table("ducklake_metadata") + " WHERE scope = " + Lit(scope) +
+	    " AND scope_id = " + Num(scope_id));
 }
 
 string SnapshotWriter::ColumnRowValues(idx_t table_id, const LakeColumnInfo &column, optional_idx parent,
@@ -258,6 +266,7 @@ void SnapshotWriter::DropTable(idx_t table_id) {
 	    " WHERE object_id = " + Num(table_id) + " AND end_snapshot IS NULL");
 	Add("UPDATE " + conn.Table("ducklake_column_tag") + " SET end_snapshot = " + snapshot +
 	    " WHERE table_id = " + Num(table_id) + " AND end_snapshot IS NULL");
+	DropScopedOptions("table", table_id);
 }
 
 void SnapshotWriter::AddViewRow(const LakeViewInfo &view) {

@@ -18,6 +18,8 @@ public:
 
 	void CreateSchema(const LakeSchemaInfo &schema);
 	void DropSchema(idx_t schema_id);
+	//! Deletes the lake options set for one schema or table ("schema" or "table" scope).
+	void DropScopedOptions(const string &scope, idx_t scope_id);
 	void CreateTable(const LakeTableInfo &table);
 	void DropTable(idx_t table_id);
 	//! A new version of the table's row (same id), e.g. for ALTER TABLE ... RENAME TO.
