@@ -427,6 +427,7 @@ MaintenanceCommit MergeCommit(idx_t table_id, vector<vector<MergeSourceFile>> gr
 		auto latest = MetadataReader::LatestSnapshot(conn);
 		string sources;
 		idx_t source_count = 0;
+		// The table's file_size_bytes counts data files only (a DELETE adds none), as DuckLake's.
 		idx_t source_bytes = 0;
 		// The delete file each source was read with (none: absent from the map).
 		unordered_map<idx_t, idx_t> delete_file_read;
@@ -437,7 +438,6 @@ MaintenanceCommit MergeCommit(idx_t table_id, vector<vector<MergeSourceFile>> gr
 				source_bytes += file.info.file_size_bytes;
 				if (file.info.has_delete_file) {
 					delete_file_read[file.info.data_file_id] = file.info.delete_file.delete_file_id;
-					source_bytes += file.info.delete_file.file_size_bytes;
 				}
 			}
 		}

@@ -155,7 +155,8 @@ MaintenanceCommit RewriteCommit(idx_t table_id, shared_ptr<vector<RewrittenFile>
 		vector<DataFileInfo> new_files;
 		idx_t old_bytes = 0, new_bytes = 0;
 		for (auto file : still_valid) {
-			old_bytes += file->source.file_size_bytes + file->source.delete_file.file_size_bytes;
+			// The table's file_size_bytes counts data files only (a DELETE adds none), as DuckLake's.
+			old_bytes += file->source.file_size_bytes;
 			if (file->has_new_file) {
 				auto new_file = file->new_file;
 				new_file.data_file_id = next.next_file_id++;
