@@ -205,7 +205,6 @@ void InlinedData::CastStored(Vector &stored, const LogicalType &written_type, Ve
 	}
 }
 
-
 string InlinedData::StoredValueSQL(const Value &stored, const LogicalType &written_type, const LogicalType &type) {
 	if (stored.IsNull()) {
 		return "NULL::" + type.ToString();

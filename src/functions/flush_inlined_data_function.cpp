@@ -1,9 +1,9 @@
 // ducklake_flush_inlined_data (spec: data inlining): writes the live inlined rows of each table into
 // Parquet files that keep their row ids and snapshots (_ducklake_internal_row_id and
-// _ducklake_internal_snapshot_id), one per partition of a
-// partitioned table as an insert writes them (else one), and in the same new snapshot
-// ends those rows, so time travel to older snapshots still reads them inlined and table_changes
-// sees no change (the snapshot is marked inline_flush, a rewrite). Inlined-data tables that no
+// _ducklake_internal_snapshot_id), one per partition of a partitioned table as an insert writes
+// them (else one), and in the same new snapshot ends those rows, so time travel to older snapshots
+// still reads them inlined and table_changes sees no change (the snapshot is marked inline_flush, a
+// rewrite). Inlined-data tables that no
 // remaining snapshot can see are dropped by expiry (DropInvisibleInlinedData).
 #include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/lake_options.hpp"
