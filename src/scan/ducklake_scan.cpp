@@ -205,7 +205,8 @@ public:
 			throw InternalException("Lake scan opened a file it does not know: %s", reader_data.reader->GetFileName());
 		}
 		auto local_file = located.first->LocalFile(located.second.GetIndex());
-		if ((local_file && local_file->inlined) || FindLocalColumn(reader_data.reader->GetColumns(), SNAPSHOT_FIELD_ID)) {
+		auto &local_columns = reader_data.reader->GetColumns();
+		if ((local_file && local_file->inlined) || FindLocalColumn(local_columns, SNAPSHOT_FIELD_ID)) {
 			return nullptr;
 		}
 		auto begin = located.first->BeginSnapshot(located.second.GetIndex());
