@@ -266,9 +266,15 @@ idx_t InlinedData::CountRows(MetadataConnection &conn, const vector<InlinedDataT
 }
 
 bool InlinedData::CatalogHolds(MetadataConnection &conn, const vector<LakeColumnInfo> &columns) {
-	// The columns PrepareTable makes: its own three, then the table's.
+	// The columns PrepareTable makes: its own three, then the table's. A table column named like one
+	// of the three would collide with it (the catalog refuses the table).
 	vector<string> names {"row_id", "begin_snapshot", "end_snapshot"};
 	for (auto &column : columns) {
+		for (idx_t i = 0; i < 3; i++) {
+			if (StringUtil::CIEquals(column.name, names[i])) {
+				return false;
+			}
+		}
 		names.push_back(column.name);
 	}
 	return conn.HoldsColumns(names);

@@ -107,7 +107,8 @@ struct InlinedData {
 	                                              const unordered_map<idx_t, LogicalType> &column_types);
 
 	//! Whether the catalog database can make an inlined-data table for a table of `columns`
-	//! (MetadataConnection::HoldsColumns): a table it cannot hold is not inlined.
+	//! (MetadataConnection::HoldsColumns, and no column named row_id, begin_snapshot or
+	//! end_snapshot): a table it cannot hold is not inlined.
 	static bool CatalogHolds(MetadataConnection &conn, const vector<LakeColumnInfo> &columns);
 	//! The name of the inlined-data table that holds new rows for `columns` (the table's columns as
 	//! of this commit), creating and registering it when the table's columns changed since the
