@@ -56,10 +56,11 @@ struct FlushedGroup {
 
 string InlinedRowsQuery(DuckLakeCatalog &catalog, const LakeSchemaInfo &schema, const LakeTableInfo &table,
                         idx_t snapshot_id, const string &select) {
-	// The scan's "file" name of inlined rows starts with ducklake-inlined:// (inlined_data_reader.hpp).
+	// The scan's "file" name of inlined rows starts with ducklake-inlined:// (inlined_data_reader.hpp);
+	// read by its internal name, which a table column named filename does not hide.
 	return "SELECT " + select + " FROM " + Ident(catalog.GetName()) + "." + Ident(schema.name) + "." +
 	       Ident(table.name) + " AT (VERSION => " + std::to_string(snapshot_id) +
-	       ") WHERE starts_with(filename, 'ducklake-inlined://')";
+	       ") WHERE starts_with(_ducklake_internal_filename, 'ducklake-inlined://')";
 }
 
 //! The files a flush writes: one per partition of the rows, as an insert would write them, or one

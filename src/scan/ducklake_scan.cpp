@@ -197,6 +197,10 @@ public:
 	unique_ptr<Expression> GetConstantVirtualColumn(MultiFileReaderData &reader_data, idx_t column_id,
 	                                                const LogicalType &type) override {
 		column_id = ResolveInternalName(column_id);
+		if (column_id == COLUMN_IDENTIFIER_INTERNAL_FILENAME) {
+			// DuckDB fills its own filename column in FinalizeBind; this one is a constant here.
+			return make_uniq<BoundConstantExpression>(Value(reader_data.reader->GetFileName()));
+		}
 		if (column_id != COLUMN_IDENTIFIER_SNAPSHOT_ID) {
 			return MultiFileReader::GetConstantVirtualColumn(reader_data, column_id, type);
 		}
@@ -470,6 +474,8 @@ void AddLakeVirtualColumns(virtual_column_map_t &result) {
 	    make_pair(COLUMN_IDENTIFIER_INTERNAL_ROW_ID, TableColumn("_ducklake_internal_row_id", LogicalType::BIGINT)));
 	result.insert(make_pair(COLUMN_IDENTIFIER_INTERNAL_SNAPSHOT_ID,
 	                        TableColumn("_ducklake_internal_snapshot_id", LogicalType::BIGINT)));
+	result.insert(make_pair(COLUMN_IDENTIFIER_INTERNAL_FILENAME,
+	                        TableColumn("_ducklake_internal_filename", LogicalType::VARCHAR)));
 }
 
 MultiFileColumnDefinition LakeColumnDefinition(const LakeColumnInfo &column) {

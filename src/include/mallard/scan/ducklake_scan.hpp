@@ -21,11 +21,13 @@ class DuckLakeTableEntry;
 //! file's, or the row's own in a file that keeps one per row and in inlined rows); NULL for rows
 //! the transaction has not committed. Past DuckDB's own virtual column ids.
 static constexpr column_t COLUMN_IDENTIFIER_SNAPSHOT_ID = UINT64_C(9223372036854775908);
-//! rowid and snapshot_id again, under the names of the internal columns that keep them in files
-//! (`_ducklake_internal_row_id`, `_ducklake_internal_snapshot_id`): maintenance reads them by these
-//! names, which a table column named rowid or snapshot_id does not hide.
+//! rowid, snapshot_id and filename again, under internal names (`_ducklake_internal_row_id` and
+//! `_ducklake_internal_snapshot_id`, as the columns that keep them in files, and
+//! `_ducklake_internal_filename`): maintenance reads them by these names, which a table column named
+//! rowid, snapshot_id or filename does not hide.
 static constexpr column_t COLUMN_IDENTIFIER_INTERNAL_ROW_ID = UINT64_C(9223372036854775909);
 static constexpr column_t COLUMN_IDENTIFIER_INTERNAL_SNAPSHOT_ID = UINT64_C(9223372036854775910);
+static constexpr column_t COLUMN_IDENTIFIER_INTERNAL_FILENAME = UINT64_C(9223372036854775911);
 
 //! The virtual columns of a lake table: rowid, filename, file_row_number, snapshot_id and the
 //! internal names above.
