@@ -13,6 +13,11 @@
 
 namespace duckdb {
 
+string InvisibleCondition(MetadataConnection &conn, const string &alias) {
+	return alias + ".end_snapshot IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + conn.Table("ducklake_snapshot") +
+	       " s WHERE s.snapshot_id >= " + alias + ".begin_snapshot AND s.snapshot_id < " + alias + ".end_snapshot)";
+}
+
 namespace {
 
 string IdList(const vector<idx_t> &ids) {
@@ -25,12 +30,6 @@ string IdList(const vector<idx_t> &ids) {
 
 idx_t RowId(const Value &value) {
 	return NumericCast<idx_t>(value.GetValue<int64_t>());
-}
-
-//! Catalog rows that no remaining snapshot can see: [begin, end) holds no snapshot id any more.
-string InvisibleCondition(MetadataConnection &conn, const string &alias) {
-	return alias + ".end_snapshot IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + conn.Table("ducklake_snapshot") +
-	       " s WHERE s.snapshot_id >= " + alias + ".begin_snapshot AND s.snapshot_id < " + alias + ".end_snapshot)";
 }
 
 //! The column rows that inlined rows still stored need: an inlined-data table names its columns as

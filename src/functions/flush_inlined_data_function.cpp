@@ -261,27 +261,24 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 }
 
 void DropInvisibleInlinedData(MetadataConnection &conn) {
-	// A row is visible at snapshot S when begin_snapshot <= S < end_snapshot: rows ended before the
-	// oldest remaining snapshot are seen by none, and neither are any rows of a lake table that no
-	// remaining snapshot has (dropped before it). An inlined-data table left without rows any
-	// snapshot sees is dropped (inserts make a new one when they need it).
-	auto oldest = conn.Query("SELECT min(snapshot_id) FROM " + conn.Table("ducklake_snapshot"));
-	if (oldest.rows.empty() || oldest.rows[0][0].IsNull()) {
-		return;
-	}
-	auto first = std::to_string(oldest.rows[0][0].GetValue<int64_t>());
+	// A row is visible at snapshot S when begin_snapshot <= S < end_snapshot: rows whose range holds
+	// no remaining snapshot are seen by none (also between remaining ones, after expiring chosen
+	// versions), and neither are any rows of a lake table that no remaining snapshot has. An
+	// inlined-data table left without rows any snapshot sees is dropped (inserts make a new one when
+	// they need it).
 	for (auto &inlined : InlinedData::ListAllTables(conn)) {
 		if (!conn.TableExists(inlined.table_name)) {
 			continue;
 		}
 		auto table = conn.Table(inlined.table_name);
-		auto lake_table = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
-		                             std::to_string(inlined.table_id) + " AND (end_snapshot IS NULL OR end_snapshot > " +
-		                             first + ")");
+		auto lake_table = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " x WHERE table_id = " +
+		                             std::to_string(inlined.table_id) + " AND NOT (" + InvisibleCondition(conn, "x") +
+		                             ")");
 		if (lake_table.rows[0][0].GetValue<int64_t>() == 0) {
 			conn.Execute("DELETE FROM " + table);
 		} else {
-			conn.Execute("DELETE FROM " + table + " WHERE end_snapshot IS NOT NULL AND end_snapshot <= " + first);
+			conn.Execute("DELETE FROM " + table + " WHERE " +
+			             StringUtil::Replace(InvisibleCondition(conn, "x"), "x.", table + "."));
 		}
 		auto rows = conn.Query("SELECT count(*) FROM " + table);
 		if (rows.rows[0][0].GetValue<int64_t>() > 0) {
