@@ -93,6 +93,7 @@ vector<FlushedGroup> PlanFlushGroups(ClientContext &context, DuckLakeCatalog &ca
 	             InlinedRowsQuery(catalog, schema, table, snapshot_id, "*, _ducklake_internal_row_id") +
 	             ") GROUP BY ALL";
 	Connection connection(DatabaseInstance::GetDatabase(context));
+	FollowSession(context, connection);
 	auto result = connection.Query(query);
 	if (result->HasError()) {
 		result->ThrowError("Flushing inlined data of table " + table.name + ": ");

@@ -29,6 +29,7 @@
 #include "duckdb/execution/operator/projection/physical_projection.hpp"
 #include "duckdb/execution/physical_plan_generator.hpp"
 #include "duckdb/catalog/catalog_search_path.hpp"
+#include "duckdb/main/client_config.hpp"
 #include "duckdb/main/client_context.hpp"
 #include "duckdb/main/client_data.hpp"
 #include "duckdb/parser/parsed_data/copy_info.hpp"
@@ -347,19 +348,9 @@ struct InsertGlobalState : public GlobalSinkState {
 
 } // namespace
 
-DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
-                            const string &encryption_key, const string &folder, const string &file_name,
-                            idx_t expected_rows, const string &action, const string &table_name,
-                            const vector<LakeColumnInfo> &columns) {
-	auto path = folder + file_name;
-	auto &fs = FileSystem::GetFileSystem(context);
-	// The file's folder: the table's (maybe not made yet), or a partition's below it.
-	LakePaths::CreateFolder(fs, path.substr(0, path.rfind('/') + 1));
-	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options +
-	           FileEncryption::CopyOption(encryption_key) + ", RETURN_STATS)";
-	// A separate connection: the COPY is a query of its own. It searches the session's schemas, so a
-	// sort key's macro calling another by its bare name binds as in the session's own inserts.
-	Connection connection(DatabaseInstance::GetDatabase(context));
+void FollowSession(ClientContext &context, Connection &connection) {
+	// The session's schemas: a sort key's macro calling another by its bare name binds as in the
+	// session's own inserts.
 	vector<CatalogSearchEntry> search_path;
 	for (auto &entry : ClientData::Get(context).catalog_search_path->GetSetPaths()) {
 		if (!entry.catalog.empty() && !entry.schema.empty()) {
@@ -370,6 +361,31 @@ DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const s
 		ClientData::Get(*connection.context)
 		    .catalog_search_path->Set(std::move(search_path), CatalogSetPathType::SET_DIRECTLY);
 	}
+	// The session's TimeZone and Calendar (ICU's settings): a DATE or TIMESTAMP read as TIMESTAMPTZ
+	// is a time there, as the session reads it.
+	auto &session = ClientConfig::GetConfig(context).set_variables;
+	auto &copy = ClientConfig::GetConfig(*connection.context).set_variables;
+	for (auto name : {"TimeZone", "Calendar"}) {
+		auto entry = session.find(name);
+		if (entry != session.end()) {
+			copy[name] = entry->second;
+		}
+	}
+}
+
+DataFileInfo CopyToDataFile(ClientContext &context, const string &query, const string &copy_options,
+                            const string &encryption_key, const string &folder, const string &file_name,
+                            idx_t expected_rows, const string &action, const string &table_name,
+                            const vector<LakeColumnInfo> &columns) {
+	auto path = folder + file_name;
+	auto &fs = FileSystem::GetFileSystem(context);
+	// The file's folder: the table's (maybe not made yet), or a partition's below it.
+	LakePaths::CreateFolder(fs, path.substr(0, path.rfind('/') + 1));
+	auto sql = "COPY (" + query + ") TO " + MetadataConnection::Literal(path) + " (" + copy_options +
+	           FileEncryption::CopyOption(encryption_key) + ", RETURN_STATS)";
+	// A separate connection: the COPY is a query of its own.
+	Connection connection(DatabaseInstance::GetDatabase(context));
+	FollowSession(context, connection);
 	auto result = connection.Query(sql);
 	if (result->HasError()) {
 		fs.TryRemoveFile(path);

@@ -13,6 +13,7 @@
 
 namespace duckdb {
 
+class Connection;
 class DuckLakeInlineInsert;
 class DuckLakeTableEntry;
 class LakeFileWriterRegistration;
@@ -34,6 +35,9 @@ string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &op
 //! Sets the file's partition (the table's current spec) and its values, one per key in key order
 //! (NULL: unknown, left out).
 void RecordPartitionValues(const LakeTableInfo &table, const vector<Value> &values, DataFileInfo &file);
+//! Makes `connection` (one of maintenance's own) read as the session `context` does: with its
+//! schema search path and its TimeZone and Calendar.
+void FollowSession(ClientContext &context, Connection &connection);
 //! Runs COPY (query) TO folder + file_name (copy_options) on a connection of its own and checks it
 //! wrote `expected_rows`; on any failure the file is removed and the error names `action` and the
 //! table. Returns the file's path (relative to `folder`), row count, size, key and the writer's
