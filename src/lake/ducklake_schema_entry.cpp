@@ -153,8 +153,9 @@ void DuckLakeSchemaEntry::AlterTable(CatalogTransaction transaction, AlterTableI
 		return;
 	}
 	if (altered.name != table.name) {
+		// Only the letter case may change: then the entry found is the table itself.
 		auto existing = GetEntry(lake_transaction, altered.name);
-		if (existing) {
+		if (existing && existing.get() != &table) {
 			throw CatalogException("Could not rename \"%s\" to \"%s\": another table or view with that name exists "
 			                       "in schema \"%s\"",
 			                       table.name, altered.name, name);
@@ -185,7 +186,8 @@ void DuckLakeSchemaEntry::RenameView(CatalogTransaction transaction, AlterViewIn
 	if (entry->type != CatalogType::VIEW_ENTRY) {
 		throw CatalogException("\"%s\" is a table: ALTER VIEW ... RENAME TO applies to views", info.name);
 	}
-	if (GetEntry(lake_transaction, new_name)) {
+	auto existing = GetEntry(lake_transaction, new_name);
+	if (existing && existing.get() != entry.get()) {
 		throw CatalogException("Could not rename \"%s\" to \"%s\": another table or view with that name exists in "
 		                       "schema \"%s\"",
 		                       info.name, new_name, name);
