@@ -539,6 +539,8 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		writer.RequireLatest(latest.snapshot_id);
 	}
 	bool schema_changed = false;
+	// The tables whose schema this commit changes: DuckLake 1.0 keeps schema versions per table.
+	vector<idx_t> changed_tables;
 
 	for (auto &dropped : transaction.dropped_entries) {
 		if (dropped.second.type == CatalogType::VIEW_ENTRY) {
@@ -547,6 +549,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 		} else {
 			writer.DropTable(dropped.first);
 			changes.push_back("dropped_table:" + std::to_string(dropped.first));
+			changed_tables.push_back(dropped.first);
 		}
 		schema_changed = true;
 	}
@@ -573,6 +576,9 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 			auto &catalog_entry = *entry.second;
 			if (!DuckLakeTransaction::IsLocalId(LakeEntryId(catalog_entry))) {
 				WriteAlteredEntry(schema_entries.first, catalog_entry, writer, next);
+				if (catalog_entry.type == CatalogType::TABLE_ENTRY) {
+					changed_tables.push_back(LakeEntryId(catalog_entry));
+				}
 				schema_changed = true;
 				continue;
 			}
@@ -593,6 +599,7 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 				WritePartitionSpec(table, optional_idx(), writer, next);
 				WriteSortSpec(table, optional_idx(), writer, next);
 				changes.push_back("created_table:" + qualified);
+				changed_tables.push_back(table.table_id);
 			}
 			schema_changed = true;
 		}
@@ -623,7 +630,14 @@ void LakeCommit::Attempt(MetadataConnection &conn) {
 	}
 	if (schema_changed) {
 		next.schema_version = latest.schema_version + 1;
-		writer.AddSchemaVersion(next.schema_version, optional_idx());
+		// A row per changed table (as the 0.3 migration writes them); one without a table when the
+		// change is to schemas, views or macros only.
+		if (changed_tables.empty()) {
+			writer.AddSchemaVersion(next.schema_version, optional_idx());
+		}
+		for (auto table_id : changed_tables) {
+			writer.AddSchemaVersion(next.schema_version, table_id);
+		}
 	}
 	next.snapshot_time = MetadataConnection::NowText();
 	writer.AddSnapshot(next, StringUtil::Join(changes, ","), transaction.author, transaction.commit_message,
