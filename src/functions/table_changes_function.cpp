@@ -169,8 +169,14 @@ unique_ptr<TableRef> ChangesBindReplace(ClientContext &context, TableFunctionBin
 	auto table_name = input.inputs[arg++].ToString();
 	auto start = ResolveBound(*catalog, input.inputs[arg++], true);
 	auto end = ResolveBound(*catalog, input.inputs[arg++], false);
-	auto &table_entry = Catalog::GetEntry<TableCatalogEntry>(context, catalog->GetName(), schema_name, table_name);
-	auto &table = table_entry.Cast<DuckLakeTableEntry>();
+	EntryLookupInfo lookup(CatalogType::TABLE_ENTRY, table_name);
+	auto &entry = Catalog::GetEntry(context, catalog->GetName(), schema_name, lookup);
+	if (entry.type != CatalogType::TABLE_ENTRY) {
+		// A view has no snapshots of its own (DuckDB's lookup would say "is not an table").
+		throw BinderException("\"%s\" is a view of lake \"%s\": the change feed reads tables only", table_name,
+		                      catalog->GetName());
+	}
+	auto &table = entry.Cast<DuckLakeTableEntry>();
 	auto sql = BuildChangesQuery(context, *catalog, table, start, end, info.kind);
 	Parser parser;
 	parser.ParseQuery(sql);
