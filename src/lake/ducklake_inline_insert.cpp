@@ -57,6 +57,24 @@ void AppendRows(ClientContext &context, const vector<vector<Value>> &rows, const
 	}
 }
 
+//! Whether a value of the chunk (a few rows: it is held for inlining) is or holds text with a NUL
+//! character.
+bool HoldsNulText(DataChunk &input) {
+	for (idx_t col = 0; col < input.ColumnCount(); col++) {
+		auto &type = input.data[col].GetType();
+		if (type.id() != LogicalTypeId::VARCHAR && !type.IsNested()) {
+			continue;
+		}
+		for (idx_t row = 0; row < input.size(); row++) {
+			auto value = input.GetValue(col, row);
+			if (!value.IsNull() && value.ToString().find('\0') != string::npos) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 } // namespace
 
 DuckLakeInlineInsert::DuckLakeInlineInsert(PhysicalPlan &physical_plan, DuckLakeTableEntry &table,
@@ -64,6 +82,8 @@ DuckLakeInlineInsert::DuckLakeInlineInsert(PhysicalPlan &physical_plan, DuckLake
                                            idx_t estimated_cardinality)
     : PhysicalOperator(physical_plan, PhysicalOperatorType::EXTENSION, std::move(types), estimated_cardinality),
       table(table), row_limit(row_limit), row_id_column(row_id_column) {
+	refuses_nul_text =
+	    !table.GetLakeCatalog().WithMetadata([](MetadataConnection &conn) { return conn.StoresNulText(); });
 }
 
 idx_t DuckLakeInlineInsert::InliningLimit(ClientContext &context, DuckLakeTableEntry &table, idx_t estimated_rows,
@@ -117,7 +137,8 @@ OperatorResultType DuckLakeInlineInsert::Execute(ExecutionContext &context, Data
 	if (!state.releasing) {
 		std::lock_guard<std::mutex> guard(gstate.lock);
 		if (!gstate.passed_limit) {
-			if (gstate.count + input.size() <= row_limit) {
+			// Text the catalog cannot store goes to a data file, as rows past the limit do.
+			if (gstate.count + input.size() <= row_limit && !(refuses_nul_text && HoldsNulText(input))) {
 				gstate.held->Append(input);
 				gstate.count += input.size();
 				chunk.SetCardinality(0);

@@ -55,6 +55,9 @@ public:
 	idx_t MaxParameters() const override {
 		return inner->MaxParameters();
 	}
+	bool StoresNulText() const override {
+		return inner->StoresNulText();
+	}
 	optional_idx CommitVersion() override {
 		return inner->CommitVersion();
 	}

@@ -171,6 +171,11 @@ public:
 	//! bytes (it cuts longer ones, so two may become one). An inlined-data table holds a lake
 	//! table's columns, so a table that does not fit is never inlined.
 	virtual bool HoldsColumns(const vector<string> &names) const = 0;
+	//! Whether text holding a NUL character can be stored (PostgreSQL keeps none in text): small
+	//! inserts of such text are not inlined where it cannot.
+	virtual bool StoresNulText() const {
+		return true;
+	}
 	//! The most parameters one statement may bind (SQLite: SQLITE_LIMIT_VARIABLE_NUMBER, 32766 unless
 	//! built otherwise); statements with many rows are split below it.
 	virtual idx_t MaxParameters() const {

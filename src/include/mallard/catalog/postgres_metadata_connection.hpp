@@ -46,6 +46,9 @@ public:
 	vector<string> ListTables() override;
 	string ColumnType(const string &kind) const override;
 	bool HoldsColumns(const vector<string> &names) const override;
+	bool StoresNulText() const override {
+		return false;
+	}
 
 	//! The libpq connection (connecting first if it dropped), for what this class does not wrap:
 	//! COPY, which the event pipeline streams through. Statements must still go through Execute/Query.

@@ -30,6 +30,8 @@ public:
 	DuckLakeTableEntry &table;
 	idx_t row_limit;
 	optional_idx row_id_column;
+	//! The catalog keeps no text with a NUL character (MetadataConnection::StoresNulText).
+	bool refuses_nul_text = false;
 
 	//! After the writer's pipeline ran: gives the rows held back to the transaction when the limit
 	//! was never passed. Returns the statement's row count beyond the rows in its files: plus the
