@@ -147,19 +147,8 @@ bool TryCastValue(const Value &value, const LogicalType &type, Value &result) {
 }
 
 bool CastNeedsSession(const LogicalType &from, const LogicalType &to) {
-	if (to.id() != LogicalTypeId::TIMESTAMP_TZ) {
-		return false;
-	}
-	switch (from.id()) {
-	case LogicalTypeId::DATE:
-	case LogicalTypeId::TIMESTAMP:
-	case LogicalTypeId::TIMESTAMP_SEC:
-	case LogicalTypeId::TIMESTAMP_MS:
-	case LogicalTypeId::TIMESTAMP_NS:
-		return true;
-	default:
-		return false;
-	}
+	return to.id() == LogicalTypeId::TIMESTAMP_TZ && from.id() != LogicalTypeId::TIMESTAMP_TZ &&
+	       (from.id() == LogicalTypeId::DATE || LogicalType::TypeIsTimestamp(from));
 }
 
 bool IsExactPromotion(const LogicalType &from, const LogicalType &to) {

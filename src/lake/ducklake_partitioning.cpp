@@ -22,19 +22,6 @@ bool IsCalendarTransform(const string &transform) {
 
 namespace {
 
-bool IsTimestamp(const LogicalType &type) {
-	switch (type.id()) {
-	case LogicalTypeId::TIMESTAMP:
-	case LogicalTypeId::TIMESTAMP_TZ:
-	case LogicalTypeId::TIMESTAMP_SEC:
-	case LogicalTypeId::TIMESTAMP_MS:
-	case LogicalTypeId::TIMESTAMP_NS:
-		return true;
-	default:
-		return false;
-	}
-}
-
 bool CanBucket(const LogicalType &type) {
 	switch (type.id()) {
 	case LogicalTypeId::TINYINT:
@@ -269,7 +256,7 @@ vector<LakePartitionField> BindPartitionKeys(const LakeTableInfo &table,
 					throw BinderException("Partition key %s takes one column", key_text);
 				}
 				auto &column = table.columns[FindTopLevelColumn(table, ColumnName(*function.children[0], key_text))];
-				bool ok = IsTimestamp(column.type) || (column.type.id() == LogicalTypeId::DATE && name != "hour");
+				bool ok = LogicalType::TypeIsTimestamp(column.type) || (column.type.id() == LogicalTypeId::DATE && name != "hour");
 				if (!ok) {
 					throw BinderException("Partition key %s needs a %s column, and \"%s\" is %s", key_text,
 					                      name == "hour" ? "TIMESTAMP" : "DATE or TIMESTAMP", column.name,
