@@ -107,7 +107,7 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 		if (!conn.TableExists(table)) {
 			continue;
 		}
-		auto condition = StringUtil::Replace(InvisibleCondition(conn, "x"), "x.", conn.Table(table) + ".");
+		auto condition = InvisibleCondition(conn, conn.Table(table));
 		if (string(table) == "ducklake_column" && !inlined_columns.empty()) {
 			// (NULL for an empty inlined-data table: that keeps nothing.)
 			condition += " AND NOT COALESCE(" + inlined_columns + ", false)";

@@ -278,8 +278,7 @@ void DropInvisibleInlinedData(MetadataConnection &conn) {
 		if (lake_table.rows[0][0].GetValue<int64_t>() == 0) {
 			conn.Execute("DELETE FROM " + table);
 		} else {
-			conn.Execute("DELETE FROM " + table + " WHERE " +
-			             StringUtil::Replace(InvisibleCondition(conn, "x"), "x.", table + "."));
+			conn.Execute("DELETE FROM " + table + " WHERE " + InvisibleCondition(conn, table));
 		}
 		auto rows = conn.Query("SELECT count(*) FROM " + table);
 		if (rows.rows[0][0].GetValue<int64_t>() > 0) {

@@ -68,8 +68,9 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
                                             const string &table_name);
 //! Part of expiry: drops inlined rows and inlined-data tables no remaining snapshot can see.
 void DropInvisibleInlinedData(MetadataConnection &conn);
-//! SQL condition on the catalog rows `alias` (begin_snapshot, end_snapshot) that no remaining
-//! snapshot can see: [begin, end) holds no snapshot id any more (expired ones leave gaps).
+//! SQL condition on the catalog rows `alias` (a table alias or a qualified table name; rows with
+//! begin_snapshot, end_snapshot) that no remaining snapshot can see: [begin, end) holds no snapshot id
+//! any more (expired ones leave gaps).
 string InvisibleCondition(MetadataConnection &conn, const string &alias);
 
 //! ducklake_merge_adjacent_files: one result per table whose files were merged.
