@@ -64,7 +64,7 @@ string InlinedRowsQuery(DuckLakeCatalog &catalog, const LakeSchemaInfo &schema, 
 }
 
 //! The files a flush writes: one per partition of the rows, as an insert would write them, or one
-//! for all rows of an unpartitioned table (or one with a bucket key, which has no SQL function).
+//! for all rows of an unpartitioned table.
 vector<FlushedGroup> PlanFlushGroups(ClientContext &context, DuckLakeCatalog &catalog, const LakeSchemaInfo &schema,
                                      const LakeTableInfo &table, idx_t snapshot_id, bool folders) {
 	vector<string> keys;
@@ -72,15 +72,9 @@ vector<FlushedGroup> PlanFlushGroups(ClientContext &context, DuckLakeCatalog &ca
 	if (table.partition_id.IsValid()) {
 		key_names = PlanPartitionKeys(context, table);
 		for (auto &field : table.partition_fields) {
-			auto &transform = field.transform;
-			if (transform != "identity" && !IsCalendarTransform(transform)) {
-				keys.clear();
-				break;
-			}
 			for (auto &column : table.columns) {
 				if (column.column_id == field.column_id) {
-					keys.push_back(transform == "identity" ? Ident(column.name)
-					                                       : transform + "(" + Ident(column.name) + ")");
+					keys.push_back(PartitionKeySQL(field, Ident(column.name)));
 				}
 			}
 		}

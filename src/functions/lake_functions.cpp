@@ -5,6 +5,7 @@
 #include "mallard/catalog/snapshot_changes.hpp"
 #include "mallard/functions/maintenance_functions.hpp"
 #include "mallard/functions/metadata_function.hpp"
+#include "mallard/functions/murmur3_function.hpp"
 #include "mallard/functions/table_changes_function.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_schema_entry.hpp"
@@ -286,6 +287,7 @@ void RegisterLakeFunctions(ExtensionLoader &loader) {
 		loader.RegisterFunction(MakeLakeFunction(*definition, string("ducklake_") + definition->name, nullptr));
 	}
 	loader.RegisterFunction(CatalogTableTableFunction());
+	loader.RegisterFunction(Murmur3Function());
 	RegisterChangeFunctions(loader);
 	RegisterDataFileReader(loader);
 }

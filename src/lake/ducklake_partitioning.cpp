@@ -1,7 +1,9 @@
 #include "mallard/lake/ducklake_partitioning.hpp"
 
+#include "mallard/functions/murmur3_function.hpp"
 #include "mallard/scan/file_pruning.hpp"
 
+#include "duckdb/common/operator/cast_operators.hpp"
 #include "duckdb/common/types/date.hpp"
 #include "duckdb/common/types/timestamp.hpp"
 #include "duckdb/common/vector_operations/unary_executor.hpp"
@@ -11,6 +13,10 @@
 #include "duckdb/parser/expression/function_expression.hpp"
 #include "duckdb/planner/expression/bound_function_expression.hpp"
 #include "duckdb/planner/expression/bound_reference_expression.hpp"
+#include "duckdb/planner/filter/conjunction_filter.hpp"
+#include "duckdb/planner/filter/constant_filter.hpp"
+#include "duckdb/planner/filter/in_filter.hpp"
+#include "duckdb/planner/filter/optional_filter.hpp"
 #include "duckdb/storage/statistics/numeric_stats.hpp"
 #include "duckdb/storage/statistics/string_stats.hpp"
 
@@ -21,26 +27,6 @@ bool IsCalendarTransform(const string &transform) {
 }
 
 namespace {
-
-bool CanBucket(const LogicalType &type) {
-	switch (type.id()) {
-	case LogicalTypeId::TINYINT:
-	case LogicalTypeId::SMALLINT:
-	case LogicalTypeId::INTEGER:
-	case LogicalTypeId::BIGINT:
-	case LogicalTypeId::UTINYINT:
-	case LogicalTypeId::USMALLINT:
-	case LogicalTypeId::UINTEGER:
-	case LogicalTypeId::DATE:
-	case LogicalTypeId::TIMESTAMP:
-	case LogicalTypeId::TIMESTAMP_TZ:
-	case LogicalTypeId::VARCHAR:
-	case LogicalTypeId::BLOB:
-		return true;
-	default:
-		return false;
-	}
-}
 
 idx_t FindTopLevelColumn(const LakeTableInfo &table, const string &name) {
 	for (idx_t i = 0; i < table.columns.size(); i++) {
@@ -62,64 +48,7 @@ string ColumnName(const ParsedExpression &expression, const string &key) {
 	return ref.GetColumnName();
 }
 
-//! MurmurHash3 x86_32 with seed 0 (Austin Appleby's public-domain algorithm), as Iceberg's bucket
-//! transform uses it.
-uint32_t Murmur3(const_data_ptr_t data, idx_t size) {
-	const uint32_t c1 = 0xcc9e2d51;
-	const uint32_t c2 = 0x1b873593;
-	uint32_t h = 0;
-	auto rotl = [](uint32_t x, int r) {
-		return (x << r) | (x >> (32 - r));
-	};
-	idx_t blocks = size / 4;
-	for (idx_t i = 0; i < blocks; i++) {
-		uint32_t k = uint32_t(data[i * 4]) | (uint32_t(data[i * 4 + 1]) << 8) | (uint32_t(data[i * 4 + 2]) << 16) |
-		             (uint32_t(data[i * 4 + 3]) << 24);
-		k *= c1;
-		k = rotl(k, 15);
-		k *= c2;
-		h ^= k;
-		h = rotl(h, 13);
-		h = h * 5 + 0xe6546b64;
-	}
-	uint32_t k = 0;
-	auto tail = data + blocks * 4;
-	switch (size & 3) {
-	case 3:
-		k ^= uint32_t(tail[2]) << 16;
-		DUCKDB_EXPLICIT_FALLTHROUGH;
-	case 2:
-		k ^= uint32_t(tail[1]) << 8;
-		DUCKDB_EXPLICIT_FALLTHROUGH;
-	case 1:
-		k ^= uint32_t(tail[0]);
-		k *= c1;
-		k = rotl(k, 15);
-		k *= c2;
-		h ^= k;
-		break;
-	default:
-		break;
-	}
-	h ^= uint32_t(size);
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	h ^= h >> 16;
-	return h;
-}
-
-int32_t BucketOfLong(int64_t value, int32_t count) {
-	uint8_t bytes[8];
-	for (idx_t i = 0; i < 8; i++) {
-		bytes[i] = uint8_t(uint64_t(value) >> (8 * i));
-	}
-	return int32_t(Murmur3(bytes, 8) & 0x7FFFFFFF) % count;
-}
-
-//! bucket(N, col): the Iceberg byte encoding: integers, dates (days) and timestamps (micros) as
-//! 8-byte little-endian longs, strings and blobs as their bytes.
+//! bucket(N, col): (murmur3_32(value) & INT_MAX) % N, the hash as DuckLake computes it.
 struct BucketFunctionData : public FunctionData {
 	explicit BucketFunctionData(int32_t count) : count(count) {
 	}
@@ -135,44 +64,15 @@ struct BucketFunctionData : public FunctionData {
 void BucketFunction(DataChunk &args, ExpressionState &state, Vector &result) {
 	auto &func = state.expr.Cast<BoundFunctionExpression>();
 	auto count = func.bind_info->Cast<BucketFunctionData>().count;
-	auto &input = args.data[0];
-	switch (input.GetType().InternalType()) {
-	case PhysicalType::VARCHAR:
-		UnaryExecutor::Execute<string_t, int32_t>(input, result, args.size(), [&](string_t value) {
-			return int32_t(Murmur3(const_data_ptr_cast(value.GetData()), value.GetSize()) & 0x7FFFFFFF) % count;
-		});
-		break;
-	case PhysicalType::INT8:
-		UnaryExecutor::Execute<int8_t, int32_t>(input, result, args.size(),
-		                                        [&](int8_t v) { return BucketOfLong(v, count); });
-		break;
-	case PhysicalType::INT16:
-		UnaryExecutor::Execute<int16_t, int32_t>(input, result, args.size(),
-		                                         [&](int16_t v) { return BucketOfLong(v, count); });
-		break;
-	case PhysicalType::INT32:
-		UnaryExecutor::Execute<int32_t, int32_t>(input, result, args.size(),
-		                                         [&](int32_t v) { return BucketOfLong(v, count); });
-		break;
-	case PhysicalType::INT64:
-		UnaryExecutor::Execute<int64_t, int32_t>(input, result, args.size(),
-		                                         [&](int64_t v) { return BucketOfLong(v, count); });
-		break;
-	case PhysicalType::UINT8:
-		UnaryExecutor::Execute<uint8_t, int32_t>(input, result, args.size(),
-		                                         [&](uint8_t v) { return BucketOfLong(v, count); });
-		break;
-	case PhysicalType::UINT16:
-		UnaryExecutor::Execute<uint16_t, int32_t>(input, result, args.size(),
-		                                          [&](uint16_t v) { return BucketOfLong(v, count); });
-		break;
-	case PhysicalType::UINT32:
-		UnaryExecutor::Execute<uint32_t, int32_t>(input, result, args.size(),
-		                                          [&](uint32_t v) { return BucketOfLong(v, count); });
-		break;
-	default:
-		throw NotImplementedException("bucket() partitioning does not support type %s", input.GetType().ToString());
-	}
+	Vector hash(LogicalType::INTEGER, args.size());
+	Murmur3Hash(args.data[0], args.size(), hash);
+	UnaryExecutor::Execute<int32_t, int32_t>(hash, result, args.size(),
+	                                         [&](int32_t value) { return (value & 0x7FFFFFFF) % count; });
+}
+
+//! N of a bucket(N) key, which binding checked.
+int32_t BucketCount(const LakePartitionField &field) {
+	return int32_t(std::stoll(field.transform.substr(7)));
 }
 
 //! Calendar bounds [start, end) of a file's year/month/day/hour values for one column.
@@ -278,10 +178,6 @@ vector<LakePartitionField> BindPartitionKeys(const LakeTableInfo &table,
 					throw BinderException("bucket(N, column) needs a positive bucket count, not %s", count.ToString());
 				}
 				auto &column = table.columns[FindTopLevelColumn(table, ColumnName(*function.children[1], key_text))];
-				if (!CanBucket(column.type)) {
-					throw NotImplementedException("bucket() partitioning does not support column \"%s\" of type %s",
-					                              column.name, column.type.ToString());
-				}
 				field.column_id = column.column_id;
 				field.transform = "bucket(" + std::to_string(buckets) + ")";
 			} else {
@@ -297,6 +193,19 @@ vector<LakePartitionField> BindPartitionKeys(const LakeTableInfo &table,
 		result.push_back(std::move(field));
 	}
 	return result;
+}
+
+string PartitionKeySQL(const LakePartitionField &field, const string &column_sql) {
+	if (field.transform == "identity") {
+		return column_sql;
+	}
+	if (IsCalendarTransform(field.transform)) {
+		return field.transform + "(" + column_sql + ")";
+	}
+	if (StringUtil::StartsWith(field.transform, "bucket(")) {
+		return "(murmur3_32(" + column_sql + ") & 2147483647) % " + std::to_string(BucketCount(field));
+	}
+	throw NotImplementedException("Partition transform \"%s\" is not one Mallard can compute", field.transform);
 }
 
 vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const LakeTableInfo &table) {
@@ -330,14 +239,14 @@ vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const L
 				error.Throw();
 			}
 		} else if (StringUtil::StartsWith(field.transform, "bucket(")) {
-			auto count = std::stoll(field.transform.substr(7));
+			auto count = BucketCount(field);
 			key.name = "bucket";
 			ScalarFunction bucket("ducklake_bucket", {column.type}, LogicalType::INTEGER, BucketFunction);
 			vector<unique_ptr<Expression>> children;
 			children.push_back(std::move(input));
 			key.expression = make_uniq<BoundFunctionExpression>(LogicalType::INTEGER, std::move(bucket),
 			                                                    std::move(children),
-			                                                    make_uniq<BucketFunctionData>(int32_t(count)));
+			                                                    make_uniq<BucketFunctionData>(count));
 		} else {
 			throw NotImplementedException("Table \"%s\" is partitioned with transform \"%s\", which Mallard cannot "
 			                              "write",
@@ -351,6 +260,76 @@ vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const L
 		result.push_back(std::move(key));
 	}
 	return result;
+}
+
+namespace {
+
+//! Whether every value the filter admits falls in a bucket other than `bucket` (of `buckets`): an
+//! equality, an IN list or an OR of such.
+bool OnlyOtherBuckets(const TableFilter &filter, const LogicalType &type, int32_t buckets, int32_t bucket) {
+	auto other_bucket = [&](const Value &constant) {
+		// A constant of another type would hash differently from the column's values.
+		return constant.type() == type && !constant.IsNull() &&
+		       BucketOfValue(constant, buckets).GetValue<int32_t>() != bucket;
+	};
+	switch (filter.filter_type) {
+	case TableFilterType::CONSTANT_COMPARISON: {
+		auto &comparison = filter.Cast<ConstantFilter>();
+		return comparison.comparison_type == ExpressionType::COMPARE_EQUAL && other_bucket(comparison.constant);
+	}
+	case TableFilterType::IN_FILTER: {
+		auto &values = filter.Cast<InFilter>().values;
+		return !values.empty() && std::all_of(values.begin(), values.end(), other_bucket);
+	}
+	case TableFilterType::CONJUNCTION_AND:
+		for (auto &child : filter.Cast<ConjunctionAndFilter>().child_filters) {
+			if (OnlyOtherBuckets(*child, type, buckets, bucket)) {
+				return true;
+			}
+		}
+		return false;
+	case TableFilterType::CONJUNCTION_OR: {
+		auto &children = filter.Cast<ConjunctionOrFilter>().child_filters;
+		auto rules_out = [&](const unique_ptr<TableFilter> &child) {
+			return OnlyOtherBuckets(*child, type, buckets, bucket);
+		};
+		return !children.empty() && std::all_of(children.begin(), children.end(), rules_out);
+	}
+	case TableFilterType::OPTIONAL_FILTER: {
+		auto &child = filter.Cast<OptionalFilter>().child_filter;
+		return child && OnlyOtherBuckets(*child, type, buckets, bucket);
+	}
+	default:
+		return false;
+	}
+}
+
+} // namespace
+
+bool BucketRulesOut(const TableFilter &filter, const LakeColumnInfo &column, const vector<FilePartitionValue> &values) {
+	if (column.promoted) {
+		// Files written under an earlier type may hold values that hashed differently then (an
+		// unsigned integer hashes its text, a signed one its value).
+		return false;
+	}
+	for (auto &value : values) {
+		auto &transform = value.transform;
+		if (value.column_id != column.column_id || !StringUtil::StartsWith(transform, "bucket(") ||
+		    !StringUtil::EndsWith(transform, ")")) {
+			continue;
+		}
+		auto count_text = transform.substr(7, transform.size() - 8);
+		int32_t buckets = 0;
+		int32_t bucket = 0;
+		if (!TryCast::Operation(string_t(count_text), buckets) || buckets <= 0 ||
+		    !TryCast::Operation(string_t(value.value), bucket)) {
+			continue;
+		}
+		if (OnlyOtherBuckets(filter, column.type, buckets, bucket)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 bool PartitionValueStatistics(idx_t column_id, const LogicalType &type, const vector<FilePartitionValue> &values,

@@ -265,8 +265,9 @@ bool FileCanBeSkipped(DuckLakeTableEntry &table, const FileStatsView &file, cons
 		// The partition values bound every row of the file, whatever its statistics say.
 		unique_ptr<BaseStatistics> computed;
 		auto partition_stats = file.partition_values.empty() ? nullptr : FilePartitionStatistics(*column, file, computed);
-		if (partition_stats && entry.second->CheckStatistics(const_cast<BaseStatistics &>(*partition_stats)) ==
-		                           FilterPropagateResult::FILTER_ALWAYS_FALSE) {
+		if ((partition_stats && entry.second->CheckStatistics(const_cast<BaseStatistics &>(*partition_stats)) ==
+		                            FilterPropagateResult::FILTER_ALWAYS_FALSE) ||
+		    (!file.partition_values.empty() && BucketRulesOut(*entry.second, *column, file.partition_values))) {
 			if (by_partition) {
 				*by_partition = true;
 			}
