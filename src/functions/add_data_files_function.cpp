@@ -14,6 +14,7 @@
 #include "mallard/functions/metadata_function.hpp"
 #include "mallard/lake/ducklake_alter.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
 #include "mallard/scan/scan_file_list.hpp"
@@ -349,8 +350,31 @@ vector<ColumnStatsInfo> ReadColumnStats(Connection &connection, const string &pa
 	return result;
 }
 
-//! One file, checked against the table and described for the catalog; its mapping_id is given at
-//! commit.
+//! The file's values of the table's identity partition keys whose columns come from its Hive path
+//! (region=eu/...), as an insert records them: they hold for every row, which reads the path's
+//! value. Keys the path does not give (and transforms of columns the file holds) stay unknown to
+//! pruning by partition; the columns' statistics still prune.
+void RecordHivePartitionValues(const LakeTableInfo &table, const vector<pair<idx_t, Value>> &hive_values,
+                               DataFileInfo &file) {
+	vector<Value> values;
+	bool any = false;
+	for (auto &field : table.partition_fields) {
+		values.emplace_back();
+		if (field.transform != "identity") {
+			continue;
+		}
+		for (auto &hive : hive_values) {
+			if (hive.first == field.column_id && !hive.second.IsNull()) {
+				values.back() = hive.second;
+				any = true;
+			}
+		}
+	}
+	if (any) {
+		RecordPartitionValues(table, values, file);
+	}
+}
+
 //! A NOT NULL column of the table must have no NULL in the file, as an insert checks (by the file's
 //! null counts, or by reading the column where the file keeps none); a column the file lacks reads as
 //! its default, so it needs one.
@@ -412,6 +436,8 @@ void CheckNotNullColumns(Connection &connection, const string &path, DuckLakeTab
 	}
 }
 
+//! One file, checked against the table and described for the catalog; its mapping_id is given at
+//! commit.
 DataFileInfo DescribeFile(ClientContext &context, Connection &connection, const string &path,
                           DuckLakeTableEntry &table, const AddFilesOptions &options) {
 	// Hive keys in the path are not file columns: the mapping decides what they are.
@@ -443,6 +469,7 @@ DataFileInfo DescribeFile(ClientContext &context, Connection &connection, const 
 	file.name_mapping = std::move(mapping);
 	file.column_stats = ReadColumnStats(connection, path, mapper, file.record_count);
 	CheckNotNullColumns(connection, path, table, fields, mapper.partition_values, file);
+	RecordHivePartitionValues(table.GetTableInfo(), mapper.partition_values, file);
 	return file;
 }
 
