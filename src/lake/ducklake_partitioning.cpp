@@ -264,12 +264,61 @@ vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const L
 
 namespace {
 
+//! Whether values of `type` that compare equal always hash alike, so that a constant's bucket is
+//! the bucket of every row equal to it. Not so for intervals ('1 month' = '30 days'), times with
+//! zone, and nested values (their text differs where DuckDB finds them equal, e.g. -0.0 and 0.0).
+bool EqualValuesHashAlike(const LogicalType &type) {
+	switch (type.id()) {
+	case LogicalTypeId::BOOLEAN:
+	case LogicalTypeId::TINYINT:
+	case LogicalTypeId::SMALLINT:
+	case LogicalTypeId::INTEGER:
+	case LogicalTypeId::BIGINT:
+	case LogicalTypeId::HUGEINT:
+	case LogicalTypeId::UTINYINT:
+	case LogicalTypeId::USMALLINT:
+	case LogicalTypeId::UINTEGER:
+	case LogicalTypeId::UBIGINT:
+	case LogicalTypeId::UHUGEINT:
+	case LogicalTypeId::DECIMAL:
+	case LogicalTypeId::FLOAT:
+	case LogicalTypeId::DOUBLE:
+	case LogicalTypeId::DATE:
+	case LogicalTypeId::TIME:
+	case LogicalTypeId::TIMESTAMP_SEC:
+	case LogicalTypeId::TIMESTAMP_MS:
+	case LogicalTypeId::TIMESTAMP:
+	case LogicalTypeId::TIMESTAMP_NS:
+	case LogicalTypeId::TIMESTAMP_TZ:
+	case LogicalTypeId::UUID:
+	case LogicalTypeId::BLOB:
+		return true;
+	case LogicalTypeId::VARCHAR:
+		// A collation compares other text equal.
+		return StringType::GetCollation(type).empty();
+	default:
+		return false;
+	}
+}
+
+//! NaN equals every NaN in DuckDB, whatever its bits, which are what is hashed.
+bool IsNaN(const Value &value) {
+	switch (value.type().id()) {
+	case LogicalTypeId::FLOAT:
+		return Value::IsNan(value.GetValue<float>());
+	case LogicalTypeId::DOUBLE:
+		return Value::IsNan(value.GetValue<double>());
+	default:
+		return false;
+	}
+}
+
 //! Whether every value the filter admits falls in a bucket other than `bucket` (of `buckets`): an
 //! equality, an IN list or an OR of such.
 bool OnlyOtherBuckets(const TableFilter &filter, const LogicalType &type, int32_t buckets, int32_t bucket) {
 	auto other_bucket = [&](const Value &constant) {
 		// A constant of another type would hash differently from the column's values.
-		return constant.type() == type && !constant.IsNull() &&
+		return constant.type() == type && !constant.IsNull() && !IsNaN(constant) &&
 		       BucketOfValue(constant, buckets).GetValue<int32_t>() != bucket;
 	};
 	switch (filter.filter_type) {
@@ -307,7 +356,7 @@ bool OnlyOtherBuckets(const TableFilter &filter, const LogicalType &type, int32_
 } // namespace
 
 bool BucketRulesOut(const TableFilter &filter, const LakeColumnInfo &column, const vector<FilePartitionValue> &values) {
-	if (column.promoted) {
+	if (column.promoted || !EqualValuesHashAlike(column.type)) {
 		// Files written under an earlier type may hold values that hashed differently then (an
 		// unsigned integer hashes its text, a signed one its value).
 		return false;
