@@ -8,8 +8,9 @@
 // Some steps run several statements in one BEGIN ... COMMIT on the lake (rows changed in the
 // transaction that inserted them); the transaction's own reads are checked before COMMIT.
 // Other steps are maintenance (MaintenanceSteps: merge, rewrite, expiry of some past versions,
-// cleanup, flush, a new sort order), which change files and snapshots but no row and no row id; time travel and
-// table_changes are then compared only over the snapshots still alive.
+// cleanup, flush, a new sort order, a new partition spec), which change files and snapshots but no
+// row and no row id; time travel and table_changes are then compared only over the snapshots still
+// alive. Point queries on k and s after each step check pruning by statistics and partition values.
 //
 // With --encrypted true the lake is an encrypted one (ATTACH ... (ENCRYPTED)): every file the
 // statements and maintenance steps write has its own key, and every read needs the right one.
@@ -132,6 +133,13 @@ private:
 		auto snapshot = Run(con, "SELECT id FROM " + lake + ".current_snapshot()")->GetValue(0, 0).GetValue<int64_t>();
 		Check(Difference(con, "SELECT id, k, s FROM " + table, "SELECT id, k, s FROM " + oracle),
 		      "lake and oracle differ after step " + step);
+		// Point queries, which prune files by statistics and partition values.
+		for (auto &condition : {" WHERE k = " + std::to_string(Rand(0, 10)),
+		                        " WHERE s = 's" + std::to_string(Rand(0, next_id + 1)) + "'"}) {
+			Check(Difference(con, "SELECT id, k, s FROM " + table + condition,
+			                 "SELECT id, k, s FROM " + oracle + condition),
+			      "lake and oracle differ after step " + step + " for" + condition);
+		}
 		// Row ids: new rows get fresh ones; every other row keeps the one it had.
 		Run(con, "DELETE FROM " + oracle + "_rowids WHERE id NOT IN (SELECT id FROM " + oracle + ")");
 		Run(con, "INSERT INTO " + oracle + "_rowids SELECT id, rowid FROM " + table + " WHERE id NOT IN (SELECT id FROM " +
@@ -174,6 +182,15 @@ private:
 			     static const char *ORDERS[] = {"SET SORTED BY (k DESC)", "SET SORTED BY (s NULLS FIRST, id DESC)",
 			                                    "SET SORTED BY (k % 7, s)", "RESET SORTED BY"};
 			     return "ALTER TABLE " + table + " " + ORDERS[Rand(0, 4)];
+		     }},
+		    // A partition spec splits later writes by key; files keep the spec they were written with,
+		    // and scans prune by their values (equality filters on k and s, see RecordVersion).
+		    {"partition",
+		     [&]() {
+			     static const char *SPECS[] = {"SET PARTITIONED BY (bucket(4, k))", "SET PARTITIONED BY (bucket(3, s))",
+			                                   "SET PARTITIONED BY (k)", "SET PARTITIONED BY (bucket(2, k), bucket(5, s))",
+			                                   "RESET PARTITIONED BY"};
+			     return "ALTER TABLE " + table + " " + SPECS[Rand(0, 5)];
 		     }},
 		};
 		// Merging is the step with the most ways to go wrong: it gets more turns.
