@@ -49,8 +49,9 @@ bool PartitionValueStatistics(idx_t column_id, const LogicalType &type, const ve
                               unique_ptr<BaseStatistics> &result);
 
 //! Whether the file's bucket(N) value of `column` proves that no row of it passes `filter`: an
-//! equality or IN list whose constants all fall in other buckets. False when the file has no bucket
-//! value of the column, or the column's type was ever promoted.
+//! equality, IN list or OR whose constants all fall in other buckets. False when the file has no
+//! bucket value of the column, when the column's type was ever promoted, and for types and constants
+//! whose equal values may hash apart (NaN, intervals, nested values).
 bool BucketRulesOut(const TableFilter &filter, const LakeColumnInfo &column, const vector<FilePartitionValue> &values);
 
 } // namespace duckdb
