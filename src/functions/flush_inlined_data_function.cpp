@@ -3,7 +3,7 @@
 // _ducklake_internal_snapshot_id), one per partition of a partitioned table as an insert writes
 // them (else one), and in the same new snapshot ends those rows, so time travel to older snapshots
 // still reads them inlined and table_changes sees no change (the snapshot is marked inline_flush, a
-// rewrite). Inlined-data tables that no
+// rewrite). All tables a call flushes share that one snapshot, as in DuckLake. Inlined-data tables that no
 // remaining snapshot can see are dropped by expiry (DropInvisibleInlinedData).
 #include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/lake_options.hpp"
@@ -148,6 +148,82 @@ DataFileInfo WriteFlushedFile(ClientContext &context, DuckLakeCatalog &catalog, 
 
 } // namespace
 
+namespace {
+
+//! One table's part of a flush: the files written for its live inlined rows.
+struct FlushedTable {
+	FlushInlinedResult result;
+	idx_t table_id = 0;
+	vector<InlinedDataTableInfo> inlined_tables;
+	vector<DataFileInfo> files;
+	//! The files' full paths.
+	vector<string> paths;
+};
+
+//! Commits the flushed tables in one new snapshot, as DuckLake does: their files are added and the
+//! rows written to them ended. A table that a commit since the flush's snapshot dropped, or whose
+//! live rows it deleted or flushed, is left out (its paths returned).
+vector<string> CommitFlushedTables(MetadataConnection &conn, const vector<FlushedTable> &tables, idx_t snapshot_id) {
+	// Read before checking what changed: a commit landing after this read takes the snapshot id this
+	// one wants and fails it, while the checks (which see whatever committed before them on
+	// PostgreSQL's read-committed transactions) cover every commit up to it.
+	auto latest = MetadataReader::LatestSnapshot(conn);
+	vector<string> left_out;
+	vector<const FlushedTable *> included;
+	for (auto &table : tables) {
+		auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
+		                         std::to_string(table.table_id) + " AND end_snapshot IS NULL");
+		if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
+		    InlinedData::CountRows(conn, table.inlined_tables, LiveCondition(snapshot_id)) !=
+		        table.result.rows_flushed) {
+			left_out.insert(left_out.end(), table.paths.begin(), table.paths.end());
+			continue;
+		}
+		included.push_back(&table);
+	}
+	if (included.empty()) {
+		return left_out;
+	}
+	SnapshotInfo next = latest;
+	next.snapshot_id = latest.snapshot_id + 1;
+	next.snapshot_time = MetadataConnection::NowText();
+	SnapshotWriter writer(conn, next.snapshot_id);
+	string changes;
+	for (auto table : included) {
+		auto flushed = table->files;
+		TableStatsInfo stats;
+		bool stats_exist = MetadataReader::TryReadTableStats(conn, table->table_id, stats);
+		for (auto &file : flushed) {
+			file.data_file_id = next.next_file_id++;
+			stats.file_size_bytes += file.file_size_bytes;
+		}
+		writer.AddDataFiles(table->table_id, flushed);
+		writer.WriteTableStats(table->table_id, stats, stats_exist);
+		changes += string(changes.empty() ? "" : ",") + "inline_flush:" + std::to_string(table->table_id);
+	}
+	writer.AddSnapshot(next, changes, Value(), Value(), Value());
+	writer.Execute();
+	auto next_id = std::to_string(next.snapshot_id);
+	for (auto table : included) {
+		idx_t ended = 0;
+		for (auto &inlined : table->inlined_tables) {
+			auto table_name = conn.Table(inlined.table_name);
+			conn.Execute("UPDATE " + table_name + " SET end_snapshot = " + next_id + " WHERE " +
+			             LiveCondition(snapshot_id));
+			auto rows = conn.Query("SELECT count(*) FROM " + table_name + " WHERE end_snapshot = " + next_id);
+			ended += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
+		}
+		if (ended != table->result.rows_flushed) {
+			// A file holds rows another commit ended meanwhile: try again, and the check above then
+			// finds the change and leaves that table out.
+			throw MetadataConflictException("inlined rows changed during the flush");
+		}
+	}
+	return left_out;
+}
+
+} // namespace
+
 vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCatalog &catalog, const string &schema_name,
                                             const string &table_name) {
 	if (catalog.IsReadOnly()) {
@@ -158,99 +234,62 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 	auto snapshot_id = targets.snapshot.snapshot_id;
 	// Options set earlier in this transaction count (LakeOptions::ReadEffective).
 	auto pending_options = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();
-	vector<FlushInlinedResult> results;
-	for (auto &target : targets.tables) {
-		auto &schema = *target.first;
-		auto &table = *target.second;
-		vector<InlinedDataTableInfo> inlined_tables;
-		idx_t live_rows = 0;
-		case_insensitive_map_t<string> options;
-		catalog.WithMetadata([&](MetadataConnection &conn) {
-			inlined_tables = InlinedData::ListTables(conn, table.table_id);
-			live_rows = InlinedData::CountRows(conn, inlined_tables, InlinedData::VisibleCondition(snapshot_id));
-			if (live_rows > 0) {
-				options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
+	vector<FlushedTable> tables;
+	MaintenanceCommit step;
+	try {
+		for (auto &target : targets.tables) {
+			auto &schema = *target.first;
+			auto &table = *target.second;
+			FlushedTable flushed;
+			flushed.table_id = table.table_id;
+			flushed.result.schema_name = schema.name;
+			flushed.result.table_name = table.name;
+			case_insensitive_map_t<string> options;
+			catalog.WithMetadata([&](MetadataConnection &conn) {
+				flushed.inlined_tables = InlinedData::ListTables(conn, table.table_id);
+				flushed.result.rows_flushed =
+				    InlinedData::CountRows(conn, flushed.inlined_tables, InlinedData::VisibleCondition(snapshot_id));
+				if (flushed.result.rows_flushed > 0) {
+					options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
+				}
+			});
+			if (flushed.result.rows_flushed == 0) {
+				continue;
 			}
-		});
-		if (live_rows == 0) {
-			continue;
-		}
-		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
-		auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
-		auto write_options = DataFileWriteOptions::FromOptions(options);
-		auto encryption_key = catalog.NewFileKey();
-		// Folders named key=value would show an encrypted lake's partition values to anyone.
-		auto groups = PlanFlushGroups(context, catalog, schema, table, snapshot_id,
-		                              encryption_key.empty() && write_options.hive_file_pattern);
-		vector<DataFileInfo> files;
-		vector<string> paths;
-		try {
+			auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
+			auto folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
+			auto write_options = DataFileWriteOptions::FromOptions(options);
+			auto encryption_key = catalog.NewFileKey();
+			// Folders named key=value would show an encrypted lake's partition values to anyone.
+			auto groups = PlanFlushGroups(context, catalog, schema, table, snapshot_id,
+			                              encryption_key.empty() && write_options.hive_file_pattern);
+			tables.push_back(std::move(flushed));
+			auto &current = tables.back();
 			for (auto &group : groups) {
-				files.push_back(WriteFlushedFile(context, catalog, schema, table, snapshot_id, folder, write_options,
-				                                 encryption_key, group));
-				paths.push_back(folder + files.back().path);
+				current.files.push_back(WriteFlushedFile(context, catalog, schema, table, snapshot_id, folder,
+				                                         write_options, encryption_key, group));
+				current.paths.push_back(folder + current.files.back().path);
+				step.written_files.push_back(current.paths.back());
 			}
-		} catch (...) {
-			MaintenanceCommit::RemoveFiles(FileSystem::GetFileSystem(context), paths);
-			throw;
+			current.result.files_created = current.files.size();
 		}
-		// Ends the rows written to the files in a new snapshot, unless a commit since the read above
-		// deleted or flushed some of them or dropped the table: then the files are left out.
-		auto table_id = table.table_id;
-		MaintenanceCommit step;
-		step.written_files = paths;
-		step.write = [inlined_tables, table_id, snapshot_id, live_rows, files, paths](MetadataConnection &conn) {
-			// Read before checking what changed: a commit landing after this read takes the snapshot
-			// id this one wants and fails it, while the checks (which see whatever committed before
-			// them on PostgreSQL's read-committed transactions) cover every commit up to it.
-			auto latest = MetadataReader::LatestSnapshot(conn);
-			// A delete (or flush) of these rows since the snapshot, or a drop of the table: nothing to do.
-			auto exists = conn.Query("SELECT count(*) FROM " + conn.Table("ducklake_table") + " WHERE table_id = " +
-			                         std::to_string(table_id) + " AND end_snapshot IS NULL");
-			if (exists.rows[0][0].GetValue<int64_t>() == 0 ||
-			    InlinedData::CountRows(conn, inlined_tables, LiveCondition(snapshot_id)) != live_rows) {
-				return paths;
-			}
-			SnapshotInfo next = latest;
-			next.snapshot_id = latest.snapshot_id + 1;
-			next.snapshot_time = MetadataConnection::NowText();
-			auto flushed = files;
-			TableStatsInfo stats;
-			bool stats_exist = MetadataReader::TryReadTableStats(conn, table_id, stats);
-			for (auto &file : flushed) {
-				file.data_file_id = next.next_file_id++;
-				stats.file_size_bytes += file.file_size_bytes;
-			}
-			SnapshotWriter writer(conn, next.snapshot_id);
-			writer.AddDataFiles(table_id, flushed);
-			writer.WriteTableStats(table_id, stats, stats_exist);
-			writer.AddSnapshot(next, "inline_flush:" + std::to_string(table_id), Value(), Value(), Value());
-			writer.Execute();
-			idx_t ended = 0;
-			for (auto &inlined : inlined_tables) {
-				auto table_name = conn.Table(inlined.table_name);
-				auto next_id = std::to_string(next.snapshot_id);
-				conn.Execute("UPDATE " + table_name + " SET end_snapshot = " + next_id + " WHERE " +
-				             LiveCondition(snapshot_id));
-				auto rows = conn.Query("SELECT count(*) FROM " + table_name + " WHERE end_snapshot = " + next_id);
-				ended += NumericCast<idx_t>(rows.rows[0][0].GetValue<int64_t>());
-			}
-			if (ended != live_rows) {
-				// The file holds rows another commit ended meanwhile: try again, and the check above
-				// then finds the change and leaves the table alone.
-				throw MetadataConflictException("inlined rows changed during the flush");
-			}
-			return vector<string>();
-		};
-		if (!MaintenanceCommit::Run(context, catalog, std::move(step)).empty()) {
-			continue;
+	} catch (...) {
+		MaintenanceCommit::RemoveFiles(FileSystem::GetFileSystem(context), step.written_files);
+		throw;
+	}
+	if (tables.empty()) {
+		return {};
+	}
+	step.write = [tables, snapshot_id](MetadataConnection &conn) {
+		return CommitFlushedTables(conn, tables, snapshot_id);
+	};
+	auto left_out = MaintenanceCommit::Run(context, catalog, std::move(step));
+	unordered_set<string> left_out_paths(left_out.begin(), left_out.end());
+	vector<FlushInlinedResult> results;
+	for (auto &table : tables) {
+		if (!left_out_paths.count(table.paths[0])) {
+			results.push_back(table.result);
 		}
-		FlushInlinedResult result;
-		result.schema_name = schema.name;
-		result.table_name = table.name;
-		result.rows_flushed = live_rows;
-		result.files_created = files.size();
-		results.push_back(std::move(result));
 	}
 	return results;
 }
