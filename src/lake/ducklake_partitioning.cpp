@@ -11,6 +11,7 @@
 #include "duckdb/parser/expression/columnref_expression.hpp"
 #include "duckdb/parser/expression/constant_expression.hpp"
 #include "duckdb/parser/expression/function_expression.hpp"
+#include "duckdb/planner/expression/bound_cast_expression.hpp"
 #include "duckdb/planner/expression/bound_function_expression.hpp"
 #include "duckdb/planner/expression/bound_reference_expression.hpp"
 #include "duckdb/planner/filter/conjunction_filter.hpp"
@@ -228,6 +229,13 @@ vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const L
 		if (field.transform == "identity") {
 			key.name = column.name;
 			key.expression = std::move(input);
+			if (column.type.id() == LogicalTypeId::BLOB) {
+				// The writer reports each file's key values as VARCHAR by reinterpreting the bytes,
+				// which fails on bytes that are not UTF-8: give it the blob's escaped text ('\x00\xFF'),
+				// the value's text as a flush records it.
+				key.expression = BoundCastExpression::AddCastToType(context, std::move(key.expression),
+				                                                    LogicalType::VARCHAR);
+			}
 		} else if (IsCalendarTransform(field.transform)) {
 			key.name = field.transform;
 			vector<unique_ptr<Expression>> children;

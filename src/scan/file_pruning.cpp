@@ -117,10 +117,11 @@ bool ConstantStatistics(const LogicalType &type, const Value &value, unique_ptr<
 		return true;
 	}
 	case StatisticsType::STRING_STATS: {
-		if (type.id() != LogicalTypeId::VARCHAR) {
+		if (type.id() != LogicalTypeId::VARCHAR && type.id() != LogicalTypeId::BLOB) {
 			return false;
 		}
-		auto text = typed.ToString();
+		// A blob's bytes, not its escaped text.
+		auto text = StringValue::Get(typed);
 		auto stats = StringStats::CreateUnknown(type);
 		StringStats::SetMin(stats, string_t(text));
 		StringStats::SetMax(stats, string_t(text));
