@@ -933,14 +933,17 @@ void MetadataReader::ReadFilePartitionValues(MetadataConnection &conn, idx_t tab
 		CatalogChunk chunk(data);
 		for (idx_t row = 0; row < chunk.size(); row++) {
 			auto it = file_index.find(chunk.GetId(0, row));
-			if (it == file_index.end() || chunk.IsNull(4, row)) {
+			if (it == file_index.end()) {
 				continue;
 			}
 			FilePartitionValue value;
 			value.partition_key_index = chunk.GetId(1, row);
 			value.column_id = chunk.GetId(2, row);
 			value.transform = StringUtil::Lower(chunk.GetString(3, row));
-			value.value = chunk.GetString(4, row);
+			value.is_null = chunk.IsNull(4, row);
+			if (!value.is_null) {
+				value.value = chunk.GetString(4, row);
+			}
 			files[it->second].partition_values.push_back(std::move(value));
 		}
 	}

@@ -357,7 +357,8 @@ void SnapshotWriter::AddDataFiles(idx_t table_id, const vector<DataFileInfo> &fi
 		for (auto &value : file.partition_values) {
 			Add("INSERT INTO " + conn.Table("ducklake_file_partition_value") +
 			    " (data_file_id, table_id, partition_key_index, partition_value) VALUES (" + Num(file.data_file_id) +
-			    ", " + Num(table_id) + ", " + Num(value.partition_key_index) + ", " + Lit(value.value) + ")");
+			    ", " + Num(table_id) + ", " + Num(value.partition_key_index) + ", " +
+			    (value.is_null ? string("NULL") : Lit(value.value)) + ")");
 		}
 		if (file.column_stats.empty()) {
 			continue;

@@ -356,22 +356,16 @@ vector<ColumnStatsInfo> ReadColumnStats(Connection &connection, const string &pa
 //! pruning by partition; the columns' statistics still prune.
 void RecordHivePartitionValues(const LakeTableInfo &table, const vector<pair<idx_t, Value>> &hive_values,
                                DataFileInfo &file) {
-	vector<Value> values;
-	bool any = false;
 	for (auto &field : table.partition_fields) {
-		values.emplace_back();
 		if (field.transform != "identity") {
 			continue;
 		}
 		for (auto &hive : hive_values) {
-			if (hive.first == field.column_id && !hive.second.IsNull()) {
-				values.back() = hive.second;
-				any = true;
+			if (hive.first == field.column_id) {
+				file.partition_id = table.partition_id;
+				RecordPartitionValue(field, hive.second, file);
 			}
 		}
-	}
-	if (any) {
-		RecordPartitionValues(table, values, file);
 	}
 }
 

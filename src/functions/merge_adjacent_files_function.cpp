@@ -115,8 +115,8 @@ string PartitionKey(const DataFileInfo &file) {
 	});
 	string key = std::to_string(file.partition_id.GetIndex());
 	for (auto &value : values) {
-		key += "/" + std::to_string(value.partition_key_index) + "=" + std::to_string(value.value.size()) + ":" +
-		       value.value;
+		key += "/" + std::to_string(value.partition_key_index) + "=" +
+		       (value.is_null ? string("NULL") : std::to_string(value.value.size()) + ":" + value.value);
 	}
 	return key;
 }

@@ -294,19 +294,22 @@ vector<ColumnStatsInfo> WrittenFileStats(const case_insensitive_map_t<idx_t> &st
 
 } // namespace
 
+void RecordPartitionValue(const LakePartitionField &field, const Value &value, DataFileInfo &file) {
+	FilePartitionValue partition_value;
+	partition_value.partition_key_index = field.partition_key_index;
+	partition_value.column_id = field.column_id;
+	partition_value.transform = field.transform;
+	partition_value.is_null = value.IsNull();
+	if (!value.IsNull()) {
+		partition_value.value = value.ToString();
+	}
+	file.partition_values.push_back(std::move(partition_value));
+}
+
 void RecordPartitionValues(const LakeTableInfo &table, const vector<Value> &values, DataFileInfo &file) {
 	file.partition_id = table.partition_id;
 	for (idx_t i = 0; i < values.size() && i < table.partition_fields.size(); i++) {
-		if (values[i].IsNull()) {
-			// Unknown to pruning, never wrong.
-			continue;
-		}
-		FilePartitionValue partition_value;
-		partition_value.partition_key_index = table.partition_fields[i].partition_key_index;
-		partition_value.column_id = table.partition_fields[i].column_id;
-		partition_value.transform = table.partition_fields[i].transform;
-		partition_value.value = values[i].ToString();
-		file.partition_values.push_back(std::move(partition_value));
+		RecordPartitionValue(table.partition_fields[i], values[i], file);
 	}
 }
 

@@ -86,6 +86,9 @@ bool CalendarRange(idx_t column_id, const vector<FilePartitionValue> &values, ti
 		if (value.column_id != column_id) {
 			continue;
 		}
+		if (value.is_null) {
+			return false; // no range: the column is NULL in every row
+		}
 		for (idx_t i = 0; i < 4; i++) {
 			if (value.transform == NAMES[i]) {
 				try {
@@ -371,7 +374,7 @@ bool BucketRulesOut(const TableFilter &filter, const LakeColumnInfo &column, con
 	}
 	for (auto &value : values) {
 		auto &transform = value.transform;
-		if (value.column_id != column.column_id || !StringUtil::StartsWith(transform, "bucket(") ||
+		if (value.is_null || value.column_id != column.column_id || !StringUtil::StartsWith(transform, "bucket(") ||
 		    !StringUtil::EndsWith(transform, ")")) {
 			continue;
 		}
@@ -395,8 +398,8 @@ bool PartitionValueStatistics(idx_t column_id, const LogicalType &type, const ve
 		if (value.column_id != column_id || value.transform != "identity") {
 			continue;
 		}
-		// Every row of the file holds this value.
-		return ConstantStatistics(type, Value(value.value), result);
+		// Every row of the file holds this value (NULL: every row is NULL).
+		return ConstantStatistics(type, value.is_null ? Value() : Value(value.value), result);
 	}
 	if (type.id() != LogicalTypeId::DATE && type.id() != LogicalTypeId::TIMESTAMP) {
 		// Calendar parts of TIMESTAMPTZ depend on the writer's time zone; other units need casts.

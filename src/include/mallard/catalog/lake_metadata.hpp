@@ -184,6 +184,8 @@ struct FilePartitionValue {
 	idx_t column_id = 0;
 	string transform;
 	string value;
+	//! The key is NULL for every row of the file (stored as SQL NULL, `value` empty).
+	bool is_null = false;
 };
 
 //! A row of ducklake_delete_file: the positions deleted from one data file (spec: positional

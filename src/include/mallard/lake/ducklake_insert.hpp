@@ -33,8 +33,10 @@ string StorageSelectList(const vector<LakeColumnInfo> &columns, const string &re
 //! The options of a Parquet COPY writing a data file with `field_ids` (maintenance rewrites).
 string ParquetCopyOptions(const Value &field_ids, const DataFileWriteOptions &options);
 //! Sets the file's partition (the table's current spec) and its values, one per key in key order
-//! (NULL: unknown, left out).
+//! (a NULL value: the key is NULL for every row of the file, recorded as SQL NULL, as DuckLake does).
 void RecordPartitionValues(const LakeTableInfo &table, const vector<Value> &values, DataFileInfo &file);
+//! Adds the file's value of one key (the file's partition is set by the caller).
+void RecordPartitionValue(const LakePartitionField &field, const Value &value, DataFileInfo &file);
 //! Makes `connection` (one of maintenance's own) read as the session `context` does: with its
 //! schema search path and its TimeZone and Calendar.
 void FollowSession(ClientContext &context, Connection &connection);
