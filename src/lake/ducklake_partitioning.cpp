@@ -324,8 +324,65 @@ bool IsNaN(const Value &value) {
 	}
 }
 
+bool OnlyOtherBuckets(const TableFilter &filter, const LogicalType &type, int32_t buckets, int32_t bucket);
+
+//! Whether the integers that bounds among `children` admit (at most 64 of them) all fall in other
+//! buckets: DuckDB turns IN (3, 4, 5) into x >= 3 AND x <= 5.
+bool SmallRangeInOtherBuckets(const vector<unique_ptr<TableFilter>> &children, const LogicalType &type,
+                              int32_t buckets, int32_t bucket) {
+	if (!type.IsIntegral() || type.InternalType() == PhysicalType::INT128 ||
+	    type.InternalType() == PhysicalType::UINT128 || type.InternalType() == PhysicalType::UINT64) {
+		return false;
+	}
+	int64_t low = NumericLimits<int64_t>::Minimum();
+	int64_t high = NumericLimits<int64_t>::Maximum();
+	for (auto &child : children) {
+		if (child->filter_type != TableFilterType::CONSTANT_COMPARISON) {
+			continue;
+		}
+		auto &comparison = child->Cast<ConstantFilter>();
+		if (comparison.constant.type() != type || comparison.constant.IsNull()) {
+			continue;
+		}
+		auto value = comparison.constant.GetValue<int64_t>();
+		switch (comparison.comparison_type) {
+		case ExpressionType::COMPARE_GREATERTHANOREQUALTO:
+			low = MaxValue(low, value);
+			break;
+		case ExpressionType::COMPARE_GREATERTHAN:
+			if (value == NumericLimits<int64_t>::Maximum()) {
+				return false;
+			}
+			low = MaxValue(low, value + 1);
+			break;
+		case ExpressionType::COMPARE_LESSTHANOREQUALTO:
+			high = MinValue(high, value);
+			break;
+		case ExpressionType::COMPARE_LESSTHAN:
+			if (value == NumericLimits<int64_t>::Minimum()) {
+				return false;
+			}
+			high = MinValue(high, value - 1);
+			break;
+		default:
+			break;
+		}
+	}
+	if (low > high || hugeint_t(high) - hugeint_t(low) >= hugeint_t(64)) {
+		return false;
+	}
+	for (auto value = low;; value++) {
+		if (BucketOfValue(Value::BIGINT(value).DefaultCastAs(type), buckets).GetValue<int32_t>() == bucket) {
+			return false;
+		}
+		if (value == high) {
+			return true;
+		}
+	}
+}
+
 //! Whether every value the filter admits falls in a bucket other than `bucket` (of `buckets`): an
-//! equality, an IN list or an OR of such.
+//! equality, an IN list, a small integer range, or an OR of such.
 bool OnlyOtherBuckets(const TableFilter &filter, const LogicalType &type, int32_t buckets, int32_t bucket) {
 	auto other_bucket = [&](const Value &constant) {
 		// A constant of another type would hash differently from the column's values.
@@ -341,13 +398,15 @@ bool OnlyOtherBuckets(const TableFilter &filter, const LogicalType &type, int32_
 		auto &values = filter.Cast<InFilter>().values;
 		return !values.empty() && std::all_of(values.begin(), values.end(), other_bucket);
 	}
-	case TableFilterType::CONJUNCTION_AND:
-		for (auto &child : filter.Cast<ConjunctionAndFilter>().child_filters) {
+	case TableFilterType::CONJUNCTION_AND: {
+		auto &children = filter.Cast<ConjunctionAndFilter>().child_filters;
+		for (auto &child : children) {
 			if (OnlyOtherBuckets(*child, type, buckets, bucket)) {
 				return true;
 			}
 		}
-		return false;
+		return SmallRangeInOtherBuckets(children, type, buckets, bucket);
+	}
 	case TableFilterType::CONJUNCTION_OR: {
 		auto &children = filter.Cast<ConjunctionOrFilter>().child_filters;
 		auto rules_out = [&](const unique_ptr<TableFilter> &child) {
