@@ -15,7 +15,7 @@ namespace {
 
 const char *SUPPORTED_OPTIONS = "DATA_PATH, READ_ONLY, METADATA_SCHEMA, SNAPSHOT_VERSION, SNAPSHOT_TIME, "
                                 "DATA_INLINING_ROW_LIMIT, AUTOMATIC_MIGRATION, ENCRYPTED, OVERRIDE_DATA_PATH, "
-                                "CREATE_IF_NOT_EXISTS";
+                                "CREATE_IF_NOT_EXISTS, METADATA_CATALOG";
 
 bool BooleanOption(const string &name, const Value &value) {
 	Value result;
@@ -65,11 +65,12 @@ DuckLakeOptions ParseOptions(const string &path, AttachOptions &attach_options) 
 		} else if (key == "automatic_migration") {
 			options.automatic_migration = BooleanOption("AUTOMATIC_MIGRATION", value);
 		} else if (key == "metadata_catalog") {
-			// DuckLake's name for the catalog database it attaches beside the lake. Mallard talks to
-			// the catalog database directly: there is no such attachment to name.
-			throw BinderException("ATTACH option METADATA_CATALOG is not supported: Mallard attaches no separate "
-			                      "catalog database; the catalog's tables are read through the lake itself, e.g. "
-			                      "lake.ducklake_snapshot");
+			// DuckLake's name for the catalog database it attaches beside the lake: here the name of
+			// the read-only view of the catalog's tables (Mallard talks to the catalog database itself).
+			options.metadata_catalog = value.ToString();
+			if (options.metadata_catalog.empty()) {
+				throw BinderException("ATTACH option METADATA_CATALOG needs a database name");
+			}
 		} else {
 			throw BinderException("Unknown option \"%s\" for ATTACH 'ducklake:%s': supported options are %s",
 			                      entry.first, path, SUPPORTED_OPTIONS);

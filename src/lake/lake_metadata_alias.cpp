@@ -239,15 +239,16 @@ unique_ptr<TransactionManager> CreateAliasTransactionManager(optional_ptr<Storag
 
 } // namespace
 
-string LakeMetadataAliasName(const string &lake_name) {
-	return ALIAS_PREFIX + lake_name;
+string LakeMetadataAliasName(const DuckLakeCatalog &lake) {
+	auto &name = lake.GetOptions().metadata_catalog;
+	return name.empty() ? ALIAS_PREFIX + lake.GetName() : name;
 }
 
 void AttachLakeMetadataAlias(ClientContext &context, DuckLakeCatalog &lake) {
 	auto &db = DatabaseInstance::GetDatabase(context);
 	auto &manager = db.GetDatabaseManager();
 	AttachInfo info;
-	info.name = LakeMetadataAliasName(lake.GetName());
+	info.name = LakeMetadataAliasName(lake);
 	info.path = lake.GetName();
 	if (manager.GetDatabase(context, info.name)) {
 		return;
@@ -273,7 +274,7 @@ void DetachLakeMetadataAlias(ClientContext &context, DuckLakeCatalog &lake) {
 		return;
 	}
 	try {
-		manager.DetachDatabase(context, LakeMetadataAliasName(lake.GetName()), OnEntryNotFound::RETURN_NULL);
+		manager.DetachDatabase(context, LakeMetadataAliasName(lake), OnEntryNotFound::RETURN_NULL);
 	} catch (std::exception &) {
 		// (It is the default database: USE moved there.) It stays; its views name the lake, which
 		// is gone, and fail clearly when used.

@@ -44,6 +44,9 @@ struct DuckLakeOptions {
 	//! Settings given in ATTACH (data_inlining_row_limit): stored in ducklake_metadata when the lake
 	//! is created, and beating the lake-wide value for this attachment when it exists already.
 	vector<pair<string, string>> metadata_settings;
+	//! METADATA_CATALOG: the name of the read-only database showing the catalog's tables
+	//! (lake_metadata_alias.hpp); empty = __ducklake_metadata_<lake>, as in DuckLake.
+	string metadata_catalog;
 };
 
 class DuckLakeCatalog : public Catalog {
@@ -53,7 +56,7 @@ public:
 
 public:
 	void Initialize(bool load_builtin) override;
-	//! Attaches __ducklake_metadata_<name> beside the lake (lake_metadata_alias.hpp).
+	//! Attaches __ducklake_metadata_<name> (or METADATA_CATALOG) beside the lake (lake_metadata_alias.hpp).
 	void FinalizeLoad(optional_ptr<ClientContext> context) override;
 	void OnDetach(ClientContext &context) override;
 	string GetCatalogType() override {
