@@ -35,7 +35,7 @@ idx_t FindTopLevelColumn(const LakeTableInfo &table, const string &name) {
 			return i;
 		}
 	}
-	throw BinderException("Cannot partition table \"%s\" by \"%s\": it has no such column", table.name, name);
+	throw BinderException("Cannot partition table \"%s\": column \"%s\" does not exist", table.name, name);
 }
 
 string ColumnName(const ParsedExpression &expression, const string &key) {
@@ -169,17 +169,23 @@ vector<LakePartitionField> BindPartitionKeys(const LakeTableInfo &table,
 				field.column_id = column.column_id;
 				field.transform = name;
 			} else if (name == "bucket") {
+				// The messages are DuckLake's.
 				if (function.children.size() != 2 ||
-				    function.children[0]->GetExpressionClass() != ExpressionClass::CONSTANT) {
-					throw BinderException("Partition key %s must be bucket(N, column)", key_text);
+				    function.children[1]->GetExpressionClass() != ExpressionClass::COLUMN_REF) {
+					throw BinderException("Expected bucket(bucket_count, column), not %s", key_text);
+				}
+				if (function.children[0]->GetExpressionClass() != ExpressionClass::CONSTANT) {
+					throw BinderException("Bucket count must be a constant integer, not %s in %s",
+					                      function.children[0]->ToString(), key_text);
 				}
 				auto count = function.children[0]->Cast<ConstantExpression>().value;
-				int64_t buckets = 0;
-				if (count.DefaultTryCastAs(LogicalType::BIGINT) && !count.IsNull()) {
-					buckets = count.GetValue<int64_t>();
+				if (count.IsNull() || !count.DefaultTryCastAs(LogicalType::BIGINT)) {
+					throw BinderException("Bucket count must be an integer, not %s in %s", count.ToString(), key_text);
 				}
+				auto buckets = count.GetValue<int64_t>();
 				if (buckets <= 0 || buckets > NumericLimits<int32_t>::Maximum()) {
-					throw BinderException("bucket(N, column) needs a positive bucket count, not %s", count.ToString());
+					throw BinderException("Bucket count must be positive and at most 2147483647, not %s in %s",
+					                      count.ToString(), key_text);
 				}
 				auto &column = table.columns[FindTopLevelColumn(table, ColumnName(*function.children[1], key_text))];
 				field.column_id = column.column_id;
