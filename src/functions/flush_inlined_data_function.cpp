@@ -3,8 +3,8 @@
 // _ducklake_internal_snapshot_id), one per partition of a partitioned table as an insert writes
 // them (else one), and in the same new snapshot ends those rows, so time travel to older snapshots
 // still reads them inlined and table_changes sees no change (the snapshot is marked inline_flush, a
-// rewrite). All tables a call flushes share that one snapshot, as in DuckLake. Inlined-data tables that no
-// remaining snapshot can see are dropped by expiry (DropInvisibleInlinedData).
+// rewrite). All tables a call flushes share that one snapshot, as in DuckLake. Inlined-data tables
+// that no remaining snapshot can see are dropped by expiry (DropInvisibleInlinedData).
 #include "mallard/catalog/inlined_data.hpp"
 #include "mallard/catalog/lake_options.hpp"
 #include "mallard/catalog/metadata_reader.hpp"

@@ -330,8 +330,6 @@ bool IsNaN(const Value &value) {
 	}
 }
 
-bool OnlyOtherBuckets(const TableFilter &filter, const LogicalType &type, int32_t buckets, int32_t bucket);
-
 //! Whether the integers that bounds among `children` admit (at most 64 of them) all fall in other
 //! buckets: DuckDB turns IN (3, 4, 5) into x >= 3 AND x <= 5.
 bool SmallRangeInOtherBuckets(const vector<unique_ptr<TableFilter>> &children, const LogicalType &type,

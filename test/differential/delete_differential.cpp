@@ -187,8 +187,9 @@ private:
 		    // and scans prune by their values (equality filters on k and s, see RecordVersion).
 		    {"partition",
 		     [&]() {
-			     static const char *SPECS[] = {"SET PARTITIONED BY (bucket(4, k))", "SET PARTITIONED BY (bucket(3, s))",
-			                                   "SET PARTITIONED BY (k)", "SET PARTITIONED BY (bucket(2, k), bucket(5, s))",
+			     static const char *SPECS[] = {"SET PARTITIONED BY (bucket(4, k))",
+			                                   "SET PARTITIONED BY (bucket(3, s))", "SET PARTITIONED BY (k)",
+			                                   "SET PARTITIONED BY (bucket(2, k), bucket(5, s))",
 			                                   "RESET PARTITIONED BY"};
 			     return "ALTER TABLE " + table + " " + SPECS[Rand(0, 5)];
 		     }},

@@ -4,8 +4,9 @@
 // DuckLake attaches a lake's catalog database beside it as __ducklake_metadata_<lake>, and its
 // documentation reads the catalog tables there (`FROM __ducklake_metadata_lake.ducklake_snapshot`).
 // Mallard talks to the catalog database directly, so it attaches a small catalog under that name
-// (or the name ATTACH's METADATA_CATALOG gives) instead: its schema main resolves each catalog table to a read-only view over
-// ducklake_catalog_table, the same rows `lake.ducklake_snapshot` shows, on every backend.
+// (or the name ATTACH's METADATA_CATALOG gives) instead: its schema main resolves each catalog
+// table to a read-only view over ducklake_catalog_table, the same rows `lake.ducklake_snapshot`
+// shows, on every backend.
 //===----------------------------------------------------------------------===//
 #pragma once
 
