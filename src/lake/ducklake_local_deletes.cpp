@@ -9,7 +9,9 @@
 // file, or leaves out a file whose rows are all deleted (ducklake_commit_deletes.cpp).
 #include "mallard/catalog/metadata_reader.hpp"
 #include "mallard/lake/ducklake_catalog.hpp"
+#include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_transaction.hpp"
+#include "mallard/storage/lake_paths.hpp"
 
 #include "duckdb/common/file_system.hpp"
 
@@ -64,6 +66,22 @@ shared_ptr<const DeletePositions> DuckLakeTransaction::GetLocalFileDeletes(idx_t
 	}
 	auto entry = data->second.deletes.find(path);
 	return entry == data->second.deletes.end() ? nullptr : entry->second;
+}
+
+void DuckLakeTransaction::DropWrittenFiles(idx_t table_id) {
+	auto data = new_data.find(table_id);
+	if (data == new_data.end() || !data->second.table) {
+		return;
+	}
+	auto folder = data->second.table->GetDataFolder();
+	lock_guard<mutex> guard(written_files_lock);
+	unordered_set<string> written(written_files.begin(), written_files.end());
+	for (auto &file : data->second.files) {
+		auto path = LakePaths::Resolve(folder, file.path, file.path_is_relative);
+		if (written.count(path)) {
+			dropped_local_files.push_back(path);
+		}
+	}
 }
 
 void DuckLakeTransaction::RemoveDroppedLocalFiles() {

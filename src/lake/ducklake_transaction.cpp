@@ -147,12 +147,14 @@ void DuckLakeTransaction::DropEntry(const string &schema_name, CatalogEntry &ent
 	// A local entry with a committed id is an altered committed object: that one is dropped below.
 	if (TakeLocal(new_entries, schema_name, entry.name, entry) && IsLocalId(id)) {
 		// Created and dropped in this transaction: it never reaches the catalog.
+		DropWrittenFiles(id);
 		new_data.erase(id);
 		new_inlined.erase(id);
 		return;
 	}
 	dropped_entries[id] = DroppedEntry {schema_name, entry.name, entry.type};
 	// Data inserted into a table this transaction drops is never committed.
+	DropWrittenFiles(id);
 	new_data.erase(id);
 	new_deletes.erase(id);
 	new_inlined.erase(id);
@@ -314,6 +316,8 @@ namespace duckdb {
 
 void DuckLakeTransaction::Commit() {
 	if (!HasChanges()) {
+		// Files written into a table this transaction created and dropped again: nothing commits.
+		RemoveDroppedLocalFiles();
 		CommitMaintenance(false);
 		return;
 	}

@@ -198,6 +198,9 @@ private:
 	//! Gives new local files the row ids they get at commit when no other insert commits first.
 	void AssignProvisionalRowIds(idx_t table_id, LocalTableData &data, vector<DataFileInfo> &files);
 	void RemoveDroppedLocalFiles();
+	//! The data files this transaction wrote into a table it drops: never committed, so removed after
+	//! the commit (with dropped_local_files). Files it registered (add_data_files) stay.
+	void DropWrittenFiles(idx_t table_id);
 	//! Commits the maintenance steps called here, each as a snapshot of its own, after the
 	//! transaction's own changes (if any: `after_own_changes`); a step whose sources those changes
 	//! touched leaves them alone.
