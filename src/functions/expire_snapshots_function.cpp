@@ -114,6 +114,12 @@ void RemoveInvisibleRows(MetadataConnection &conn, const string &data_path) {
 		}
 		statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE " + condition);
 	}
+	// A table no remaining snapshot has: its statistics and schema versions go with its last row.
+	auto remaining_tables = "SELECT table_id FROM " + conn.Table("ducklake_table");
+	for (auto table : {"ducklake_table_stats", "ducklake_table_column_stats", "ducklake_schema_versions"}) {
+		statements.push_back("DELETE FROM " + conn.Table(table) + " WHERE table_id IS NOT NULL AND table_id NOT IN (" +
+		                     remaining_tables + ")");
+	}
 	for (auto &statement : statements) {
 		conn.Execute(statement);
 	}
