@@ -285,28 +285,13 @@ namespace {
 //! the bucket of every row equal to it. Not so for intervals ('1 month' = '30 days'), times with
 //! zone, and nested values (their text differs where DuckDB finds them equal, e.g. -0.0 and 0.0).
 bool EqualValuesHashAlike(const LogicalType &type) {
+	if (type.IsNumeric() || LogicalType::TypeIsTimestamp(type)) {
+		return true;
+	}
 	switch (type.id()) {
 	case LogicalTypeId::BOOLEAN:
-	case LogicalTypeId::TINYINT:
-	case LogicalTypeId::SMALLINT:
-	case LogicalTypeId::INTEGER:
-	case LogicalTypeId::BIGINT:
-	case LogicalTypeId::HUGEINT:
-	case LogicalTypeId::UTINYINT:
-	case LogicalTypeId::USMALLINT:
-	case LogicalTypeId::UINTEGER:
-	case LogicalTypeId::UBIGINT:
-	case LogicalTypeId::UHUGEINT:
-	case LogicalTypeId::DECIMAL:
-	case LogicalTypeId::FLOAT:
-	case LogicalTypeId::DOUBLE:
 	case LogicalTypeId::DATE:
 	case LogicalTypeId::TIME:
-	case LogicalTypeId::TIMESTAMP_SEC:
-	case LogicalTypeId::TIMESTAMP_MS:
-	case LogicalTypeId::TIMESTAMP:
-	case LogicalTypeId::TIMESTAMP_NS:
-	case LogicalTypeId::TIMESTAMP_TZ:
 	case LogicalTypeId::UUID:
 	case LogicalTypeId::BLOB:
 		return true;
