@@ -71,9 +71,14 @@ void BucketFunction(DataChunk &args, ExpressionState &state, Vector &result) {
 	                                         [&](int32_t value) { return (value & 0x7FFFFFFF) % count; });
 }
 
-//! N of a bucket(N) key, which binding checked.
-int32_t BucketCount(const LakePartitionField &field) {
-	return int32_t(std::stoll(field.transform.substr(7)));
+//! N of a bucket(N) transform; false for any other transform (or a malformed one another writer
+//! stored).
+bool TryBucketCount(const string &transform, int32_t &count) {
+	if (!StringUtil::StartsWith(transform, "bucket(") || !StringUtil::EndsWith(transform, ")")) {
+		return false;
+	}
+	auto count_text = transform.substr(7, transform.size() - 8);
+	return TryCast::Operation(string_t(count_text), count) && count > 0;
 }
 
 //! Calendar bounds [start, end) of a file's year/month/day/hour values for one column.
@@ -212,8 +217,9 @@ string PartitionKeySQL(const LakePartitionField &field, const string &column_sql
 	if (IsCalendarTransform(field.transform)) {
 		return field.transform + "(" + column_sql + ")";
 	}
-	if (StringUtil::StartsWith(field.transform, "bucket(")) {
-		return "(murmur3_32(" + column_sql + ") & 2147483647) % " + std::to_string(BucketCount(field));
+	int32_t count;
+	if (TryBucketCount(field.transform, count)) {
+		return "(murmur3_32(" + column_sql + ") & 2147483647) % " + std::to_string(count);
 	}
 	throw NotImplementedException("Partition transform \"%s\" is not one Mallard can compute", field.transform);
 }
@@ -235,6 +241,7 @@ vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const L
 		auto &column = table.columns[index];
 		auto input = make_uniq<BoundReferenceExpression>(column.type, index);
 		PartitionKeyExpression key;
+		int32_t count;
 		if (field.transform == "identity") {
 			key.name = column.name;
 			key.expression = std::move(input);
@@ -255,8 +262,7 @@ vector<PartitionKeyExpression> PlanPartitionKeys(ClientContext &context, const L
 			if (!key.expression) {
 				error.Throw();
 			}
-		} else if (StringUtil::StartsWith(field.transform, "bucket(")) {
-			auto count = BucketCount(field);
+		} else if (TryBucketCount(field.transform, count)) {
 			key.name = "bucket";
 			ScalarFunction bucket("ducklake_bucket", {column.type}, LogicalType::INTEGER, BucketFunction);
 			vector<unique_ptr<Expression>> children;
@@ -421,15 +427,9 @@ bool BucketRulesOut(const TableFilter &filter, const LakeColumnInfo &column, con
 		return false;
 	}
 	for (auto &value : values) {
-		auto &transform = value.transform;
-		if (value.is_null || value.column_id != column.column_id || !StringUtil::StartsWith(transform, "bucket(") ||
-		    !StringUtil::EndsWith(transform, ")")) {
-			continue;
-		}
-		auto count_text = transform.substr(7, transform.size() - 8);
 		int32_t buckets = 0;
 		int32_t bucket = 0;
-		if (!TryCast::Operation(string_t(count_text), buckets) || buckets <= 0 ||
+		if (value.is_null || value.column_id != column.column_id || !TryBucketCount(value.transform, buckets) ||
 		    !TryCast::Operation(string_t(value.value), bucket)) {
 			continue;
 		}
