@@ -1,4 +1,6 @@
-// `mallard`: dispatches a subcommand, or parses the shell's options and runs the SQL shell.
+// `mallard_cli`, the program the `mallard` launcher starts (launcher.cpp): dispatches a subcommand, or
+// parses the shell's options and runs the SQL shell.
+#include "mallard/cli/huge_page_heap.hpp"
 #include "mallard/cli/line_reader.hpp"
 #include "mallard/cli/shell.hpp"
 #include "mallard/mallard.hpp"
@@ -190,6 +192,7 @@ static int RunShell(int argc, char **argv) {
 } // namespace duckdb
 
 int main(int argc, char **argv) {
+	duckdb::RestoreUserEnvironment();
 	duckdb::KeepFreedHeapMemory();
 	if (auto subcommand = duckdb::FindSubcommand(argc, argv)) {
 		return subcommand->run(argc - 1, argv + 1);

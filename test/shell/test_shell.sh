@@ -114,6 +114,66 @@ expect_rc "missing -f file" 1
 expect_in "missing -f file names it" ERR "$TMP/no_such_file.sql"
 expect_in "missing -f file says why" ERR "No such file"
 
+# --- the launcher ---------------------------------------------------------------------------------
+# `mallard` starts `mallard_cli` beside it (src/cli/launcher.cpp) with glibc's malloc on transparent
+# huge pages; the program keeps the process id.
+
+# started_environment [VAR=VALUE]: starts mallard waiting on its input and sets STARTED_EXE (the
+# program the process runs) and STARTED_ENV (the environment it was started with, one a line).
+started_environment() {
+  mkfifo "$TMP/hold"
+  env "$@" "$MALLARD" <"$TMP/hold" >/dev/null 2>&1 &
+  local pid=$!
+  exec 9>"$TMP/hold"
+  STARTED_EXE=""
+  for _ in $(seq 1 100); do
+    STARTED_EXE=$(readlink "/proc/$pid/exe" 2>/dev/null)
+    [[ "$STARTED_EXE" == */mallard_cli ]] && break
+    sleep 0.05
+  done
+  STARTED_ENV=$(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null)
+  exec 9>&-
+  wait "$pid"
+  rm -f "$TMP/hold"
+}
+
+started_environment
+if [[ "$STARTED_EXE" == */mallard_cli ]]; then ok; else
+  fail "launcher: the process runs mallard_cli" "actual: $STARTED_EXE"
+fi
+if grep -q '\[\(always\|madvise\)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+  if grep -qx 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1' <<<"$STARTED_ENV"; then ok; else
+    fail "launcher: the program starts with the huge-page tunable" "environment: $(grep GLIBC <<<"$STARTED_ENV")"
+  fi
+  # (glibc cuts the variable at the first tunable as it reads it, so only the user's part shows.)
+  started_environment GLIBC_TUNABLES=glibc.malloc.check=0
+  if grep -qx 'MALLARD_USER_GLIBC_TUNABLES==glibc.malloc.check=0' <<<"$STARTED_ENV"; then ok; else
+    fail "launcher: the user's tunables are kept to be put back" "environment: $(grep GLIBC <<<"$STARTED_ENV")"
+  fi
+else
+  echo "SKIP: launcher huge-page checks (transparent huge pages are off on this machine)"
+fi
+started_environment GLIBC_TUNABLES=glibc.malloc.hugetlb=0
+if grep -qx 'GLIBC_TUNABLES=glibc.malloc.hugetlb=0' <<<"$STARTED_ENV" &&
+  ! grep -q MALLARD_USER_GLIBC_TUNABLES <<<"$STARTED_ENV"; then ok; else
+  fail "launcher: GLIBC_TUNABLES=glibc.malloc.hugetlb=0 opts out" "environment: $(grep GLIBC <<<"$STARTED_ENV")"
+fi
+
+# Through a symbolic link elsewhere, the program is found beside the launcher's real file.
+mkdir -p "$TMP/bin"
+ln -s "$MALLARD" "$TMP/bin/mallard"
+OUT=$("$TMP/bin/mallard" -csv -c "SELECT 42 AS x" 2>&1)
+if [ "$OUT" = $'x\n42' ]; then ok; else fail "launcher: runs through a symbolic link" "output: $OUT"; fi
+
+# Without the program beside it: a clear error, not a crash.
+mkdir -p "$TMP/alone"
+cp "$MALLARD" "$TMP/alone/mallard"
+"$TMP/alone/mallard" -c "SELECT 1" >"$TMP/out" 2>"$TMP/err"
+RC=$?
+ERR=$(cat "$TMP/err")
+expect_rc "launcher without mallard_cli" 127
+expect_in "launcher without mallard_cli names it" ERR "$TMP/alone/mallard_cli"
+
 # --- output modes --------------------------------------------------------------------------------
 
 run -csv -c "SELECT 42 AS x"
