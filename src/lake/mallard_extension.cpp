@@ -70,8 +70,12 @@ void KeepFreedHeapMemory() {
 #ifdef __GLIBC__
 	static constexpr int TRIM_THRESHOLD = 64 << 20;
 	static constexpr int TOP_PAD = 16 << 20;
+	// glibc's largest dynamic threshold; setting the two above switched the dynamic one off, leaving
+	// 128 KiB, so that every DuckDB block and buffer was mapped, faulted in and unmapped each time.
+	static constexpr int MMAP_THRESHOLD = 32 << 20;
 	mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
 	mallopt(M_TOP_PAD, TOP_PAD);
+	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 #endif
 }
 

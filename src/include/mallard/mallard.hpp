@@ -27,7 +27,10 @@ void PinSettingDefaults(DBConfig &config);
 //! of padding per heap growth) instead of returning it to the system after each transaction. Every
 //! small commit builds and frees DuckDB's transaction-local storage and index buffers; with glibc's
 //! defaults the heap shrank and grew back each time, and the page faults of growing it were a third
-//! of a single-row commit on a DuckDB-file catalog (benchmark 3). Called first thing by main().
+//! of a single-row commit on a DuckDB-file catalog (benchmark 3). Allocations up to 32 MiB come from
+//! the heap too, not from a mapping of their own: with the heap on transparent huge pages (see
+//! mallard/cli/huge_page_heap.hpp) a mapping of 2 MiB or more is faulted in as huge pages each time,
+//! which made a 30M-row INSERT take 6.5-12 s instead of 5. Called first thing by main().
 void KeepFreedHeapMemory();
 
 //! Opens (or creates) a DuckDB database at `path` (empty or ":memory:" for in-memory) with Mallard
