@@ -7,21 +7,42 @@
 #include "mallard/lake/ducklake_transaction.hpp"
 
 #include "duckdb/common/types/column/column_data_collection.hpp"
+#include "duckdb/main/client_context.hpp"
 
 namespace duckdb {
+
+//! The rows counted against the inlining limit by the writers that share it.
+struct InlineBudget {
+	explicit InlineBudget(idx_t earlier) : count(earlier) {
+	}
+	std::mutex lock;
+	//! Rows held by the writers, with the transaction's earlier inlined rows of the table.
+	idx_t count;
+	bool passed_limit = false;
+};
+
+shared_ptr<InlineBudget> SharedInlineBudget::Get(ClientContext &context, idx_t earlier_rows) {
+	std::lock_guard<std::mutex> guard(lock);
+	auto running = context.transaction.GetActiveQuery();
+	if (!budget || query != running) {
+		budget = make_shared_ptr<InlineBudget>(earlier_rows);
+		query = running;
+	}
+	return budget;
+}
 
 namespace {
 
 struct InlineInsertGlobalState : public GlobalOperatorState {
-	InlineInsertGlobalState(ClientContext &context, const vector<LogicalType> &types, idx_t earlier)
-	    : held(make_uniq<ColumnDataCollection>(context, types)), count(earlier) {
+	InlineInsertGlobalState(ClientContext &context, const vector<LogicalType> &types, shared_ptr<InlineBudget> budget)
+	    : held(make_uniq<ColumnDataCollection>(context, types)), budget(std::move(budget)) {
 	}
-	std::mutex lock;
 	//! Rows held back while the limit is not passed.
 	unique_ptr<ColumnDataCollection> held;
-	//! Rows held, with the transaction's earlier inlined rows of the table.
-	idx_t count;
-	bool passed_limit = false;
+	//! Its lock guards this state too.
+	shared_ptr<InlineBudget> budget;
+	//! This writer's held rows went on to the writer.
+	bool released = false;
 	//! Earlier inlined rows moved on to the writer.
 	idx_t moved = 0;
 };
@@ -123,7 +144,26 @@ idx_t DuckLakeInlineInsert::InliningLimit(ClientContext &context, DuckLakeTableE
 unique_ptr<GlobalOperatorState> DuckLakeInlineInsert::GetGlobalOperatorState(ClientContext &context) const {
 	auto &transaction = DuckLakeTransaction::Get(context, table.catalog);
 	auto local = transaction.GetLocalInlinedRows(table.GetTableId());
-	return make_uniq<InlineInsertGlobalState>(context, types, local.rows ? local.rows->size() : 0);
+	idx_t earlier = local.rows ? local.rows->size() : 0;
+	auto budget = shared_budget ? shared_budget->Get(context, earlier) : make_shared_ptr<InlineBudget>(earlier);
+	return make_uniq<InlineInsertGlobalState>(context, types, std::move(budget));
+}
+
+//! Marks the held rows of `gstate` released and returns them, with the transaction's earlier inlined
+//! inserts into the table unless the writer keeps row ids (an UPDATE's rows may be among them: then
+//! those stay). The caller holds the budget's lock.
+static unique_ptr<ColumnDataCollection> ReleaseHeldRows(ClientContext &context, const DuckLakeInlineInsert &op,
+                                                        InlineInsertGlobalState &gstate) {
+	gstate.released = true;
+	gstate.budget->passed_limit = true;
+	auto rows = std::move(gstate.held);
+	if (!op.row_id_column.IsValid()) {
+		auto &transaction = DuckLakeTransaction::Get(context, op.table.catalog);
+		auto earlier = transaction.TakeLocalInlinedRows(op.table.GetTableId());
+		gstate.moved = earlier.size();
+		AppendRows(context, earlier, op.types, op.table.name, *rows);
+	}
+	return rows;
 }
 
 unique_ptr<OperatorState> DuckLakeInlineInsert::GetOperatorState(ExecutionContext &context) const {
@@ -135,25 +175,19 @@ OperatorResultType DuckLakeInlineInsert::Execute(ExecutionContext &context, Data
 	auto &gstate = gstate_p.Cast<InlineInsertGlobalState>();
 	auto &state = state_p.Cast<InlineInsertLocalState>();
 	if (!state.releasing) {
-		std::lock_guard<std::mutex> guard(gstate.lock);
-		if (!gstate.passed_limit) {
+		auto &budget = *gstate.budget;
+		std::lock_guard<std::mutex> guard(budget.lock);
+		if (!gstate.released) {
 			// Text the catalog cannot store goes to a data file, as rows past the limit do.
-			if (gstate.count + input.size() <= row_limit && !(refuses_nul_text && HoldsNulText(input))) {
+			if (!budget.passed_limit && budget.count + input.size() <= row_limit &&
+			    !(refuses_nul_text && HoldsNulText(input))) {
 				gstate.held->Append(input);
-				gstate.count += input.size();
+				budget.count += input.size();
 				chunk.SetCardinality(0);
 				return OperatorResultType::NEED_MORE_INPUT;
 			}
-			// This chunk passes the limit: the held rows, and the transaction's earlier inlined
-			// inserts into the table (unless an UPDATE's rows are among them: then those stay), go first.
-			gstate.passed_limit = true;
-			state.releasing = std::move(gstate.held);
-			if (!row_id_column.IsValid()) {
-				auto &transaction = DuckLakeTransaction::Get(context.client, table.catalog);
-				auto earlier = transaction.TakeLocalInlinedRows(table.GetTableId());
-				gstate.moved = earlier.size();
-				AppendRows(context.client, earlier, types, table.name, *state.releasing);
-			}
+			// This chunk passes the limit (or another writer passed it): the held rows go first.
+			state.releasing = ReleaseHeldRows(context.client, *this, gstate);
 			state.releasing->InitializeScan(state.scan);
 		}
 	}
@@ -168,12 +202,24 @@ OperatorResultType DuckLakeInlineInsert::Execute(ExecutionContext &context, Data
 	return OperatorResultType::NEED_MORE_INPUT;
 }
 
+unique_ptr<ColumnDataCollection> DuckLakeInlineInsert::TakeHeldRowsPastLimit(ClientContext &context) const {
+	if (!op_state) {
+		return nullptr;
+	}
+	auto &gstate = op_state->Cast<InlineInsertGlobalState>();
+	std::lock_guard<std::mutex> guard(gstate.budget->lock);
+	if (gstate.released || !gstate.budget->passed_limit) {
+		return nullptr;
+	}
+	return ReleaseHeldRows(context, *this, gstate);
+}
+
 int64_t DuckLakeInlineInsert::Finish(ClientContext &context) const {
 	if (!op_state) {
 		return 0;
 	}
 	auto &gstate = op_state->Cast<InlineInsertGlobalState>();
-	if (gstate.passed_limit) {
+	if (gstate.released) {
 		return -NumericCast<int64_t>(gstate.moved);
 	}
 	auto &held = *gstate.held;

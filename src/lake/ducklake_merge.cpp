@@ -5,6 +5,7 @@
 // sink receives chunks directly instead of running as a pipeline.
 #include "mallard/lake/ducklake_catalog.hpp"
 #include "mallard/lake/ducklake_delete.hpp"
+#include "mallard/lake/ducklake_inline_insert.hpp"
 #include "mallard/lake/ducklake_insert.hpp"
 #include "mallard/lake/ducklake_table_entry.hpp"
 #include "mallard/lake/ducklake_update.hpp"
@@ -153,15 +154,41 @@ public:
 		return result;
 	}
 
+	//! Sends on the rows the inlining step still holds when another action's writer passed the
+	//! shared inlining limit after this one last saw rows (SharedInlineBudget).
+	void SendHeldRowsPastLimit(ExecutionContext &execution, GlobalState &global) const {
+		auto inline_insert = insert.Cast<DuckLakeInsert>().inline_insert;
+		if (!inline_insert) {
+			return;
+		}
+		auto held = inline_insert->TakeHeldRowsPastLimit(execution.client);
+		if (!held) {
+			return;
+		}
+		idx_t next = 0;
+		while (next < chain.size() && &chain[next].get() != inline_insert.get()) {
+			next++;
+		}
+		auto local_state = GetLocalSinkState(execution);
+		auto &local = local_state->Cast<LocalState>();
+		InterruptState interrupt;
+		for (auto &rows : held->Chunks()) {
+			Push(execution, rows, next + 1, global, local, interrupt);
+		}
+		OperatorSinkCombineInput copy_combine {*global.copy_state, *local.copy_state, interrupt};
+		copy->Combine(execution, copy_combine);
+	}
+
 	SinkFinalizeType Finalize(Pipeline &pipeline, Event &event, ClientContext &context,
 	                          OperatorSinkFinalizeInput &input) const override {
 		auto &global = input.global_state.Cast<GlobalState>();
+		ThreadContext thread(context);
+		ExecutionContext execution(context, thread, nullptr);
+		SendHeldRowsPastLimit(execution, global);
 		OperatorSinkFinalizeInput copy_finalize {*global.copy_state, input.interrupt_state};
 		copy->Finalize(pipeline, event, context, copy_finalize);
 		// The writer reports its files as a source; DuckLakeInsert turns them into the transaction's
 		// data files.
-		ThreadContext thread(context);
-		ExecutionContext execution(context, thread, nullptr);
 		auto source_global = copy->GetGlobalSourceState(context);
 		auto source_local = copy->GetLocalSourceState(execution, *source_global);
 		auto insert_global = insert.GetGlobalSinkState(context);
@@ -180,9 +207,12 @@ public:
 				break;
 			}
 		}
+		// The replaced rows go first, as an UPDATE's collector stages them before its writer finishes:
+		// a replaced row of this transaction's inlined rows is found by its row id, which its new row,
+		// inlined by the writer's finish, keeps too.
+		StageDeletedRows(context, table, global.deleted);
 		OperatorSinkFinalizeInput insert_finalize {*insert_global, interrupt};
 		insert.Finalize(pipeline, event, context, insert_finalize);
-		StageDeletedRows(context, table, global.deleted);
 		return SinkFinalizeType::READY;
 	}
 
@@ -198,13 +228,20 @@ public:
 
 };
 
-//! Plans the writer for rows of `types` (table columns, plus row ids when `with_row_ids`).
+//! Plans the writer for rows of `types` (table columns, plus row ids when `with_row_ids`); its
+//! inlining decision is shared with the statement's other writers.
 PhysicalOperator &PlanRowWriter(ClientContext &context, PhysicalPlanGenerator &planner, DuckLakeTableEntry &table,
-                                vector<LogicalType> types, bool with_row_ids, bool may_inline) {
+                                vector<LogicalType> types, bool with_row_ids,
+                                const shared_ptr<SharedInlineBudget> &inline_budget) {
 	auto &placeholder = planner.Make<PhysicalEmptyResult>(std::move(types), 0);
 	// Unsorted even for a sorted table: the row sink pushes rows through the writer's operators by
 	// hand, and a sort is not one it can push through. Compaction writes them sorted later.
-	return DuckLakeInsert::Plan(context, planner, table, placeholder, with_row_ids, may_inline, false);
+	auto &insert = DuckLakeInsert::Plan(context, planner, table, placeholder, with_row_ids, true, false);
+	auto inline_insert = insert.Cast<DuckLakeInsert>().inline_insert;
+	if (inline_insert) {
+		inline_insert->shared_budget = inline_budget;
+	}
+	return insert;
 }
 
 } // namespace
@@ -226,16 +263,8 @@ PhysicalOperator &DuckLakeCatalog::PlanMergeInto(ClientContext &context, Physica
 
 	map<MergeActionCondition, vector<unique_ptr<MergeIntoOperator>>> actions;
 	idx_t append_count = 0;
-	// Few new rows may be inlined when one action writes them: two writers (UPDATE and INSERT)
-	// deciding apart could put kept and provisional row ids in an order the commit does not give.
-	idx_t writing_actions = 0;
-	for (auto &entry : op.actions) {
-		for (auto &action : entry.second) {
-			writing_actions += action->action_type == MergeActionType::MERGE_UPDATE ||
-			                   action->action_type == MergeActionType::MERGE_INSERT;
-		}
-	}
-	bool may_inline = writing_actions == 1;
+	// Few new rows are inlined: the writers of all UPDATE and INSERT actions decide together.
+	auto inline_budget = make_shared_ptr<SharedInlineBudget>();
 	for (auto &entry : op.actions) {
 		vector<unique_ptr<MergeIntoOperator>> planned;
 		for (auto &action : entry.second) {
@@ -252,14 +281,14 @@ PhysicalOperator &DuckLakeCatalog::PlanMergeInto(ClientContext &context, Physica
 				                                 row_id_index);
 				auto row_types = table_types;
 				row_types.push_back(LogicalType::BIGINT);
-				auto &insert = PlanRowWriter(context, planner, table, row_types, true, may_inline);
+				auto &insert = PlanRowWriter(context, planner, table, row_types, true, inline_budget);
 				result->op = planner.Make<DuckLakeRowSink>(table, insert, std::move(row), filename_index,
 				                                           position_index);
 				break;
 			}
 			case MergeActionType::MERGE_INSERT: {
 				append_count++;
-				auto &insert = PlanRowWriter(context, planner, table, table_types, false, may_inline);
+				auto &insert = PlanRowWriter(context, planner, table, table_types, false, inline_budget);
 				result->op = planner.Make<DuckLakeRowSink>(table, insert, vector<unique_ptr<Expression>>(), 0, 0);
 				if (!action->column_index_map.empty()) {
 					// Columns the INSERT leaves out take their defaults.

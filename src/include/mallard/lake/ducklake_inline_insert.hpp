@@ -12,9 +12,28 @@
 
 #include "duckdb/execution/physical_operator.hpp"
 
+#include <mutex>
+
 namespace duckdb {
 
+class ColumnDataCollection;
 class DuckLakeTableEntry;
+struct InlineBudget;
+
+//! One inlining decision for several writers of one statement (a MERGE's UPDATE and INSERT actions):
+//! their rows count against one limit, and once it is passed every writer sends its rows to Parquet.
+//! Writers deciding apart could leave one statement with inlined rows and a data file, whose
+//! provisional row ids were taken before the inlined rows that take ids first at commit.
+class SharedInlineBudget {
+public:
+	//! The budget of the statement running in `context`: a new one for each execution of the plan.
+	shared_ptr<InlineBudget> Get(ClientContext &context, idx_t earlier_rows);
+
+private:
+	std::mutex lock;
+	idx_t query = DConstants::INVALID_INDEX;
+	shared_ptr<InlineBudget> budget;
+};
 
 class DuckLakeInlineInsert : public PhysicalOperator {
 public:
@@ -32,6 +51,13 @@ public:
 	optional_idx row_id_column;
 	//! The catalog keeps no text with a NUL character (MetadataConnection::StoresNulText).
 	bool refuses_nul_text = false;
+	//! Set when other writers of the statement share the decision; null: this writer decides alone.
+	shared_ptr<SharedInlineBudget> shared_budget;
+
+	//! Before the writer finishes: when another writer sharing the budget passed the limit after this
+	//! one last saw rows, the rows this one still holds (with the transaction's earlier inlined inserts
+	//! unless it keeps row ids), to be sent on to the writer; null otherwise.
+	unique_ptr<ColumnDataCollection> TakeHeldRowsPastLimit(ClientContext &context) const;
 
 	//! After the writer's pipeline ran: gives the rows held back to the transaction when the limit
 	//! was never passed. Returns the statement's row count beyond the rows in its files: plus the
