@@ -150,14 +150,15 @@ unique_ptr<GlobalOperatorState> DuckLakeInlineInsert::GetGlobalOperatorState(Cli
 }
 
 //! Marks the held rows of `gstate` released and returns them, with the transaction's earlier inlined
-//! inserts into the table unless the writer keeps row ids (an UPDATE's rows may be among them: then
-//! those stay). The caller holds the budget's lock.
+//! inserts into the table unless the writer keeps row ids (an UPDATE's rows may be among them) or
+//! keeps earlier rows: then those stay, and the file's provisional row ids follow them. The caller
+//! holds the budget's lock.
 static unique_ptr<ColumnDataCollection> ReleaseHeldRows(ClientContext &context, const DuckLakeInlineInsert &op,
                                                         InlineInsertGlobalState &gstate) {
 	gstate.released = true;
 	gstate.budget->passed_limit = true;
 	auto rows = std::move(gstate.held);
-	if (!op.row_id_column.IsValid()) {
+	if (!op.row_id_column.IsValid() && !op.keeps_earlier_rows) {
 		auto &transaction = DuckLakeTransaction::Get(context, op.table.catalog);
 		auto earlier = transaction.TakeLocalInlinedRows(op.table.GetTableId());
 		gstate.moved = earlier.size();

@@ -240,6 +240,7 @@ PhysicalOperator &PlanRowWriter(ClientContext &context, PhysicalPlanGenerator &p
 	auto inline_insert = insert.Cast<DuckLakeInsert>().inline_insert;
 	if (inline_insert) {
 		inline_insert->shared_budget = inline_budget;
+		inline_insert->keeps_earlier_rows = true;
 	}
 	return insert;
 }

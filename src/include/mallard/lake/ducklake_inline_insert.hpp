@@ -53,10 +53,14 @@ public:
 	bool refuses_nul_text = false;
 	//! Set when other writers of the statement share the decision; null: this writer decides alone.
 	shared_ptr<SharedInlineBudget> shared_budget;
+	//! Past the limit, the transaction's earlier inlined inserts into the table stay inlined instead of
+	//! going into this statement's file: set for MERGE, whose other actions find those rows by their
+	//! inlined row ids while this writer runs.
+	bool keeps_earlier_rows = false;
 
 	//! Before the writer finishes: when another writer sharing the budget passed the limit after this
-	//! one last saw rows, the rows this one still holds (with the transaction's earlier inlined inserts
-	//! unless it keeps row ids), to be sent on to the writer; null otherwise.
+	//! one last saw rows, the rows this one still holds (with the transaction's earlier inlined inserts,
+	//! see ReleaseHeldRows), to be sent on to the writer; null otherwise.
 	unique_ptr<ColumnDataCollection> TakeHeldRowsPastLimit(ClientContext &context) const;
 
 	//! After the writer's pipeline ran: gives the rows held back to the transaction when the limit
