@@ -138,28 +138,44 @@ void LakeCommit::CheckDeleteConflicts(MetadataConnection &conn, idx_t since_snap
 		return;
 	}
 	string ids;
+	set<idx_t> missing;
 	for (auto &prepared : prepared_deletes) {
 		if (!prepared.local_file) {
 			ids += (ids.empty() ? "" : ", ") + std::to_string(prepared.data_file_id);
+			missing.insert(prepared.data_file_id);
 		}
 	}
 	if (ids.empty()) {
 		return;
 	}
 	auto since = std::to_string(since_snapshot);
+	auto conflict = [&](const string &file, const string &what) {
+		return TransactionException("Transaction conflict on lake \"%s\": this transaction deletes rows of data file "
+		                            "%s, which %s after this transaction started at snapshot %llu",
+		                            transaction.GetCatalog().GetName(), file, what, since_snapshot);
+	};
 	// Another delete of the same data file, or the file ended (all rows deleted, table dropped,
-	// compaction): our positions would be lost or apply to a file no longer there.
-	auto rows = conn.Query("SELECT data_file_id, begin_snapshot FROM " + conn.Table("ducklake_delete_file") +
+	// compaction): our positions would be lost or apply to a file no longer there. A file whose row
+	// is gone was ended and then expired since (compaction and expiry): the same conflict.
+	auto rows = conn.Query("SELECT 0, data_file_id, begin_snapshot FROM " + conn.Table("ducklake_delete_file") +
 	                       " WHERE data_file_id IN (" + ids + ") AND begin_snapshot > " + since +
-	                       " UNION ALL SELECT data_file_id, end_snapshot FROM " + conn.Table("ducklake_data_file") +
-	                       " WHERE data_file_id IN (" + ids + ") AND end_snapshot IS NOT NULL AND end_snapshot > " +
-	                       since);
-	if (rows.RowCount() > 0) {
-		throw TransactionException("Transaction conflict on lake \"%s\": this transaction deletes rows of data file "
-		                           "%s, which another transaction also deleted from or removed (committed in "
-		                           "snapshot %s after this transaction started at snapshot %llu)",
-		                           transaction.GetCatalog().GetName(), rows.rows[0][0].ToString(),
-		                           rows.rows[0][1].ToString(), since_snapshot);
+	                       " UNION ALL SELECT 1, data_file_id, end_snapshot FROM " + conn.Table("ducklake_data_file") +
+	                       " WHERE data_file_id IN (" + ids + ")");
+	for (auto &row : rows.rows) {
+		auto file = row[1].ToString();
+		bool is_data_file = row[0].GetValue<int64_t>() == 1;
+		if (is_data_file) {
+			missing.erase(NumericCast<idx_t>(row[1].GetValue<int64_t>()));
+			if (row[2].IsNull() || row[2].GetValue<int64_t>() <= NumericCast<int64_t>(since_snapshot)) {
+				continue;
+			}
+		}
+		throw conflict(file, "another transaction also deleted from or removed (committed in snapshot " +
+		                         row[2].ToString() + ")");
+	}
+	if (!missing.empty()) {
+		throw conflict(std::to_string(*missing.begin()),
+		               "another transaction removed and whose snapshots were then expired (compaction and expiry)");
 	}
 }
 
