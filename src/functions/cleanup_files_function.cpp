@@ -125,7 +125,7 @@ vector<string> CleanupOldFiles(ClientContext &context, DuckLakeCatalog &catalog,
 	// autocommit): a ROLLBACK or a statement that fails afterwards deletes nothing.
 	MaintenanceCommit step;
 	auto &fs = FileSystem::GetFileSystem(context);
-	step.write = [&fs, paths, selected](MetadataConnection &conn) {
+	step.write = [&fs, paths, selected](MetadataConnection &conn, const SnapshotMessage &) {
 		// Files first, rows after: a process killed in between leaves rows whose files are gone, which
 		// the next cleanup removes (deleting a missing file is no error).
 		for (auto &path : paths) {
@@ -185,7 +185,7 @@ vector<string> DeleteOrphanedFiles(ClientContext &context, DuckLakeCatalog &cata
 	if (!request.dry_run && !orphans.empty()) {
 		// As CleanupOldFiles: deleted when the transaction commits.
 		MaintenanceCommit step;
-		step.write = [&fs, orphans](MetadataConnection &) {
+		step.write = [&fs, orphans](MetadataConnection &, const SnapshotMessage &) {
 			for (auto &path : orphans) {
 				fs.TryRemoveFile(path);
 			}

@@ -185,7 +185,7 @@ vector<idx_t> ExpireSnapshots(ClientContext &context, DuckLakeCatalog &catalog,
 	}
 	MaintenanceCommit step;
 	auto data_path = catalog.DataPath();
-	step.write = [expired, data_path](MetadataConnection &conn) {
+	step.write = [expired, data_path](MetadataConnection &conn, const SnapshotMessage &) {
 		// Those still there (another process may have expired some since; the latest never is).
 		auto list = IdList(expired);
 		conn.Execute("DELETE FROM " + conn.Table("ducklake_snapshot_changes") + " WHERE snapshot_id IN (" + list +

@@ -163,7 +163,8 @@ struct FlushedTable {
 //! Commits the flushed tables in one new snapshot, as DuckLake does: their files are added and the
 //! rows written to them ended. A table that a commit since the flush's snapshot dropped, or whose
 //! live rows it deleted or flushed, is left out (its paths returned).
-vector<string> CommitFlushedTables(MetadataConnection &conn, const vector<FlushedTable> &tables, idx_t snapshot_id) {
+vector<string> CommitFlushedTables(MetadataConnection &conn, const vector<FlushedTable> &tables, idx_t snapshot_id,
+                                   const SnapshotMessage &message) {
 	// Read before checking what changed: a commit landing after this read takes the snapshot id this
 	// one wants and fails it, while the checks (which see whatever committed before them on
 	// PostgreSQL's read-committed transactions) cover every commit up to it.
@@ -201,7 +202,7 @@ vector<string> CommitFlushedTables(MetadataConnection &conn, const vector<Flushe
 		writer.WriteTableStats(table->table_id, stats, stats_exist);
 		changes += string(changes.empty() ? "" : ",") + "inline_flush:" + std::to_string(table->table_id);
 	}
-	writer.AddSnapshot(next, changes, Value(), Value(), Value());
+	writer.AddSnapshot(next, changes, message.author, message.commit_message, Value());
 	writer.Execute();
 	auto next_id = std::to_string(next.snapshot_id);
 	for (auto table : included) {
@@ -280,8 +281,9 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 	if (tables.empty()) {
 		return {};
 	}
-	step.write = [tables, snapshot_id](MetadataConnection &conn) {
-		return CommitFlushedTables(conn, tables, snapshot_id);
+	step.makes_snapshot = true;
+	step.write = [tables, snapshot_id](MetadataConnection &conn, const SnapshotMessage &message) {
+		return CommitFlushedTables(conn, tables, snapshot_id, message);
 	};
 	auto left_out = MaintenanceCommit::Run(context, catalog, std::move(step));
 	unordered_set<string> left_out_paths(left_out.begin(), left_out.end());

@@ -78,7 +78,7 @@ MetadataFunctionResult SetOptionFunction(ClientContext &context, DuckLakeCatalog
 		// Part of the transaction, as in DuckLake: written when it commits, so a ROLLBACK or a failed
 		// statement leaves the option as it was (also in autocommit).
 		MaintenanceCommit step;
-		step.write = [option_name, value, scope](MetadataConnection &conn) {
+		step.write = [option_name, value, scope](MetadataConnection &conn, const SnapshotMessage &) {
 			LakeOptions::Write(conn, option_name, value, scope);
 			return vector<string>();
 		};

@@ -420,7 +420,8 @@ MaintenanceCommit MergeCommit(idx_t table_id, vector<vector<MergeSourceFile>> gr
                               vector<string> written) {
 	MaintenanceCommit step;
 	step.written_files = written;
-	step.write = [table_id, groups, merged, written](MetadataConnection &conn) {
+	step.makes_snapshot = true;
+	step.write = [table_id, groups, merged, written](MetadataConnection &conn, const SnapshotMessage &message) {
 		// Read before checking what changed: a commit landing after this read takes the snapshot id this
 		// one wants and fails it, while the checks (which see whatever committed before them on
 		// PostgreSQL's read-committed transactions) cover every commit up to it.
@@ -476,7 +477,8 @@ MaintenanceCommit MergeCommit(idx_t table_id, vector<vector<MergeSourceFile>> gr
 		bool exists = MetadataReader::TryReadTableStats(conn, table_id, stats);
 		stats.file_size_bytes = stats.file_size_bytes + merged_bytes - MinValue(stats.file_size_bytes, source_bytes);
 		writer.WriteTableStats(table_id, stats, exists);
-		writer.AddSnapshot(next, "compacted_table:" + std::to_string(table_id), Value(), Value(), Value());
+		writer.AddSnapshot(next, "compacted_table:" + std::to_string(table_id), message.author, message.commit_message,
+		                   Value());
 		writer.Execute();
 		conn.Execute("UPDATE " + conn.Table("ducklake_data_file") + " SET end_snapshot = " +
 		             std::to_string(next.snapshot_id) + " WHERE data_file_id IN (" + sources + ")");

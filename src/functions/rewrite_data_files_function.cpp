@@ -117,7 +117,8 @@ MaintenanceCommit RewriteCommit(idx_t table_id, shared_ptr<vector<RewrittenFile>
                                 vector<string> written) {
 	MaintenanceCommit step;
 	step.written_files = written;
-	step.write = [table_id, files, folder, written](MetadataConnection &conn) {
+	step.makes_snapshot = true;
+	step.write = [table_id, files, folder, written](MetadataConnection &conn, const SnapshotMessage &message) {
 		// Read before checking what changed: a commit landing after this read takes the snapshot id this
 		// one wants and fails it, while the checks (which see whatever committed before them on
 		// PostgreSQL's read-committed transactions) cover every commit up to it.
@@ -174,7 +175,8 @@ MaintenanceCommit RewriteCommit(idx_t table_id, shared_ptr<vector<RewrittenFile>
 		bool exists = MetadataReader::TryReadTableStats(conn, table_id, stats);
 		stats.file_size_bytes = stats.file_size_bytes + new_bytes - MinValue(stats.file_size_bytes, old_bytes);
 		writer.WriteTableStats(table_id, stats, exists);
-		writer.AddSnapshot(next, "rewrite_delete:" + std::to_string(table_id), Value(), Value(), Value());
+		writer.AddSnapshot(next, "rewrite_delete:" + std::to_string(table_id), message.author, message.commit_message,
+		                   Value());
 		writer.Execute();
 		// Only the files committed count as rewritten.
 		for (auto &file : *files) {

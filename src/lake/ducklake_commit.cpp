@@ -505,16 +505,20 @@ void LakeCommit::WriteAlteredEntry(const string &schema_name, CatalogEntry &entr
 	changes.push_back("altered_table:" + std::to_string(id));
 }
 
-void LakeCommit::Attempt(MetadataConnection &conn) {
-	auto &base = transaction.GetSnapshot();
-	auto &cache = transaction.GetCatalog().GetWriteCache();
-	if (transaction.commit_message.IsNull() &&
-	    cache.ReadOptions(conn, optional_idx(), optional_idx())["require_commit_message"] == "true") {
+void LakeCommit::CheckCommitMessage(MetadataConnection &conn, DuckLakeCatalog &catalog, const Value &commit_message) {
+	if (commit_message.IsNull() &&
+	    catalog.GetWriteCache().ReadOptions(conn, optional_idx(), optional_idx())["require_commit_message"] == "true") {
 		throw TransactionException("Lake \"%s\" requires a commit message (option require_commit_message): call "
 		                           "CALL %s.set_commit_message('author', 'message') in the transaction before "
 		                           "committing",
-		                           transaction.GetCatalog().GetName(), transaction.GetCatalog().GetName());
+		                           catalog.GetName(), catalog.GetName());
 	}
+}
+
+void LakeCommit::Attempt(MetadataConnection &conn) {
+	auto &base = transaction.GetSnapshot();
+	auto &cache = transaction.GetCatalog().GetWriteCache();
+	CheckCommitMessage(conn, transaction.GetCatalog(), transaction.commit_message);
 	// Read first thing: when the commit ends at the next version, nobody wrote in between.
 	version_before = conn.CommitVersion();
 	// Where other processes may write, reading the latest snapshot costs a round trip: the first

@@ -348,7 +348,7 @@ void DuckLakeTransaction::CommitMaintenance(bool after_own_changes) {
 		auto step = std::move(maintenance.front());
 		maintenance.erase(maintenance.begin());
 		try {
-			MaintenanceCommit::RunNow(*client, catalog, step);
+			MaintenanceCommit::RunNow(*client, catalog, step, GetCommitMessage());
 		} catch (std::exception &ex) {
 			if (!after_own_changes) {
 				throw;

@@ -12,18 +12,22 @@ namespace duckdb {
 vector<string> MaintenanceCommit::Run(ClientContext &context, DuckLakeCatalog &catalog, MaintenanceCommit step) {
 	auto &transaction = DuckLakeTransaction::Get(context, catalog);
 	if (transaction.CommitsMaintenanceNow()) {
-		return RunNow(context, catalog, step);
+		return RunNow(context, catalog, step, transaction.GetCommitMessage());
 	}
 	transaction.AddMaintenance(std::move(step));
 	return {};
 }
 
 vector<string> MaintenanceCommit::RunNow(ClientContext &context, DuckLakeCatalog &catalog,
-                                         const MaintenanceCommit &step) {
+                                         const MaintenanceCommit &step, const SnapshotMessage &message) {
 	vector<string> left_out;
 	try {
-		LakeCommit::RunCatalogTransaction(context, catalog,
-		                                  [&](MetadataConnection &conn) { left_out = step.write(conn); });
+		LakeCommit::RunCatalogTransaction(context, catalog, [&](MetadataConnection &conn) {
+			if (step.makes_snapshot) {
+				LakeCommit::CheckCommitMessage(conn, catalog, message.commit_message);
+			}
+			left_out = step.write(conn, message);
+		});
 	} catch (...) {
 		RemoveFiles(FileSystem::GetFileSystem(context), step.written_files);
 		throw;

@@ -18,9 +18,21 @@ static void Log(const string &line) {
 
 //! Runs one maintenance call; `sql` answers one row whose values fill `summary` (a format with
 //! %s per value), e.g. the number of snapshots expired.
-static string RunMaintenanceStep(Connection &lake, const string &name, const string &sql, const string &summary) {
+static string RunMaintenanceStep(Connection &lake, const string &name, const string &sql, const string &summary,
+                                 bool makes_snapshot = false) {
 	auto start = ScheduleClock::now();
+	if (makes_snapshot) {
+		// The snapshot says who made it, and a lake that requires commit messages gets one.
+		lake.Query("BEGIN");
+		lake.Query("CALL lake.set_commit_message('mallard pipeline', " + MetadataConnection::Literal(name) + ")");
+	}
 	auto result = lake.Query(sql);
+	if (makes_snapshot) {
+		auto end = lake.Query(result->HasError() ? "ROLLBACK" : "COMMIT");
+		if (end->HasError()) {
+			return name + ": failed: " + end->GetError();
+		}
+	}
 	auto seconds = std::chrono::duration<double>(ScheduleClock::now() - start).count();
 	if (!result->HasError()) {
 		string text = summary;
@@ -85,7 +97,7 @@ void RunSchedule(const ScheduleOptions &options) {
 				Log(RunMaintenanceStep(pipeline.Lake(), "compaction",
 				                       "SELECT coalesce(sum(files_processed), 0), coalesce(sum(files_created), 0), "
 				                       "coalesce(sum(bytes_written), 0) FROM ducklake_merge_adjacent_files('lake')",
-				                       "%s files merged into %s (%s bytes written)"));
+				                       "%s files merged into %s (%s bytes written)", true));
 			} catch (std::exception &ex) {
 				Log("compaction: failed: " + ErrorData(ex).Message());
 			}

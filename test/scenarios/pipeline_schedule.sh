@@ -25,6 +25,9 @@ check "compaction logged" 1 "$([ "$(grep -c ' compaction: ' "$dir/schedule.log")
 check "no step failed" 0 "$(grep -c 'failed\|gave up' "$dir/schedule.log")"
 check "stop logged last" "schedule: stopped" "$(tail -n 1 "$dir/schedule.log" | cut -d' ' -f4-)"
 
+# Compaction commits with the pipeline's message (a lake requiring commit messages accepts it).
+check "compaction snapshots carry the pipeline's message" 0 "$(lake_query "$catalog" "$data" \
+  "SELECT count(*) FROM lake.snapshots() WHERE changes::VARCHAR LIKE '%compacted%' AND (author, commit_message) IS DISTINCT FROM ('mallard pipeline', 'compaction')")"
 snapshots=$(lake_query "$catalog" "$data" "SELECT count(*) FROM lake.snapshots()")
 "$MALLARD" pipeline run --source "host=127.0.0.1 port=1 user=postgres connect_timeout=2" \
   --catalog "ducklake:$catalog" --data-path "$data" --retries 1 >"$dir/giveup.out" 2>&1

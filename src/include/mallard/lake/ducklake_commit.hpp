@@ -44,6 +44,9 @@ public:
 	//! functions.
 	static void RunCatalogTransaction(ClientContext &context, DuckLakeCatalog &catalog,
 	                                  const std::function<void(MetadataConnection &)> &attempt);
+	//! Refuses a snapshot without a commit message where the lake's require_commit_message says so:
+	//! every snapshot, the transaction's own and a maintenance step's.
+	static void CheckCommitMessage(MetadataConnection &conn, DuckLakeCatalog &catalog, const Value &commit_message);
 	//! The id of the snapshot Run() wrote; invalid when the transaction's writes cancelled out (rows
 	//! inserted and deleted again): no snapshot is made then, as DuckLake makes none.
 	optional_idx CommittedSnapshot() const {

@@ -154,6 +154,10 @@ public:
 	map<string, set<idx_t>> GetInlinedDeletes(idx_t table_id);
 
 	void SetCommitMessage(Value author, Value message, Value extra_info);
+	//! The author and message set_commit_message gave this transaction (NULL when not called).
+	SnapshotMessage GetCommitMessage() const {
+		return SnapshotMessage {author, commit_message};
+	}
 
 	//! A flush, merge or rewrite: committed with this transaction (its statement's, in autocommit),
 	//! after the transaction's own changes; dropped on rollback (see maintenance_commit.hpp).

@@ -15,6 +15,8 @@
 
 #include "mallard/catalog/metadata_store.hpp"
 
+#include "duckdb/common/types/value.hpp"
+
 #include <functional>
 
 namespace duckdb {
@@ -23,22 +25,33 @@ class ClientContext;
 class DuckLakeCatalog;
 class FileSystem;
 
+//! Who made a snapshot and why (set_commit_message), for the snapshot a maintenance step makes.
+struct SnapshotMessage {
+	Value author;
+	Value commit_message;
+};
+
 struct MaintenanceCommit {
 	//! The data files the step wrote (full paths): removed when the step fails, changes nothing or is
 	//! rolled back, since the catalog never points at them then.
 	vector<string> written_files;
 	//! Writes the step's change inside one catalog transaction (again after a collision with another
-	//! writer); returns the written files it left out because a commit since the step read the catalog
-	//! changed what they replace (all of them when it changed nothing).
-	std::function<vector<string>(MetadataConnection &)> write;
+	//! writer), a snapshot of its own carrying the message when it makes one; returns the written files
+	//! it left out because a commit since the step read the catalog changed what they replace (all of
+	//! them when it changed nothing).
+	std::function<vector<string>(MetadataConnection &, const SnapshotMessage &)> write;
+	//! The step makes a snapshot (flush, merge, rewrite): the lake's require_commit_message applies.
+	bool makes_snapshot = false;
 	//! Runs once the catalog transaction committed (optional): forgets what the change made stale.
 	std::function<void()> after_commit;
 
 	//! Registers the step with the lake's transaction, or commits it now (CHECKPOINT). Returns the
 	//! files left out by a commit made now (none when deferred).
 	static vector<string> Run(ClientContext &context, DuckLakeCatalog &catalog, MaintenanceCommit step);
-	//! Commits the step now and removes what it left out; used by Run and by a transaction's commit.
-	static vector<string> RunNow(ClientContext &context, DuckLakeCatalog &catalog, const MaintenanceCommit &step);
+	//! Commits the step now, with the message of the transaction it was called in, and removes what it
+	//! left out; used by Run and by a transaction's commit.
+	static vector<string> RunNow(ClientContext &context, DuckLakeCatalog &catalog, const MaintenanceCommit &step,
+	                             const SnapshotMessage &message);
 	//! Removes the written files (a failed or rolled-back step).
 	static void RemoveFiles(FileSystem &fs, const vector<string> &paths);
 };
