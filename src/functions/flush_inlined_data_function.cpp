@@ -231,7 +231,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 		throw InvalidInputException("Cannot flush inlined data of lake \"%s\": it is attached read-only",
 		                            catalog.GetName());
 	}
-	auto targets = SelectMaintenanceTables(catalog, schema_name, table_name);
+	auto targets = SelectMaintenanceTables(context, catalog, schema_name, table_name);
 	auto snapshot_id = targets.snapshot.snapshot_id;
 	// Options set earlier in this transaction count (LakeOptions::ReadEffective).
 	auto pending_options = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();

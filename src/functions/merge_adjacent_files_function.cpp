@@ -519,7 +519,7 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 	if (catalog.IsReadOnly()) {
 		throw InvalidInputException("Cannot merge files of lake \"%s\": it is attached read-only", catalog.GetName());
 	}
-	auto targets = SelectMaintenanceTables(catalog, request.schema_name, request.table_name);
+	auto targets = SelectMaintenanceTables(context, catalog, request.schema_name, request.table_name);
 	auto &snapshot = targets.snapshot;
 	// Options set earlier in this transaction count (LakeOptions::ReadEffective).
 	auto pending_options = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();

@@ -221,7 +221,7 @@ vector<RewriteFilesResult> RewriteDataFiles(ClientContext &context, DuckLakeCata
 			                            request.delete_threshold.ToString());
 		}
 	}
-	auto targets = SelectMaintenanceTables(catalog, request.schema_name, request.table_name);
+	auto targets = SelectMaintenanceTables(context, catalog, request.schema_name, request.table_name);
 	auto &snapshot = targets.snapshot;
 	// Options set earlier in this transaction count (LakeOptions::ReadEffective).
 	auto pending_options = DuckLakeTransaction::Get(context, catalog).GetPendingOptions();

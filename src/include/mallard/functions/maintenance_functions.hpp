@@ -29,8 +29,11 @@ struct MaintenanceTables {
 	LakeCatalogInfo catalog_info;
 	vector<pair<const LakeSchemaInfo *, const LakeTableInfo *>> tables;
 };
-//! A named table that does not exist is a CatalogException.
-MaintenanceTables SelectMaintenanceTables(DuckLakeCatalog &catalog, const string &schema_name, const string &table_name);
+//! A table named without a schema is looked for as the binder looks: in the lake's schemas on the
+//! search path (main unless USE says otherwise), the first that has it. A named schema or table that
+//! does not exist is a CatalogException.
+MaintenanceTables SelectMaintenanceTables(ClientContext &context, DuckLakeCatalog &catalog, const string &schema_name,
+                                          const string &table_name);
 //! Reads the optional table argument (at `first_argument`) and `schema =>` of `function_name`.
 void BindMaintenanceTableArguments(TableFunctionBindInput &input, idx_t first_argument, const string &function_name,
                                    string &schema_name, string &table_name);
