@@ -3,6 +3,7 @@
 #include "mallard/catalog/value_text.hpp"
 
 #include "duckdb/common/exception.hpp"
+#include "duckdb/common/exception/binder_exception.hpp"
 #include "duckdb/common/string_util.hpp"
 #include "duckdb/common/types/decimal.hpp"
 
@@ -98,6 +99,12 @@ bool IsNestedDuckLakeType(const string &name) {
 } // namespace duckdb
 
 namespace duckdb {
+
+void CheckColumnNameNotReserved(const string &name) {
+	if (StringUtil::StartsWith(StringUtil::Lower(name), "_ducklake_internal_")) {
+		throw BinderException("Column name \"%s\" is reserved by DuckLake for internal use", name);
+	}
+}
 
 LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t &next_column_id) {
 	ToDuckLakeTypeName(type); // refuses types the format cannot store, naming them

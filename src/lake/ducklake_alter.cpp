@@ -295,6 +295,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 	case AlterTableType::RENAME_COLUMN: {
 		auto &rename = info.Cast<RenameColumnInfo>();
 		auto &column = GetColumn(table, rename.old_name);
+		CheckColumnNameNotReserved(rename.new_name);
 		auto existing = FindColumn(table.columns, rename.new_name);
 		if (existing && existing.get() != &column) {
 			throw CatalogException("Column \"%s\" already exists in table \"%s\"", rename.new_name, table.name);
@@ -315,6 +316,7 @@ bool AlterLakeTable(ClientContext &context, DuckLakeTableEntry &entry, AlterTabl
 			}
 			throw CatalogException("Column \"%s\" already exists in table \"%s\"", add.new_column.Name(), table.name);
 		}
+		CheckColumnNameNotReserved(add.new_column.Name());
 		table.columns.push_back(NewColumn(context, table, add.new_column));
 		return true;
 	}

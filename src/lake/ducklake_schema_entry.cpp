@@ -246,6 +246,7 @@ optional_ptr<CatalogEntry> DuckLakeSchemaEntry::CreateTable(CatalogTransaction t
 			                              column.Name(), base.table);
 		}
 		RefuseColumnCompression(column, base.table);
+		CheckColumnNameNotReserved(column.Name());
 		auto lake_column = MakeLakeColumn(column.Name(), column.Type(), next_column_id);
 		if (column.HasDefaultValue()) {
 			lake_column.default_value = column.DefaultValue().ToString();

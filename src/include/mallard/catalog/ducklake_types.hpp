@@ -42,6 +42,9 @@ namespace duckdb {
 //! A new column (and its nested fields) for a DuckDB type, with column ids handed out depth first
 //! from `next_column_id` (spec: ducklake_column.column_id, also the Parquet field_id).
 LakeColumnInfo MakeLakeColumn(const string &name, const LogicalType &type, idx_t &next_column_id);
+//! Refuses a table column name that starts with _ducklake_internal_: data files and scans use such
+//! names for the row ids and snapshots they carry (_ducklake_internal_row_id, ..._snapshot_id).
+void CheckColumnNameNotReserved(const string &name);
 
 } // namespace duckdb
 
