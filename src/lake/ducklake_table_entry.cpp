@@ -156,8 +156,31 @@ TableFunction DuckLakeTableEntry::GetScanFunction(ClientContext &context, unique
 	return MakeLakeScan(context, std::move(info), bind_data);
 }
 
+namespace {
+//! Set while DuckDB binds an UPDATE's constraints on this thread: it asks for the storage info only
+//! for indexes, which lake tables have none of, and the row count would cost a catalog read there.
+thread_local bool binding_update_constraints = false;
+} // namespace
+
 TableStorageInfo DuckLakeTableEntry::GetStorageInfo(ClientContext &context) {
 	TableStorageInfo result;
+	if (binding_update_constraints || DuckLakeTransaction::IsLocalId(table_info.table_id)) {
+		return result;
+	}
+	// The committed row count, as duckdb_tables().estimated_size shows it (DuckLake: the table's stats).
+	auto &lake_catalog = GetLakeCatalog();
+	auto &transaction = DuckLakeTransaction::Get(context, lake_catalog);
+	CachedTableStats cached;
+	if (lake_catalog.GetWriteCache().TryGetTableStats(table_info.table_id, transaction.GetSnapshot().snapshot_id,
+	                                                  cached)) {
+		result.cardinality = cached.stats.record_count;
+		return result;
+	}
+	TableStatsInfo stats;
+	if (lake_catalog.WithMetadata(
+	        [&](MetadataConnection &conn) { return MetadataReader::TryReadTableStats(conn, table_info.table_id, stats); })) {
+		result.cardinality = stats.record_count;
+	}
 	return result;
 }
 
@@ -176,7 +199,14 @@ vector<column_t> DuckLakeTableEntry::GetRowIdColumns() const {
 
 void DuckLakeTableEntry::BindUpdateConstraints(Binder &binder, LogicalGet &get, LogicalProjection &proj,
                                                LogicalUpdate &update, ClientContext &context) {
-	TableCatalogEntry::BindUpdateConstraints(binder, get, proj, update, context);
+	binding_update_constraints = true;
+	try {
+		TableCatalogEntry::BindUpdateConstraints(binder, get, proj, update, context);
+	} catch (...) {
+		binding_update_constraints = false;
+		throw;
+	}
+	binding_update_constraints = false;
 	// An UPDATE rewrites whole rows into a new data file: every column must reach it, as "c = c"
 	// for the columns the SET list leaves out. A column the scan already reads is reused: the
 	// Parquet scan cannot project one column twice.
