@@ -38,6 +38,9 @@ const vector<LakeOptionDefinition> &LakeOptions::Definitions() {
 	     "Fraction of deleted rows (0...1) from which ducklake_rewrite_data_files rewrites a data file", "0.95", true},
 	    {"compaction_schema", "The schema CHECKPOINT flushes, merges and rewrites (all schemas when unset)", "", false},
 	    {"compaction_table", "The table CHECKPOINT flushes, merges and rewrites (all tables when unset)", "", false},
+	    {"auto_compact",
+	     "Whether ducklake_merge_adjacent_files and ducklake_flush_inlined_data (and so CHECKPOINT) act on the table",
+	     "true", true},
 	};
 	return DEFINITIONS;
 }
@@ -148,7 +151,7 @@ string LakeOptions::Normalize(const LakeOptionDefinition &option, const Value &v
 		throw InvalidInputException("Option \"parquet_version\" must be 1 or 2, not \"%s\"", text);
 	}
 	if (name == "require_commit_message" || name == "per_thread_output" || name == "sort_on_insert" ||
-	    name == "hive_file_pattern") {
+	    name == "hive_file_pattern" || name == "auto_compact") {
 		Value flag;
 		string error;
 		if (!Value(text).DefaultTryCastAs(LogicalType::BOOLEAN, flag, &error)) {

@@ -254,7 +254,7 @@ vector<FlushInlinedResult> FlushInlinedData(ClientContext &context, DuckLakeCata
 					options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
 				}
 			});
-			if (flushed.result.rows_flushed == 0) {
+			if (flushed.result.rows_flushed == 0 || options["auto_compact"] == "false") {
 				continue;
 			}
 			auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);

@@ -533,8 +533,13 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 		TableMergePlan plan(schema, table);
 		case_insensitive_map_t<string> options;
 		vector<MergeSourceFile> files;
+		bool excluded = false;
 		catalog.WithMetadata([&](MetadataConnection &conn) {
 			options = LakeOptions::ReadEffective(conn, schema.schema_id, table.table_id, {}, pending_options);
+			excluded = options["auto_compact"] == "false";
+			if (excluded) {
+				return;
+			}
 			auto inexact_until = MetadataReader::ReadInexactPromotionEnd(conn, table);
 			for (auto &info : MetadataReader::ReadDataFiles(conn, table.table_id, snapshot.snapshot_id)) {
 				if (info.inlined_deletes) {
@@ -561,6 +566,9 @@ vector<MergeFilesResult> MergeAdjacentFiles(ClientContext &context, DuckLakeCata
 				}
 			}
 		});
+		if (excluded) {
+			continue; // set_option('auto_compact', false)
+		}
 		plan.write_options = DataFileWriteOptions::FromOptions(options);
 		auto schema_folder = LakePaths::Resolve(catalog.DataPath(), schema.path, schema.path_is_relative);
 		plan.folder = LakePaths::Resolve(schema_folder, table.path, table.path_is_relative);
