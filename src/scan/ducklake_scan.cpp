@@ -469,6 +469,8 @@ void AddLakeVirtualColumns(virtual_column_map_t &result) {
 	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILENAME, TableColumn("filename", LogicalType::VARCHAR)));
 	result.insert(make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILE_ROW_NUMBER,
 	                        TableColumn("file_row_number", LogicalType::BIGINT)));
+	result.insert(
+	    make_pair(MultiFileReader::COLUMN_IDENTIFIER_FILE_INDEX, TableColumn("file_index", LogicalType::UBIGINT)));
 	result.insert(make_pair(COLUMN_IDENTIFIER_SNAPSHOT_ID, TableColumn("snapshot_id", LogicalType::BIGINT)));
 	result.insert(
 	    make_pair(COLUMN_IDENTIFIER_INTERNAL_ROW_ID, TableColumn("_ducklake_internal_row_id", LogicalType::BIGINT)));
