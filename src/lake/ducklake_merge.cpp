@@ -165,15 +165,15 @@ public:
 		if (!held) {
 			return;
 		}
-		idx_t next = 0;
-		while (next < chain.size() && &chain[next].get() != inline_insert.get()) {
-			next++;
+		// On through the operators after the inlining step (the last of the chain, before the writer).
+		idx_t after = 0;
+		while (after < chain.size() && &chain[after++].get() != inline_insert.get()) {
 		}
 		auto local_state = GetLocalSinkState(execution);
 		auto &local = local_state->Cast<LocalState>();
 		InterruptState interrupt;
 		for (auto &rows : held->Chunks()) {
-			Push(execution, rows, next + 1, global, local, interrupt);
+			Push(execution, rows, after, global, local, interrupt);
 		}
 		OperatorSinkCombineInput copy_combine {*global.copy_state, *local.copy_state, interrupt};
 		copy->Combine(execution, copy_combine);
